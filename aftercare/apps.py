@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AftercareConfig(AppConfig):
+    name = "aftercare"
+    verbose_name = "Aftercare messages"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,110 @@
+"""The Django admin for clinic administrators: each sees and changes only their own clinic."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from clinic.models import Clinic, Patient, Room, Staff, WorkingHours
+
+
+def _is_clinic_admin(request) -> bool:
+    return request.user.is_active and request.user.is_clinic_admin
+
+
+class ClinicScopedAdmin(admin.ModelAdmin):
+    """Base for every admin page of clinic data.
+
+    Superusers see everything; a clinic administrator gets full rights over rows of their own
+    clinic (field `clinic_lookup`) and never sees another clinic's.
+    """
+
+    clinic_lookup = "clinic"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{self.clinic_lookup: request.user.clinic_id})
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or _is_clinic_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if not request.user.is_superuser and related is Clinic:
+            kwargs["queryset"] = Clinic.objects.filter(pk=request.user.clinic_id)
+        elif not request.user.is_superuser and hasattr(related, "clinic"):
+            kwargs["queryset"] = related._default_manager.filter(clinic=request.user.clinic_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser and self.clinic_lookup == "clinic":
+            readonly.append("clinic")
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if not change and not request.user.is_superuser and self.clinic_lookup == "clinic":
+            obj.clinic_id = request.user.clinic_id
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Clinic)
+class ClinicAdmin(ClinicScopedAdmin):
+    clinic_lookup = "pk"
+    list_display = ["name", "timezone", "quiet_hours_start", "quiet_hours_end"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    extra = 1
+
+
+@admin.register(Staff)
+class StaffAdmin(ClinicScopedAdmin, UserAdmin):
+    inlines = [WorkingHoursInline]
+    list_display = ["username", "full_name", "role", "dn_certified_until"]
+    list_filter = ["role"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (
+            "Clinic",
+            {"fields": ["clinic", "role", "full_name", "email", "phone", "dn_certified_until"]},
+        ),
+        ("Access", {"fields": ["is_active"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["username", "password1", "password2", "role", "full_name"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        obj.is_staff = obj.role == "admin"
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Patient)
+class PatientAdmin(ClinicScopedAdmin):
+    list_display = ["family_name", "given_name", "date_of_birth", "preferred_channel"]
+    search_fields = ["family_name", "given_name", "email", "phone"]
+
+
+@admin.register(Room)
+class RoomAdmin(ClinicScopedAdmin):
+    list_display = ["name"]

@@ -1,0 +1,59 @@
+"""One error format for the whole API.
+
+Field validation keeps DRF's field map; every other rejection carries a machine-readable
+`code` and a human `detail`. Every error rolls the request's transaction back.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
+from django.http import JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+
+class RuleViolation(Exception):
+    """A clinical or state rule refused the request (see the error codes in the API contract)."""
+
+    def __init__(self, code: str, detail: str, status_code: int = status.HTTP_400_BAD_REQUEST):
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.status_code = status_code
+
+
+class Conflict(RuleViolation):
+    def __init__(self, code: str, detail: str):
+        super().__init__(code, detail, status.HTTP_409_CONFLICT)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, RuleViolation):
+        set_rollback()
+        return Response({"code": exc.code, "detail": exc.detail}, status=exc.status_code)
+    if isinstance(exc, ProtectedError):
+        set_rollback()
+        return Response(
+            {"code": "invalid_state", "detail": "Clinical records still refer to this object."},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    response = drf_exception_handler(exc, context)
+    if (
+        response is not None
+        and isinstance(response.data, dict)
+        and set(response.data) == {"detail"}
+    ):
+        response.data["code"] = getattr(response.data["detail"], "code", None) or exc.default_code
+    return response
+
+
+def not_found(request, exception=None):
+    return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
+
+
+def server_error(request):
+    return JsonResponse({"code": "server_error", "detail": "Something went wrong."}, status=500)

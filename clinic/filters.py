@@ -1,0 +1,25 @@
+import django_filters
+from django.db.models import Q
+
+from clinic.models import Patient
+
+
+class PatientFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search", max_length=100, help_text="Words found in name, phone or email"
+    )
+
+    class Meta:
+        model = Patient
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        # Every word must match somewhere, so "Ada Love" finds Ada Lovelace.
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(phone__contains=word)
+            )
+        return queryset

@@ -1,0 +1,181 @@
+"""Tenancy and people: clinics, their staff, patients and rooms.
+
+Every object belongs to exactly one clinic; queries are scoped by `clinic` (see tenancy.py).
+"""
+
+import uuid
+from datetime import time
+
+from django.contrib.auth.models import AbstractUser
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+
+from clinic.validators import validate_e164, validate_timezone
+
+
+class Clinic(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    timezone = models.CharField(max_length=64, validators=[validate_timezone])
+    # Aftercare that may wait is not sent between these local times (21:00-08:00 by default).
+    quiet_hours_start = models.TimeField(default=time(21, 0))
+    quiet_hours_end = models.TimeField(default=time(8, 0))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Clinic administrator"
+    THERAPIST = "therapist", "Therapist"
+
+
+class Staff(AbstractUser):
+    """A person who signs in: a clinic administrator or a therapist."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Empty only for platform superusers, who belong to no clinic and see no clinic's API.
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.THERAPIST)
+    full_name = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=16, blank=True, validators=[validate_e164])
+    dn_certified_until = models.DateField(
+        null=True, blank=True, help_text="Dry-needling certification valid until this date."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "staff member"
+        verbose_name_plural = "staff"
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="staff_role_known"),
+        ]
+
+    @property
+    def is_clinic_admin(self) -> bool:
+        return self.clinic_id is not None and self.role == Role.ADMIN
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class WorkingHours(models.Model):
+    """One block of a staff member's weekly hours, on the clinic's local wall clock."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(help_text="Monday=0 .. Sunday=6")
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        verbose_name_plural = "working hours"
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="working_hours_weekday"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="working_hours_order"
+            ),
+            models.UniqueConstraint(
+                fields=["staff", "weekday", "start"], name="working_hours_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+    def get_weekday_display(self) -> str:
+        return ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[self.weekday]
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", "SMS"
+    EMAIL = "email", "Email"
+    BOTH = "both", "SMS and email"
+    NONE = "none", "No messages"
+
+
+class Patient(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    phone = models.CharField(max_length=16, blank=True, validators=[validate_e164])
+    email = models.EmailField(max_length=254, blank=True)
+    preferred_channel = models.CharField(
+        max_length=8, choices=Channel.choices, default=Channel.NONE
+    )
+    sms_consent = models.BooleanField(default=False)
+    email_consent = models.BooleanField(default=False)
+    timezone = models.CharField(max_length=64, validators=[validate_timezone])
+    language = models.CharField(max_length=16, default="en")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(preferred_channel__in=Channel.values), name="patient_channel_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(preferred_channel__in=["sms", "both"], phone=""),
+                name="patient_sms_needs_phone",
+            ),
+            models.CheckConstraint(
+                condition=~Q(preferred_channel__in=["email", "both"], email=""),
+                name="patient_email_needs_email",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["clinic", "-created_at"], name="patient_clinic_recent"),
+            models.Index(
+                fields=["clinic", "family_name", "given_name"], name="patient_clinic_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class Room(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="rooms")
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "name"], name="room_name_unique_in_clinic"),
+        ]
+        indexes = [models.Index(fields=["clinic", "-created_at"], name="room_clinic_recent")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST sent with an Idempotency-Key, replayed for repeats."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="sha256 of method, path and body")
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "key"], name="idempotency_key_unique_per_staff"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,129 @@
+import itertools
+
+from django.contrib.auth.password_validation import validate_password
+from rest_framework import serializers
+
+from clinic.models import Channel, Clinic, Patient, Room, Staff, WorkingHours
+
+CLOCK = "%H:%M"
+
+
+class ClinicSerializer(serializers.ModelSerializer):
+    quiet_hours_start = serializers.TimeField(format=CLOCK, required=False)
+    quiet_hours_end = serializers.TimeField(format=CLOCK, required=False)
+
+    class Meta:
+        model = Clinic
+        fields = ["id", "name", "timezone", "quiet_hours_start", "quiet_hours_end"]
+
+
+class WorkingHoursSerializer(serializers.ModelSerializer):
+    weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="Monday=0 .. Sunday=6")
+    start = serializers.TimeField(format=CLOCK, help_text="Local time in the clinic's timezone")
+    end = serializers.TimeField(format=CLOCK, help_text="Local time in the clinic's timezone")
+
+    class Meta:
+        model = WorkingHours
+        fields = ["weekday", "start", "end"]
+
+    def validate(self, attrs):
+        if attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": "Must be after start."})
+        return attrs
+
+
+def _first_overlap(blocks: list[dict]) -> dict | None:
+    ordered = sorted(blocks, key=lambda b: (b["weekday"], b["start"]))
+    for earlier, later in itertools.pairwise(ordered):
+        if earlier["weekday"] == later["weekday"] and later["start"] < earlier["end"]:
+            return later
+    return None
+
+
+class TherapistSerializer(serializers.ModelSerializer):
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    working_hours = WorkingHoursSerializer(many=True, required=False)
+
+    class Meta:
+        model = Staff
+        fields = [
+            "id",
+            "username",
+            "password",
+            "full_name",
+            "email",
+            "phone",
+            "role",
+            "dn_certified_until",
+            "working_hours",
+        ]
+
+    def validate_password(self, value):
+        validate_password(value)
+        return value
+
+    def validate_working_hours(self, blocks):
+        overlap = _first_overlap(blocks)
+        if overlap is not None:
+            raise serializers.ValidationError(
+                f"Blocks overlap on weekday {overlap['weekday']} at {overlap['start']:%H:%M}."
+            )
+        return blocks
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:  # updates may leave the password alone
+            fields["password"].required = False
+        return fields
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Room
+        fields = ["id", "name"]
+
+    def validate_name(self, name):
+        rooms = Room.objects.filter(clinic=self.context["request"].user.clinic_id, name=name)
+        if rooms.exclude(pk=getattr(self.instance, "pk", None)).exists():
+            raise serializers.ValidationError("The clinic already has a room of that name.")
+        return name
+
+
+class PatientSerializer(serializers.ModelSerializer):
+    timezone = serializers.CharField(
+        max_length=64, required=False, help_text="IANA name; defaults to the clinic's timezone"
+    )
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "phone",
+            "email",
+            "preferred_channel",
+            "sms_consent",
+            "email_consent",
+            "timezone",
+            "language",
+        ]
+
+    def validate_timezone(self, value):
+        Patient._meta.get_field("timezone").run_validators(value)
+        return value
+
+    def validate(self, attrs):
+        def current(name):
+            return attrs.get(name, getattr(self.instance, name, ""))
+
+        channel = current("preferred_channel") or Channel.NONE
+        errors = {}
+        if channel in (Channel.SMS, Channel.BOTH) and not current("phone"):
+            errors["phone"] = "A phone number is needed to send this patient SMS."
+        if channel in (Channel.EMAIL, Channel.BOTH) and not current("email"):
+            errors["email"] = "An email address is needed to email this patient."
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs

@@ -1,0 +1,87 @@
+"""Writes for clinics, staff and patients. Each is one transaction."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.db.models import ProtectedError
+
+from clinic.errors import Conflict
+from clinic.models import Clinic, Patient, Role, Staff, WorkingHours
+
+
+@transaction.atomic
+def create_clinic(*, name: str, timezone: str, admin_username: str, admin_password: str) -> Clinic:
+    clinic = Clinic(name=name, timezone=timezone)
+    clinic.full_clean()
+    clinic.save()
+    create_staff(clinic=clinic, username=admin_username, password=admin_password, role=Role.ADMIN)
+    return clinic
+
+
+def _grant_admin_site(staff: Staff) -> None:
+    # Clinic administrators use the Django admin (scoped to their clinic); therapists use the API.
+    staff.is_staff = staff.role == Role.ADMIN
+
+
+@transaction.atomic
+def create_staff(
+    *, clinic: Clinic, username: str, password: str, working_hours: Iterable[dict] = (), **fields
+) -> Staff:
+    staff = Staff(clinic=clinic, username=username, **fields)
+    validate_password(password, staff)
+    staff.set_password(password)
+    _grant_admin_site(staff)
+    staff.full_clean(exclude=["password"])
+    staff.save()
+    set_working_hours(staff, working_hours)
+    return staff
+
+
+@transaction.atomic
+def update_staff(
+    staff: Staff,
+    *,
+    password: str | None = None,
+    working_hours: Iterable[dict] | None = None,
+    **fields,
+) -> Staff:
+    for name, value in fields.items():
+        setattr(staff, name, value)
+    if password is not None:
+        validate_password(password, staff)
+        staff.set_password(password)
+    _grant_admin_site(staff)
+    staff.save()
+    if working_hours is not None:
+        set_working_hours(staff, working_hours)
+    return staff
+
+
+def set_working_hours(staff: Staff, blocks: Iterable[dict]) -> None:
+    """Replace the staff member's weekly hours with `blocks` ({weekday, start, end})."""
+    staff.working_hours.all().delete()
+    WorkingHours.objects.bulk_create(WorkingHours(staff=staff, **block) for block in blocks)
+
+
+@transaction.atomic
+def create_patient(*, clinic: Clinic, **fields) -> Patient:
+    fields.setdefault("timezone", clinic.timezone)
+    return Patient.objects.create(clinic=clinic, **fields)
+
+
+@transaction.atomic
+def update_patient(patient: Patient, **fields) -> Patient:
+    for name, value in fields.items():
+        setattr(patient, name, value)
+    patient.save()
+    return patient
+
+
+@transaction.atomic
+def delete_patient(patient: Patient) -> None:
+    # Treatment sessions refer to their patient with PROTECT: a treated patient stays on record.
+    try:
+        patient.delete()
+    except ProtectedError as exc:
+        raise Conflict("invalid_state", "This patient has treatment sessions on record.") from exc

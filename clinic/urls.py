@@ -1,0 +1,15 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from clinic import views
+
+router = SimpleRouter()
+router.register("therapists", views.TherapistViewSet, basename="therapist")
+router.register("rooms", views.RoomViewSet, basename="room")
+router.register("patients", views.PatientViewSet, basename="patient")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="auth-token"),
+    path("clinic/", views.ClinicView.as_view(), name="clinic"),
+    *router.urls,
+]

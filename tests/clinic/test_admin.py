@@ -1,0 +1,52 @@
+"""The Django admin, for a clinic administrator: their clinic only."""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_site(admin):
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+def test_a_clinic_admin_sees_their_patients_and_not_others(admin_site, patient, other_patient):
+    page = admin_site.get("/admin/clinic/patient/").content.decode()
+    assert "Lovelace" in page
+    assert "Hopper" not in page
+
+
+def test_another_clinics_patient_cannot_be_opened(admin_site, other_patient):
+    answer = admin_site.get(f"/admin/clinic/patient/{other_patient.id}/change/")
+    assert answer.status_code == 302  # the admin redirects away from objects it cannot find
+    assert "Hopper" not in admin_site.get(answer.url, follow=True).content.decode()
+
+
+def test_a_patient_added_in_the_admin_joins_the_admins_clinic(admin_site, clinic):
+    answer = admin_site.post(
+        "/admin/clinic/patient/add/",
+        {
+            "given_name": "Ewa",
+            "family_name": "Kowalski",
+            "preferred_channel": "none",
+            "timezone": "Europe/London",
+            "language": "en",
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    assert clinic.patients.get().given_name == "Ewa"
+
+
+def test_a_therapist_has_no_admin_site(therapist):
+    client = Client()
+    client.force_login(therapist)
+    assert client.get("/admin/clinic/patient/").status_code == 302  # to the login page
+
+
+def test_the_staff_list_shows_only_the_clinics_staff(admin_site, therapist, other_therapist):
+    page = admin_site.get("/admin/clinic/staff/").content.decode()
+    assert "north-therapist" in page
+    assert "south-therapist" not in page

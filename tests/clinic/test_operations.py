@@ -1,0 +1,169 @@
+"""Running the service: health, the deploy check, the management commands and the API docs."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from clinic.models import Clinic, Staff
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_django(code: str, **env) -> subprocess.CompletedProcess:
+    """Run Django code in a fresh process, with its own settings from `env`."""
+    script = f"import django; django.setup()\n{code}"
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+HEALTH = (
+    "from django.test import Client\n"
+    "answer = Client().get('/healthz', HTTP_HOST='localhost')\n"
+    "print(answer.status_code, answer.content.decode())"
+)
+
+
+@pytest.mark.django_db
+def test_healthz_is_public_and_reports_database_and_broker(anonymous_api):
+    answer = anonymous_api.get("/healthz")
+    assert answer.status_code == 200
+    assert answer.json() == {"database": "ok", "broker": "ok"}
+
+
+def test_healthz_is_503_naming_the_broker_when_redis_is_down(tmp_path):
+    result = run_django(
+        HEALTH,
+        DEBUG="1",
+        FILIFORM_VAR_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        CELERY_BROKER_URL="redis://127.0.0.1:1/0",
+    )
+    status, body = result.stdout.split(" ", 1)
+    assert status == "503"
+    assert json.loads(body) == {"database": "ok", "broker": "down"}
+
+
+def test_healthz_is_503_naming_the_database_when_it_is_down(tmp_path):
+    result = run_django(
+        HEALTH,
+        DEBUG="1",
+        FILIFORM_VAR_DIR=str(tmp_path),
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/nowhere",
+    )
+    status, body = result.stdout.split(" ", 1)
+    assert status == "503"
+    assert json.loads(body) == {"database": "down", "broker": "ok"}
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    result = run_django(
+        "from django.core.management import call_command\n"
+        "call_command('check', deploy=True, fail_level='WARNING')",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        FILIFORM_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    environment = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            **environment,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "0",
+            "FILIFORM_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_create_clinic_makes_a_clinic_and_its_admin(capsys):
+    call_command(
+        "create_clinic",
+        "Harbour Physio",
+        timezone="Europe/Dublin",
+        admin="harbour",
+        password="a-long-fine-password",
+    )
+    clinic = Clinic.objects.get(id=capsys.readouterr().out.strip())
+    admin = Staff.objects.get(username="harbour")
+    assert (clinic.name, clinic.timezone, admin.clinic, admin.role) == (
+        "Harbour Physio",
+        "Europe/Dublin",
+        clinic,
+        "admin",
+    )
+    assert admin.check_password("a-long-fine-password")
+
+
+@pytest.mark.django_db
+def test_create_clinic_again_with_the_same_admin_changes_nothing(clinic):
+    with pytest.raises(CommandError, match="already exists"):
+        call_command(
+            "create_clinic",
+            "Another",
+            timezone="Europe/London",
+            admin="north-admin",
+            password="a-long-fine-password",
+        )
+    assert Clinic.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_create_clinic_with_an_unknown_timezone_changes_nothing():
+    with pytest.raises(CommandError, match="IANA"):
+        call_command(
+            "create_clinic",
+            "Lost",
+            timezone="Europe/Atlantis",
+            admin="lost",
+            password="a-long-fine-password",
+        )
+    assert not Staff.objects.filter(username="lost").exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_a_clinic_once_and_adds_patients_on_request(capsys):
+    call_command("seed_demo", patients=5)
+    call_command("seed_demo", patients=40)
+    clinic = Clinic.objects.get()
+    assert clinic.patients.count() == 40
+    assert clinic.staff.filter(role="therapist").count() == 3
+    assert {p.preferred_channel for p in clinic.patients.all()} == {"sms", "email", "both", "none"}
+    assert "demo-admin" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_openapi_schema_and_docs_are_public(anonymous_api):
+    schema = anonymous_api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    assert "/api/v1/patients/" in schema.json()["paths"]
+    assert anonymous_api.get("/api/v1/docs/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_path_is_a_json_404(admin_api):
+    answer = admin_api.get("/api/v1/nothing-here/")
+    assert answer.status_code == 404
+    assert answer.json()["code"] == "not_found"
