@@ -1,0 +1,21 @@
+"""What happened in the clinic, announced for whoever listens (aftercare does).
+
+Signals are sent inside the transaction of the write that caused them, so a listener's own
+writes (aftercare's outbox rows) commit or roll back together with it. Lower apps never import
+their listeners.
+"""
+
+from django.dispatch import Signal
+
+# kwargs: session (NeedlingSession). Sent when ended_at is first set or changes.
+session_completed = Signal()
+# kwargs: session (NeedlingSession), about to be deleted (a draft).
+session_deleted = Signal()
+# kwargs: side_effect (SideEffect).
+side_effect_reported = Signal()
+# kwargs: appointment (Appointment).
+appointment_booked = Signal()
+# kwargs: appointment (Appointment), with its new times already saved.
+appointment_rescheduled = Signal()
+# kwargs: appointment (Appointment), now cancelled or marked no-show.
+appointment_cancelled = Signal()

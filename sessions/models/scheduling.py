@@ -1,0 +1,3 @@
+"""Treatment courses and appointments."""
+
+__all__: list[str] = []
