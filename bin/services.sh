@@ -17,7 +17,8 @@ apt_install() {
 throwaway_dir=""
 stop_throwaway_servers() {
   [ -n "$throwaway_dir" ] || return 0
-  [ -f "$throwaway_dir/pg/postmaster.pid" ] && $as_postgres "$pg_bin/pg_ctl" -D "$throwaway_dir/pg" -m fast stop >/dev/null
+  [ -f "$throwaway_dir/pg/data/postmaster.pid" ] &&
+    $as_postgres "$pg_bin/pg_ctl" -D "$throwaway_dir/pg/data" -m fast stop >/dev/null
   [ -f "$throwaway_dir/redis.pid" ] && kill "$(cat "$throwaway_dir/redis.pid")" 2>/dev/null
   rm -rf "$throwaway_dir"
 }
@@ -44,12 +45,13 @@ ensure_postgres() {
   make_throwaway_dir
   as_postgres=""
   if [ "$(id -u)" = 0 ]; then as_postgres="runuser -u postgres --"; fi
-  mkdir "$throwaway_dir/pg"
-  if [ -n "$as_postgres" ]; then chown postgres "$throwaway_dir/pg"; fi
+  local home="$throwaway_dir/pg"
+  mkdir "$home"
+  if [ -n "$as_postgres" ]; then chown postgres "$home"; fi
   echo "Starting a throwaway PostgreSQL on port 55432"
-  $as_postgres "$pg_bin/initdb" -D "$throwaway_dir/pg" -U postgres -A trust >/dev/null
-  $as_postgres "$pg_bin/pg_ctl" -D "$throwaway_dir/pg" -w -l "$throwaway_dir/pg.log" \
-    -o "-p 55432 -k $throwaway_dir/pg -c listen_addresses=127.0.0.1" start >/dev/null
+  $as_postgres "$pg_bin/initdb" -D "$home/data" -U postgres -A trust >/dev/null
+  $as_postgres "$pg_bin/pg_ctl" -D "$home/data" -w -l "$home/server.log" \
+    -o "-p 55432 -k $home -c listen_addresses=127.0.0.1" start >/dev/null
   export DATABASE_URL=postgres://postgres@127.0.0.1:55432/filiform
 }
 
