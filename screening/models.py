@@ -1,0 +1,90 @@
+"""Screening records and the muscle vocabulary.
+
+A screening is never edited: a new one supersedes it, and the latest by `performed_at` rules.
+The assessment (outcome, findings, exclusions, precautions) is computed once by
+`screening.rules.assess` and stored with the answers it came from.
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from clinic.models import Clinic, Patient, Staff
+from screening.vocabulary import Region
+
+CONSENT_TEXT_VERSION = "2026-11"
+
+
+class Muscle(models.Model):
+    code = models.CharField(max_length=40, primary_key=True)
+    name = models.CharField(max_length=80)
+    region = models.CharField(max_length=20, choices=Region.choices)
+    lateral = models.BooleanField(default=True, help_text="Paired: a site names its side")
+    risk_note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["region", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Outcome(models.TextChoices):
+    CLEARED = "cleared", "Cleared"
+    CLEARED_WITH_PRECAUTIONS = "cleared_with_precautions", "Cleared with precautions"
+    NOT_CLEARED = "not_cleared", "Not cleared"
+
+
+class ScreeningQuerySet(models.QuerySet):
+    def latest_before(self, patient, moment):
+        """The screening that rules at `moment`: the latest performed by then, or None."""
+        return (
+            self.filter(patient=patient, performed_at__lte=moment)
+            .order_by("-performed_at", "-created_at")
+            .first()
+        )
+
+
+class Screening(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="screenings")
+    performed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    performed_at = models.DateTimeField()
+    # Consent: who took it and when are performed_by and performed_at; the text shown is versioned.
+    consent_given = models.BooleanField()
+    consent_text_version = models.CharField(max_length=20, default=CONSENT_TEXT_VERSION)
+    answers = models.JSONField()
+    outcome = models.CharField(max_length=32, choices=Outcome.choices)
+    findings = models.JSONField(default=list)
+    excluded_regions = models.JSONField(default=list)
+    excluded_techniques = models.JSONField(default=list)
+    precautions = models.JSONField(default=list)
+    valid_until = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScreeningQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(consent_given=True), name="screening_has_consent"),
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=models.F("performed_at")), name="screening_validity"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=Outcome.values), name="screening_outcome_known"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["patient", "-performed_at"], name="screening_patient_latest"),
+            models.Index(fields=["clinic", "-created_at"], name="screening_clinic_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} {self.performed_at:%Y-%m-%d}: {self.get_outcome_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Screenings are append-only: record a new one instead.")
+        super().save(*args, **kwargs)

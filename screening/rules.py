@@ -1,0 +1,187 @@
+"""The screening rules of domain.md, as one pure function: answers in, assessment out.
+
+No database and no clock: `assess` is given the moment of the screening, so the table can be
+tested row by row and read as the specification.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from screening.vocabulary import CROSSING_FORBIDDEN_REGIONS, ExclusionSide, Region, Technique
+
+VALIDITY = timedelta(days=90)
+PREGNANCY_REGIONS = (Region.ABDOMEN, Region.LUMBAR, Region.PELVIS_GLUTEAL)
+
+
+@dataclass(frozen=True)
+class SiteRef:
+    region: str
+    side: str  # ExclusionSide
+
+
+@dataclass(frozen=True)
+class Answers:
+    needle_phobia: bool = False
+    understands_procedure: bool = True
+    willing: bool = True
+    acute_medical_condition: bool = False
+    active_blood_infection: bool = False
+    lymphedema_regions: tuple[SiteRef, ...] = ()
+    implanted_device_regions: tuple[SiteRef, ...] = ()
+    local_infection_regions: tuple[SiteRef, ...] = ()
+    pregnancy_trimester: int | None = None
+    diabetes: bool = False
+    bleeding_disorder: bool = False
+    anticoagulants: bool = False
+    immunocompromised: bool = False
+    metal_allergy: bool = False
+    vascular_disease: bool = False
+    epilepsy: bool = False
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    kind: str  # "absolute" | "relative"
+    message: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    outcome: str
+    findings: tuple[Finding, ...]
+    excluded_regions: tuple[SiteRef, ...]
+    excluded_techniques: tuple[str, ...]
+    precautions: tuple[str, ...]
+    valid_until: datetime
+
+
+# Absolute contraindications that rule out needling anywhere: (code, applies, message).
+_GLOBAL_ABSOLUTES = (
+    ("needle_phobia", lambda a: a.needle_phobia, "Needle phobia."),
+    (
+        "does_not_understand",
+        lambda a: not a.understands_procedure,
+        "The patient does not understand the treatment.",
+    ),
+    ("unwilling", lambda a: not a.willing, "The patient is unwilling to be needled."),
+    (
+        "acute_medical_condition",
+        lambda a: a.acute_medical_condition,
+        "Acute medical condition or emergency.",
+    ),
+    (
+        "active_blood_infection",
+        lambda a: a.active_blood_infection,
+        "Blood-borne infection: no treatment until it has subsided.",
+    ),
+)
+
+# Absolute contraindications over a region: (code, answer holding the regions, message).
+_REGIONAL_ABSOLUTES = (
+    ("lymphedema", "lymphedema_regions", "Lymphedema: infection risk; never needled there."),
+    (
+        "implanted_device",
+        "implanted_device_regions",
+        "Implanted device (e.g. pacemaker): never needled there, no electrical stimulation.",
+    ),
+    ("local_infection", "local_infection_regions", "Local infection: never needled there."),
+)
+
+# Relative contraindications: each becomes a precaution acknowledged at every session.
+_RELATIVES = (
+    ("diabetes", "Diabetes: healing and infection risk."),
+    ("bleeding_disorder", "Abnormal bleeding tendency or clotting disorder."),
+    ("anticoagulants", "Anticoagulant or antithrombotic drugs: bleeding risk."),
+    ("immunocompromised", "Immunocompromised: infection risk."),
+    ("metal_allergy", "Allergy to metal."),
+    ("vascular_disease", "Vascular disease."),
+    ("epilepsy", "Epilepsy."),
+)
+
+
+def assess(answers: Answers, performed_at: datetime) -> Assessment:
+    findings: list[Finding] = []
+    excluded: list[SiteRef] = []
+    techniques: list[str] = []
+    precautions: list[str] = []
+
+    for code, applies, message in _GLOBAL_ABSOLUTES:
+        if applies(answers):
+            findings.append(Finding(code, "absolute", message))
+    blocked_everywhere = bool(findings)
+
+    for code, field, message in _REGIONAL_ABSOLUTES:
+        regions = getattr(answers, field)
+        if regions:
+            findings.append(Finding(code, "absolute", message))
+            excluded.extend(regions)
+    if answers.implanted_device_regions:
+        techniques.append(Technique.ELECTRICAL.value)
+
+    trimester = answers.pregnancy_trimester
+    if trimester is not None:
+        findings.append(
+            Finding(
+                "pregnancy_regions",
+                "absolute",
+                "Pregnancy: no needling in or around the abdomen, lower back or pelvis.",
+            )
+        )
+        excluded.extend(
+            SiteRef(region.value, ExclusionSide.ANY.value) for region in PREGNANCY_REGIONS
+        )
+        if trimester in (1, 3):
+            findings.append(Finding("pregnancy", "relative", f"Pregnancy, trimester {trimester}."))
+            precautions.append("pregnancy")
+
+    for code, message in _RELATIVES:
+        if getattr(answers, code):
+            findings.append(Finding(code, "relative", message))
+            precautions.append(code)
+
+    if blocked_everywhere:
+        outcome = "not_cleared"
+    elif precautions or excluded or techniques:
+        outcome = "cleared_with_precautions"
+    else:
+        outcome = "cleared"
+    return Assessment(
+        outcome=outcome,
+        findings=tuple(findings),
+        excluded_regions=tuple(dict.fromkeys(excluded)),  # deduplicated, first order kept
+        excluded_techniques=tuple(techniques),
+        precautions=tuple(precautions),
+        valid_until=performed_at + VALIDITY,
+    )
+
+
+def site_is_excluded(exclusions: Iterable[SiteRef], region: str, side: str) -> bool:
+    """Does an exclusion cover a site of `region` on `side` (left/right/bilateral/midline)?
+
+    An exclusion of either side covers a bilateral or midline site, which touches both.
+    """
+    for exclusion in exclusions:
+        if exclusion.region != region:
+            continue
+        if exclusion.side == ExclusionSide.ANY or side not in ("left", "right"):
+            return True
+        if exclusion.side == side:
+            return True
+    return False
+
+
+def missing_precautions(required: Iterable[str], acknowledged: Iterable[str]) -> list[str]:
+    return sorted(set(required) - set(acknowledged))
+
+
+def crosses_the_trunk(site_a: tuple[str, str], site_b: tuple[str, str]) -> bool:
+    """Would current between these (region, side) sites cross the head, neck or chest?
+
+    A left-right pair crosses when either site lies in such a region. A bilateral or midline
+    site has no single side, so it makes no left-right pair: the session's other checks apply.
+    """
+    (region_a, side_a), (region_b, side_b) = site_a, site_b
+    opposite = {side_a, side_b} == {"left", "right"}
+    return opposite and bool({region_a, region_b} & CROSSING_FORBIDDEN_REGIONS)
