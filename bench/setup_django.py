@@ -1,0 +1,23 @@
+"""Start Django for a benchmark, on a throwaway test database that is dropped afterwards."""
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextlib.contextmanager
+def throwaway_database():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+    import django
+    from django.test.utils import setup_databases, teardown_databases
+
+    django.setup()
+    databases = setup_databases(verbosity=0, interactive=False)
+    try:
+        yield
+    finally:
+        teardown_databases(databases, verbosity=0)

@@ -1,0 +1,127 @@
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from clinic.models import Patient, Room, Staff
+from clinic.tenancy import ClinicObjectField
+from sessions.models import Appointment, TreatmentCourse
+from sessions.models.scheduling import LONGEST_APPOINTMENT
+
+MAX_FREE_SLOT_WINDOW = timedelta(days=31)
+
+
+def check_times(starts_at, ends_at) -> None:
+    if ends_at <= starts_at:
+        raise serializers.ValidationError({"ends_at": "Must be after starts_at."})
+    if starts_at < timezone.now():
+        raise serializers.ValidationError({"starts_at": "Must not be in the past."})
+    if ends_at - starts_at > LONGEST_APPOINTMENT:
+        raise serializers.ValidationError({"ends_at": "An appointment lasts at most 8 hours."})
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    patient = ClinicObjectField(queryset=Patient.objects.all())
+    therapist = ClinicObjectField(queryset=Staff.objects.all())
+    room = ClinicObjectField(queryset=Room.objects.all(), required=False, allow_null=True)
+    course = ClinicObjectField(
+        queryset=TreatmentCourse.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "patient",
+            "therapist",
+            "room",
+            "course",
+            "starts_at",
+            "ends_at",
+            "status",
+            "cancel_reason",
+        ]
+        read_only_fields = ["status", "cancel_reason"]
+
+    def validate(self, attrs):
+        check_times(attrs["starts_at"], attrs["ends_at"])
+        course = attrs.get("course")
+        if course is not None and course.patient_id != attrs["patient"].pk:
+            raise serializers.ValidationError({"course": "That course is another patient's."})
+        return attrs
+
+
+class RescheduleSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+    def validate(self, attrs):
+        check_times(attrs["starts_at"], attrs["ends_at"])
+        return attrs
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    patient = ClinicObjectField(queryset=Patient.objects.all())
+    therapist = ClinicObjectField(queryset=Staff.objects.all())
+    room = ClinicObjectField(queryset=Room.objects.all(), required=False, allow_null=True)
+    planned_sessions = serializers.IntegerField(min_value=1, max_value=12, default=5)
+    session_minutes = serializers.IntegerField(min_value=5, max_value=480, default=45)
+    min_gap_days = serializers.IntegerField(
+        min_value=1, max_value=60, default=2, help_text="Local calendar days between sessions"
+    )
+    max_gap_days = serializers.IntegerField(min_value=1, max_value=60, default=7)
+    earliest_start = serializers.DateTimeField(required=False, help_text="Defaults to now")
+    auto_schedule = serializers.BooleanField(
+        default=True, write_only=True, help_text="Book every planned session now"
+    )
+    sessions_done = serializers.IntegerField(read_only=True)
+    appointments = AppointmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TreatmentCourse
+        fields = [
+            "id",
+            "patient",
+            "therapist",
+            "room",
+            "indication",
+            "planned_sessions",
+            "session_minutes",
+            "min_gap_days",
+            "max_gap_days",
+            "earliest_start",
+            "auto_schedule",
+            "status",
+            "sessions_done",
+            "appointments",
+        ]
+        read_only_fields = ["status"]
+
+    def validate(self, attrs):
+        if attrs["min_gap_days"] > attrs["max_gap_days"]:
+            raise serializers.ValidationError({"max_gap_days": "Must not be below min_gap_days."})
+        # A course cannot start in the past: plan from now instead.
+        attrs["earliest_start"] = max(attrs.get("earliest_start") or timezone.now(), timezone.now())
+        return attrs
+
+
+class FreeSlotsQuerySerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    minutes = serializers.IntegerField(min_value=5, max_value=480, default=45)
+
+    def validate(self, attrs):
+        if attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": "Must be after start."})
+        if attrs["end"] - attrs["start"] > MAX_FREE_SLOT_WINDOW:
+            raise serializers.ValidationError({"end": "Ask for at most 31 days at a time."})
+        return attrs
+
+
+class SlotSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()

@@ -1,0 +1,249 @@
+"""Booking: appointments and treatment courses. Each function is one transaction.
+
+The overlap check here gives the friendly answer (and is the guarantee on SQLite, where every
+transaction is IMMEDIATE); on PostgreSQL the exclusion constraints are the guarantee, and a
+violation of one is answered exactly like the check's.
+"""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clinic.errors import Conflict, RuleViolation
+from clinic.models import Clinic, Patient, Room, Staff
+from sessions import events, slots
+from sessions.models import Appointment, AppointmentStatus, CourseStatus, TreatmentCourse
+from sessions.models.scheduling import LIVE
+from sessions.scheduling.selectors import busy_intervals, shifts_of
+
+HORIZON = timedelta(weeks=12)
+NO_OVERLAP_CONSTRAINTS = frozenset(
+    {
+        "appointment_therapist_no_overlap",
+        "appointment_room_no_overlap",
+        "appointment_patient_no_overlap",
+    }
+)
+
+
+def _double_booked(who: str) -> Conflict:
+    return Conflict("double_booked", f"The {who} already has an appointment at that time.")
+
+
+def _check_within_working_hours(therapist: Staff, starts_at: datetime, ends_at: datetime) -> None:
+    if not slots.within_working_hours(
+        shifts=shifts_of(therapist),
+        tz=ZoneInfo(therapist.clinic.timezone),
+        starts_at=starts_at,
+        ends_at=ends_at,
+    ):
+        raise RuleViolation(
+            "outside_working_hours",
+            f"{therapist} does not work then (working hours are in {therapist.clinic.timezone}).",
+        )
+
+
+def _check_free(appointment: Appointment) -> None:
+    overlapping = Appointment.objects.filter(
+        status__in=LIVE, starts_at__lt=appointment.ends_at, ends_at__gt=appointment.starts_at
+    ).exclude(pk=appointment.pk)
+    if overlapping.filter(therapist=appointment.therapist_id).exists():
+        raise _double_booked("therapist")
+    if appointment.room_id and overlapping.filter(room=appointment.room_id).exists():
+        raise _double_booked("room")
+    if overlapping.filter(patient=appointment.patient_id).exists():
+        raise _double_booked("patient")
+
+
+def _save_free(appointment: Appointment) -> None:
+    """Save `appointment` if its therapist, room and patient are free then."""
+    _check_free(appointment)
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as error:
+        constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+        if constraint in NO_OVERLAP_CONSTRAINTS:
+            raise _double_booked(constraint.split("_")[1]) from error
+        raise
+
+
+@transaction.atomic
+def book_appointment(
+    *,
+    clinic: Clinic,
+    patient: Patient,
+    therapist: Staff,
+    starts_at: datetime,
+    ends_at: datetime,
+    room: Room | None = None,
+    course: TreatmentCourse | None = None,
+) -> Appointment:
+    _check_within_working_hours(therapist, starts_at, ends_at)
+    appointment = Appointment(
+        clinic=clinic,
+        patient=patient,
+        therapist=therapist,
+        room=room,
+        course=course,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+    _save_free(appointment)
+    events.appointment_booked.send(sender=Appointment, appointment=appointment)
+    return appointment
+
+
+def _require_booked(appointment: Appointment, action: str) -> None:
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise Conflict(
+            "invalid_state",
+            f"Only a booked appointment can be {action}; this one is "
+            f"{appointment.get_status_display().lower()}.",
+        )
+
+
+@transaction.atomic
+def reschedule_appointment(
+    appointment: Appointment, *, starts_at: datetime, ends_at: datetime
+) -> Appointment:
+    _require_booked(appointment, "rescheduled")
+    _check_within_working_hours(appointment.therapist, starts_at, ends_at)
+    appointment.starts_at, appointment.ends_at = starts_at, ends_at
+    _save_free(appointment)
+    events.appointment_rescheduled.send(sender=Appointment, appointment=appointment)
+    return appointment
+
+
+@transaction.atomic
+def cancel_appointment(appointment: Appointment, *, reason: str = "") -> Appointment:
+    _require_booked(appointment, "cancelled")
+    appointment.status, appointment.cancel_reason = AppointmentStatus.CANCELLED, reason
+    appointment.save(update_fields=["status", "cancel_reason", "updated_at"])
+    events.appointment_cancelled.send(sender=Appointment, appointment=appointment)
+    return appointment
+
+
+@transaction.atomic
+def mark_no_show(appointment: Appointment) -> Appointment:
+    _require_booked(appointment, "marked as a no-show")
+    appointment.status = AppointmentStatus.NO_SHOW
+    appointment.save(update_fields=["status", "updated_at"])
+    events.appointment_cancelled.send(sender=Appointment, appointment=appointment)
+    return appointment
+
+
+@transaction.atomic
+def complete_appointment(appointment: Appointment) -> Appointment:
+    """A session was logged against it. A course whose sessions are all done is completed."""
+    _require_booked(appointment, "completed")
+    appointment.status = AppointmentStatus.COMPLETED
+    appointment.save(update_fields=["status", "updated_at"])
+    course = appointment.course
+    if course is not None and course.status == CourseStatus.ACTIVE:
+        done = course.appointments.filter(status=AppointmentStatus.COMPLETED).count()
+        if done >= course.planned_sessions:
+            course.status = CourseStatus.COMPLETED
+            course.save(update_fields=["status"])
+    return appointment
+
+
+def plan_course(
+    *,
+    therapist: Staff,
+    patient: Patient,
+    room: Room | None,
+    earliest_start: datetime,
+    planned_sessions: int,
+    session_minutes: int,
+    min_gap_days: int,
+    max_gap_days: int,
+) -> list[tuple[datetime, datetime]] | None:
+    """The earliest feasible slots for a course, or None; books nothing."""
+    window_end = earliest_start + HORIZON
+    return slots.plan_course(
+        shifts=shifts_of(therapist),
+        tz=ZoneInfo(therapist.clinic.timezone),
+        busy=busy_intervals(
+            therapist=therapist, patient=patient, room=room, start=earliest_start, end=window_end
+        ),
+        earliest_start=earliest_start,
+        sessions=planned_sessions,
+        minutes=session_minutes,
+        min_gap_days=min_gap_days,
+        max_gap_days=max_gap_days,
+        horizon=HORIZON,
+    )
+
+
+@transaction.atomic
+def create_course(
+    *,
+    clinic: Clinic,
+    patient: Patient,
+    therapist: Staff,
+    indication: str,
+    planned_sessions: int = 5,
+    session_minutes: int = 45,
+    min_gap_days: int = 2,
+    max_gap_days: int = 7,
+    earliest_start: datetime | None = None,
+    room: Room | None = None,
+    auto_schedule: bool = True,
+) -> TreatmentCourse:
+    course = TreatmentCourse.objects.create(
+        clinic=clinic,
+        patient=patient,
+        therapist=therapist,
+        room=room,
+        indication=indication,
+        planned_sessions=planned_sessions,
+        session_minutes=session_minutes,
+        min_gap_days=min_gap_days,
+        max_gap_days=max_gap_days,
+        earliest_start=earliest_start or timezone.now(),
+    )
+    if auto_schedule:
+        plan = plan_course(
+            therapist=therapist,
+            patient=patient,
+            room=room,
+            earliest_start=course.earliest_start,
+            planned_sessions=planned_sessions,
+            session_minutes=session_minutes,
+            min_gap_days=min_gap_days,
+            max_gap_days=max_gap_days,
+        )
+        if plan is None:
+            raise Conflict(
+                "no_availability",
+                f"{planned_sessions} sessions {min_gap_days}-{max_gap_days} days apart do not fit "
+                f"in the next {HORIZON.days // 7} weeks; nothing was booked.",
+            )
+        for starts_at, ends_at in plan:
+            book_appointment(
+                clinic=clinic,
+                patient=patient,
+                therapist=therapist,
+                room=room,
+                course=course,
+                starts_at=starts_at,
+                ends_at=ends_at,
+            )
+    return course
+
+
+@transaction.atomic
+def cancel_course(course: TreatmentCourse) -> TreatmentCourse:
+    if course.status != CourseStatus.ACTIVE:
+        raise Conflict("invalid_state", f"The course is already {course.status}.")
+    upcoming = course.appointments.filter(
+        status=AppointmentStatus.BOOKED, starts_at__gt=timezone.now()
+    )
+    for appointment in upcoming.select_related("therapist", "patient"):
+        cancel_appointment(appointment, reason="The treatment course was cancelled.")
+    course.status = CourseStatus.CANCELLED
+    course.save(update_fields=["status"])
+    return course

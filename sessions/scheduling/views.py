@@ -1,0 +1,152 @@
+from zoneinfo import ZoneInfo
+
+import django_filters
+from django.db.models import Count, Prefetch, Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, renderers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from clinic.models import Staff
+from clinic.tenancy import ClinicViewSet
+from sessions import slots
+from sessions.models import Appointment, TreatmentCourse
+from sessions.models.scheduling import LIVE
+from sessions.scheduling import services
+from sessions.scheduling.ical import appointments_calendar
+from sessions.scheduling.selectors import busy_intervals, shifts_of
+from sessions.scheduling.serializers import (
+    AppointmentSerializer,
+    CancelSerializer,
+    CourseSerializer,
+    FreeSlotsQuerySerializer,
+    RescheduleSerializer,
+    SlotSerializer,
+)
+
+
+class AppointmentFilter(django_filters.FilterSet):
+    start = django_filters.IsoDateTimeFilter(
+        field_name="starts_at", lookup_expr="gte", help_text="Starting at or after"
+    )
+    end = django_filters.IsoDateTimeFilter(
+        field_name="starts_at", lookup_expr="lt", help_text="Starting before"
+    )
+
+    class Meta:
+        model = Appointment
+        fields = ["therapist", "patient", "status", "start", "end"]
+
+
+class AppointmentViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, ClinicViewSet
+):
+    """Appointments; no therapist, room or patient is ever double-booked."""
+
+    queryset = Appointment.objects.all()
+    serializer_class = AppointmentSerializer
+    filterset_class = AppointmentFilter
+    cursor_ordering = ("starts_at", "id")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.book_appointment(
+            clinic=self.request.user.clinic, **serializer.validated_data
+        )
+
+    def _act(self, serializer_class, service):
+        appointment = self.get_object()
+        arguments = serializer_class(data=self.request.data)
+        arguments.is_valid(raise_exception=True)
+        service(appointment, **arguments.validated_data)
+        return Response(
+            AppointmentSerializer(appointment, context=self.get_serializer_context()).data
+        )
+
+    @extend_schema(request=CancelSerializer, responses=AppointmentSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._act(CancelSerializer, services.cancel_appointment)
+
+    @extend_schema(request=None, responses=AppointmentSerializer)
+    @action(detail=True, methods=["post"], url_path="no-show")
+    def no_show(self, request, pk=None):
+        appointment = self.get_object()
+        services.mark_no_show(appointment)
+        return Response(self.get_serializer(appointment).data)
+
+    @extend_schema(request=RescheduleSerializer, responses=AppointmentSerializer)
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        return self._act(RescheduleSerializer, services.reschedule_appointment)
+
+
+class CourseFilter(django_filters.FilterSet):
+    class Meta:
+        model = TreatmentCourse
+        fields = ["patient", "therapist", "status"]
+
+
+class CourseViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, ClinicViewSet
+):
+    """Treatment courses: 5 sessions 2-7 days apart by default, booked in one request."""
+
+    queryset = TreatmentCourse.objects.annotate(
+        sessions_done=Count("appointments", filter=Q(appointments__status="completed"))
+    ).prefetch_related(Prefetch("appointments", queryset=Appointment.objects.order_by("starts_at")))
+    serializer_class = CourseSerializer
+    filterset_class = CourseFilter
+
+    def perform_create(self, serializer):
+        course = services.create_course(
+            clinic=self.request.user.clinic, **serializer.validated_data
+        )
+        serializer.instance = self.get_queryset().get(pk=course.pk)
+
+    @extend_schema(request=None, responses=CourseSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        services.cancel_course(self.get_object())
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
+
+
+class ICalendarRenderer(renderers.BaseRenderer):
+    media_type = "text/calendar"
+    format = "ics"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class TherapistScheduleViewSet(ClinicViewSet):
+    """A therapist's free slots and calendar feed."""
+
+    queryset = Staff.objects.prefetch_related("working_hours").select_related("clinic")
+
+    @extend_schema(parameters=[FreeSlotsQuerySerializer], responses=SlotSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="free-slots")
+    def free_slots(self, request, pk=None):
+        therapist = self.get_object()
+        query = FreeSlotsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        start, end = query.validated_data["start"], query.validated_data["end"]
+        free = slots.free_slots(
+            shifts=shifts_of(therapist),
+            tz=ZoneInfo(therapist.clinic.timezone),
+            busy=busy_intervals(therapist=therapist, start=start, end=end),
+            window_start=start,
+            window_end=end,
+            minutes=query.validated_data["minutes"],
+        )
+        return Response(
+            SlotSerializer([{"starts_at": s, "ends_at": e} for s, e in free], many=True).data
+        )
+
+    @extend_schema(responses={(200, "text/calendar"): str})
+    def calendar(self, request, pk=None):
+        """The therapist's live appointments as an iCalendar feed (routed in urls.py)."""
+        therapist = self.get_object()
+        live = therapist.appointments.filter(status__in=LIVE).select_related("patient", "room")
+        feed = appointments_calendar(str(therapist), live.order_by("starts_at"))
+        return Response(feed, status=status.HTTP_200_OK, content_type="text/calendar")

@@ -1,0 +1,270 @@
+"""Booking appointments: inside working hours, never double-booked, by construction."""
+
+import threading
+from datetime import time, timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from sessions import events
+from sessions.models import Appointment
+from sessions.scheduling.services import complete_appointment
+from tests.conftest import api_client
+from tests.sessions.conftest import next_weekday
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_appointment_inside_working_hours_is_booked(book, monday_10, therapist_api):
+    answer = book(monday_10, api=therapist_api)
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["status"] == "booked"
+    assert answer.json()["starts_at"].endswith(("Z", "+00:00"))
+
+
+@pytest.mark.parametrize(
+    "shift, minutes, field",
+    [
+        (-timedelta(weeks=3), 45, "starts_at"),
+        (timedelta(0), 0, "ends_at"),
+        (timedelta(0), -30, "ends_at"),
+    ],
+)
+def test_a_start_in_the_past_or_an_end_not_after_the_start_is_400(
+    book, monday_10, shift, minutes, field
+):
+    answer = book(monday_10 + shift, minutes=minutes)
+    assert answer.status_code == 400
+    assert field in answer.json()
+    assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize("weekday, clock", [(0, time(7, 30)), (0, time(17, 30)), (5, time(10))])
+def test_outside_working_hours_is_400(book, clinic, weekday, clock):
+    answer = book(next_weekday(clinic.timezone, weekday, clock))
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "outside_working_hours"
+
+
+def test_the_therapist_cannot_be_double_booked(book, monday_10, clinic, make_patient):
+    assert book(monday_10).status_code == 201
+    answer = book(monday_10 + timedelta(minutes=30), patient=make_patient(clinic, given_name="Ben"))
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "double_booked"
+    assert Appointment.objects.count() == 1
+
+
+def test_the_room_cannot_be_double_booked(
+    book, monday_10, room, clinic, make_patient, make_therapist
+):
+    assert book(monday_10, room=room).status_code == 201
+    answer = book(
+        monday_10,
+        room=room,
+        patient=make_patient(clinic, given_name="Ben"),
+        therapist=make_therapist(clinic, "sam"),
+    )
+    assert answer.status_code == 409 and answer.json()["code"] == "double_booked"
+
+
+def test_the_patient_cannot_be_in_two_places(book, monday_10, clinic, make_therapist):
+    assert book(monday_10).status_code == 201
+    answer = book(monday_10, therapist=make_therapist(clinic, "sam"))
+    assert answer.status_code == 409 and answer.json()["code"] == "double_booked"
+
+
+def test_back_to_back_appointments_are_fine(book, monday_10, clinic, make_patient):
+    assert book(monday_10).status_code == 201
+    next_patient = make_patient(clinic, given_name="Ben")
+    assert book(monday_10 + timedelta(minutes=45), patient=next_patient).status_code == 201
+
+
+def test_a_cancelled_appointment_frees_its_slot(book, monday_10, admin_api):
+    first = book(monday_10).json()["id"]
+    cancelled = admin_api.post(
+        f"/api/v1/appointments/{first}/cancel/", {"reason": "flu"}, format="json"
+    )
+    assert cancelled.json()["status"] == "cancelled"
+    assert cancelled.json()["cancel_reason"] == "flu"
+    assert book(monday_10).status_code == 201
+
+
+def test_cancelling_twice_is_invalid_state(book, monday_10, admin_api):
+    first = book(monday_10).json()["id"]
+    admin_api.post(f"/api/v1/appointments/{first}/cancel/", {}, format="json")
+    again = admin_api.post(f"/api/v1/appointments/{first}/cancel/", {}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "invalid_state"
+
+
+def test_a_no_show_is_recorded_and_frees_the_slot(book, monday_10, admin_api):
+    first = book(monday_10).json()["id"]
+    answer = admin_api.post(f"/api/v1/appointments/{first}/no-show/")
+    assert answer.status_code == 200 and answer.json()["status"] == "no_show"
+    assert book(monday_10).status_code == 201
+
+
+def test_rescheduling_moves_the_appointment_only_into_free_time(
+    book, monday_10, admin_api, clinic, make_patient
+):
+    first = book(monday_10).json()["id"]
+    book(monday_10 + timedelta(hours=2), patient=make_patient(clinic, given_name="Ben"))
+    to = {
+        "starts_at": (monday_10 + timedelta(hours=1)).isoformat(),
+        "ends_at": (monday_10 + timedelta(hours=1, minutes=45)).isoformat(),
+    }
+    moved = admin_api.post(f"/api/v1/appointments/{first}/reschedule/", to, format="json")
+    assert moved.status_code == 200
+    assert (
+        moved.json()["starts_at"]
+        == admin_api.get(f"/api/v1/appointments/{first}/").json()["starts_at"]
+    )
+    clash = {
+        "starts_at": (monday_10 + timedelta(hours=2)).isoformat(),
+        "ends_at": (monday_10 + timedelta(hours=3)).isoformat(),
+    }
+    answer = admin_api.post(f"/api/v1/appointments/{first}/reschedule/", clash, format="json")
+    assert answer.status_code == 409 and answer.json()["code"] == "double_booked"
+    evening = {
+        "starts_at": (monday_10 + timedelta(hours=9)).isoformat(),
+        "ends_at": (monday_10 + timedelta(hours=10)).isoformat(),
+    }
+    answer = admin_api.post(f"/api/v1/appointments/{first}/reschedule/", evening, format="json")
+    assert answer.status_code == 400 and answer.json()["code"] == "outside_working_hours"
+
+
+def test_a_cancelled_appointment_cannot_be_rescheduled(book, monday_10, admin_api):
+    first = book(monday_10).json()["id"]
+    admin_api.post(f"/api/v1/appointments/{first}/cancel/", {}, format="json")
+    to = {
+        "starts_at": monday_10.isoformat(),
+        "ends_at": (monday_10 + timedelta(hours=1)).isoformat(),
+    }
+    answer = admin_api.post(f"/api/v1/appointments/{first}/reschedule/", to, format="json")
+    assert answer.status_code == 409 and answer.json()["code"] == "invalid_state"
+
+
+def test_the_database_itself_refuses_an_overlap(book, monday_10, patient, therapist, clinic):
+    book(monday_10)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Appointment.objects.create(
+            clinic=clinic,
+            patient=patient,
+            therapist=therapist,
+            starts_at=monday_10,
+            ends_at=monday_10 + timedelta(minutes=10),
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twelve_simultaneous_bookings_of_one_slot_book_exactly_one(
+    admin, therapist, clinic, make_patient, monday_10
+):
+    patients = [make_patient(clinic, given_name=f"P{n}") for n in range(12)]
+    barrier, statuses = threading.Barrier(len(patients)), []
+
+    def book_for(patient):
+        client = api_client(admin)
+        barrier.wait()
+        answer = client.post(
+            "/api/v1/appointments/",
+            {
+                "patient": str(patient.id),
+                "therapist": str(therapist.id),
+                "starts_at": monday_10.isoformat(),
+                "ends_at": (monday_10 + timedelta(minutes=45)).isoformat(),
+            },
+            format="json",
+        )
+        statuses.append((answer.status_code, answer.json().get("code")))
+        connection.close()
+
+    threads = [threading.Thread(target=book_for, args=(p,)) for p in patients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses, key=str) == [(201, None)] + [(409, "double_booked")] * 11
+    assert Appointment.objects.count() == 1
+
+
+def test_booking_rescheduling_and_cancelling_are_announced(book, monday_10, admin_api):
+    heard = []
+
+    def listener(signal, sender, appointment, **kwargs):
+        heard.append((signal, appointment.status))
+
+    for signal in (
+        events.appointment_booked,
+        events.appointment_rescheduled,
+        events.appointment_cancelled,
+    ):
+        signal.connect(listener)
+    try:
+        first = book(monday_10).json()["id"]
+        to = {
+            "starts_at": (monday_10 + timedelta(hours=1)).isoformat(),
+            "ends_at": (monday_10 + timedelta(hours=2)).isoformat(),
+        }
+        admin_api.post(f"/api/v1/appointments/{first}/reschedule/", to, format="json")
+        admin_api.post(f"/api/v1/appointments/{first}/cancel/", {}, format="json")
+    finally:
+        for signal in (
+            events.appointment_booked,
+            events.appointment_rescheduled,
+            events.appointment_cancelled,
+        ):
+            signal.disconnect(listener)
+    assert heard == [
+        (events.appointment_booked, "booked"),
+        (events.appointment_rescheduled, "booked"),
+        (events.appointment_cancelled, "cancelled"),
+    ]
+
+
+def test_filters_find_appointments_by_therapist_patient_time_and_status(
+    book, monday_10, admin_api, clinic, make_patient, therapist
+):
+    first = book(monday_10).json()["id"]
+    ben = make_patient(clinic, given_name="Ben")
+    later = book(monday_10 + timedelta(days=1), patient=ben).json()["id"]
+    complete_appointment(Appointment.objects.get(pk=first))
+
+    def ids(**query):
+        return [a["id"] for a in admin_api.get("/api/v1/appointments/", query).json()["results"]]
+
+    assert ids(therapist=therapist.id) == [first, later]
+    assert ids(patient=ben.id) == [later]
+    assert ids(start=(monday_10 + timedelta(hours=1)).isoformat()) == [later]
+    assert ids(end=(monday_10 + timedelta(hours=1)).isoformat()) == [first]
+    assert ids(status="completed") == [first]
+    assert admin_api.get("/api/v1/appointments/", {"status": "lost"}).status_code == 400
+
+
+def test_another_clinics_appointments_are_invisible(
+    book, monday_10, other_admin_api, other_patient
+):
+    mine = book(monday_10).json()["id"]
+    assert other_admin_api.get(f"/api/v1/appointments/{mine}/").status_code == 404
+    assert (
+        other_admin_api.post(f"/api/v1/appointments/{mine}/cancel/", {}, format="json").status_code
+        == 404
+    )
+    assert other_admin_api.get("/api/v1/appointments/").json()["results"] == []
+    assert book(monday_10, patient=other_patient).status_code == 400  # not found in this clinic
+
+
+def test_the_list_runs_the_same_queries_for_1_or_200_rows(
+    book, monday_10, admin_api, clinic, make_patient
+):
+    for n in range(6):
+        book(
+            monday_10 + timedelta(days=n // 3, hours=n % 3),
+            patient=make_patient(clinic, given_name=f"P{n}"),
+        )
+    counts = []
+    for size in (1, 200):
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_api.get("/api/v1/appointments/", {"page_size": size}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -1,0 +1,317 @@
+"""Treatment courses: a whole course booked in one request, or nothing."""
+
+import itertools
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+
+from clinic.models import WorkingHours
+from sessions.models import Appointment, TreatmentCourse
+from sessions.scheduling.services import complete_appointment
+from tests.sessions.conftest import next_dst_change
+
+pytestmark = pytest.mark.django_db
+
+
+def course_body(patient, therapist, **fields):
+    return {
+        "patient": str(patient.id),
+        "therapist": str(therapist.id),
+        "indication": "Neck pain",
+        **fields,
+    }
+
+
+def local_days(appointments, tz_name):
+    tz = ZoneInfo(tz_name)
+    return [datetime.fromisoformat(a["starts_at"]).astimezone(tz) for a in appointments]
+
+
+def test_a_course_books_five_sessions_two_to_seven_days_apart(
+    admin_api, patient, therapist, monday_10
+):
+    answer = admin_api.post(
+        "/api/v1/courses/",
+        course_body(patient, therapist, earliest_start=monday_10.isoformat()),
+        format="json",
+    )
+    assert answer.status_code == 201, answer.json()
+    course = answer.json()
+    assert (course["status"], course["planned_sessions"], course["sessions_done"]) == (
+        "active",
+        5,
+        0,
+    )
+    starts = local_days(course["appointments"], "Europe/London")
+    assert len(starts) == 5
+    assert starts[0].strftime("%a %H:%M") == "Mon 10:00"
+    assert all(
+        2 <= (b.date() - a.date()).days <= 7 for a, b in itertools.pairwise(starts)
+    )
+    assert all(
+        a["status"] == "booked" and a["course"] == course["id"] for a in course["appointments"]
+    )
+
+
+def test_a_course_works_around_the_patients_and_rooms_other_appointments(
+    admin_api, patient, therapist, monday_10, book, room, clinic, make_therapist
+):
+    colleague = make_therapist(clinic, "sam")
+    book(monday_10, therapist=colleague)  # the patient is busy Monday 10:00 with someone else
+    answer = admin_api.post(
+        "/api/v1/courses/",
+        course_body(
+            patient,
+            therapist,
+            room=str(room.id),
+            earliest_start=monday_10.isoformat(),
+            planned_sessions=1,
+        ),
+        format="json",
+    )
+    first = answer.json()["appointments"][0]
+    assert (
+        first["starts_at"]
+        != admin_api.get("/api/v1/appointments/").json()["results"][0]["starts_at"]
+    )
+    assert local_days([first], "Europe/London")[0].strftime("%H:%M") == "10:45"
+
+
+def test_no_room_for_the_course_is_409_and_books_nothing(admin_api, patient, therapist, monday_10):
+    WorkingHours.objects.filter(staff=therapist).exclude(weekday=0).delete()  # Mondays only
+    answer = admin_api.post(
+        "/api/v1/courses/",
+        course_body(
+            patient, therapist, earliest_start=monday_10.isoformat(), min_gap_days=2, max_gap_days=5
+        ),
+        format="json",
+    )
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "no_availability"
+    assert not Appointment.objects.exists() and not TreatmentCourse.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"planned_sessions": 13}, "planned_sessions"),
+        ({"planned_sessions": 0}, "planned_sessions"),
+        ({"min_gap_days": 5, "max_gap_days": 3}, "max_gap_days"),
+        ({"session_minutes": "long"}, "session_minutes"),
+        ({"indication": ""}, "indication"),
+        ({"earliest_start": "soon"}, "earliest_start"),
+    ],
+)
+def test_impossible_courses_are_400(admin_api, patient, therapist, fields, field):
+    answer = admin_api.post(
+        "/api/v1/courses/", course_body(patient, therapist, **fields), format="json"
+    )
+    assert answer.status_code == 400 and field in answer.json()
+    assert not TreatmentCourse.objects.exists()
+
+
+def test_without_auto_schedule_nothing_is_booked(admin_api, patient, therapist):
+    answer = admin_api.post(
+        "/api/v1/courses/", course_body(patient, therapist, auto_schedule=False), format="json"
+    )
+    assert answer.status_code == 201 and answer.json()["appointments"] == []
+
+
+def test_sessions_done_counts_and_the_last_one_completes_the_course(admin_api, patient, therapist):
+    course = admin_api.post(
+        "/api/v1/courses/", course_body(patient, therapist, planned_sessions=2), format="json"
+    ).json()
+    for appointment in Appointment.objects.filter(course=course["id"]):
+        complete_appointment(appointment)
+    shown = admin_api.get(f"/api/v1/courses/{course['id']}/").json()
+    assert (shown["sessions_done"], shown["status"]) == (2, "completed")
+
+
+def test_cancelling_a_course_cancels_its_future_appointments(admin_api, patient, therapist):
+    course = admin_api.post(
+        "/api/v1/courses/", course_body(patient, therapist), format="json"
+    ).json()
+    answer = admin_api.post(f"/api/v1/courses/{course['id']}/cancel/")
+    assert answer.status_code == 200 and answer.json()["status"] == "cancelled"
+    assert {a["status"] for a in answer.json()["appointments"]} == {"cancelled"}
+    again = admin_api.post(f"/api/v1/courses/{course['id']}/cancel/")
+    assert again.status_code == 409 and again.json()["code"] == "invalid_state"
+
+
+@pytest.mark.parametrize("tz_name", ["Europe/London", "America/New_York"])
+def test_a_course_across_a_clock_change_keeps_its_local_times(
+    admin_api, patient, therapist, clinic, tz_name
+):
+    clinic.timezone = tz_name
+    clinic.save()
+    change = next_dst_change(tz_name)
+    start = (change - timedelta(days=3)).replace(hour=8).astimezone(UTC)
+    answer = admin_api.post(
+        "/api/v1/courses/",
+        course_body(
+            patient, therapist, earliest_start=start.isoformat(), min_gap_days=2, max_gap_days=4
+        ),
+        format="json",
+    )
+    starts = local_days(answer.json()["appointments"], tz_name)
+    assert {s.strftime("%H:%M") for s in starts} == {"08:00"}
+    offsets = {s.utcoffset() for s in starts}
+    assert len(offsets) == 2  # the same wall clock on both sides of the change
+
+
+@pytest.mark.parametrize(
+    "tz_name, month, first_utc_hour",
+    [
+        ("Europe/London", 1, 8),
+        ("Europe/London", 7, 7),
+        ("America/New_York", 1, 13),
+        ("America/New_York", 7, 12),
+    ],
+)
+def test_free_slots_open_at_the_local_start_of_work_winter_and_summer(
+    admin_api, therapist, clinic, tz_name, month, first_utc_hour
+):
+    clinic.timezone = tz_name
+    clinic.save()
+    year = datetime.now(UTC).year + 1
+    day = datetime(year, month, 1, tzinfo=ZoneInfo(tz_name))
+    day += timedelta(days=(7 - day.weekday()) % 7)  # the first Monday
+    answer = admin_api.get(
+        f"/api/v1/therapists/{therapist.id}/free-slots/",
+        {"start": day.isoformat(), "end": (day + timedelta(days=1)).isoformat(), "minutes": 45},
+    )
+    first = datetime.fromisoformat(answer.json()[0]["starts_at"])
+    assert (first.hour, first.astimezone(ZoneInfo(tz_name)).time()) == (first_utc_hour, time(8))
+
+
+def test_free_slots_leave_out_booked_time(admin_api, therapist, book, monday_10):
+    book(monday_10)
+    day_start = monday_10.replace(hour=0)
+    answer = admin_api.get(
+        f"/api/v1/therapists/{therapist.id}/free-slots/",
+        {
+            "start": day_start.isoformat(),
+            "end": (day_start + timedelta(days=1)).isoformat(),
+            "minutes": 60,
+        },
+    )
+    starts = [s["starts_at"] for s in answer.json()]
+    assert all(
+        not (
+            monday_10 - timedelta(minutes=59)
+            <= datetime.fromisoformat(s)
+            < monday_10 + timedelta(minutes=45)
+        )
+        for s in starts
+    )
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({}, "start"),
+        ({"start": "x", "end": "y"}, "start"),
+        ({"start": "2030-01-02T00:00Z", "end": "2030-01-01T00:00Z"}, "end"),
+        ({"start": "2030-01-01T00:00Z", "end": "2030-03-01T00:00Z"}, "end"),
+        ({"start": "2030-01-01T00:00Z", "end": "2030-01-02T00:00Z", "minutes": 0}, "minutes"),
+    ],
+)
+def test_free_slots_questions_must_make_sense(admin_api, therapist, query, field):
+    answer = admin_api.get(f"/api/v1/therapists/{therapist.id}/free-slots/", query)
+    assert answer.status_code == 400 and field in answer.json()
+
+
+def test_another_clinics_therapist_has_no_slots_or_calendar_here(admin_api, other_therapist):
+    assert admin_api.get(f"/api/v1/therapists/{other_therapist.id}/free-slots/").status_code == 404
+    assert admin_api.get(f"/api/v1/therapists/{other_therapist.id}/calendar.ics").status_code == 404
+
+
+def test_the_calendar_feed_lists_live_appointments(admin_api, therapist, book, monday_10):
+    from icalendar import Calendar
+
+    kept = book(monday_10).json()["id"]
+    dropped = book(monday_10 + timedelta(hours=2)).json()["id"]
+    admin_api.post(f"/api/v1/appointments/{dropped}/cancel/", {}, format="json")
+    answer = admin_api.get(f"/api/v1/therapists/{therapist.id}/calendar.ics")
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/calendar")
+    events = Calendar.from_ical(answer.content).walk("VEVENT")
+    assert [str(e["uid"]) for e in events] == [f"{kept}@filiform"]
+    assert events[0].decoded("dtstart") == monday_10
+    assert "Lovelace" in str(events[0]["summary"])
+
+
+def test_the_calendar_needs_a_token(anonymous_api, therapist):
+    assert anonymous_api.get(f"/api/v1/therapists/{therapist.id}/calendar.ics").status_code == 401
+
+
+def test_a_course_list_runs_the_same_queries_for_1_or_200(
+    admin_api, patient, therapist, clinic, make_patient
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        admin_api.post(
+            "/api/v1/courses/",
+            course_body(make_patient(clinic, given_name=f"P{n}"), therapist, planned_sessions=2),
+            format="json",
+        )
+    counts = []
+    for size in (1, 200):
+        with CaptureQueriesContext(connection) as queries:
+            admin_api.get("/api/v1/courses/", {"page_size": size})
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+@pytest.fixture
+def admin_site(admin):
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+def admin_form(patient, therapist, start, **fields):
+    return {
+        "patient": patient.id,
+        "therapist": therapist.id,
+        "indication": "Low back pain",
+        "planned_sessions": 4,
+        "session_minutes": 45,
+        "min_gap_days": 2,
+        "max_gap_days": 7,
+        "earliest_start_0": start.strftime("%Y-%m-%d"),
+        "earliest_start_1": "09:00:00",
+        "appointments-TOTAL_FORMS": 0,
+        "appointments-INITIAL_FORMS": 0,
+        **fields,
+    }
+
+
+def test_an_admin_books_a_whole_course_from_the_admin_form(
+    admin_site, patient, therapist, monday_10
+):
+    answer = admin_site.post(
+        "/admin/needling/treatmentcourse/add/", admin_form(patient, therapist, monday_10)
+    )
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    course = TreatmentCourse.objects.get()
+    assert course.appointments.count() == 4 and course.clinic == patient.clinic
+    upcoming = admin_site.get(
+        f"/admin/needling/appointment/?when=upcoming&therapist__id__exact={therapist.id}"
+    )
+    assert upcoming.context["cl"].result_count == 4
+
+
+def test_the_admin_form_says_so_when_the_course_does_not_fit(
+    admin_site, patient, therapist, monday_10
+):
+    WorkingHours.objects.filter(staff=therapist).delete()
+    answer = admin_site.post(
+        "/admin/needling/treatmentcourse/add/", admin_form(patient, therapist, monday_10)
+    )
+    assert answer.status_code == 200
+    assert "No availability" in answer.content.decode()
+    assert not TreatmentCourse.objects.exists()
