@@ -1,3 +1,277 @@
-"""The clinical record: needling sessions, their sites, stimulation, addenda, side effects."""
+"""The clinical record: needling sessions, their sites and stimulation, addenda, side effects.
 
-__all__: list[str] = []
+A session is a draft until signed; a signed session never changes again (addenda are separate
+rows). On PostgreSQL a trigger refuses any change to a signed session or its sites, as a second
+line of defence behind the services (migration 0004).
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from clinic.models import Clinic, Patient, Staff
+from screening.models import Muscle, Screening
+from screening.vocabulary import Manipulation, SiteSide, Technique
+from sessions.models.scheduling import Appointment, TreatmentCourse
+
+__all__ = [
+    "Addendum",
+    "Depth",
+    "ElectricalStimulation",
+    "NeedleSite",
+    "NeedlingSession",
+    "Reporter",
+    "SessionStatus",
+    "Severity",
+    "SideEffect",
+    "SideEffectKind",
+    "Waveform",
+]
+
+SUPERFICIAL_MAX_MM = 10
+# domain.md "Electrical stimulation — accepted ranges": field -> (lowest, highest), inclusive.
+STIMULATION_RANGES = {
+    "frequency_hz": (0.5, 150),
+    "pulse_width_us": (20, 1000),
+    "intensity_ma": (0.1, 50),
+    "duration_minutes": (1, 60),
+}
+
+
+class SessionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SIGNED = "signed", "Signed"
+
+
+class Depth(models.TextChoices):
+    SUPERFICIAL = "superficial", "Superficial (up to 10 mm)"
+    DEEP = "deep", "Deep (into muscle)"
+
+
+class Waveform(models.TextChoices):
+    BIPHASIC = "biphasic", "Biphasic"
+    MONOPHASIC = "monophasic", "Monophasic"
+    BURST = "burst", "Burst"
+    DENSE_DISPERSE = "dense_disperse", "Dense-disperse"
+
+
+class NeedlingSession(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="needling_sessions")
+    therapist = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="needling_sessions")
+    appointment = models.OneToOneField(
+        Appointment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="needling_session",
+    )
+    course = models.ForeignKey(
+        TreatmentCourse,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="needling_sessions",
+    )
+    screening = models.ForeignKey(
+        Screening,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The screening that cleared this session",
+    )
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    pain_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    pain_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    precautions_acknowledged = models.JSONField(default=list)
+    heat_advised = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=8, choices=SessionStatus.choices, default=SessionStatus.DRAFT
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pain_before__lte=10), name="session_pain_before_0_10"
+            ),
+            models.CheckConstraint(condition=Q(pain_after__lte=10), name="session_pain_after_0_10"),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gt=models.F("started_at")),
+                name="session_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft", signed_at__isnull=True)
+                | Q(status="signed", signed_at__isnull=False, ended_at__isnull=False),
+                name="session_signed_when_ended",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["clinic", "-started_at"], name="session_clinic_recent"),
+            models.Index(fields=["patient", "-started_at"], name="session_patient"),
+            models.Index(fields=["therapist", "-started_at"], name="session_therapist"),
+            models.Index(fields=["course", "-started_at"], name="session_course"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} {self.started_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == SessionStatus.SIGNED
+
+
+class NeedleSite(models.Model):
+    session = models.ForeignKey(NeedlingSession, on_delete=models.CASCADE, related_name="sites")
+    position = models.PositiveSmallIntegerField(help_text="Index of the site in the session")
+    muscle = models.ForeignKey(Muscle, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=10, choices=SiteSide.choices)
+    technique = models.CharField(max_length=20, choices=Technique.choices)
+    manipulation = models.CharField(max_length=20, choices=Manipulation.choices, blank=True)
+    depth = models.CharField(max_length=12, choices=Depth.choices)
+    depth_mm = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    needle_length_mm = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    needle_gauge_mm = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    needle_count = models.PositiveSmallIntegerField(default=1)
+    twitch_response = models.BooleanField(default=False, help_text="Local twitch response elicited")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "position"], name="site_position_unique"),
+            models.CheckConstraint(condition=Q(needle_count__gte=1), name="site_needle_count"),
+            models.CheckConstraint(
+                condition=~Q(depth=Depth.SUPERFICIAL, depth_mm__gt=SUPERFICIAL_MAX_MM),
+                name="site_superficial_at_most_10mm",
+            ),
+            models.CheckConstraint(condition=Q(depth_mm__gt=0), name="site_depth_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.muscle_id} ({self.side}), {self.technique}"
+
+
+class ElectricalStimulation(models.Model):
+    """Current between two needled sites, both of technique `electrical`."""
+
+    session = models.ForeignKey(
+        NeedlingSession, on_delete=models.CASCADE, related_name="electrical"
+    )
+    site_a = models.ForeignKey(NeedleSite, on_delete=models.CASCADE, related_name="+")
+    site_b = models.ForeignKey(NeedleSite, on_delete=models.CASCADE, related_name="+")
+    frequency_hz = models.DecimalField(max_digits=5, decimal_places=1)
+    pulse_width_us = models.PositiveSmallIntegerField()
+    intensity_ma = models.DecimalField(max_digits=4, decimal_places=1)
+    waveform = models.CharField(max_length=16, choices=Waveform.choices)
+    duration_minutes = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(site_a=models.F("site_b")), name="stimulation_two_sites"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+                    name=f"stimulation_{field}_range",
+                )
+                for field, (low, high) in STIMULATION_RANGES.items()
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.frequency_hz} Hz, {self.intensity_ma} mA, {self.duration_minutes} min"
+
+
+class Addendum(models.Model):
+    session = models.ForeignKey(NeedlingSession, on_delete=models.CASCADE, related_name="addenda")
+    author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "addenda"
+
+    def __str__(self) -> str:
+        return f"{self.author} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SideEffectKind(models.TextChoices):
+    BRUISING = "bruising", "Bruising"
+    BLEEDING = "bleeding", "Bleeding"
+    PAIN_DURING = "pain_during", "Pain during needling"
+    SORENESS_AFTER = "soreness_after", "Soreness after"
+    FATIGUE = "fatigue", "Fatigue"
+    HEADACHE = "headache", "Headache"
+    DIZZINESS = "dizziness", "Dizziness"
+    NAUSEA = "nausea", "Nausea"
+    FAINTING = "fainting", "Fainting"
+    SKIN_IRRITATION = "skin_irritation", "Skin irritation"
+    PNEUMOTHORAX = "pneumothorax", "Pneumothorax"
+    NERVE_INJURY = "nerve_injury", "Nerve injury"
+    INFECTION = "infection", "Infection"
+    OTHER = "other", "Other"
+
+
+class Severity(models.TextChoices):
+    MILD = "mild", "Mild"
+    MODERATE = "moderate", "Moderate"
+    SEVERE = "severe", "Severe"
+
+
+class Reporter(models.TextChoices):
+    THERAPIST = "therapist", "Therapist"
+    PATIENT = "patient", "Patient"
+
+
+SERIOUS_KINDS = (SideEffectKind.PNEUMOTHORAX, SideEffectKind.NERVE_INJURY, SideEffectKind.INFECTION)
+SERIOUS = Q(kind__in=SERIOUS_KINDS) | Q(severity=Severity.SEVERE)
+
+
+class SideEffect(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        NeedlingSession, on_delete=models.PROTECT, related_name="side_effects"
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="side_effects")
+    kind = models.CharField(max_length=20, choices=SideEffectKind.choices)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    onset_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    reported_by = models.CharField(max_length=10, choices=Reporter.choices)
+    serious = models.BooleanField(help_text="Pneumothorax, nerve injury, infection, or severe")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # `serious` is derived by the domain rule; the database keeps it honest.
+            models.CheckConstraint(
+                condition=Q(SERIOUS, serious=True) | Q(~SERIOUS, serious=False),
+                name="side_effect_serious_rule",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True)
+                | Q(onset_at__isnull=True)
+                | Q(resolved_at__gte=models.F("onset_at")),
+                name="side_effect_resolved_after_onset",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["clinic", "-created_at"], name="side_effect_clinic_recent"),
+            models.Index(fields=["session", "-created_at"], name="side_effect_session"),
+            models.Index(fields=["patient", "-created_at"], name="side_effect_patient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.severity})"

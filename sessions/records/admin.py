@@ -1,0 +1,87 @@
+from django.contrib import admin, messages
+
+from clinic.admin import ClinicScopedAdmin
+from clinic.errors import RuleViolation
+from sessions.models import Addendum, NeedleSite, NeedlingSession, SessionStatus, SideEffect
+from sessions.records import services
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class SiteInline(ReadOnlyInline):
+    model = NeedleSite
+    fields = [
+        "position",
+        "muscle",
+        "side",
+        "technique",
+        "manipulation",
+        "depth",
+        "depth_mm",
+        "needle_count",
+        "twitch_response",
+    ]
+
+
+class AddendumInline(ReadOnlyInline):
+    model = Addendum
+    fields = ["created_at", "author", "text"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(NeedlingSession)
+class NeedlingSessionAdmin(ClinicScopedAdmin):
+    """Sessions are read here and signed; they are logged and corrected through the API, where
+    the screening check runs, and a signed one never changes."""
+
+    list_display = ["started_at", "patient", "therapist", "status", "signed_at"]
+    list_filter = ["status", "therapist"]
+    list_select_related = ["patient", "therapist"]
+    date_hierarchy = "started_at"
+    inlines = [SiteInline, AddendumInline]
+    actions = ["sign_drafts"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Sign the selected draft sessions")
+    def sign_drafts(self, request, queryset):
+        signed = 0
+        for session in queryset.filter(status=SessionStatus.DRAFT).select_related("therapist"):
+            try:
+                services.sign_session(session, actor=request.user)
+                signed += 1
+            except RuleViolation as refusal:
+                self.message_user(request, f"{session}: {refusal.detail}", messages.WARNING)
+        self.message_user(request, f"Signed {signed} session(s).")
+
+
+@admin.register(SideEffect)
+class SideEffectAdmin(ClinicScopedAdmin):
+    list_display = ["created_at", "patient", "kind", "severity", "serious", "reported_by"]
+    list_filter = ["serious", "kind", "reported_by"]
+    list_select_related = ["patient"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

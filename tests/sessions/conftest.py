@@ -54,3 +54,78 @@ def book(admin_api, patient, therapist):
         return (api or admin_api).post("/api/v1/appointments/", body, format="json")
 
     return book
+
+
+@pytest.fixture
+def screen(therapist):
+    """Screen a patient (consent given) with these answers, as if yesterday."""
+    from screening.models import Screening
+    from screening.rules import VALIDITY
+    from screening.services import record_screening
+
+    def screen(patient, **answers):
+        screening = record_screening(
+            patient=patient, performed_by=therapist, consent_given=True, answers=answers
+        )
+        yesterday = screening.performed_at - timedelta(days=1)
+        Screening.objects.filter(pk=screening.pk).update(
+            performed_at=yesterday, valid_until=yesterday + VALIDITY
+        )
+        screening.refresh_from_db()
+        return screening
+
+    return screen
+
+
+def site(muscle="gastrocnemius", side="left", technique="trigger_point", **fields):
+    return {
+        "muscle": muscle,
+        "side": side,
+        "technique": technique,
+        "manipulation": "pistoning",
+        "depth": "deep",
+        "depth_mm": "25.0",
+        "needle_length_mm": "40.0",
+        "needle_gauge_mm": "0.30",
+        "needle_count": 2,
+        "twitch_response": True,
+        **fields,
+    }
+
+
+def stimulation(first=0, second=1, **fields):
+    return {
+        "site_indexes": [first, second],
+        "frequency_hz": "2.0",
+        "pulse_width_us": 250,
+        "intensity_ma": "4.5",
+        "waveform": "biphasic",
+        "duration_minutes": 15,
+        **fields,
+    }
+
+
+@pytest.fixture
+def session_body(patient):
+    """A realistic session body, started an hour ago and ended just now."""
+    from django.utils import timezone
+
+    def body(**fields):
+        now = timezone.now().replace(microsecond=0)
+        return {
+            "patient": str(patient.id),
+            "started_at": (now - timedelta(hours=1)).isoformat(),
+            "ended_at": (now - timedelta(minutes=20)).isoformat(),
+            "pain_before": 7,
+            "pain_after": 4,
+            "heat_advised": True,
+            "notes": "Taut band in the left calf; LTR elicited.",
+            "sites": [
+                site(),
+                site(side="right"),
+                site(muscle="soleus", technique="superficial", depth="superficial", depth_mm="8.0"),
+            ],
+            **fields,
+        }
+
+    return body

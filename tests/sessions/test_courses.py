@@ -47,9 +47,7 @@ def test_a_course_books_five_sessions_two_to_seven_days_apart(
     starts = local_days(course["appointments"], "Europe/London")
     assert len(starts) == 5
     assert starts[0].strftime("%a %H:%M") == "Mon 10:00"
-    assert all(
-        2 <= (b.date() - a.date()).days <= 7 for a, b in itertools.pairwise(starts)
-    )
+    assert all(2 <= (b.date() - a.date()).days <= 7 for a, b in itertools.pairwise(starts))
     assert all(
         a["status"] == "booked" and a["course"] == course["id"] for a in course["appointments"]
     )

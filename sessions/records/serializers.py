@@ -1,0 +1,257 @@
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from clinic.models import Patient, Staff
+from clinic.tenancy import ClinicObjectField
+from screening.rules import crosses_the_trunk
+from screening.vocabulary import Manipulation, Precaution, SiteSide, Technique, muscle_by_code
+from sessions.models import (
+    Addendum,
+    Appointment,
+    Depth,
+    NeedlingSession,
+    SideEffect,
+    TreatmentCourse,
+    Waveform,
+)
+from sessions.models.records import STIMULATION_RANGES, SUPERFICIAL_MAX_MM
+from sessions.records.rules import SiteFacts, session_warnings
+
+MUSCLE_CODES = sorted(muscle_by_code)
+
+
+class SiteSerializer(serializers.Serializer):
+    muscle = serializers.ChoiceField(choices=MUSCLE_CODES, help_text="A muscle code (/muscles/)")
+    side = serializers.ChoiceField(choices=SiteSide.choices)
+    technique = serializers.ChoiceField(choices=Technique.choices)
+    manipulation = serializers.ChoiceField(choices=Manipulation.choices, required=False, default="")
+    depth = serializers.ChoiceField(choices=Depth.choices)
+    depth_mm = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("0.1"),
+        max_value=200,
+        required=False,
+        allow_null=True,
+        help_text="Superficial: at most 10 mm",
+    )
+    needle_length_mm = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=1, max_value=200, required=False, allow_null=True
+    )
+    needle_gauge_mm = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        min_value=Decimal("0.05"),
+        max_value=2,
+        required=False,
+        allow_null=True,
+    )
+    needle_count = serializers.IntegerField(min_value=1, max_value=200, default=1)
+    twitch_response = serializers.BooleanField(default=False, help_text="Local twitch response")
+
+    def validate(self, site):
+        depth_mm = site.get("depth_mm")
+        if (
+            site["depth"] == Depth.SUPERFICIAL
+            and depth_mm is not None
+            and depth_mm > SUPERFICIAL_MAX_MM
+        ):
+            raise serializers.ValidationError(
+                {"depth_mm": f"Superficial needling goes at most {SUPERFICIAL_MAX_MM} mm deep."}
+            )
+        return site
+
+    def to_representation(self, site):
+        values = {name: getattr(site, name) for name in self.fields if name != "muscle"}
+        return super().to_representation({**values, "muscle": site.muscle_id})
+
+
+def _range_field(field: str, decimals: int | None = None):
+    low, high = STIMULATION_RANGES[field]
+    if decimals is None:
+        return serializers.IntegerField(min_value=low, max_value=high)
+    return serializers.DecimalField(
+        max_digits=4 + decimals,
+        decimal_places=decimals,
+        min_value=Decimal(str(low)),
+        max_value=Decimal(str(high)),
+    )
+
+
+class ElectricalSerializer(serializers.Serializer):
+    site_indexes = serializers.ListField(
+        child=serializers.IntegerField(min_value=0),
+        min_length=2,
+        max_length=2,
+        help_text="The two sites (indexes into `sites`) the current runs between",
+    )
+    frequency_hz = _range_field("frequency_hz", 1)
+    pulse_width_us = _range_field("pulse_width_us")
+    intensity_ma = _range_field("intensity_ma", 1)
+    waveform = serializers.ChoiceField(choices=Waveform.choices)
+    duration_minutes = _range_field("duration_minutes")
+
+    def to_representation(self, block):
+        data = super().to_representation(
+            {
+                **{f: getattr(block, f) for f in self.fields if f != "site_indexes"},
+                "site_indexes": [block.site_a.position, block.site_b.position],
+            }
+        )
+        return data
+
+
+class AddendumSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Addendum
+        fields = ["id", "text", "author", "created_at"]
+        read_only_fields = ["author", "created_at"]
+        extra_kwargs = {"text": {"max_length": 5000}}
+
+
+class WarningSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+def check_electrical(sites: list[dict], electrical: list[dict]) -> None:
+    """Each block joins two distinct electrical sites, and never across the chest."""
+    for number, block in enumerate(electrical):
+        first, second = block["site_indexes"]
+        problem = None
+        if max(first, second) >= len(sites):
+            problem = f"There are only {len(sites)} sites."
+        elif first == second:
+            problem = "A pair needs two different sites."
+        elif {sites[first]["technique"], sites[second]["technique"]} != {Technique.ELECTRICAL}:
+            problem = "Both sites of a pair must use the electrical technique."
+        elif crosses_the_trunk(
+            (muscle_by_code[sites[first]["muscle"]].region, sites[first]["side"]),
+            (muscle_by_code[sites[second]["muscle"]].region, sites[second]["side"]),
+        ):
+            problem = "Current must not cross the head, neck or chest from one side to the other."
+        if problem:
+            raise serializers.ValidationError({"electrical": {number: {"site_indexes": [problem]}}})
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    patient = ClinicObjectField(queryset=Patient.objects.all())
+    therapist = ClinicObjectField(
+        queryset=Staff.objects.all(), required=False, help_text="Defaults to the caller"
+    )
+    appointment = ClinicObjectField(
+        queryset=Appointment.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The appointment this session took place in; it is marked completed",
+    )
+    course = ClinicObjectField(
+        queryset=TreatmentCourse.objects.all(), required=False, allow_null=True
+    )
+    pain_before = serializers.IntegerField(
+        min_value=0, max_value=10, required=False, allow_null=True
+    )
+    pain_after = serializers.IntegerField(
+        min_value=0, max_value=10, required=False, allow_null=True
+    )
+    precautions_acknowledged = serializers.ListField(
+        child=serializers.ChoiceField(choices=Precaution.choices),
+        default=list,
+        help_text="Every precaution of the patient's screening must be acknowledged",
+    )
+    notes = serializers.CharField(max_length=10000, allow_blank=True, required=False)
+    sites = SiteSerializer(many=True, min_length=1, max_length=60)
+    electrical = ElectricalSerializer(many=True, required=False, max_length=30)
+    warnings = serializers.SerializerMethodField()
+    addenda = AddendumSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = NeedlingSession
+        fields = [
+            "id",
+            "patient",
+            "therapist",
+            "appointment",
+            "course",
+            "started_at",
+            "ended_at",
+            "pain_before",
+            "pain_after",
+            "precautions_acknowledged",
+            "heat_advised",
+            "notes",
+            "sites",
+            "electrical",
+            "status",
+            "signed_at",
+            "signed_by",
+            "screening",
+            "warnings",
+            "addenda",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "signed_at", "signed_by", "screening"]
+
+    def validate(self, attrs):
+        def current(name):
+            return attrs[name] if name in attrs else getattr(self.instance, name, None)
+
+        started, ended = current("started_at"), current("ended_at")
+        if ended is not None and started is not None and ended <= started:
+            raise serializers.ValidationError({"ended_at": "Must be after started_at."})
+        if "electrical" in attrs or "sites" in attrs:
+            sites = attrs.get("sites") or [
+                {"muscle": s.muscle_id, "side": s.side, "technique": s.technique}
+                for s in self.instance.sites.all()
+            ]
+            check_electrical(sites, attrs.get("electrical", []))
+        self._check_belongs_to_patient(current("patient"), current("appointment"), "appointment")
+        self._check_belongs_to_patient(current("patient"), current("course"), "course")
+        return attrs
+
+    def _check_belongs_to_patient(self, patient, thing, field):
+        if thing is not None and patient is not None and thing.patient_id != patient.pk:
+            raise serializers.ValidationError({field: f"That {field} is another patient's."})
+        if field == "appointment" and thing is not None:
+            taken = NeedlingSession.objects.filter(appointment=thing)
+            if self.instance is not None:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                raise serializers.ValidationError({field: "A session is already logged for it."})
+
+    def get_warnings(self, session) -> list[dict]:
+        sites = [
+            SiteFacts(s.muscle_id, s.side, s.depth, s.needle_count) for s in session.sites.all()
+        ]
+        minutes = [block.duration_minutes for block in session.electrical.all()]
+        return [w.__dict__ for w in session_warnings(sites, minutes)]
+
+
+class SideEffectSerializer(serializers.ModelSerializer):
+    session = ClinicObjectField(queryset=NeedlingSession.objects.all())
+
+    class Meta:
+        model = SideEffect
+        fields = [
+            "id",
+            "session",
+            "patient",
+            "kind",
+            "severity",
+            "onset_at",
+            "resolved_at",
+            "notes",
+            "reported_by",
+            "serious",
+            "created_at",
+        ]
+        read_only_fields = ["patient", "reported_by", "serious"]
+        extra_kwargs = {"notes": {"max_length": 5000}}
+
+    def validate(self, attrs):
+        onset, resolved = attrs.get("onset_at"), attrs.get("resolved_at")
+        if onset and resolved and resolved < onset:
+            raise serializers.ValidationError({"resolved_at": "Must not be before onset_at."})
+        return attrs

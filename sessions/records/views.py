@@ -1,0 +1,97 @@
+import django_filters
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from clinic.tenancy import ClinicViewSet
+from sessions.models import Addendum, ElectricalStimulation, NeedlingSession, SideEffect
+from sessions.records import services
+from sessions.records.serializers import (
+    AddendumSerializer,
+    SessionSerializer,
+    SideEffectSerializer,
+)
+
+
+class SessionFilter(django_filters.FilterSet):
+    since = django_filters.IsoDateTimeFilter(
+        field_name="started_at", lookup_expr="gte", help_text="Started at or after"
+    )
+
+    class Meta:
+        model = NeedlingSession
+        fields = ["patient", "therapist", "course", "since"]
+
+
+class SessionViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ClinicViewSet,
+):
+    """Needling sessions: drafts may be corrected, signed sessions only annotated."""
+
+    queryset = NeedlingSession.objects.prefetch_related(
+        "sites",
+        Prefetch(
+            "electrical", queryset=ElectricalStimulation.objects.select_related("site_a", "site_b")
+        ),
+        Prefetch("addenda", queryset=Addendum.objects.order_by("created_at")),
+    )
+    serializer_class = SessionSerializer
+    filterset_class = SessionFilter
+    cursor_ordering = ("-started_at", "-id")
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def perform_create(self, serializer):
+        session = services.log_session(
+            clinic=self.request.user.clinic, actor=self.request.user, **serializer.validated_data
+        )
+        serializer.instance = self.get_queryset().get(pk=session.pk)
+
+    def perform_update(self, serializer):
+        session = services.correct_session(
+            serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
+        serializer.instance = self.get_queryset().get(pk=session.pk)
+
+    def perform_destroy(self, instance):
+        services.delete_draft(instance, actor=self.request.user)
+
+    @extend_schema(request=None, responses=SessionSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        services.sign_session(self.get_object(), actor=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=AddendumSerializer, responses={201: AddendumSerializer})
+    @action(detail=True, methods=["post"])
+    def addenda(self, request, pk=None):
+        session = self.get_object()
+        note = AddendumSerializer(data=request.data)
+        note.is_valid(raise_exception=True)
+        addendum = services.add_addendum(session, author=request.user, **note.validated_data)
+        return Response(AddendumSerializer(addendum).data, status=status.HTTP_201_CREATED)
+
+
+class SideEffectFilter(django_filters.FilterSet):
+    class Meta:
+        model = SideEffect
+        fields = ["session", "patient", "serious"]
+
+
+class SideEffectViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, ClinicViewSet
+):
+    """Side effects after needling; `serious` ones alert the clinic's administrators."""
+
+    queryset = SideEffect.objects.all()
+    serializer_class = SideEffectSerializer
+    filterset_class = SideEffectFilter
+
+    def perform_create(self, serializer):
+        serializer.instance = services.report_side_effect(**serializer.validated_data)

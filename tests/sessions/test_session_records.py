@@ -1,0 +1,445 @@
+"""Logging, correcting, signing and annotating needling sessions."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from clinic.errors import RuleViolation
+from clinic.models import Room
+from sessions import events
+from sessions.models import (
+    Appointment,
+    ElectricalStimulation,
+    NeedleSite,
+    NeedlingSession,
+)
+from tests.sessions.conftest import site, stimulation
+
+pytestmark = pytest.mark.django_db
+
+
+def nothing_written():
+    return (
+        NeedlingSession.objects.count(),
+        NeedleSite.objects.count(),
+        ElectricalStimulation.objects.count(),
+    ) == (0, 0, 0)
+
+
+@pytest.fixture
+def cleared(screen, patient):
+    return screen(patient)
+
+
+def log(api, body):
+    return api.post("/api/v1/sessions/", body, format="json")
+
+
+def test_a_therapist_logs_a_realistic_session(therapist_api, cleared, session_body, therapist):
+    body = session_body(
+        sites=[
+            site(technique="electrical"),
+            site(side="right", technique="electrical"),
+            site(muscle="soleus", technique="superficial", depth="superficial", depth_mm="8.0"),
+        ],
+        electrical=[stimulation(0, 1)],
+    )
+    answer = log(therapist_api, body)
+    assert answer.status_code == 201, answer.json()
+    session = answer.json()
+    assert (session["status"], session["therapist"], session["screening"]) == (
+        "draft",
+        str(therapist.id),
+        str(cleared.id),
+    )
+    assert [s["muscle"] for s in session["sites"]] == ["gastrocnemius", "gastrocnemius", "soleus"]
+    assert session["sites"][2]["depth_mm"] == "8.0"
+    assert session["electrical"][0]["site_indexes"] == [0, 1]
+    assert session["electrical"][0]["waveform"] == "biphasic"
+    assert (session["pain_before"], session["pain_after"], session["heat_advised"]) == (7, 4, True)
+    assert session["warnings"] == [] and session["addenda"] == []
+
+
+@pytest.mark.parametrize(
+    "answers, fields, code",
+    [
+        (None, {}, "screening_required"),
+        ({"needle_phobia": True}, {}, "not_cleared"),
+        (
+            {"local_infection_regions": [{"region": "knee_leg", "side": "left"}]},
+            {},
+            "region_excluded",
+        ),
+        (
+            {"implanted_device_regions": [{"region": "thorax", "side": "left"}]},
+            {
+                "sites": [site(technique="electrical"), site(side="right", technique="electrical")],
+                "electrical": [stimulation()],
+            },
+            "technique_excluded",
+        ),
+        ({"diabetes": True}, {}, "precaution_not_acknowledged"),
+    ],
+)
+def test_the_screening_stands_between_the_patient_and_the_needle(
+    therapist_api, screen, patient, session_body, answers, fields, code
+):
+    if answers is not None:
+        screen(patient, **answers)
+    answer = log(therapist_api, session_body(**fields))
+    assert answer.status_code == 400
+    assert answer.json()["code"] == code
+    assert nothing_written()
+
+
+def test_an_acknowledged_precaution_lets_the_session_through(
+    therapist_api, screen, patient, session_body
+):
+    screen(patient, diabetes=True)
+    assert (
+        log(therapist_api, session_body(precautions_acknowledged=["diabetes"])).status_code == 201
+    )
+
+
+def test_an_uncertified_therapist_cannot_log(cleared, session_body, therapist):
+    therapist.dn_certified_until = date.today() - timedelta(days=1)
+    therapist.save()
+    from tests.conftest import api_client
+
+    answer = log(api_client(therapist), session_body())
+    assert answer.json()["code"] == "therapist_not_certified" and nothing_written()
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"sites": [site(depth="superficial", depth_mm="12.0")]}, "sites"),
+        ({"sites": [site(muscle="gluteus_maximum")]}, "sites"),
+        ({"sites": [site(side="top")]}, "sites"),
+        ({"sites": [site(technique="acupuncture")]}, "sites"),
+        ({"sites": [site(needle_count=0)]}, "sites"),
+        ({"sites": []}, "sites"),
+        (
+            {"sites": [site(technique="electrical")], "electrical": [stimulation(0, 5)]},
+            "electrical",
+        ),
+        (
+            {"sites": [site(technique="electrical")] * 2, "electrical": [stimulation(1, 1)]},
+            "electrical",
+        ),
+        ({"electrical": [stimulation(0, 1)]}, "electrical"),  # the sites are not electrical
+        (
+            {
+                "sites": [site(technique="electrical")] * 2,
+                "electrical": [stimulation(frequency_hz="200.0")],
+            },
+            "electrical",
+        ),
+        (
+            {
+                "sites": [site(technique="electrical")] * 2,
+                "electrical": [stimulation(intensity_ma="0.0")],
+            },
+            "electrical",
+        ),
+        (
+            {
+                "sites": [site(technique="electrical")] * 2,
+                "electrical": [stimulation(waveform="square")],
+            },
+            "electrical",
+        ),
+        (
+            {
+                "sites": [site(technique="electrical")] * 2,
+                "electrical": [stimulation(duration_minutes=61)],
+            },
+            "electrical",
+        ),
+        (
+            {
+                "sites": [
+                    site("pectoralis_major", "left", "electrical"),
+                    site("pectoralis_major", "right", "electrical"),
+                ],
+                "electrical": [stimulation()],
+            },
+            "electrical",
+        ),  # current across the chest
+        ({"pain_before": 11}, "pain_before"),
+        ({"pain_after": -1}, "pain_after"),
+        ({"ended_at": "2020-01-01T00:00:00Z"}, "ended_at"),
+        ({"started_at": "yesterday"}, "started_at"),
+        ({"precautions_acknowledged": ["luck"]}, "precautions_acknowledged"),
+    ],
+)
+def test_impossible_sessions_are_400_and_leave_nothing(
+    therapist_api, cleared, session_body, fields, field
+):
+    answer = log(therapist_api, session_body(**fields))
+    assert answer.status_code == 400
+    assert field in answer.json(), answer.json()
+    assert nothing_written()
+
+
+def test_a_session_in_an_appointment_completes_it(
+    therapist_api, cleared, session_body, book, monday_10, admin_api
+):
+    appointment_id = book(monday_10).json()["id"]
+    answer = log(therapist_api, session_body(appointment=appointment_id))
+    assert answer.status_code == 201
+    assert Appointment.objects.get(pk=appointment_id).status == "completed"
+    again = log(therapist_api, session_body(appointment=appointment_id))
+    assert again.status_code == 400 and "appointment" in again.json()
+
+
+def test_another_patients_appointment_is_refused(
+    therapist_api, cleared, session_body, book, monday_10, clinic, make_patient
+):
+    theirs = book(monday_10, patient=make_patient(clinic, given_name="Ben")).json()["id"]
+    answer = log(therapist_api, session_body(appointment=theirs))
+    assert answer.status_code == 400 and "appointment" in answer.json()
+    assert Appointment.objects.get(pk=theirs).status == "booked"
+
+
+@pytest.mark.parametrize(
+    "sites, electrical, codes",
+    [
+        ([site("upper_trapezius")], [], ["pneumothorax_risk"]),
+        ([site("upper_trapezius", depth="superficial", depth_mm="5.0")], [], []),
+        (
+            [
+                site("rhomboids", "left", depth="superficial", depth_mm="5.0"),
+                site("serratus_anterior", "right", depth="superficial", depth_mm="5.0"),
+            ],
+            [],
+            ["bilateral_thorax"],
+        ),
+        ([site(needle_count=21)], [], ["many_needles"]),
+        ([site(needle_count=20)], [], []),
+        (
+            [site(technique="electrical"), site(side="right", technique="electrical")],
+            [stimulation(duration_minutes=31)],
+            ["long_stimulation"],
+        ),
+    ],
+)
+def test_risky_but_allowed_needling_carries_warnings(
+    therapist_api, cleared, session_body, sites, electrical, codes
+):
+    answer = log(therapist_api, session_body(sites=sites, electrical=electrical))
+    assert answer.status_code == 201
+    assert [w["code"] for w in answer.json()["warnings"]] == codes
+    assert all(w["message"] for w in answer.json()["warnings"])
+
+
+def test_a_draft_is_corrected_and_its_sites_replaced(therapist_api, cleared, session_body):
+    session = log(therapist_api, session_body()).json()
+    answer = therapist_api.patch(
+        f"/api/v1/sessions/{session['id']}/",
+        {"pain_after": 2, "sites": [site("soleus", "right")]},
+        format="json",
+    )
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["pain_after"] == 2
+    assert [s["muscle"] for s in answer.json()["sites"]] == ["soleus"]
+    assert NeedleSite.objects.count() == 1
+
+
+def test_a_correction_that_breaks_a_rule_changes_nothing(
+    therapist_api, screen, patient, session_body
+):
+    screen(patient, lymphedema_regions=[{"region": "upper_arm", "side": "any"}])
+    session = log(therapist_api, session_body()).json()
+    answer = therapist_api.patch(
+        f"/api/v1/sessions/{session['id']}/",
+        {"pain_after": 0, "sites": [site("biceps_brachii")]},
+        format="json",
+    )
+    assert answer.status_code == 400 and answer.json()["code"] == "region_excluded"
+    kept = therapist_api.get(f"/api/v1/sessions/{session['id']}/").json()
+    assert kept["pain_after"] == 4 and len(kept["sites"]) == 3
+
+
+def test_signing_locks_the_record_and_addenda_still_append(
+    therapist_api, admin_api, cleared, session_body, therapist
+):
+    session_id = log(therapist_api, session_body()).json()["id"]
+    signed = therapist_api.post(f"/api/v1/sessions/{session_id}/sign/")
+    assert signed.status_code == 200 and signed.json()["status"] == "signed"
+    assert signed.json()["signed_by"] == str(therapist.id) and signed.json()["signed_at"]
+    for api in (therapist_api, admin_api):
+        patch = api.patch(f"/api/v1/sessions/{session_id}/", {"notes": "changed"}, format="json")
+        assert patch.status_code == 409 and patch.json()["code"] == "session_signed"
+        delete = api.delete(f"/api/v1/sessions/{session_id}/")
+        assert delete.status_code == 409 and delete.json()["code"] == "session_signed"
+    again = therapist_api.post(f"/api/v1/sessions/{session_id}/sign/")
+    assert again.status_code == 409 and again.json()["code"] == "invalid_state"
+    note = admin_api.post(
+        f"/api/v1/sessions/{session_id}/addenda/", {"text": "Called: no bruising."}, format="json"
+    )
+    assert note.status_code == 201
+    shown = therapist_api.get(f"/api/v1/sessions/{session_id}/").json()
+    assert [a["text"] for a in shown["addenda"]] == ["Called: no bruising."]
+    assert shown["notes"] == "Taut band in the left calf; LTR elicited."
+
+
+def test_an_unfinished_session_cannot_be_signed(therapist_api, cleared, session_body):
+    session_id = log(therapist_api, session_body(ended_at=None)).json()["id"]
+    answer = therapist_api.post(f"/api/v1/sessions/{session_id}/sign/")
+    assert answer.status_code == 409 and answer.json()["code"] == "invalid_state"
+
+
+def test_the_database_refuses_to_change_a_signed_session(therapist_api, cleared, session_body):
+    session_id = log(therapist_api, session_body()).json()["id"]
+    therapist_api.post(f"/api/v1/sessions/{session_id}/sign/")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        NeedlingSession.objects.filter(pk=session_id).update(notes="quietly changed")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        NeedleSite.objects.filter(session=session_id).update(needle_count=9)
+
+
+def test_a_draft_can_be_deleted_and_its_appointment_is_booked_again(
+    therapist_api, cleared, session_body, book, monday_10
+):
+    appointment_id = book(monday_10).json()["id"]
+    session_id = log(therapist_api, session_body(appointment=appointment_id)).json()["id"]
+    assert therapist_api.delete(f"/api/v1/sessions/{session_id}/").status_code == 204
+    assert nothing_written()
+    assert Appointment.objects.get(pk=appointment_id).status == "booked"
+
+
+def test_therapists_log_as_themselves_only(
+    therapist_api, admin_api, cleared, session_body, clinic, make_therapist, other_therapist
+):
+    colleague = make_therapist(clinic, "sam")
+    answer = log(therapist_api, session_body(therapist=str(colleague.id)))
+    assert answer.status_code == 403 and answer.json()["code"] == "permission_denied"
+    assert nothing_written()
+    assert log(admin_api, session_body(therapist=str(colleague.id))).status_code == 201
+    foreign = log(admin_api, session_body(therapist=str(other_therapist.id)))
+    assert foreign.status_code == 400 and "therapist" in foreign.json()
+
+
+def test_a_therapist_cannot_correct_or_sign_a_colleagues_session(
+    admin_api, cleared, session_body, therapist_api, clinic, make_therapist
+):
+    colleague = make_therapist(clinic, "sam")
+    session_id = log(admin_api, session_body(therapist=str(colleague.id))).json()["id"]
+    assert (
+        therapist_api.patch(
+            f"/api/v1/sessions/{session_id}/", {"notes": "x"}, format="json"
+        ).status_code
+        == 403
+    )
+    assert therapist_api.post(f"/api/v1/sessions/{session_id}/sign/").status_code == 403
+
+
+def test_completion_and_deletion_are_announced(therapist_api, cleared, session_body):
+    heard = []
+
+    def listener(signal, sender, session, **kwargs):
+        heard.append(signal)
+
+    events.session_completed.connect(listener)
+    events.session_deleted.connect(listener)
+    try:
+        session_id = log(therapist_api, session_body()).json()["id"]
+        therapist_api.patch(f"/api/v1/sessions/{session_id}/", {"notes": "tidy"}, format="json")
+        later = (NeedlingSession.objects.get().ended_at + timedelta(minutes=5)).isoformat()
+        therapist_api.patch(f"/api/v1/sessions/{session_id}/", {"ended_at": later}, format="json")
+        therapist_api.delete(f"/api/v1/sessions/{session_id}/")
+    finally:
+        events.session_completed.disconnect(listener)
+        events.session_deleted.disconnect(listener)
+    assert heard == [events.session_completed, events.session_completed, events.session_deleted]
+
+
+def test_a_listener_that_fails_takes_the_whole_session_with_it(
+    therapist_api, cleared, session_body, clinic
+):
+    def listener(sender, session, **kwargs):
+        Room.objects.create(clinic=clinic, name="written by a listener")
+        raise RuleViolation("listener_refused", "The aftercare plan could not be made.")
+
+    events.session_completed.connect(listener)
+    try:
+        answer = log(therapist_api, session_body())
+    finally:
+        events.session_completed.disconnect(listener)
+    assert answer.status_code == 400 and answer.json()["code"] == "listener_refused"
+    assert nothing_written() and not Room.objects.exists()
+
+
+def test_filters_by_patient_therapist_course_and_start(
+    therapist_api, admin_api, screen, clinic, make_patient, session_body, patient
+):
+    ben = make_patient(clinic, given_name="Ben")
+    screen(patient)
+    screen(ben)
+    mine = log(therapist_api, session_body()).json()["id"]
+    old = session_body(patient=str(ben.id))
+    old["started_at"] = "2026-01-01T09:00:00Z"
+    old["ended_at"] = "2026-01-01T09:40:00Z"
+    bens = log(therapist_api, old)
+    assert bens.json()["code"] == "screening_required"  # screened only today
+    ids = [
+        s["id"]
+        for s in admin_api.get("/api/v1/sessions/", {"patient": patient.id}).json()["results"]
+    ]
+    assert ids == [mine]
+    since = admin_api.get("/api/v1/sessions/", {"since": "2099-01-01T00:00:00Z"}).json()["results"]
+    assert since == []
+
+
+def test_another_clinic_cannot_see_or_touch_sessions(
+    therapist_api, other_admin_api, cleared, session_body
+):
+    session_id = log(therapist_api, session_body()).json()["id"]
+    for method, path in [
+        ("get", ""),
+        ("patch", ""),
+        ("delete", ""),
+        ("post", "sign/"),
+        ("post", "addenda/"),
+    ]:
+        answer = getattr(other_admin_api, method)(
+            f"/api/v1/sessions/{session_id}/{path}", {"text": "x"}, format="json"
+        )
+        assert answer.status_code == 404
+    assert other_admin_api.get("/api/v1/sessions/").json()["results"] == []
+
+
+def test_the_session_list_costs_the_same_queries_for_1_or_200(therapist_api, cleared, session_body):
+    for _ in range(4):
+        body = session_body(
+            sites=[site(technique="electrical"), site(side="right", technique="electrical")],
+            electrical=[stimulation()],
+        )
+        session_id = log(therapist_api, body).json()["id"]
+        therapist_api.post(f"/api/v1/sessions/{session_id}/addenda/", {"text": "ok"}, format="json")
+    counts = []
+    for size in (1, 200):
+        with CaptureQueriesContext(connection) as queries:
+            assert therapist_api.get("/api/v1/sessions/", {"page_size": size}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_admin_signs_drafts_and_shows_signed_sessions_read_only(
+    admin, therapist_api, cleared, session_body
+):
+    session_id = log(therapist_api, session_body()).json()["id"]
+    site = Client()
+    site.force_login(admin)
+    answer = site.post(
+        "/admin/needling/needlingsession/",
+        {"action": "sign_drafts", "_selected_action": [session_id]},
+    )
+    assert answer.status_code == 302
+    assert NeedlingSession.objects.get().status == "signed"
+    page = site.get(f"/admin/needling/needlingsession/{session_id}/change/").content.decode()
+    assert 'name="_save"' not in page

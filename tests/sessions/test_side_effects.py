@@ -1,0 +1,113 @@
+"""Side effects: reported, classified by the domain's serious rule, announced."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sessions import events
+from sessions.records.rules import is_serious
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "kind, severity, serious",
+    [
+        ("bruising", "mild", False),
+        ("bruising", "severe", True),
+        ("pneumothorax", "mild", True),
+        ("nerve_injury", "moderate", True),
+        ("infection", "mild", True),
+        ("fainting", "moderate", False),
+        ("other", "severe", True),
+    ],
+)
+def test_the_serious_rule(kind, severity, serious):
+    assert is_serious(kind, severity) is serious
+
+
+@pytest.fixture
+def session_id(therapist_api, screen, patient, session_body):
+    screen(patient)
+    return therapist_api.post("/api/v1/sessions/", session_body(), format="json").json()["id"]
+
+
+def report(api, session_id, **fields):
+    body = {"session": session_id, "kind": "bruising", "severity": "mild", **fields}
+    return api.post("/api/v1/side-effects/", body, format="json")
+
+
+def test_a_therapist_reports_a_side_effect(therapist_api, session_id, patient):
+    answer = report(
+        therapist_api,
+        session_id,
+        notes="Small bruise over the calf",
+        onset_at="2030-01-01T10:00:00Z",
+    )
+    assert answer.status_code == 201, answer.json()
+    effect = answer.json()
+    assert (effect["reported_by"], effect["serious"], effect["patient"]) == (
+        "therapist",
+        False,
+        str(patient.id),
+    )
+
+
+def test_serious_is_derived_not_chosen(therapist_api, session_id):
+    answer = report(therapist_api, session_id, kind="pneumothorax", serious=False)
+    assert answer.json()["serious"] is True
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"kind": "sunburn"}, "kind"),
+        ({"severity": "awful"}, "severity"),
+        (
+            {"onset_at": "2030-01-02T00:00:00Z", "resolved_at": "2030-01-01T00:00:00Z"},
+            "resolved_at",
+        ),
+        ({"session": "00000000-0000-0000-0000-000000000000"}, "session"),
+    ],
+)
+def test_bad_reports_are_400(therapist_api, session_id, fields, field):
+    answer = report(therapist_api, session_id, **fields)
+    assert answer.status_code == 400 and field in answer.json()
+
+
+def test_reports_are_announced(therapist_api, session_id):
+    heard = []
+    events.side_effect_reported.connect(
+        lambda sender, side_effect, **kw: heard.append(side_effect.kind),
+        weak=False,
+        dispatch_uid="test-heard",
+    )
+    try:
+        report(therapist_api, session_id, kind="dizziness")
+    finally:
+        events.side_effect_reported.disconnect(dispatch_uid="test-heard")
+    assert heard == ["dizziness"]
+
+
+def test_filters_and_clinic_scope(therapist_api, other_admin_api, session_id):
+    report(therapist_api, session_id)
+    report(therapist_api, session_id, kind="infection")
+    serious = therapist_api.get("/api/v1/side-effects/", {"serious": "true"}).json()["results"]
+    assert [e["kind"] for e in serious] == ["infection"]
+    assert (
+        len(therapist_api.get("/api/v1/side-effects/", {"session": session_id}).json()["results"])
+        == 2
+    )
+    assert other_admin_api.get("/api/v1/side-effects/").json()["results"] == []
+    assert report(other_admin_api, session_id).status_code == 400
+
+
+def test_the_list_costs_the_same_queries_for_1_or_200(therapist_api, session_id):
+    for _ in range(5):
+        report(therapist_api, session_id)
+    counts = []
+    for size in (1, 200):
+        with CaptureQueriesContext(connection) as queries:
+            therapist_api.get("/api/v1/side-effects/", {"page_size": size})
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
