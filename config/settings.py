@@ -129,6 +129,17 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # The clinical vocabularies appear in several resources; name each once.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionEnum": "screening.vocabulary.Region",
+        "TechniqueEnum": "screening.vocabulary.Technique",
+        "ManipulationEnum": "screening.vocabulary.Manipulation",
+        "SiteSideEnum": "screening.vocabulary.SiteSide",
+        "ExclusionSideEnum": "screening.vocabulary.ExclusionSide",
+        "PrecautionEnum": "screening.vocabulary.Precaution",
+        "AppointmentStatusEnum": "sessions.models.scheduling.AppointmentStatus",
+        "CourseStatusEnum": "sessions.models.scheduling.CourseStatus",
+    },
 }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")

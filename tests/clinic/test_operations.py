@@ -167,3 +167,13 @@ def test_an_unknown_api_path_is_a_json_404(admin_api):
     answer = admin_api.get("/api/v1/nothing-here/")
     assert answer.status_code == 404
     assert answer.json()["code"] == "not_found"
+
+
+def test_the_openapi_schema_is_valid_and_generates_without_warnings(tmp_path):
+    result = run_django(
+        "from django.core.management import call_command\n"
+        "call_command('spectacular', validate=True, fail_on_warn=True,"
+        f" file='{tmp_path}/api.yaml')",
+        DEBUG="1", FILIFORM_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
