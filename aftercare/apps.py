@@ -5,3 +5,6 @@ class AftercareConfig(AppConfig):
     name = "aftercare"
     verbose_name = "Aftercare messages"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from aftercare import receivers  # noqa: F401  (connects the event receivers)

@@ -1,1 +1,11 @@
-urlpatterns = []
+"""Pages and webhooks without staff sign-in: each checks its own kind of proof."""
+
+from django.urls import path
+
+from aftercare import patient_page, webhooks
+
+urlpatterns = [
+    path("p/<str:token>/", patient_page.patient_page, name="patient-page"),
+    path("hooks/sms/status/", webhooks.delivery_receipt, name="sms-status"),
+    path("hooks/sms/inbound/", webhooks.inbound_sms, name="sms-inbound"),
+]

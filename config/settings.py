@@ -165,6 +165,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_queue / "control"),
     }
 CELERY_TASK_IGNORE_RESULT = True
+AFTERCARE_QUEUE_LEASE_SECONDS = int(os.environ.get("AFTERCARE_QUEUE_LEASE_SECONDS", "60"))
+AFTERCARE_SEND_LEASE_SECONDS = int(os.environ.get("AFTERCARE_SEND_LEASE_SECONDS", "60"))
+CELERY_BEAT_SCHEDULE = {
+    "aftercare-sweep": {"task": "aftercare.tasks.sweep", "schedule": 5.0},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
@@ -188,7 +193,15 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Filiform <aftercare@localhost>")
+# SMS: "console" (default), "file" (JSON lines at SMS_FILE_PATH) or "twilio".
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
+SMS_FILE_DELAY = float(os.environ.get("SMS_FILE_DELAY", "0"))
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+# Where patients and providers reach this service: links in messages, webhook URLs.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:

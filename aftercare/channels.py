@@ -1,0 +1,97 @@
+"""How messages leave: SMS through a small backend interface, email through Django's mailers.
+
+Every provider call carries the notification id as its idempotency key, so a provider (or the
+file backend's record) can tell a retry from a new message.
+"""
+
+import fcntl
+import json
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+
+class DeliveryError(Exception):
+    """The provider did not take the message; it may be retried."""
+
+
+class ConsoleSms:
+    """Prints each SMS: the embedded default."""
+
+    def send(self, *, to: str, body: str, idempotency_key: str) -> str:
+        print(f"SMS to {to} [{idempotency_key}]\n{body}\n", flush=True)
+        return f"console-{idempotency_key}"
+
+
+class FileSms:
+    """Appends each SMS as a JSON line: what tests and the demo read back.
+
+    SMS_FILE_DELAY (seconds) stands in for a provider's latency in fault tests and benchmarks.
+    """
+
+    def __init__(self, path: str | None = None, delay: float | None = None):
+        self.path = Path(path or settings.SMS_FILE_PATH)
+        self.delay = settings.SMS_FILE_DELAY if delay is None else delay
+
+    def send(self, *, to: str, body: str, idempotency_key: str) -> str:
+        if self.delay:
+            time.sleep(self.delay)
+        line = json.dumps(
+            {"id": idempotency_key, "to": to, "body": body, "at": timezone.now().isoformat()}
+        )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a") as record:
+            fcntl.flock(record, fcntl.LOCK_EX)  # workers append whole lines, never interleaved
+            record.write(line + "\n")
+        return f"file-{idempotency_key}"
+
+
+class TwilioSms:
+    """Twilio's Messages API through its official SDK; receipts come back to /hooks/sms/status/."""
+
+    def __init__(self):
+        from twilio.rest import Client
+
+        self.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
+
+    def send(self, *, to: str, body: str, idempotency_key: str) -> str:
+        from twilio.base.exceptions import TwilioException
+
+        try:
+            message = self.client.messages.create(
+                to=to,
+                from_=settings.TWILIO_FROM_NUMBER,
+                body=body,
+                status_callback=f"{settings.PUBLIC_BASE_URL}/hooks/sms/status/",
+            )
+        except TwilioException as error:
+            raise DeliveryError(str(error)) from error
+        return message.sid
+
+
+SMS_BACKENDS = {"console": ConsoleSms, "file": FileSms, "twilio": TwilioSms}
+
+
+def sms_backend():
+    name = settings.SMS_BACKEND
+    return (SMS_BACKENDS.get(name) or import_string(name))()
+
+
+def send_email(*, to: str, subject: str, text: str, html: str, idempotency_key: str) -> str:
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [to],
+        headers={"X-Filiform-Notification": idempotency_key},
+    )
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except OSError as error:  # SMTP and connection failures
+        raise DeliveryError(str(error)) from error
+    return ""

@@ -1,0 +1,180 @@
+"""Writing the outbox: each event's messages, planned in the event's own transaction."""
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+from django.utils import timezone
+
+from aftercare import plan
+from aftercare.models import Channel, Kind, Notification, Status
+from clinic.models import Patient, Role
+from sessions.models import (
+    Appointment,
+    AppointmentStatus,
+    NeedlingSession,
+    SideEffect,
+    TreatmentCourse,
+)
+
+# A message that is still to go may be moved, cancelled or suppressed; any other is history.
+OPEN = (Status.PENDING, Status.SUPPRESSED)
+ALERT_LIFETIME = timezone.timedelta(days=1)
+
+
+def recipient(patient: Patient) -> plan.Recipient:
+    return plan.Recipient(
+        preferred_channel=patient.preferred_channel,
+        sms_consent=patient.sms_consent and bool(patient.phone),
+        email_consent=patient.email_consent and bool(patient.email),
+        timezone=patient.timezone,
+    )
+
+
+def quiet_hours(patient: Patient) -> plan.QuietHours:
+    return plan.QuietHours(patient.clinic.quiet_hours_start, patient.clinic.quiet_hours_end)
+
+
+def _write(event: str, planned: Iterable[plan.PlannedMessage], **links) -> None:
+    """Create each planned message once; an open one is moved to the new plan."""
+    for message in planned:
+        Notification.objects.filter(
+            dedupe_key=f"{event}:{message.kind}:{message.channel}", status__in=OPEN
+        ).update(
+            send_at=message.send_at,
+            due_at=message.send_at,
+            expires_at=message.expires_at,
+            status=message.status,
+            queued_until=None,
+            updated_at=timezone.now(),
+        )
+        Notification.objects.get_or_create(
+            dedupe_key=f"{event}:{message.kind}:{message.channel}",
+            defaults=dict(
+                kind=message.kind,
+                channel=message.channel,
+                send_at=message.send_at,
+                due_at=message.send_at,
+                expires_at=message.expires_at,
+                status=message.status,
+                **links,
+            ),
+        )
+
+
+def _cancel(messages) -> int:
+    return messages.filter(status__in=OPEN).update(
+        status=Status.CANCELLED, updated_at=timezone.now()
+    )
+
+
+def plan_after_session(session: NeedlingSession) -> None:
+    patient = session.patient
+    _write(
+        f"session:{session.pk}",
+        plan.plan_for_session(
+            ended_at=session.ended_at,
+            heat_advised=session.heat_advised,
+            recipient=recipient(patient),
+            quiet_hours=quiet_hours(patient),
+            now=timezone.now(),
+        ),
+        clinic_id=session.clinic_id,
+        patient=patient,
+        session=session,
+    )
+    if session.course_id is not None:
+        _plan_rebook(session)
+
+
+def _plan_rebook(session: NeedlingSession) -> None:
+    """Sessions left in the course and none booked: remind the patient to book them."""
+    course = TreatmentCourse.objects.get(pk=session.course_id)
+    done = course.needling_sessions.exclude(ended_at=None).count()
+    booked = course.appointments.filter(status=AppointmentStatus.BOOKED).exists()
+    if done >= course.planned_sessions or booked:
+        return
+    patient = session.patient
+    _write(
+        f"course:{course.pk}:after:{session.pk}",
+        plan.plan_course_rebook(
+            last_session_ended_at=session.ended_at,
+            recipient=recipient(patient),
+            quiet_hours=quiet_hours(patient),
+            now=timezone.now(),
+        ),
+        clinic_id=session.clinic_id,
+        patient=patient,
+        session=session,
+        course=course,
+    )
+
+
+def cancel_for_session(session: NeedlingSession) -> None:
+    _cancel(Notification.objects.filter(session=session))
+
+
+def plan_reminder(appointment: Appointment) -> None:
+    patient = appointment.patient
+    _write(
+        f"appointment:{appointment.pk}:{appointment.starts_at.isoformat()}",
+        plan.plan_for_appointment(
+            starts_at=appointment.starts_at,
+            recipient=recipient(patient),
+            quiet_hours=quiet_hours(patient),
+            now=timezone.now(),
+        ),
+        clinic_id=appointment.clinic_id,
+        patient=patient,
+        appointment=appointment,
+        course_id=appointment.course_id,
+    )
+    if appointment.course_id is not None:  # booked now: no need to remind them to book
+        _cancel(Notification.objects.filter(course=appointment.course_id, kind=Kind.COURSE_REBOOK))
+
+
+def cancel_reminders(appointment: Appointment) -> None:
+    _cancel(Notification.objects.filter(appointment=appointment, kind=Kind.APPOINTMENT_REMINDER))
+
+
+def move_reminder(appointment: Appointment) -> None:
+    cancel_reminders(appointment)
+    plan_reminder(appointment)
+
+
+def alert_admins(side_effect: SideEffect) -> None:
+    """A serious side effect: every administrator of the clinic is emailed at once."""
+    now = timezone.now()
+    admins = side_effect.patient.clinic.staff.filter(role=Role.ADMIN, is_active=True).exclude(
+        email=""
+    )
+    for admin in admins:
+        Notification.objects.get_or_create(
+            dedupe_key=f"side_effect:{side_effect.pk}:{Kind.SIDE_EFFECT_ALERT}:{admin.pk}",
+            defaults=dict(
+                clinic_id=side_effect.clinic_id,
+                patient_id=side_effect.patient_id,
+                session_id=side_effect.session_id,
+                side_effect=side_effect,
+                staff=admin,
+                kind=Kind.SIDE_EFFECT_ALERT,
+                channel=Channel.EMAIL,
+                send_at=now,
+                due_at=now,
+                expires_at=now + ALERT_LIFETIME,
+            ),
+        )
+
+
+def withdraw_sms_consent(phone: str) -> int:
+    """The patient texted STOP: no more SMS, and none of those still planned will go."""
+    patients = Patient.objects.filter(phone=phone)
+    patients.update(sms_consent=False)
+    return Notification.objects.filter(
+        Q(status=Status.PENDING) | Q(status=Status.SENDING, lease_until__lt=timezone.now()),
+        patient__in=patients,
+        channel=Channel.SMS,
+    ).update(status=Status.SUPPRESSED, updated_at=timezone.now())
+
+
+def restore_sms_consent(phone: str) -> int:
+    return Patient.objects.filter(phone=phone).update(sms_consent=True)

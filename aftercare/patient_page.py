@@ -1,0 +1,71 @@
+"""`/p/<token>/`: the patient's aftercare page for one session, with a side-effect report form.
+
+No account: the signed token is the key, it opens one session only, and it expires after 14
+days; anything else is a plain 404 that reveals nothing.
+"""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from aftercare import links
+from sessions.models import AppointmentStatus, NeedlingSession, Reporter, Severity, SideEffectKind
+from sessions.records.services import report_side_effect
+
+
+class SideEffectReportForm(forms.Form):
+    kind = forms.ChoiceField(label="What happened?", choices=SideEffectKind.choices)
+    severity = forms.ChoiceField(label="How bad is it?", choices=Severity.choices)
+    notes = forms.CharField(
+        label="Anything else we should know?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+def _session(token: str) -> NeedlingSession:
+    session_id = links.session_id_from(token)
+    session = (
+        NeedlingSession.objects.select_related("patient", "patient__clinic")
+        .filter(pk=session_id, ended_at__isnull=False)
+        .first()
+        if session_id
+        else None
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def patient_page(request, token: str):
+    session = _session(token)
+    form = SideEffectReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        report_side_effect(session=session, reported_by=Reporter.PATIENT, **form.cleaned_data)
+        return redirect(f"{request.path}?reported=1")
+    patient = session.patient
+    tz = ZoneInfo(patient.timezone)
+    next_visit = (
+        patient.appointments.filter(status=AppointmentStatus.BOOKED, starts_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+    return render(
+        request,
+        "aftercare/patient_page.html",
+        {
+            "clinic": patient.clinic,
+            "patient": patient,
+            "session_day": session.ended_at.astimezone(tz),
+            "heat_time": (session.ended_at + timedelta(minutes=30)).astimezone(tz),
+            "heat_advised": session.heat_advised,
+            "next_visit": next_visit.starts_at.astimezone(tz) if next_visit else None,
+            "form": form,
+            "reported": request.GET.get("reported") == "1",
+        },
+    )

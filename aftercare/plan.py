@@ -1,0 +1,142 @@
+"""The aftercare plan (domain.md): which messages an event causes, on which channel, when.
+
+Pure: no database, no clock. `now` is given so a message already past its expiry is planned as
+`expired`, visible to the clinic, rather than silently missing.
+
+Quiet hours are the clinic's, applied on the patient's local wall clock: [start, end), so with
+the default 21:00-08:00 a message may go at 20:59 and again from 08:00.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+IMMEDIATE, HEAT_OK, CHECKIN, REMINDER, REBOOK = (
+    "aftercare_immediate",
+    "heat_ok",
+    "checkin_24h",
+    "appointment_reminder",
+    "course_rebook",
+)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    preferred_channel: str  # sms | email | both | none
+    sms_consent: bool
+    email_consent: bool
+    timezone: str
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    start: time
+    end: time
+
+    def covers(self, clock: time) -> bool:
+        if self.start == self.end:
+            return False
+        if self.start < self.end:
+            return self.start <= clock < self.end
+        return clock >= self.start or clock < self.end  # the window spans midnight
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    kind: str
+    channel: str
+    send_at: datetime
+    expires_at: datetime
+    status: str  # pending | suppressed | expired
+
+
+# Quiet-hours policies.
+IGNORE, LATER, EARLIER = "ignore", "later", "earlier"
+
+# kind -> (offset from the event, lifetime from send_at or None for "until the event", policy)
+TIMING = {
+    IMMEDIATE: (timedelta(0), timedelta(hours=6), IGNORE),
+    HEAT_OK: (timedelta(minutes=30), timedelta(hours=3), IGNORE),
+    CHECKIN: (timedelta(hours=24), timedelta(hours=72), LATER),
+    REMINDER: (-timedelta(hours=24), None, EARLIER),
+    REBOOK: (timedelta(days=2), timedelta(days=7), LATER),
+}
+
+
+def next_allowed_minute(moment: datetime, tz: ZoneInfo, quiet: QuietHours) -> datetime:
+    """`moment` itself if outside quiet hours, else the local end of quiet hours."""
+    local = moment.astimezone(tz)
+    if not quiet.covers(local.time()):
+        return moment
+    day = local.date() if local.time() < quiet.end else local.date() + timedelta(days=1)
+    return datetime.combine(day, quiet.end, tzinfo=tz).astimezone(moment.tzinfo)
+
+
+def latest_allowed_minute_before(moment: datetime, tz: ZoneInfo, quiet: QuietHours) -> datetime:
+    """`moment` itself if outside quiet hours, else the last minute before they began."""
+    local = moment.astimezone(tz)
+    if not quiet.covers(local.time()):
+        return moment
+    day = local.date() if local.time() >= quiet.start else local.date() - timedelta(days=1)
+    began = datetime.combine(day, quiet.start, tzinfo=tz)
+    return (began - timedelta(minutes=1)).astimezone(moment.tzinfo)
+
+
+def _channels(recipient: Recipient) -> list[tuple[str, bool]]:
+    """(channel, consented) for each channel the patient prefers."""
+    preferred = {"sms": ["sms"], "email": ["email"], "both": ["sms", "email"]}
+    consent = {"sms": recipient.sms_consent, "email": recipient.email_consent}
+    return [
+        (channel, consent[channel]) for channel in preferred.get(recipient.preferred_channel, [])
+    ]
+
+
+def _plan(
+    kind: str, event_at: datetime, recipient: Recipient, quiet: QuietHours, now: datetime
+) -> list[PlannedMessage]:
+    offset, lifetime, policy = TIMING[kind]
+    tz = ZoneInfo(recipient.timezone)
+    send_at = event_at + offset
+    if policy == LATER:
+        send_at = next_allowed_minute(send_at, tz, quiet)
+    elif policy == EARLIER:
+        send_at = latest_allowed_minute_before(send_at, tz, quiet)
+    expires_at = event_at if lifetime is None else send_at + lifetime
+    return [
+        PlannedMessage(
+            kind,
+            channel,
+            send_at,
+            expires_at,
+            "expired" if expires_at <= now else "pending" if consented else "suppressed",
+        )
+        for channel, consented in _channels(recipient)
+    ]
+
+
+def plan_for_session(
+    *,
+    ended_at: datetime,
+    heat_advised: bool,
+    recipient: Recipient,
+    quiet_hours: QuietHours,
+    now: datetime,
+) -> list[PlannedMessage]:
+    kinds = [IMMEDIATE, *([HEAT_OK] if heat_advised else []), CHECKIN]
+    return [m for kind in kinds for m in _plan(kind, ended_at, recipient, quiet_hours, now)]
+
+
+def plan_for_appointment(
+    *, starts_at: datetime, recipient: Recipient, quiet_hours: QuietHours, now: datetime
+) -> list[PlannedMessage]:
+    return _plan(REMINDER, starts_at, recipient, quiet_hours, now)
+
+
+def plan_course_rebook(
+    *,
+    last_session_ended_at: datetime,
+    recipient: Recipient,
+    quiet_hours: QuietHours,
+    now: datetime,
+) -> list[PlannedMessage]:
+    return _plan(REBOOK, last_session_ended_at, recipient, quiet_hours, now)

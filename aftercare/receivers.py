@@ -1,0 +1,37 @@
+"""Aftercare listens to what happened in the clinic (sessions.events) and plans messages."""
+
+from django.dispatch import receiver
+
+from aftercare import outbox
+from sessions import events
+
+
+@receiver(events.session_completed, dispatch_uid="aftercare.session_completed")
+def session_completed(sender, session, **kwargs):
+    outbox.plan_after_session(session)
+
+
+@receiver(events.session_deleted, dispatch_uid="aftercare.session_deleted")
+def session_deleted(sender, session, **kwargs):
+    outbox.cancel_for_session(session)
+
+
+@receiver(events.appointment_booked, dispatch_uid="aftercare.appointment_booked")
+def appointment_booked(sender, appointment, **kwargs):
+    outbox.plan_reminder(appointment)
+
+
+@receiver(events.appointment_rescheduled, dispatch_uid="aftercare.appointment_rescheduled")
+def appointment_rescheduled(sender, appointment, **kwargs):
+    outbox.move_reminder(appointment)
+
+
+@receiver(events.appointment_cancelled, dispatch_uid="aftercare.appointment_cancelled")
+def appointment_cancelled(sender, appointment, **kwargs):
+    outbox.cancel_reminders(appointment)
+
+
+@receiver(events.side_effect_reported, dispatch_uid="aftercare.side_effect_reported")
+def side_effect_reported(sender, side_effect, **kwargs):
+    if side_effect.serious:
+        outbox.alert_admins(side_effect)

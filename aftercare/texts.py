@@ -1,0 +1,67 @@
+"""The words of each message. One template per kind serves SMS (as is, kept to one or two
+segments) and email (with a greeting, and an HTML part made from the same text); a clinic may
+replace it in the admin (MessageText)."""
+
+from dataclasses import dataclass
+
+from django.template import Context, Template
+from django.utils.html import escape, linebreaks, urlize
+
+from aftercare.models import Kind, MessageText
+
+DEFAULTS = {
+    Kind.AFTERCARE_IMMEDIATE: (
+        "Your dry needling aftercare",
+        "{{ clinic }}: after today's dry needling, avoid intense activity for the rest of the day."
+        " {% if heat_advised %}Heat is fine{% else %}Use heat only if advised, and{% endif %} not"
+        " before {{ heat_time }}. Soreness or slight bruising may last a day or two. Shortness of"
+        " breath or chest pain: seek urgent care at once.",
+    ),
+    Kind.HEAT_OK: (
+        "Heat is fine now",
+        "{{ clinic }}: it is now 30 minutes since your needling. Heat is fine now, as your "
+        "therapist advised.",
+    ),
+    Kind.CHECKIN_24H: (
+        "How are you after your treatment?",
+        "{{ clinic }}: how are you after yesterday's dry needling? Mild soreness is normal. Tell "
+        "us about any side effects: {{ link }} Chest pain or shortness of breath: urgent care now.",
+    ),
+    Kind.APPOINTMENT_REMINDER: (
+        "Your appointment tomorrow",
+        "{{ clinic }}: a reminder of your appointment on {{ appointment_time }} with "
+        "{{ therapist }}.",
+    ),
+    Kind.COURSE_REBOOK: (
+        "Book the rest of your treatment course",
+        "{{ clinic }}: you have {{ sessions_left }} session{{ sessions_left|pluralize }} left in "
+        "your treatment course. Please contact us to book the next one.",
+    ),
+    Kind.SIDE_EFFECT_ALERT: (
+        "Serious side effect reported: {{ side_effect }}",
+        "A serious side effect was reported for {{ patient_name }}: {{ side_effect }} "
+        "({{ severity }}), reported by the {{ reported_by }}. {{ notes }} Please contact the "
+        "patient today.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Words:
+    subject: str
+    text: str
+
+
+def words_for(kind: str, clinic_id, context: dict) -> Words:
+    override = MessageText.objects.filter(clinic=clinic_id, kind=kind).first()
+    subject, body = (override.subject, override.body) if override else DEFAULTS[kind]
+    render = Context(context, autoescape=False)
+    return Words(Template(subject).render(render).strip(), Template(body).render(render).strip())
+
+
+def email_text(words: Words, given_name: str) -> str:
+    return f"Dear {given_name},\n\n{words.text}\n"
+
+
+def email_html(words: Words, given_name: str) -> str:
+    return linebreaks(f"Dear {escape(given_name)},\n\n") + f"<p>{urlize(escape(words.text))}</p>"
