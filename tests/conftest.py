@@ -1,12 +1,13 @@
 """Fixtures shared by every test: two clinics, their staff and patients, and API clients."""
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from clinic.models import Role
+from clinic.models import Role, Room
 from clinic.services import create_clinic, create_patient, create_staff
 
 PASSWORD = "correct-horse-battery"
@@ -110,3 +111,127 @@ def other_admin_api(other_clinic):
 @pytest.fixture
 def anonymous_api():
     return api_client()
+
+
+# Scheduling and session records: future local wall-clock times, whatever day the tests run.
+def next_weekday(tz_name: str, weekday: int, clock: time, weeks_ahead: int = 1) -> datetime:
+    """The given local wall-clock time on a weekday at least `weeks_ahead` weeks from today."""
+    tz = ZoneInfo(tz_name)
+    today = datetime.now(tz).date() + timedelta(weeks=weeks_ahead)
+    day = today + timedelta(days=(weekday - today.weekday()) % 7)
+    return datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)
+
+
+def next_dst_change(tz_name: str) -> datetime:
+    """The next local midnight after which the zone's UTC offset differs."""
+    tz = ZoneInfo(tz_name)
+    day = datetime.now(tz).date() + timedelta(days=1)
+    offset = datetime.combine(day, time(12), tzinfo=tz).utcoffset()
+    while datetime.combine(day, time(12), tzinfo=tz).utcoffset() == offset:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(0), tzinfo=tz)
+
+
+@pytest.fixture
+def monday_10(clinic):
+    return next_weekday(clinic.timezone, 0, time(10))
+
+
+@pytest.fixture
+def room(clinic):
+    return Room.objects.create(clinic=clinic, name="Treatment room 1")
+
+
+@pytest.fixture
+def book(admin_api, patient, therapist):
+    """POST an appointment of `minutes` at `starts_at`; other fields may be overridden."""
+
+    def book(starts_at, minutes=45, api=None, **fields):
+        body = {
+            "patient": str(patient.id),
+            "therapist": str(therapist.id),
+            "starts_at": starts_at.isoformat(),
+            "ends_at": (starts_at + timedelta(minutes=minutes)).isoformat(),
+            **{
+                name: str(value.id) if hasattr(value, "id") else value
+                for name, value in fields.items()
+            },
+        }
+        return (api or admin_api).post("/api/v1/appointments/", body, format="json")
+
+    return book
+
+
+@pytest.fixture
+def screen(therapist):
+    """Screen a patient (consent given) with these answers, as if three days ago."""
+    from screening.models import Screening
+    from screening.rules import VALIDITY
+    from screening.services import record_screening
+
+    def screen(patient, **answers):
+        screening = record_screening(
+            patient=patient, performed_by=therapist, consent_given=True, answers=answers
+        )
+        earlier = screening.performed_at - timedelta(days=3)
+        Screening.objects.filter(pk=screening.pk).update(
+            performed_at=earlier, valid_until=earlier + VALIDITY
+        )
+        screening.refresh_from_db()
+        return screening
+
+    return screen
+
+
+def site(muscle="gastrocnemius", side="left", technique="trigger_point", **fields):
+    return {
+        "muscle": muscle,
+        "side": side,
+        "technique": technique,
+        "manipulation": "pistoning",
+        "depth": "deep",
+        "depth_mm": "25.0",
+        "needle_length_mm": "40.0",
+        "needle_gauge_mm": "0.30",
+        "needle_count": 2,
+        "twitch_response": True,
+        **fields,
+    }
+
+
+def stimulation(first=0, second=1, **fields):
+    return {
+        "site_indexes": [first, second],
+        "frequency_hz": "2.0",
+        "pulse_width_us": 250,
+        "intensity_ma": "4.5",
+        "waveform": "biphasic",
+        "duration_minutes": 15,
+        **fields,
+    }
+
+
+@pytest.fixture
+def session_body(patient):
+    """A realistic session body, started an hour ago and ended just now."""
+    from django.utils import timezone
+
+    def body(**fields):
+        now = timezone.now().replace(microsecond=0)
+        return {
+            "patient": str(patient.id),
+            "started_at": (now - timedelta(hours=1)).isoformat(),
+            "ended_at": (now - timedelta(minutes=20)).isoformat(),
+            "pain_before": 7,
+            "pain_after": 4,
+            "heat_advised": True,
+            "notes": "Taut band in the left calf; LTR elicited.",
+            "sites": [
+                site(),
+                site(side="right"),
+                site(muscle="soleus", technique="superficial", depth="superficial", depth_mm="8.0"),
+            ],
+            **fields,
+        }
+
+    return body

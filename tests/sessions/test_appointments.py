@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from sessions import events
 from sessions.models import Appointment
 from sessions.scheduling.services import complete_appointment
-from tests.conftest import api_client
-from tests.sessions.conftest import next_weekday
+from tests.conftest import api_client, next_weekday
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.test import Client
 from clinic.models import WorkingHours
 from sessions.models import Appointment, TreatmentCourse
 from sessions.scheduling.services import complete_appointment
-from tests.sessions.conftest import next_dst_change
+from tests.conftest import next_dst_change
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,172 @@
+"""Delivery, one step at a time: the sweep queues what is due, the send claims and records."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from aftercare import channels, delivery
+from aftercare.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def run_due(now=None):
+    """What beat and a worker would do: sweep, then send every queued row."""
+    queued = []
+    delivery.sweep(lambda notification_id, eta: queued.append(notification_id), now=now)
+    return [delivery.send(notification_id) for notification_id in queued]
+
+
+def test_due_messages_are_sent_with_the_right_words(log_session, sms_file, patient):
+    session = log_session(
+        heat_advised=True, ended_at=(timezone.now() - timedelta(minutes=31)).isoformat()
+    )
+    assert sorted(run_due()) == ["sent", "sent"]  # immediate and heat; the check-in waits
+    texts = {m["id"]: m for m in sms_file()}
+    immediate = Notification.objects.get(session=session["id"], kind="aftercare_immediate")
+    body = texts[str(immediate.id)]["body"]
+    assert texts[str(immediate.id)]["to"] == patient.phone
+    assert "Northside Physio" in body and "not before" in body
+    assert "chest pain" in body and "intense activity" in body
+    assert len(body) <= 306  # two SMS segments
+    immediate.refresh_from_db()
+    assert (immediate.status, immediate.attempts) == ("sent", 1) and immediate.sent_at
+
+
+def test_heat_time_is_the_patients_local_clock(log_session, sms_file, patient):
+    ended = timezone.now().replace(second=0, microsecond=0)
+    log_session(ended_at=ended.isoformat())
+    run_due()
+    from zoneinfo import ZoneInfo
+
+    expected = (
+        (ended + timedelta(minutes=30)).astimezone(ZoneInfo(patient.timezone)).strftime("%H:%M")
+    )
+    assert any(f"not before {expected}" in m["body"] for m in sms_file())
+
+
+def test_nothing_is_queued_hours_ahead(log_session, sms_file):
+    log_session()
+    queued = []
+    delivery.sweep(lambda notification_id, eta: queued.append(eta))
+    assert queued and all(eta <= timezone.now() + delivery.SWEEP_INTERVAL for eta in queued)
+
+
+def test_a_queued_row_is_not_queued_again_until_its_lease_runs_out(log_session, sms_file):
+    log_session()
+    first, second = [], []
+    delivery.sweep(lambda n, eta: first.append(n))
+    delivery.sweep(lambda n, eta: second.append(n))
+    assert first and second == []
+    later = []
+    delivery.sweep(lambda n, eta: later.append(n), now=timezone.now() + delivery.QUEUE_LEASE * 2)
+    assert sorted(later) == sorted(first)  # the broker lost them? the sweep finds them again
+
+
+def test_two_senders_of_one_row_send_it_once(log_session, sms_file):
+    log_session()
+    [row] = Notification.objects.filter(kind="aftercare_immediate")
+    assert [delivery.send(str(row.id)), delivery.send(str(row.id))] == ["sent", "not_claimed"]
+    assert len(sms_file()) == 1
+
+
+def test_a_sender_that_died_mid_send_is_retried_as_another_attempt(log_session, sms_file):
+    log_session()
+    [row] = Notification.objects.filter(kind="aftercare_immediate")
+    assert delivery.claim(str(row.id), timezone.now())  # ...and the worker is killed here
+    assert run_due() == []  # its lease still holds
+    assert run_due(now=timezone.now() + delivery.SEND_LEASE * 2) == ["sent"]  # lease ran out
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert [m["id"] for m in sms_file()] == [str(row.id)]
+
+
+def test_expired_messages_are_never_sent_late(log_session, sms_file):
+    log_session(ended_at=(timezone.now() - timedelta(minutes=10)).isoformat())
+    run_due(now=timezone.now() + timedelta(hours=7))
+    statuses = dict(Notification.objects.values_list("kind", "status"))
+    assert statuses["aftercare_immediate"] == "expired" and statuses["heat_ok"] == "expired"
+    assert sms_file() == []
+
+
+class FailingSms:
+    def send(self, **message):
+        raise channels.DeliveryError("provider unavailable")
+
+
+def test_provider_errors_retry_with_backoff_then_fail(log_session, settings):
+    settings.SMS_BACKEND = "tests.aftercare.test_delivery.FailingSms"
+    log_session()
+    [row] = Notification.objects.filter(kind="aftercare_immediate")
+    assert delivery.send(str(row.id)) == "pending"
+    row.refresh_from_db()
+    assert row.due_at >= timezone.now() + delivery.backoff(1) - timedelta(seconds=5)
+    assert row.last_error == "provider unavailable"
+    for _ in range(delivery.MAX_ATTEMPTS - 1):
+        Notification.objects.filter(pk=row.pk).update(due_at=timezone.now())
+        delivery.send(str(row.id))
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("failed", delivery.MAX_ATTEMPTS)
+
+
+def test_a_patient_who_withdrew_consent_after_planning_is_not_sent_to(
+    log_session, sms_file, patient
+):
+    log_session()
+    patient.sms_consent = False
+    patient.save()
+    assert set(run_due()) == {"suppressed"}
+    assert sms_file() == []
+
+
+def test_email_has_a_subject_text_and_html(log_session, patient):
+    patient.preferred_channel = "email"
+    patient.save()
+    log_session()
+    run_due()
+    message = next(m for m in mail.outbox if "aftercare" in m.subject.lower())
+    assert message.to == [patient.email] and message.body.startswith("Dear Ada,")
+    assert message.alternatives[0].mimetype == "text/html"
+    assert message.extra_headers["X-Filiform-Notification"]
+
+
+def test_a_clinics_own_words_replace_the_built_in_text(log_session, sms_file, clinic):
+    from aftercare.models import MessageText
+
+    MessageText.objects.create(
+        clinic=clinic,
+        kind="aftercare_immediate",
+        subject="Aftercare",
+        body="{{ clinic }} says: rest today, heat after {{ heat_time }}.",
+    )
+    log_session()
+    run_due()
+    assert any(m["body"].startswith("Northside Physio says: rest today") for m in sms_file())
+
+
+def test_the_check_in_carries_the_patient_page_link(log_session, sms_file, clinic):
+    clinic.quiet_hours_start = clinic.quiet_hours_end  # no quiet hours: due whatever the hour
+    clinic.save()
+    log_session(
+        started_at=(timezone.now() - timedelta(hours=26)).isoformat(),
+        ended_at=(timezone.now() - timedelta(hours=25)).isoformat(),
+    )
+    run_due()
+    [checkin] = [m for m in sms_file() if "/p/" in m["body"]]
+    assert "side effects" in checkin["body"]
+
+
+def test_a_serious_side_effect_alert_is_emailed_to_the_admin(log_session, therapist_api, admin):
+    admin.email = "lead@example.org"
+    admin.save()
+    session = log_session()
+    therapist_api.post(
+        "/api/v1/side-effects/",
+        {"session": session["id"], "kind": "nerve_injury", "severity": "moderate"},
+        format="json",
+    )
+    run_due()
+    [alert] = [m for m in mail.outbox if m.to == ["lead@example.org"]]
+    assert "Nerve injury" in alert.subject and "Lovelace" in alert.body

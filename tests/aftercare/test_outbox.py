@@ -1,0 +1,175 @@
+"""The outbox: what each event plans, in the event's own transaction, exactly once."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from aftercare.models import Notification
+from tests.conftest import site
+
+pytestmark = pytest.mark.django_db
+
+
+def planned(**filters):
+    return sorted((n.kind, n.channel, n.status) for n in Notification.objects.filter(**filters))
+
+
+def test_a_completed_session_plans_immediate_heat_and_check_in(log_session):
+    session = log_session(ended_at=timezone.now().isoformat())
+    assert planned(session=session["id"]) == [
+        ("aftercare_immediate", "sms", "pending"),
+        ("checkin_24h", "sms", "pending"),
+        ("heat_ok", "sms", "pending"),
+    ]
+
+
+def test_a_session_still_running_plans_nothing_until_it_ends(log_session, therapist_api):
+    session = log_session(ended_at=None)
+    assert planned() == []
+    therapist_api.patch(
+        f"/api/v1/sessions/{session['id']}/",
+        {"ended_at": timezone.now().isoformat()},
+        format="json",
+    )
+    assert len(planned(session=session["id"])) == 3
+
+
+def test_changing_ended_at_moves_pending_messages_and_plans_nothing_twice(
+    log_session, therapist_api
+):
+    session = log_session()
+    later = timezone.now().replace(microsecond=0) + timedelta(minutes=10)
+    therapist_api.patch(
+        f"/api/v1/sessions/{session['id']}/", {"ended_at": later.isoformat()}, format="json"
+    )
+    immediate = Notification.objects.get(session=session["id"], kind="aftercare_immediate")
+    assert (immediate.send_at, immediate.status) == (later, "pending")
+    assert Notification.objects.filter(session=session["id"]).count() == 3
+
+
+def test_deleting_a_draft_cancels_its_messages(log_session, therapist_api):
+    session = log_session()
+    therapist_api.delete(f"/api/v1/sessions/{session['id']}/")
+    assert {n.status for n in Notification.objects.all()} == {"cancelled"}
+
+
+def test_a_rejected_session_plans_nothing(therapist_api, screen, patient, session_body):
+    screen(patient)
+    answer = therapist_api.post(
+        "/api/v1/sessions/",
+        session_body(sites=[site(depth="superficial", depth_mm="11.0")]),
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert not Notification.objects.exists()
+
+
+def test_consent_and_preference_decide_the_channels(log_session, patient):
+    patient.preferred_channel, patient.sms_consent = "both", False
+    patient.save()
+    log_session()
+    assert {(c, s) for _, c, s in planned()} == {("sms", "suppressed"), ("email", "pending")}
+
+
+def test_a_patient_who_wants_no_messages_gets_none(log_session, patient):
+    patient.preferred_channel = "none"
+    patient.save()
+    log_session()
+    assert planned() == []
+
+
+def test_a_booked_appointment_plans_its_reminder_and_cancelling_cancels_it(
+    book, monday_10, admin_api
+):
+    appointment = book(monday_10).json()
+    reminder = Notification.objects.get(appointment=appointment["id"])
+    assert (reminder.kind, reminder.status) == ("appointment_reminder", "pending")
+    admin_api.post(f"/api/v1/appointments/{appointment['id']}/cancel/", {}, format="json")
+    reminder.refresh_from_db()
+    assert reminder.status == "cancelled"
+
+
+def test_rescheduling_moves_the_reminder(book, monday_10, admin_api):
+    appointment = book(monday_10).json()
+    later = monday_10 + timedelta(days=1)
+    admin_api.post(
+        f"/api/v1/appointments/{appointment['id']}/reschedule/",
+        {"starts_at": later.isoformat(), "ends_at": (later + timedelta(minutes=45)).isoformat()},
+        format="json",
+    )
+    reminders = Notification.objects.filter(appointment=appointment["id"]).order_by("send_at")
+    assert [(r.status, r.send_at) for r in reminders] == [
+        ("cancelled", monday_10 - timedelta(days=1)),
+        ("pending", later - timedelta(days=1)),
+    ]
+
+
+def test_a_course_with_sessions_left_and_none_booked_plans_a_rebook(
+    admin_api, log_session, patient, therapist
+):
+    course = admin_api.post(
+        "/api/v1/courses/",
+        {
+            "patient": str(patient.id),
+            "therapist": str(therapist.id),
+            "indication": "Low back pain",
+            "auto_schedule": False,
+        },
+        format="json",
+    ).json()
+    log_session(course=course["id"])
+    [rebook] = Notification.objects.filter(kind="course_rebook")
+    assert rebook.status == "pending"
+
+
+def test_a_serious_side_effect_alerts_every_admin_with_an_email(
+    log_session, therapist_api, admin, clinic, make_therapist
+):
+    admin.email = "lead@example.org"
+    admin.save()
+    session = log_session()
+    therapist_api.post(
+        "/api/v1/side-effects/",
+        {"session": session["id"], "kind": "bruising", "severity": "mild"},
+        format="json",
+    )
+    assert not Notification.objects.filter(kind="side_effect_alert").exists()
+    therapist_api.post(
+        "/api/v1/side-effects/",
+        {"session": session["id"], "kind": "pneumothorax", "severity": "moderate"},
+        format="json",
+    )
+    [alert] = Notification.objects.filter(kind="side_effect_alert")
+    assert (alert.staff, alert.channel, alert.status) == (admin, "email", "pending")
+    assert alert.send_at <= timezone.now()
+
+
+def test_the_api_lists_a_patients_messages_and_cancels_a_pending_one(
+    log_session, admin_api, patient, other_admin_api
+):
+    session = log_session()
+    listed = admin_api.get("/api/v1/notifications/", {"session": session["id"]}).json()["results"]
+    assert len(listed) == 3
+    checkin = next(n for n in listed if n["kind"] == "checkin_24h")
+    assert set(checkin) >= {
+        "id",
+        "patient",
+        "session",
+        "appointment",
+        "kind",
+        "channel",
+        "send_at",
+        "expires_at",
+        "status",
+        "sent_at",
+        "attempts",
+        "last_error",
+    }
+    cancelled = admin_api.post(f"/api/v1/notifications/{checkin['id']}/cancel/")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    again = admin_api.post(f"/api/v1/notifications/{checkin['id']}/cancel/")
+    assert again.status_code == 409 and again.json()["code"] == "invalid_state"
+    assert other_admin_api.get("/api/v1/notifications/").json()["results"] == []
+    kinds = admin_api.get("/api/v1/notifications/", {"kind": "heat_ok"}).json()["results"]
+    assert [n["kind"] for n in kinds] == ["heat_ok"]
