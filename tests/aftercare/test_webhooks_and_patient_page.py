@@ -1,0 +1,167 @@
+"""What arrives from outside: signed provider webhooks, and the patient's own page."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import signing
+from django.test import Client
+from django.utils import timezone
+from twilio.request_validator import RequestValidator
+
+from aftercare import delivery, links
+from aftercare.models import Notification
+from sessions.models import SideEffect
+
+pytestmark = pytest.mark.django_db
+TOKEN = "twilio-test-auth-token"
+
+
+@pytest.fixture
+def twilio(settings):
+    settings.TWILIO_AUTH_TOKEN = TOKEN
+    settings.PUBLIC_BASE_URL = "https://clinic.example.org"
+    client = Client()
+
+    def post(path, params, signed=True):
+        signature = RequestValidator(TOKEN).compute_signature(
+            f"https://clinic.example.org{path}", params
+        )
+        headers = {"HTTP_X_TWILIO_SIGNATURE": signature if signed else "forged"}
+        return client.post(path, params, **headers)
+
+    return post
+
+
+@pytest.fixture
+def sent_sms(log_session, sms_file):
+    log_session()
+    [row] = Notification.objects.filter(kind="aftercare_immediate")
+    delivery.send(str(row.id))
+    row.refresh_from_db()
+    return row
+
+
+def test_a_delivery_receipt_marks_the_message_delivered(twilio, sent_sms):
+    answer = twilio(
+        "/hooks/sms/status/", {"MessageSid": sent_sms.provider_id, "MessageStatus": "delivered"}
+    )
+    assert answer.status_code == 204
+    sent_sms.refresh_from_db()
+    assert sent_sms.status == "delivered"
+
+
+def test_a_late_or_repeated_receipt_never_moves_a_status_backwards(twilio, sent_sms):
+    twilio("/hooks/sms/status/", {"MessageSid": sent_sms.provider_id, "MessageStatus": "delivered"})
+    for status in ("sent", "queued", "failed", "delivered"):
+        twilio("/hooks/sms/status/", {"MessageSid": sent_sms.provider_id, "MessageStatus": status})
+    sent_sms.refresh_from_db()
+    assert sent_sms.status == "delivered"
+
+
+def test_a_failed_receipt_marks_the_message_failed(twilio, sent_sms):
+    twilio(
+        "/hooks/sms/status/",
+        {"MessageSid": sent_sms.provider_id, "MessageStatus": "undelivered", "ErrorCode": "30003"},
+    )
+    sent_sms.refresh_from_db()
+    assert (sent_sms.status, sent_sms.last_error) == ("failed", "30003")
+
+
+def test_an_unsigned_receipt_changes_nothing(twilio, sent_sms):
+    answer = twilio(
+        "/hooks/sms/status/",
+        {"MessageSid": sent_sms.provider_id, "MessageStatus": "failed"},
+        signed=False,
+    )
+    assert answer.status_code == 403
+    sent_sms.refresh_from_db()
+    assert sent_sms.status == "sent"
+
+
+def test_stop_withdraws_consent_and_suppresses_pending_sms_and_start_restores_it(
+    twilio, log_session, patient
+):
+    log_session()
+    answer = twilio("/hooks/sms/inbound/", {"From": patient.phone, "Body": " stop "})
+    assert answer.status_code == 200
+    patient.refresh_from_db()
+    assert patient.sms_consent is False
+    assert set(Notification.objects.values_list("status", flat=True)) == {"suppressed"}
+    twilio("/hooks/sms/inbound/", {"From": patient.phone, "Body": "START"})
+    patient.refresh_from_db()
+    assert patient.sms_consent is True
+
+
+def test_a_forged_stop_changes_nothing(twilio, patient):
+    assert (
+        twilio(
+            "/hooks/sms/inbound/", {"From": patient.phone, "Body": "STOP"}, signed=False
+        ).status_code
+        == 403
+    )
+    patient.refresh_from_db()
+    assert patient.sms_consent is True
+
+
+@pytest.fixture
+def page(log_session):
+    session = log_session(heat_advised=True)
+    return f"/p/{links.token_for(session['id'])}/", session
+
+
+def test_the_patient_page_shows_instructions_heat_time_and_next_visit(page, book, monday_10):
+    book(monday_10)
+    path, _ = page
+    html = Client().get(path).content.decode()
+    assert "Avoid intense physical activity" in html and "not before" in html
+    assert "Shortness of breath or chest pain" in html
+    assert 'name="viewport"' in html and '<label for="id_kind">' in html
+    assert monday_10.strftime("%d").lstrip("0") in html
+
+
+def test_a_patient_reports_a_side_effect_from_the_page(page, admin):
+    path, session = page
+    client = Client(enforce_csrf_checks=True)
+    form = client.get(path)
+    token = form.cookies["csrftoken"].value
+    answer = client.post(
+        path,
+        {
+            "kind": "bruising",
+            "severity": "severe",
+            "notes": "Big bruise",
+            "csrfmiddlewaretoken": token,
+        },
+    )
+    assert answer.status_code == 302
+    assert "Thank you" in client.get(answer.url).content.decode()
+    effect = SideEffect.objects.get()
+    assert (effect.reported_by, effect.serious, str(effect.session_id)) == (
+        "patient",
+        True,
+        session["id"],
+    )
+
+
+def test_the_form_refuses_a_post_without_its_csrf_token(page):
+    path, _ = page
+    answer = Client(enforce_csrf_checks=True).post(path, {"kind": "bruising", "severity": "mild"})
+    assert answer.status_code == 403
+    assert not SideEffect.objects.exists()
+
+
+def test_bad_or_expired_links_are_404(page, settings):
+    path, session = page
+    assert Client().get(path[:-3] + "xx/").status_code == 404
+    old = signing.dumps(session["id"], salt="aftercare.patient-page", compress=True)
+    with pytest.MonkeyPatch.context() as patch:
+        later = timezone.now() + timedelta(days=15)
+        patch.setattr("django.core.signing.time.time", lambda: later.timestamp())
+        assert Client().get(f"/p/{old}/").status_code == 404
+
+
+def test_a_link_opens_its_own_session_only(page, log_session):
+    path, session = page
+    assert links.session_id_from(path.split("/")[2]) == session["id"]
+    forged = signing.dumps(session["id"], salt="another-purpose")
+    assert Client().get(f"/p/{forged}/").status_code == 404
