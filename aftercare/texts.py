@@ -13,9 +13,9 @@ DEFAULTS = {
     Kind.AFTERCARE_IMMEDIATE: (
         "Your dry needling aftercare",
         "{{ clinic }}: after today's dry needling, avoid intense activity for the rest of the day."
-        " {% if heat_advised %}Heat is fine{% else %}Use heat only if advised, and{% endif %} not"
-        " before {{ heat_time }}. Soreness or slight bruising may last a day or two. Shortness of"
-        " breath or chest pain: seek urgent care at once.",
+        " {% if heat_advised %}Heat is fine, but{% else %}Use heat only if advised, and{% endif %}"
+        " not before {{ heat_time }}. Soreness or slight bruising may last a day or two."
+        " Shortness of breath or chest pain: seek urgent care at once.",
     ),
     Kind.HEAT_OK: (
         "Heat is fine now",

@@ -1,0 +1,132 @@
+"""Real processes for the aftercare tests: a throwaway Redis, Celery workers and beat.
+
+They run against the test database that pytest-django created, so the tests using them need
+committed data (transactional tests).
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    return f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}"
+
+
+def wait_until(condition, seconds: float, what: str, interval: float = 0.1):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"{what} did not happen within {seconds}s")
+
+
+class Redis:
+    """A Redis server of the test's own, which it may kill and restart."""
+
+    def __init__(self):
+        binary = shutil.which("redis-server")
+        assert binary, "redis-server is needed (Debian: apt-get install redis-server)"
+        self.binary, self.port, self.process = binary, free_port(), None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--maxmemory-policy",
+                "noeviction",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(self._answers, 10, "redis-server answering")
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+
+
+class Celery:
+    """`celery -A config worker` or `beat`, in its own process group, killable at once."""
+
+    def __init__(self, kind: str, environment: dict, log: Path, *arguments: str):
+        self.process = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "celery"),
+                "-A",
+                "config",
+                kind,
+                "--loglevel=WARNING",
+                *arguments,
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=log.open("a"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def kill(self):
+        """SIGKILL, no warning: what a crashed machine does to a worker."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def celery_environment(redis: Redis, sms_file: Path, **extra) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.test_settings",
+        "DATABASE_URL": test_database_url(),
+        "CELERY_BROKER_URL": redis.url,
+        "SMS_BACKEND": "file",
+        "SMS_FILE_PATH": str(sms_file),
+        "AFTERCARE_QUEUE_LEASE_SECONDS": "5",
+        "AFTERCARE_SEND_LEASE_SECONDS": "5",
+        "FILIFORM_VAR_DIR": str(sms_file.parent),
+        **extra,
+    }
