@@ -69,3 +69,9 @@ ensure_redis() {
   until answers 56379; do sleep 0.1; done
   export REDIS_URL=redis://127.0.0.1:56379/0
 }
+
+# Programs the tests run themselves: Chromium for the patient-page browser test, redis-server
+# for the aftercare fault test (it kills and restarts a Redis of its own).
+ensure_program() {
+  command -v "$1" >/dev/null || apt_install "$2"
+}
