@@ -1,26 +1,17 @@
 from django.contrib import admin
 
 from aftercare.models import MessageText, Notification
-from clinic.admin import ClinicScopedAdmin
+from clinic.admin import ClinicScopedAdmin, ReadOnlyClinicAdmin
 
 
 @admin.register(Notification)
-class NotificationAdmin(ClinicScopedAdmin):
+class NotificationAdmin(ReadOnlyClinicAdmin):
     """The outbox, as it stands: read-only."""
 
     list_display = ["send_at", "kind", "channel", "patient", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind", "channel"]
     list_select_related = ["patient"]
     date_hierarchy = "send_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MessageText)

@@ -33,7 +33,7 @@ def backoff(attempts: int) -> timedelta:
     return FIRST_RETRY * 2 ** (attempts - 1)
 
 
-def sweep(enqueue: Callable[[str, datetime], None], now: datetime | None = None) -> int:
+def sweep(enqueue: Callable[[str, datetime | None], None], now: datetime | None = None) -> int:
     """Queue every row due before the next sweep; returns how many were queued."""
     now = now or timezone.now()
     open_rows = Notification.objects.filter(status__in=[Status.PENDING, Status.SENDING])
@@ -55,7 +55,7 @@ def sweep(enqueue: Callable[[str, datetime], None], now: datetime | None = None)
             queued_until=now + QUEUE_LEASE
         )
     for row_id, due_at in due:
-        enqueue(str(row_id), max(due_at, now))
+        enqueue(str(row_id), due_at if due_at > now else None)  # only the future needs an ETA
     return len(due)
 
 
@@ -78,14 +78,8 @@ def send(notification_id: str) -> str:
     now = timezone.now()
     if not claim(notification_id, now):
         return "not_claimed"
-    notification = Notification.objects.select_related(
-        "patient",
-        "patient__clinic",
-        "session",
-        "appointment__therapist",
-        "course",
-        "staff",
-        "side_effect",
+    notification = texts.with_own_words(
+        Notification.objects.select_related("patient__clinic", "session")
     ).get(id=notification_id)
     address = _address(notification)
     if address is None:
@@ -126,7 +120,7 @@ def _address(notification: Notification) -> str | None:
 
 
 def _deliver(notification: Notification, address: str) -> str:
-    words = texts.words_for(notification.kind, notification.clinic_id, _context(notification))
+    words = texts.words_for(notification, _context(notification))
     key = str(notification.id)
     if notification.channel == Channel.SMS:
         return channels.sms_backend().send(to=address, body=words.text, idempotency_key=key)

@@ -34,6 +34,15 @@ def quiet_hours(patient: Patient) -> plan.QuietHours:
     return plan.QuietHours(patient.clinic.quiet_hours_start, patient.clinic.quiet_hours_end)
 
 
+def _audience(patient: Patient) -> dict:
+    """What every plan needs to know of the patient, and the time."""
+    return {
+        "recipient": recipient(patient),
+        "quiet_hours": quiet_hours(patient),
+        "now": timezone.now(),
+    }
+
+
 def _write(event: str, planned: Iterable[plan.PlannedMessage], **links) -> None:
     """Create each planned message once; an open one is moved to the new plan."""
     for message in planned:
@@ -74,9 +83,7 @@ def plan_after_session(session: NeedlingSession) -> None:
         plan.plan_for_session(
             ended_at=session.ended_at,
             heat_advised=session.heat_advised,
-            recipient=recipient(patient),
-            quiet_hours=quiet_hours(patient),
-            now=timezone.now(),
+            **_audience(patient),
         ),
         clinic_id=session.clinic_id,
         patient=patient,
@@ -98,9 +105,7 @@ def _plan_rebook(session: NeedlingSession) -> None:
         f"course:{course.pk}:after:{session.pk}",
         plan.plan_course_rebook(
             last_session_ended_at=session.ended_at,
-            recipient=recipient(patient),
-            quiet_hours=quiet_hours(patient),
-            now=timezone.now(),
+            **_audience(patient),
         ),
         clinic_id=session.clinic_id,
         patient=patient,
@@ -119,9 +124,7 @@ def plan_reminder(appointment: Appointment) -> None:
         f"appointment:{appointment.pk}:{appointment.starts_at.isoformat()}",
         plan.plan_for_appointment(
             starts_at=appointment.starts_at,
-            recipient=recipient(patient),
-            quiet_hours=quiet_hours(patient),
-            now=timezone.now(),
+            **_audience(patient),
         ),
         clinic_id=appointment.clinic_id,
         patient=patient,

@@ -2,8 +2,10 @@
 segments) and email (with a greeting, and an HTML part made from the same text); a clinic may
 replace it in the admin (MessageText)."""
 
+import functools
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
 from django.template import Context, Template
 from django.utils.html import escape, linebreaks, urlize
 
@@ -52,11 +54,27 @@ class Words:
     text: str
 
 
-def words_for(kind: str, clinic_id, context: dict) -> Words:
-    override = MessageText.objects.filter(clinic=clinic_id, kind=kind).first()
-    subject, body = (override.subject, override.body) if override else DEFAULTS[kind]
+def with_own_words(notifications):
+    """Annotate each notification with its clinic's own text for its kind, if any (one query)."""
+    own = MessageText.objects.filter(clinic=OuterRef("clinic_id"), kind=OuterRef("kind"))
+    return notifications.annotate(
+        own_subject=Subquery(own.values("subject")[:1]), own_body=Subquery(own.values("body")[:1])
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _template(source: str) -> Template:
+    return Template(source)
+
+
+def words_for(notification, context: dict) -> Words:
+    """The words of a notification fetched `with_own_words`."""
+    if notification.own_body is not None:
+        subject, body = notification.own_subject, notification.own_body
+    else:
+        subject, body = DEFAULTS[notification.kind]
     render = Context(context, autoescape=False)
-    return Words(Template(subject).render(render).strip(), Template(body).render(render).strip())
+    return Words(_template(subject).render(render).strip(), _template(body).render(render).strip())
 
 
 def email_text(words: Words, given_name: str) -> str:

@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def throwaway_database():
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+    # Its own database name, so a benchmark and a test run never share one.
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/filiform_bench")
     import django
     from django.test.utils import setup_databases, teardown_databases
 

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from clinic.admin import ClinicScopedAdmin
+from clinic.admin import ReadOnlyAdminMixin, ReadOnlyClinicAdmin
 from screening.models import Muscle, Screening
 
 
 @admin.register(Screening)
-class ScreeningAdmin(ClinicScopedAdmin):
+class ScreeningAdmin(ReadOnlyClinicAdmin):
     """Past screenings are clinical records: readable here, never changed or deleted."""
 
     list_display = ["patient", "performed_at", "outcome", "valid_until", "performed_by"]
@@ -14,29 +14,11 @@ class ScreeningAdmin(ClinicScopedAdmin):
     date_hierarchy = "performed_at"
     search_fields = ["patient__family_name", "patient__given_name"]
 
-    def has_add_permission(self, request):
-        return False  # screenings are taken through the API, where the rules run
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Muscle)
-class MuscleAdmin(admin.ModelAdmin):
+class MuscleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "region", "risk_note"]
     list_filter = ["region"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser or request.user.is_clinic_admin

@@ -1,20 +1,13 @@
 from django.contrib import admin, messages
 
-from clinic.admin import ClinicScopedAdmin
+from clinic.admin import ReadOnlyAdminMixin, ReadOnlyClinicAdmin
 from clinic.errors import RuleViolation
 from sessions.models import Addendum, NeedleSite, NeedlingSession, SessionStatus, SideEffect
 from sessions.records import services
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class SiteInline(ReadOnlyInline):
@@ -39,7 +32,7 @@ class AddendumInline(ReadOnlyInline):
 
 
 @admin.register(NeedlingSession)
-class NeedlingSessionAdmin(ClinicScopedAdmin):
+class NeedlingSessionAdmin(ReadOnlyClinicAdmin):
     """Sessions are read here and signed; they are logged and corrected through the API, where
     the screening check runs, and a signed one never changes."""
 
@@ -49,15 +42,6 @@ class NeedlingSessionAdmin(ClinicScopedAdmin):
     date_hierarchy = "started_at"
     inlines = [SiteInline, AddendumInline]
     actions = ["sign_drafts"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Sign the selected draft sessions")
     def sign_drafts(self, request, queryset):
@@ -72,16 +56,7 @@ class NeedlingSessionAdmin(ClinicScopedAdmin):
 
 
 @admin.register(SideEffect)
-class SideEffectAdmin(ClinicScopedAdmin):
+class SideEffectAdmin(ReadOnlyClinicAdmin):
     list_display = ["created_at", "patient", "kind", "severity", "serious", "reported_by"]
     list_filter = ["serious", "kind", "reported_by"]
     list_select_related = ["patient"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -27,21 +27,6 @@ from sessions.models import (
 from sessions.records.rules import is_serious
 from sessions.scheduling.services import complete_appointment
 
-# The clinical content of a session that a change may touch.
-SESSION_FIELDS = (
-    "patient",
-    "therapist",
-    "appointment",
-    "course",
-    "started_at",
-    "ended_at",
-    "pain_before",
-    "pain_after",
-    "precautions_acknowledged",
-    "heat_advised",
-    "notes",
-)
-
 
 def _check_may_act_for(actor: Staff, therapist: Staff) -> None:
     """Therapists record as themselves; a clinic administrator may name any therapist."""

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
-from clinic.admin import ClinicScopedAdmin
+from clinic.admin import ClinicScopedAdmin, ReadOnlyAdminMixin, ReadOnlyClinicAdmin
 from sessions.models import Appointment, TreatmentCourse
 from sessions.scheduling import services
 
@@ -47,16 +47,12 @@ class CourseAdminForm(forms.ModelForm):
         return data
 
 
-class AppointmentInline(admin.TabularInline):
+class AppointmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Appointment
     fields = ["starts_at", "ends_at", "therapist", "room", "status"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
     ordering = ["starts_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TreatmentCourse)
@@ -106,7 +102,7 @@ class WhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ClinicScopedAdmin):
+class AppointmentAdmin(ReadOnlyClinicAdmin):
     """Each therapist's upcoming appointments: filter by therapist and 'Upcoming'."""
 
     list_display = ["starts_at", "ends_at", "therapist", "patient", "room", "status"]
@@ -114,12 +110,3 @@ class AppointmentAdmin(ClinicScopedAdmin):
     list_select_related = ["therapist", "patient", "room"]
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]
-
-    def has_add_permission(self, request):
-        return False  # booking runs through courses and the API, where the rules run
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -11,7 +11,7 @@ from playwright.sync_api import sync_playwright
 
 from aftercare import delivery
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Headless, and quiet: the machine has no network beyond this test's own server.
 CHROMIUM_ARGS = [

@@ -15,7 +15,7 @@ from django.utils import timezone
 from aftercare.models import Notification
 from tests.aftercare.real_parts import Celery, Redis, celery_environment, wait_until
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 CONCURRENCY = 4
 
 

@@ -67,7 +67,7 @@ def test_every_post_endpoint_honours_the_key(admin_api):
     assert len(admin_api.get("/api/v1/rooms/").json()["results"]) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_repeats_create_one_patient(admin):
     outcomes = []
 

@@ -155,7 +155,7 @@ def test_the_database_itself_refuses_an_overlap(book, monday_10, patient, therap
         )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twelve_simultaneous_bookings_of_one_slot_book_exactly_one(
     admin, therapist, clinic, make_patient, monday_10
 ):

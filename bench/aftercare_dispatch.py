@@ -1,0 +1,177 @@
+"""Aftercare delivery speed with real parts: one Celery worker, Redis, PostgreSQL, file SMS.
+
+1. 10,000 due messages through the outbox (sweep, claim, send, record) versus 10,000 no-op
+   Celery tasks through the same worker: the ratio of wall times (goal <= 2).
+2. Lateness after send_at for messages falling due over 30 seconds, swept every 5 seconds as
+   beat does: p50 and p99 (goal p99 <= 2 s).
+
+    .venv/bin/python bench/aftercare_dispatch.py     (BENCH_BROKER_URL: redis://127.0.0.1:6379/15)
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from setup_django import ROOT, throwaway_database
+
+MESSAGES = 10_000
+SPREAD_MESSAGES, SPREAD_SECONDS = 3_000, 30
+BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15")
+os.environ["CELERY_BROKER_URL"] = BROKER  # this process sends to the worker it starts
+
+
+def start_worker(sms_file: Path) -> subprocess.Popen:
+    from django.db import connection
+
+    db = connection.settings_dict
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.test_settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_BROKER_URL": BROKER,
+        "SMS_BACKEND": "file",
+        "SMS_FILE_PATH": str(sms_file),
+    }
+    worker = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/celery"),
+            "-A",
+            "config",
+            "worker",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    from config.celery import app
+
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=0.5):
+        if time.monotonic() > deadline or worker.poll() is not None:
+            raise SystemExit("the Celery worker did not start")
+    return worker
+
+
+def queue_drained() -> bool:
+    import redis
+
+    broker = redis.Redis.from_url(BROKER)
+    return broker.llen("celery") == 0 and broker.hlen("unacked") == 0
+
+
+def noop_tasks_seconds() -> float:
+    from config.celery import app
+
+    started = time.perf_counter()
+    for n in range(MESSAGES):
+        app.send_task("celery.accumulate", args=(n,))  # a built-in task that does nothing
+    while not queue_drained():
+        time.sleep(0.05)
+    return time.perf_counter() - started
+
+
+def due_messages(clinic, patient, send_times) -> None:
+    from aftercare.models import Notification
+
+    Notification.objects.bulk_create(
+        (
+            Notification(
+                clinic=clinic,
+                patient=patient,
+                kind="aftercare_immediate",
+                channel="sms",
+                dedupe_key=f"bench:{send_at.isoformat()}:{n}",
+                send_at=send_at,
+                due_at=send_at,
+                expires_at=send_at + timedelta(hours=6),
+            )
+            for n, send_at in enumerate(send_times)
+        ),
+        batch_size=2000,
+    )
+
+
+def run_until_sent(sweep_every: float) -> None:
+    from aftercare.models import Notification
+    from aftercare.tasks import sweep
+
+    while Notification.objects.exclude(status="sent").exists():
+        sweep()  # what beat does, on this schedule
+        time.sleep(sweep_every)
+
+
+def outbox_seconds(clinic, patient) -> float:
+    from django.utils import timezone
+
+    due_messages(clinic, patient, [timezone.now()] * MESSAGES)
+    started = time.perf_counter()
+    run_until_sent(sweep_every=0.2)
+    return time.perf_counter() - started
+
+
+def lateness(clinic, patient) -> list[float]:
+    from django.utils import timezone
+
+    from aftercare.models import Notification
+
+    Notification.objects.all().delete()
+    start = timezone.now() + timedelta(seconds=5)
+    step = timedelta(seconds=SPREAD_SECONDS) / SPREAD_MESSAGES
+    due_messages(clinic, patient, [start + n * step for n in range(SPREAD_MESSAGES)])
+    run_until_sent(sweep_every=5)
+    return sorted((n.sent_at - n.send_at).total_seconds() for n in Notification.objects.all())
+
+
+def main() -> None:
+    import redis
+
+    from clinic.services import create_clinic, create_patient
+
+    redis.Redis.from_url(BROKER).flushdb()
+    clinic = create_clinic(
+        name="Bench",
+        timezone="Europe/London",
+        admin_username="bench-admin",
+        admin_password="bench-password-123",
+    )
+    patient = create_patient(
+        clinic=clinic,
+        given_name="Bench",
+        family_name="Patient",
+        phone="+447911123456",
+        preferred_channel="sms",
+        sms_consent=True,
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        worker = start_worker(Path(folder) / "sms.jsonl")
+        try:
+            noop = noop_tasks_seconds()
+            outbox = outbox_seconds(clinic, patient)
+            late = lateness(clinic, patient)
+        finally:
+            worker.terminate()
+            worker.wait()
+    print(f"one worker ({os.cpu_count()} processes), Redis broker, PostgreSQL, file SMS backend")
+    print(f"{MESSAGES:,} no-op Celery tasks:        {noop:6.2f} s")
+    print(f"{MESSAGES:,} due aftercare messages:    {outbox:6.2f} s")
+    print(f"ratio outbox / no-op: {outbox / noop:.2f}  (goal <= 2)")
+    p99 = late[int(len(late) * 0.99) - 1]
+    print(
+        f"lateness after send_at, {SPREAD_MESSAGES:,} messages due over {SPREAD_SECONDS} s: "
+        f"p50 {statistics.median(late):.2f} s, p99 {p99:.2f} s  (goal p99 <= 2 s)"
+    )
+
+
+if __name__ == "__main__":
+    with throwaway_database():
+        main()
