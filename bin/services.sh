@@ -4,12 +4,13 @@
 
 answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# apt_install PACKAGE [ALTERNATIVE]: install from Debian's packages when root, else say how.
 apt_install() {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing $* from Debian's packages"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    echo "Installing $1 from Debian's packages"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
   else
-    echo "No $1 found. Install it (Debian: sudo apt-get install $*) or set ${2:-the URL}." >&2
+    echo "No $1 found. Install it (Debian: sudo apt-get install $1)${2:+ or $2}." >&2
     exit 1
   fi
 }
@@ -39,7 +40,7 @@ ensure_postgres() {
   fi
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
   if [ -z "$pg_bin" ]; then
-    apt_install postgresql DATABASE_URL
+    apt_install postgresql "set DATABASE_URL"
     pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
   fi
   make_throwaway_dir
@@ -61,7 +62,7 @@ ensure_redis() {
     export REDIS_URL=redis://127.0.0.1:6379/0
     return
   fi
-  command -v redis-server >/dev/null || apt_install redis-server REDIS_URL
+  command -v redis-server >/dev/null || apt_install redis-server "set REDIS_URL"
   make_throwaway_dir
   echo "Starting a throwaway Redis on port 56379"
   redis-server --port 56379 --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
