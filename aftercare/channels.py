@@ -51,7 +51,11 @@ class FileSms:
 
 
 class TwilioSms:
-    """Twilio's Messages API through its official SDK; receipts come back to /hooks/sms/status/."""
+    """Twilio's Messages API through its official SDK; receipts come back to /hooks/sms/status/.
+
+    Twilio's create call takes no idempotency key, so the notification id rides in the status
+    callback's URL, where every receipt for the message shows it.
+    """
 
     def __init__(self):
         from twilio.rest import Client
@@ -66,7 +70,9 @@ class TwilioSms:
                 to=to,
                 from_=settings.TWILIO_FROM_NUMBER,
                 body=body,
-                status_callback=f"{settings.PUBLIC_BASE_URL}/hooks/sms/status/",
+                status_callback=(
+                    f"{settings.PUBLIC_BASE_URL}/hooks/sms/status/?notification={idempotency_key}"
+                ),
             )
         except TwilioException as error:
             raise DeliveryError(str(error)) from error

@@ -20,7 +20,7 @@ EMPTY_REPLY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 def _signed(request) -> bool:
     if not settings.TWILIO_AUTH_TOKEN:
         return False
-    url = f"{settings.PUBLIC_BASE_URL}{request.path}"
+    url = f"{settings.PUBLIC_BASE_URL}{request.get_full_path()}"  # Twilio signs the query too
     signature = request.headers.get("X-Twilio-Signature", "")
     return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(
         url, request.POST.dict(), signature

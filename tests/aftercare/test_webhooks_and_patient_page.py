@@ -165,3 +165,13 @@ def test_a_link_opens_its_own_session_only(page, log_session):
     assert links.session_id_from(path.split("/")[2]) == session["id"]
     forged = signing.dumps(session["id"], salt="another-purpose")
     assert Client().get(f"/p/{forged}/").status_code == 404
+
+
+def test_a_receipt_to_a_callback_url_naming_the_notification_is_checked_with_its_query(
+    twilio, sent_sms
+):
+    path = f"/hooks/sms/status/?notification={sent_sms.id}"
+    answer = twilio(path, {"MessageSid": sent_sms.provider_id, "MessageStatus": "delivered"})
+    assert answer.status_code == 204
+    sent_sms.refresh_from_db()
+    assert sent_sms.status == "delivered"
