@@ -80,8 +80,10 @@ def update_patient(patient: Patient, **fields) -> Patient:
 
 @transaction.atomic
 def delete_patient(patient: Patient) -> None:
-    # Treatment sessions refer to their patient with PROTECT: a treated patient stays on record.
+    # Sessions and appointments refer to their patient with PROTECT: they stay on record.
     try:
         patient.delete()
     except ProtectedError as exc:
-        raise Conflict("invalid_state", "This patient has treatment sessions on record.") from exc
+        raise Conflict(
+            "invalid_state", "This patient has treatment sessions or appointments on record."
+        ) from exc

@@ -443,3 +443,12 @@ def test_the_admin_signs_drafts_and_shows_signed_sessions_read_only(
     assert NeedlingSession.objects.get().status == "signed"
     page = site.get(f"/admin/needling/needlingsession/{session_id}/change/").content.decode()
     assert 'name="_save"' not in page
+
+
+def test_a_treated_patient_cannot_be_deleted(
+    admin_api, therapist_api, cleared, session_body, patient
+):
+    log(therapist_api, session_body())
+    answer = admin_api.delete(f"/api/v1/patients/{patient.id}/")
+    assert answer.status_code == 409 and answer.json()["code"] == "invalid_state"
+    assert admin_api.get(f"/api/v1/patients/{patient.id}/").status_code == 200
