@@ -33,9 +33,9 @@ class FileSms:
     SMS_FILE_DELAY (seconds) stands in for a provider's latency in fault tests and benchmarks.
     """
 
-    def __init__(self, path: str | None = None, delay: float | None = None):
-        self.path = Path(path or settings.SMS_FILE_PATH)
-        self.delay = settings.SMS_FILE_DELAY if delay is None else delay
+    def __init__(self):
+        self.path = Path(settings.SMS_FILE_PATH)
+        self.delay = settings.SMS_FILE_DELAY
 
     def send(self, *, to: str, body: str, idempotency_key: str) -> str:
         if self.delay:

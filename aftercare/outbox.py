@@ -1,6 +1,7 @@
 """Writing the outbox: each event's messages, planned in the event's own transaction."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -18,7 +19,7 @@ from sessions.models import (
 
 # A message that is still to go may be moved, cancelled or suppressed; any other is history.
 OPEN = (Status.PENDING, Status.SUPPRESSED)
-ALERT_LIFETIME = timezone.timedelta(days=1)
+ALERT_LIFETIME = timedelta(days=1)
 
 
 def recipient(patient: Patient) -> plan.Recipient:

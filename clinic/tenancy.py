@@ -25,7 +25,3 @@ class ClinicObjectField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context["request"]
         return super().get_queryset().filter(clinic_id=request.user.clinic_id)
-
-
-def clinic_of(serializer) -> str:
-    return serializer.context["request"].user.clinic
