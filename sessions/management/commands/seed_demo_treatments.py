@@ -1,0 +1,75 @@
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from clinic.demo import demo_clinic
+from screening.services import record_screening
+from sessions.models import NeedlingSession
+from sessions.records.services import log_session
+from sessions.scheduling.services import create_course
+
+
+class Command(BaseCommand):
+    help = (
+        "Give the demo clinic's first patients a screening, a course and a logged session (once)."
+    )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        clinic = demo_clinic()
+        if clinic is None:
+            raise CommandError("Run seed_demo first.")
+        if NeedlingSession.objects.filter(clinic=clinic).exists():
+            return
+        therapist = clinic.staff.get(username="demo-therapist")
+        consented = (
+            Q(preferred_channel="sms", sms_consent=True)
+            | Q(preferred_channel="email", email_consent=True)
+            | Q(preferred_channel="both", sms_consent=True, email_consent=True)
+        )
+        patients = list(clinic.patients.filter(consented).order_by("created_at")[:3])
+        for patient in patients:
+            record_screening(
+                patient=patient, performed_by=therapist, consent_given=True, answers={}
+            )
+        first = patients[0]
+        create_course(
+            clinic=clinic,
+            patient=first,
+            therapist=therapist,
+            indication="Neck pain",
+            earliest_start=timezone.now() + timedelta(days=1),
+        )
+        # Screened just now, so the session starts after it; a short one, so the demo's
+        # aftercare messages appear on the console two minutes after start-up.
+        started = timezone.now() + timedelta(seconds=1)
+        log_session(
+            clinic=clinic,
+            actor=therapist,
+            patient=first,
+            started_at=started,
+            ended_at=started + timedelta(minutes=2),
+            pain_before=6,
+            pain_after=3,
+            heat_advised=True,
+            notes="Demo: taut band in the left upper trapezius, LTR elicited.",
+            sites=[
+                {
+                    "muscle": "upper_trapezius",
+                    "side": "left",
+                    "technique": "trigger_point",
+                    "manipulation": "pistoning",
+                    "depth": "superficial",
+                    "depth_mm": 8,
+                    "needle_count": 2,
+                    "twitch_response": True,
+                }
+            ],
+        )
+        self.stdout.write(
+            f"Demo treatments: {len(patients)} screenings, a 5-session course and "
+            f"a session for {first}; its aftercare goes out in two minutes."
+        )
