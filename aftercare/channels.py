@@ -8,11 +8,16 @@ import fcntl
 import json
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from requests import RequestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
 
 
 class DeliveryError(Exception):
@@ -55,16 +60,25 @@ class TwilioSms:
 
     Twilio's create call takes no idempotency key, so the notification id rides in the status
     callback's URL, where every receipt for the message shows it.
+
+    TWILIO_API_BASE_URL, when set, points the SDK at a stand-in for Twilio (the tests' fake).
     """
 
-    def __init__(self):
-        from twilio.rest import Client
+    # Well inside the send lease, so a slow provider never has two senders of one message.
+    TIMEOUT_SECONDS = 10
 
-        self.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
+    def __init__(self):
+        base_url = settings.TWILIO_API_BASE_URL
+        http = (
+            RedirectingHttpClient(base_url, timeout=self.TIMEOUT_SECONDS)
+            if base_url
+            else TwilioHttpClient(timeout=self.TIMEOUT_SECONDS)
+        )
+        self.client = Client(
+            settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http
+        )
 
     def send(self, *, to: str, body: str, idempotency_key: str) -> str:
-        from twilio.base.exceptions import TwilioException
-
         try:
             message = self.client.messages.create(
                 to=to,
@@ -74,9 +88,35 @@ class TwilioSms:
                     f"{settings.PUBLIC_BASE_URL}/hooks/sms/status/?notification={idempotency_key}"
                 ),
             )
-        except TwilioException as error:
-            raise DeliveryError(str(error)) from error
+        except TwilioRestException as error:
+            reason = f"Twilio {error.status} (error {error.code}): {error.msg}"
+            raise DeliveryError(reason) from error
+        except (TwilioException, RequestException) as error:  # unreachable, timed out
+            raise DeliveryError(f"Twilio unreachable: {error}") from error
         return message.sid
+
+
+class RedirectingHttpClient(TwilioHttpClient):
+    """The SDK's own HTTP client, sending each request to `base_url` instead of Twilio's host.
+
+    Passing Client an http_client is the SDK's documented way to alter its requests; the SDK
+    still builds every path, form and header, so a fake behind `base_url` sees the real thing.
+    """
+
+    def __init__(self, base_url: str, **options):
+        super().__init__(**options)
+        self.base = urlsplit(base_url)
+
+    def request(self, method, url, *args, **kwargs):
+        parts = urlsplit(url)
+        url = urlunsplit(
+            parts._replace(
+                scheme=self.base.scheme,
+                netloc=self.base.netloc,
+                path=self.base.path.rstrip("/") + parts.path,
+            )
+        )
+        return super().request(method, url, *args, **kwargs)
 
 
 SMS_BACKENDS = {"console": ConsoleSms, "file": FileSms, "twilio": TwilioSms}

@@ -8,11 +8,13 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from aftercare import links
+from audit import trail
+from clinic.throttling import PatientPageThrottle
 from sessions.models import AppointmentStatus, NeedlingSession, Reporter, Severity, SideEffectKind
 from sessions.records.services import report_side_effect
 
@@ -43,11 +45,22 @@ def _session(token: str) -> NeedlingSession:
 
 
 def patient_page(request, token: str):
+    throttle = PatientPageThrottle()
+    if not throttle.allow_request(request, None):
+        return HttpResponse(
+            "Too many requests. Please try again in a minute.",
+            status=429,
+            content_type="text/plain",
+            headers={"Retry-After": str(int(throttle.wait() or 60))},
+        )
     session = _session(token)
+    reader = trail.patient_link(session.id)
     form = SideEffectReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        trail.attribute_writes(request, reader)
         report_side_effect(session=session, reported_by=Reporter.PATIENT, **form.cleaned_data)
         return redirect(f"{request.path}?reported=1")
+    trail.record_reads(request, reader, [session])
     patient = session.patient
     tz = ZoneInfo(patient.timezone)
     next_visit = (

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from audit import trail
 from clinic.models import Clinic, Patient, Room, Staff, WorkingHours
 
 
@@ -14,7 +15,8 @@ class ClinicScopedAdmin(admin.ModelAdmin):
     """Base for every admin page of clinic data.
 
     Superusers see everything; a clinic administrator gets full rights over rows of their own
-    clinic (field `clinic_lookup`) and never sees another clinic's.
+    clinic (field `clinic_lookup`) and never sees another clinic's. The patient data a page
+    shows goes to the audit trail.
     """
 
     clinic_lookup = "clinic"
@@ -24,6 +26,17 @@ class ClinicScopedAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(**{self.clinic_lookup: request.user.clinic_id})
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        trail.record_reads(request, trail.staff(request.user), changelist.result_list)
+        return changelist
+
+    def get_object(self, request, object_id, from_field=None):
+        record = super().get_object(request, object_id, from_field)
+        if record is not None and request.method == "GET":
+            trail.record_reads(request, trail.staff(request.user), [record])
+        return record
 
     def has_module_permission(self, request):
         return request.user.is_superuser or _is_clinic_admin(request)

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins
 from rest_framework.authtoken.views import ObtainAuthToken
 
@@ -5,6 +6,7 @@ from clinic import services
 from clinic.filters import PatientFilter
 from clinic.models import Patient, Room, Staff
 from clinic.permissions import IsClinicAdminOrReadOnly
+from clinic.schema import ClinicAutoSchema, conflict
 from clinic.serializers import (
     ClinicSerializer,
     PatientSerializer,
@@ -12,15 +14,19 @@ from clinic.serializers import (
     TherapistSerializer,
 )
 from clinic.tenancy import ClinicViewSet
+from clinic.throttling import TokenThrottle
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for an API token; a few tries a minute per address."""
+
+    throttle_classes = [TokenThrottle]
 
 
 class ClinicView(generics.RetrieveUpdateAPIView):
     """The caller's own clinic; administrators may change it."""
 
+    schema = ClinicAutoSchema()
     serializer_class = ClinicSerializer
     permission_classes = [IsClinicAdminOrReadOnly]
     http_method_names = ["get", "patch", "head", "options"]
@@ -66,6 +72,7 @@ class RoomViewSet(
         serializer.save(clinic=self.request.user.clinic)
 
 
+@extend_schema_view(destroy=extend_schema(responses={204: None, 409: conflict("invalid_state")}))
 class PatientViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,

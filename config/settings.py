@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "audit",
     "clinic",
     "screening",
     "sessions.apps.NeedlingSessionsConfig",
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -121,6 +123,13 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "clinic.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "UNAUTHENTICATED_USER": None,
+    # Abuse limits per client address. NUM_PROXIES: how many proxies in front of the service
+    # append to X-Forwarded-For; with 0 the header, which clients can forge, is ignored.
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("THROTTLE_TOKEN_RATE", "10/min"),
+        "patient_page": os.environ.get("THROTTLE_PATIENT_PAGE_RATE", "30/min"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -175,6 +184,13 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# State shared by every web worker (the abuse limits): Redis in production, else this process.
+CACHE_URL = os.environ.get("CACHE_URL", REDIS_URL)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # Email goes through Django's mailers: the console while developing, SMTP in production, or any
 # django-anymail backend named by EMAIL_BACKEND. The SMTP options apply to the SMTP backend only.
@@ -203,6 +219,7 @@ SMS_FILE_DELAY = float(os.environ.get("SMS_FILE_DELAY", "0"))
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")  # empty: Twilio's own hosts
 # Where patients and providers reach this service: links in messages, webhook URLs.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

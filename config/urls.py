@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("screening.urls")),
     path("", include("sessions.urls")),
     path("", include("aftercare.urls")),
+    path("", include("audit.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path(
         "docs/",

@@ -22,6 +22,14 @@ def api_client(user=None) -> APIClient:
     return client
 
 
+@pytest.fixture(autouse=True)
+def fresh_abuse_limits():
+    """Each test starts with no requests counted against its client address."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def clinic(db):
     return create_clinic(
@@ -235,3 +243,16 @@ def session_body(patient):
         }
 
     return body
+
+
+@pytest.fixture
+def log_session(therapist_api, screen, patient, session_body):
+    """Log a session for the screened patient; returns its API representation."""
+    screen(patient)
+
+    def log(**fields):
+        answer = therapist_api.post("/api/v1/sessions/", session_body(**fields), format="json")
+        assert answer.status_code == 201, answer.json()
+        return answer.json()
+
+    return log
