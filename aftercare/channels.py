@@ -21,7 +21,12 @@ from twilio.rest import Client
 
 
 class DeliveryError(Exception):
-    """The provider did not take the message; it may be retried."""
+    """The provider did not take the message. It is retried unless `permanent`: the provider
+    refused the message itself (an invalid number, say), and asking again cannot help."""
+
+    def __init__(self, reason: str, *, permanent: bool = False):
+        super().__init__(reason)
+        self.permanent = permanent
 
 
 class ConsoleSms:
@@ -90,7 +95,9 @@ class TwilioSms:
             )
         except TwilioRestException as error:
             reason = f"Twilio {error.status} (error {error.code}): {error.msg}"
-            raise DeliveryError(reason) from error
+            # 4xx: Twilio refused this message; 429 (too many requests) and 5xx may pass later.
+            permanent = 400 <= error.status < 500 and error.status != 429
+            raise DeliveryError(reason, permanent=permanent) from error
         except (TwilioException, RequestException) as error:  # unreachable, timed out
             raise DeliveryError(f"Twilio unreachable: {error}") from error
         return message.sid

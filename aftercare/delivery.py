@@ -5,7 +5,8 @@ short-lived work, so a lost task or a dead worker is found again by the next swe
   queue a send task, with a short ETA, for each row due within the next interval.
 - send: claim the row with one conditional UPDATE (pending -> sending, with a lease), call the
   provider with the notification id as idempotency key, record the outcome. Failures retry
-  with exponential backoff, up to a limit; then the row is `failed` with its last error.
+  with exponential backoff, up to a limit; then the row is `failed` with its last error. A
+  message the provider refuses outright (an invalid number) fails at once.
 """
 
 from collections.abc import Callable
@@ -87,7 +88,7 @@ def send(notification_id: str) -> str:
     try:
         provider_id = _deliver(notification, address)
     except channels.DeliveryError as error:
-        if notification.attempts >= MAX_ATTEMPTS:
+        if error.permanent or notification.attempts >= MAX_ATTEMPTS:
             return _finish(notification, status=Status.FAILED, last_error=str(error)[:2000])
         return _finish(
             notification,
