@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from aftercare.models import PATIENT_KINDS, Notification, Status
 from aftercare.serializers import NotificationSerializer
 from clinic.errors import Conflict
+from clinic.schema import conflict
 from clinic.tenancy import ClinicViewSet
 
 
@@ -26,7 +27,9 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clin
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
 
-    @extend_schema(request=None, responses=NotificationSerializer)
+    @extend_schema(
+        request=None, responses={200: NotificationSerializer, 409: conflict("invalid_state")}
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         cancelled = Notification.objects.filter(

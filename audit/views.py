@@ -3,6 +3,7 @@ from rest_framework import mixins, viewsets
 
 from audit.models import AuditEntry
 from audit.serializers import AuditEntrySerializer
+from clinic.filters import MomentFilter
 from clinic.permissions import IsClinicAdmin
 from clinic.tenancy import ClinicScopedMixin
 
@@ -12,7 +13,7 @@ class AuditEntryFilter(filters.FilterSet):
     actor = filters.CharFilter(
         field_name="actor_id", help_text="A staff member's id, or the session of a patient link."
     )
-    since = filters.IsoDateTimeFilter(
+    since = MomentFilter(
         field_name="at", lookup_expr="gte", help_text="Entries at or after this time."
     )
 

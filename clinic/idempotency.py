@@ -6,15 +6,21 @@ key until the first commits, then replays it.
 """
 
 import hashlib
+import re
 
 from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.response import Response
 
 from clinic.errors import RuleViolation
 from clinic.models import IdempotencyRecord
+from clinic.schema import ClinicAutoSchema, error
 
 HEADER = "Idempotency-Key"
+LONGEST_KEY = 255
+# No control characters: the key is stored, and PostgreSQL text cannot hold NUL.
+KEY_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
 
 
 class _Replay(Exception):
@@ -30,8 +36,11 @@ def _fingerprint(request) -> str:
 
 def claim(request, key: str) -> IdempotencyRecord:
     """Reserve `key` for this request, or raise _Replay with the first answer."""
-    if not 1 <= len(key) <= 255:
-        raise RuleViolation("invalid_idempotency_key", f"{HEADER} must be 1 to 255 characters.")
+    if not 1 <= len(key) <= LONGEST_KEY or not re.match(KEY_CHARACTERS, key):
+        raise RuleViolation(
+            "invalid_idempotency_key",
+            f"{HEADER} must be 1 to {LONGEST_KEY} characters, none of them control characters.",
+        )
     fingerprint = _fingerprint(request)
     with transaction.atomic():
         record, created = IdempotencyRecord.objects.get_or_create(
@@ -50,9 +59,32 @@ def claim(request, key: str) -> IdempotencyRecord:
     raise _Replay(response)
 
 
+class IdempotentPostSchema(ClinicAutoSchema):
+    """Every POST documents the header it honours and the answer to a reused key."""
+
+    key = OpenApiParameter(
+        HEADER,
+        {"type": "string", "minLength": 1, "maxLength": LONGEST_KEY, "pattern": KEY_CHARACTERS},
+        OpenApiParameter.HEADER,
+        description="Optional. A repeat with the same key and body returns the first answer "
+        "(`Idempotent-Replayed: true`) and creates nothing new.",
+    )
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        return [*parameters, self.key] if self.method == "POST" else parameters
+
+    def error_responses(self):
+        answers = super().error_responses()
+        if self.method == "POST":
+            answers[422] = error("`idempotency_key_reused`: the key came with another request.")
+        return answers
+
+
 class IdempotentPostMixin:
     """Give a DRF view idempotent POST; every API viewset inherits it through ClinicViewSet."""
 
+    schema = IdempotentPostSchema()
     _idempotency_record = None
 
     def initial(self, request, *args, **kwargs):

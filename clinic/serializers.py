@@ -1,16 +1,43 @@
 import itertools
+from datetime import UTC, datetime
 
 from django.contrib.auth.password_validation import validate_password
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinic.models import Channel, Clinic, Patient, Room, Staff, WorkingHours
 
-CLOCK = "%H:%M"
+
+# OpenAPI's `format: time` means RFC 3339 (seconds and an offset); the clock is plain "09:00".
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "09:00"}
+)
+class ClockField(serializers.TimeField):
+    """A wall-clock time, written "HH:MM" as the contract shows it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class MomentField(serializers.DateTimeField):
+    """A moment the clinic can plan with: from 1900 to 2999. Planning horizons, reminders and
+    wall clocks in far time zones ran off the end of Python's calendar near the year 9999
+    (a server error, not an answer), and no clinic books centuries ahead."""
+
+    earliest = datetime(1900, 1, 1, tzinfo=UTC)
+    latest = datetime(3000, 1, 1, tzinfo=UTC)
+    default_error_messages = {"out_of_range": "Must be a moment from 1900 to 2999."}
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if not self.earliest <= moment < self.latest:
+            self.fail("out_of_range")
+        return moment
 
 
 class ClinicSerializer(serializers.ModelSerializer):
-    quiet_hours_start = serializers.TimeField(format=CLOCK, required=False)
-    quiet_hours_end = serializers.TimeField(format=CLOCK, required=False)
+    quiet_hours_start = ClockField(required=False)
+    quiet_hours_end = ClockField(required=False)
 
     class Meta:
         model = Clinic
@@ -19,8 +46,8 @@ class ClinicSerializer(serializers.ModelSerializer):
 
 class WorkingHoursSerializer(serializers.ModelSerializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="Monday=0 .. Sunday=6")
-    start = serializers.TimeField(format=CLOCK, help_text="Local time in the clinic's timezone")
-    end = serializers.TimeField(format=CLOCK, help_text="Local time in the clinic's timezone")
+    start = ClockField(help_text="Local time in the clinic's timezone")
+    end = ClockField(help_text="Local time in the clinic's timezone")
 
     class Meta:
         model = WorkingHours

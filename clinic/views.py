@@ -6,7 +6,7 @@ from clinic import services
 from clinic.filters import PatientFilter
 from clinic.models import Patient, Room, Staff
 from clinic.permissions import IsClinicAdminOrReadOnly
-from clinic.schema import ClinicAutoSchema, conflict
+from clinic.schema import conflict
 from clinic.serializers import (
     ClinicSerializer,
     PatientSerializer,
@@ -26,7 +26,6 @@ class TokenView(ObtainAuthToken):
 class ClinicView(generics.RetrieveUpdateAPIView):
     """The caller's own clinic; administrators may change it."""
 
-    schema = ClinicAutoSchema()
     serializer_class = ClinicSerializer
     permission_classes = [IsClinicAdminOrReadOnly]
     http_method_names = ["get", "patch", "head", "options"]

@@ -119,7 +119,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["clinic.permissions.IsClinicStaff"],
     "DEFAULT_PAGINATION_CLASS": "clinic.pagination.ClinicCursorPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "clinic.schema.ClinicAutoSchema",  # documents the errors too
     "EXCEPTION_HANDLER": "clinic.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "UNAUTHENTICATED_USER": None,

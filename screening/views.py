@@ -31,6 +31,7 @@ class ScreeningViewSet(
 class MuscleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The muscles a session may name, with their body region and any risk note."""
 
+    lookup_value_regex = "[a-z_]+"  # the vocabulary's codes; nothing else reaches the database
     queryset = Muscle.objects.all()
     serializer_class = MuscleSerializer
     filterset_fields = ["region"]

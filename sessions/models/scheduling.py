@@ -114,6 +114,10 @@ class Appointment(models.Model):
         ]
         indexes = [
             models.Index(fields=["clinic", "starts_at"], name="appointment_clinic_start"),
+            # ?status=booked: the booked few, not every past appointment before them.
+            models.Index(
+                fields=["clinic", "status", "starts_at"], name="appointment_clinic_status"
+            ),
             models.Index(fields=["therapist", "starts_at"], name="appointment_therapist_start"),
             models.Index(fields=["patient", "starts_at"], name="appointment_patient_start"),
             models.Index(fields=["room", "starts_at"], name="appointment_room_start"),

@@ -3,6 +3,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from clinic.models import Patient, Staff
+from clinic.serializers import MomentField
 from clinic.tenancy import ClinicObjectField
 from screening.rules import crosses_the_trunk
 from screening.vocabulary import Manipulation, Precaution, SiteSide, Technique, muscle_by_code
@@ -63,8 +64,16 @@ class SiteSerializer(serializers.Serializer):
         return site
 
     def to_representation(self, site):
-        values = {name: getattr(site, name) for name in self.fields if name != "muscle"}
-        return super().to_representation({**values, "muscle": site.muscle_id})
+        # A page of sessions holds hundreds of sites: plain reads, not DRF's walk field by field
+        # (a third of the list's serialisation). Stored decimals already have the fields' places.
+        return {
+            name: _plain(getattr(site, "muscle_id" if name == "muscle" else name))
+            for name in self.fields
+        }
+
+
+def _plain(value):
+    return f"{value:f}" if isinstance(value, Decimal) else value
 
 
 def _range_field(field: str, decimals: int | None = None):
@@ -149,6 +158,8 @@ class SessionSerializer(serializers.ModelSerializer):
     course = ClinicObjectField(
         queryset=TreatmentCourse.objects.all(), required=False, allow_null=True
     )
+    started_at = MomentField()
+    ended_at = MomentField(required=False, allow_null=True)
     pain_before = serializers.IntegerField(
         min_value=0, max_value=10, required=False, allow_null=True
     )
@@ -231,6 +242,8 @@ class SessionSerializer(serializers.ModelSerializer):
 
 class SideEffectSerializer(serializers.ModelSerializer):
     session = ClinicObjectField(queryset=NeedlingSession.objects.all())
+    onset_at = MomentField(required=False, allow_null=True)
+    resolved_at = MomentField(required=False, allow_null=True)
 
     class Meta:
         model = SideEffect

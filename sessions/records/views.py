@@ -1,10 +1,12 @@
 import django_filters
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from clinic.filters import MomentFilter
+from clinic.schema import conflict
 from clinic.tenancy import ClinicViewSet
 from sessions.models import Addendum, ElectricalStimulation, NeedlingSession, SideEffect
 from sessions.records import services
@@ -16,7 +18,7 @@ from sessions.records.serializers import (
 
 
 class SessionFilter(django_filters.FilterSet):
-    since = django_filters.IsoDateTimeFilter(
+    since = MomentFilter(
         field_name="started_at", lookup_expr="gte", help_text="Started at or after"
     )
 
@@ -25,6 +27,12 @@ class SessionFilter(django_filters.FilterSet):
         fields = ["patient", "therapist", "course", "since"]
 
 
+@extend_schema_view(
+    partial_update=extend_schema(
+        responses={200: SessionSerializer, 409: conflict("session_signed")}
+    ),
+    destroy=extend_schema(responses={204: None, 409: conflict("session_signed")}),
+)
 class SessionViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -62,7 +70,7 @@ class SessionViewSet(
     def perform_destroy(self, instance):
         services.delete_draft(instance, actor=self.request.user)
 
-    @extend_schema(request=None, responses=SessionSerializer)
+    @extend_schema(request=None, responses={200: SessionSerializer, 409: conflict("invalid_state")})
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         services.sign_session(self.get_object(), actor=request.user)

@@ -4,6 +4,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from clinic.models import Patient, Room, Staff
+from clinic.serializers import MomentField
 from clinic.tenancy import ClinicObjectField
 from sessions.models import Appointment, TreatmentCourse
 from sessions.models.scheduling import LONGEST_APPOINTMENT
@@ -27,6 +28,8 @@ class AppointmentSerializer(serializers.ModelSerializer):
     course = ClinicObjectField(
         queryset=TreatmentCourse.objects.all(), required=False, allow_null=True
     )
+    starts_at = MomentField()
+    ends_at = MomentField()
 
     class Meta:
         model = Appointment
@@ -52,8 +55,8 @@ class AppointmentSerializer(serializers.ModelSerializer):
 
 
 class RescheduleSerializer(serializers.Serializer):
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = MomentField()
+    ends_at = MomentField()
 
     def validate(self, attrs):
         check_times(attrs["starts_at"], attrs["ends_at"])
@@ -74,7 +77,7 @@ class CourseSerializer(serializers.ModelSerializer):
         min_value=1, max_value=60, default=2, help_text="Local calendar days between sessions"
     )
     max_gap_days = serializers.IntegerField(min_value=1, max_value=60, default=7)
-    earliest_start = serializers.DateTimeField(required=False, help_text="Defaults to now")
+    earliest_start = MomentField(required=False, help_text="Defaults to now")
     auto_schedule = serializers.BooleanField(
         default=True, write_only=True, help_text="Book every planned session now"
     )
@@ -110,8 +113,8 @@ class CourseSerializer(serializers.ModelSerializer):
 
 
 class FreeSlotsQuerySerializer(serializers.Serializer):
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = MomentField()
+    end = MomentField()
     minutes = serializers.IntegerField(min_value=5, max_value=480, default=45)
 
     def validate(self, attrs):

@@ -1,13 +1,16 @@
 from zoneinfo import ZoneInfo
 
 import django_filters
-from django.db.models import Count, Prefetch, Q
-from drf_spectacular.utils import extend_schema
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from clinic.filters import MomentFilter
 from clinic.models import Staff
+from clinic.schema import conflict
 from clinic.tenancy import ClinicViewSet
 from sessions import slots
 from sessions.models import Appointment, TreatmentCourse
@@ -26,10 +29,10 @@ from sessions.scheduling.serializers import (
 
 
 class AppointmentFilter(django_filters.FilterSet):
-    start = django_filters.IsoDateTimeFilter(
+    start = MomentFilter(
         field_name="starts_at", lookup_expr="gte", help_text="Starting at or after"
     )
-    end = django_filters.IsoDateTimeFilter(
+    end = MomentFilter(
         field_name="starts_at", lookup_expr="lt", help_text="Starting before"
     )
 
@@ -38,6 +41,9 @@ class AppointmentFilter(django_filters.FilterSet):
         fields = ["therapist", "patient", "status", "start", "end"]
 
 
+@extend_schema_view(
+    create=extend_schema(responses={201: AppointmentSerializer, 409: conflict("double_booked")})
+)
 class AppointmentViewSet(
     mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, ClinicViewSet
 ):
@@ -62,19 +68,27 @@ class AppointmentViewSet(
             AppointmentSerializer(appointment, context=self.get_serializer_context()).data
         )
 
-    @extend_schema(request=CancelSerializer, responses=AppointmentSerializer)
+    @extend_schema(
+        request=CancelSerializer,
+        responses={200: AppointmentSerializer, 409: conflict("invalid_state")},
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._act(CancelSerializer, services.cancel_appointment)
 
-    @extend_schema(request=None, responses=AppointmentSerializer)
+    @extend_schema(
+        request=None, responses={200: AppointmentSerializer, 409: conflict("invalid_state")}
+    )
     @action(detail=True, methods=["post"], url_path="no-show")
     def no_show(self, request, pk=None):
         appointment = self.get_object()
         services.mark_no_show(appointment)
         return Response(self.get_serializer(appointment).data)
 
-    @extend_schema(request=RescheduleSerializer, responses=AppointmentSerializer)
+    @extend_schema(
+        request=RescheduleSerializer,
+        responses={200: AppointmentSerializer, 409: conflict("double_booked", "invalid_state")},
+    )
     @action(detail=True, methods=["post"])
     def reschedule(self, request, pk=None):
         return self._act(RescheduleSerializer, services.reschedule_appointment)
@@ -86,13 +100,27 @@ class CourseFilter(django_filters.FilterSet):
         fields = ["patient", "therapist", "status"]
 
 
+# Counted for the courses of a page only, where a join and GROUP BY would count every course's.
+COMPLETED_IN_COURSE = (
+    Appointment.objects.filter(course=OuterRef("pk"), status="completed")
+    .values("course")
+    .annotate(count=Count("pk"))
+    .values("count")
+)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        responses={201: CourseSerializer, 409: conflict("no_availability", "double_booked")}
+    )
+)
 class CourseViewSet(
     mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, ClinicViewSet
 ):
     """Treatment courses: 5 sessions 2-7 days apart by default, booked in one request."""
 
     queryset = TreatmentCourse.objects.annotate(
-        sessions_done=Count("appointments", filter=Q(appointments__status="completed"))
+        sessions_done=Coalesce(Subquery(COMPLETED_IN_COURSE), 0)
     ).prefetch_related(Prefetch("appointments", queryset=Appointment.objects.order_by("starts_at")))
     serializer_class = CourseSerializer
     filterset_class = CourseFilter
@@ -103,7 +131,7 @@ class CourseViewSet(
         )
         serializer.instance = self.get_queryset().get(pk=course.pk)
 
-    @extend_schema(request=None, responses=CourseSerializer)
+    @extend_schema(request=None, responses={200: CourseSerializer, 409: conflict("invalid_state")})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         services.cancel_course(self.get_object())
@@ -124,8 +152,15 @@ class TherapistScheduleViewSet(ClinicViewSet):
 
     queryset = Staff.objects.prefetch_related("working_hours").select_related("clinic")
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(response, "exception", False):
+            # Errors are JSON with a code, even where the answer would have been a calendar.
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = request.accepted_renderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
     @extend_schema(parameters=[FreeSlotsQuerySerializer], responses=SlotSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="free-slots")
+    @action(detail=True, methods=["get"], url_path="free-slots", pagination_class=None)
     def free_slots(self, request, pk=None):
         therapist = self.get_object()
         query = FreeSlotsQuerySerializer(data=request.query_params)
@@ -147,6 +182,11 @@ class TherapistScheduleViewSet(ClinicViewSet):
     def calendar(self, request, pk=None):
         """The therapist's live appointments as an iCalendar feed (routed in urls.py)."""
         therapist = self.get_object()
-        live = therapist.appointments.filter(status__in=LIVE).select_related("patient", "room")
-        feed = appointments_calendar(str(therapist), live.order_by("starts_at"))
+        live = list(
+            therapist.appointments.filter(status__in=LIVE)
+            .select_related("patient", "room")
+            .order_by("starts_at")
+        )
+        self.record_reads(live)
+        feed = appointments_calendar(str(therapist), live)
         return Response(feed, status=status.HTTP_200_OK, content_type="text/calendar")

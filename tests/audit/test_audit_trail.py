@@ -60,6 +60,19 @@ def test_opening_a_session_records_a_read_of_it(log_session, therapist_api, pati
     )
 
 
+def test_a_calendar_feed_records_a_read_of_each_appointment_in_it(
+    book, monday_10, therapist_api, therapist, patient
+):
+    booked = book(monday_10).json()
+    therapist_api.get(f"/api/v1/therapists/{therapist.id}/calendar.ics")
+    (read,) = entries(action="read")
+    assert (read.object_type, read.object_id, read.patient_id) == (
+        "appointment",
+        booked["id"],
+        patient.id,
+    )
+
+
 def test_writes_are_recorded_below_the_orm_with_their_writer(admin_api, admin, clinic):
     answer = admin_api.post(
         "/api/v1/patients/",
