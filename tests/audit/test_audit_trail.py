@@ -22,6 +22,11 @@ def entries(**lookups) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(**lookups).order_by("id"))
 
 
+def the_only_read() -> tuple:
+    (read,) = entries(action="read")
+    return read.object_type, read.object_id, read.patient_id
+
+
 def who(entry: AuditEntry) -> tuple:
     return entry.actor_type, entry.actor_id, entry.request_id, entry.client_address
 
@@ -52,12 +57,7 @@ def test_recording_reads_costs_the_same_queries_for_one_or_two_hundred(
 def test_opening_a_session_records_a_read_of_it(log_session, therapist_api, patient):
     session = log_session()
     therapist_api.get(f"/api/v1/sessions/{session['id']}/")
-    (read,) = entries(action="read")
-    assert (read.object_type, read.object_id, read.patient_id) == (
-        "session",
-        session["id"],
-        patient.id,
-    )
+    assert the_only_read() == ("session", session["id"], patient.id)
 
 
 def test_a_calendar_feed_records_a_read_of_each_appointment_in_it(
@@ -65,12 +65,7 @@ def test_a_calendar_feed_records_a_read_of_each_appointment_in_it(
 ):
     booked = book(monday_10).json()
     therapist_api.get(f"/api/v1/therapists/{therapist.id}/calendar.ics")
-    (read,) = entries(action="read")
-    assert (read.object_type, read.object_id, read.patient_id) == (
-        "appointment",
-        booked["id"],
-        patient.id,
-    )
+    assert the_only_read() == ("appointment", booked["id"], patient.id)
 
 
 def test_writes_are_recorded_below_the_orm_with_their_writer(admin_api, admin, clinic):
