@@ -6,14 +6,13 @@ history. Runs on PostgreSQL (DATABASE_URL, else the local server) in a throwaway
     .venv/bin/python bench/plan_course.py
 """
 
-import statistics
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from setup_django import throwaway_database
+from timing import interleaved_medians
 
 RUNS = 30
 
@@ -50,11 +49,10 @@ def therapist_with_history(clinic, username: str, weeks: int):
     return therapist, len(history)
 
 
-def plan_seconds(therapist, patient) -> float:
+def plan_five_sessions(therapist, patient) -> None:
     from sessions.scheduling.services import plan_course
 
-    started = time.perf_counter()
-    plan = plan_course(
+    planned = plan_course(
         therapist=therapist,
         patient=patient,
         room=None,
@@ -64,20 +62,10 @@ def plan_seconds(therapist, patient) -> float:
         min_gap_days=2,
         max_gap_days=7,
     )
-    assert plan is not None and len(plan) == 5
-    return time.perf_counter() - started
+    assert planned is not None and len(planned) == 5
 
 
-def medians(*therapists, patient) -> list[float]:
-    """Median seconds per therapist, measured in turns so that drift hits all alike."""
-    timings = [[] for _ in therapists]
-    for _ in range(RUNS):
-        for therapist, times in zip(therapists, timings, strict=True):
-            times.append(plan_seconds(therapist, patient))
-    return [statistics.median(times) for times in timings]
-
-
-def main() -> None:
+def measure() -> dict:
     from django.db import connection
 
     from clinic.services import create_clinic, create_patient
@@ -93,17 +81,38 @@ def main() -> None:
     light, light_count = therapist_with_history(clinic, "one-week", weeks=1)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    two_years, one_week = medians(dense, light, patient=patient)
-    print(f"database: {connection.vendor}, {RUNS} runs each, median")
+    two_years, one_week = interleaved_medians(
+        lambda: plan_five_sessions(dense, patient),
+        lambda: plan_five_sessions(light, patient),
+        runs=RUNS,
+    )
+    return {
+        "two_years_ms": two_years * 1000,
+        "one_week_ms": one_week * 1000,
+        "two_years_appointments": dense_count,
+        "one_week_appointments": light_count,
+    }
+
+
+def figures() -> dict:
+    with throwaway_database("filiform_bench_plan_course"):
+        return measure()
+
+
+def main() -> None:
+    results = figures()
+    two_years, one_week = results["two_years_ms"], results["one_week_ms"]
+    print(f"PostgreSQL, {RUNS} runs each, median")
     print(
-        f"plan 5 sessions, {dense_count:>5} past appointments (2 years): {two_years * 1000:7.2f} ms"
+        f"plan 5 sessions, {results['two_years_appointments']:>5} past appointments (2 years): "
+        f"{two_years:7.2f} ms"
     )
     print(
-        f"plan 5 sessions, {light_count:>5} past appointments (1 week):  {one_week * 1000:7.2f} ms"
+        f"plan 5 sessions, {results['one_week_appointments']:>5} past appointments (1 week):  "
+        f"{one_week:7.2f} ms"
     )
     print(f"ratio two years / one week: {two_years / one_week:.2f}  (goal <= 1.5)")
 
 
 if __name__ == "__main__":
-    with throwaway_database():
-        main()
+    main()

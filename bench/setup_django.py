@@ -9,17 +9,31 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @contextlib.contextmanager
-def throwaway_database():
+def throwaway_database(name: str):
+    """Set Django up on a new database `name` (on DATABASE_URL's server, else the local one).
+
+    Each benchmark passes its own name, so benchmarks, tests and the app never share one.
+    """
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
-    # Its own database name, so a benchmark and a test run never share one.
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/filiform_bench")
     import django
+    from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
     django.setup()
+    connection.settings_dict["TEST"]["NAME"] = name
     databases = setup_databases(verbosity=0, interactive=False)
     try:
         yield
     finally:
         teardown_databases(databases, verbosity=0)
+
+
+def database_url() -> str:
+    """The throwaway database, for the processes a benchmark starts (after Django is set up)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"

@@ -1,0 +1,180 @@
+"""The benchmark report: every figure the performance issues ask for, in one table.
+
+Runs each benchmark in a fresh process (each sets Django up its own way, on its own throwaway
+database), one after the other: about eight minutes on two cores. Prints the table and keeps it,
+with the date and the machine, in docs/performance.md.
+
+    make bench        (or: .venv/bin/python bench/report.py)
+"""
+
+import multiprocessing
+import os
+import platform
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import aftercare_dispatch
+import lists
+import load
+import plan_course
+from setup_django import ROOT
+
+PERFORMANCE = ROOT / "docs" / "performance.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def in_own_process(benchmark) -> dict:
+    print(f"{benchmark.__name__} ...", end=" ", flush=True)
+    started = time.monotonic()
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as process:
+        results = process.submit(benchmark.figures).result()
+    print(f"{time.monotonic() - started:.0f} s", flush=True)
+    return results
+
+
+def met(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def ratio_row(measure: str, slow: float, fast: float, unit: str, goal: float) -> tuple:
+    ratio = slow / fast
+    figure = f"{slow:.1f} vs {fast:.1f} {unit}: ratio **{ratio:.2f}**"
+    return measure, figure, f"<= {goal}", met(ratio <= goal)
+
+
+def query_rows(queries: dict) -> list[tuple]:
+    sizes = " / ".join(map(str, lists.PAGE_SIZES))
+    return [
+        (
+            f"queries per list request, page size {sizes}: `{endpoint}/`",
+            " / ".join(map(str, counts)),
+            "the same",
+            met(len(set(counts)) == 1),
+        )
+        for endpoint, counts in queries.items()
+    ]
+
+
+def list_rows(listing: dict) -> list[tuple]:
+    return [
+        ratio_row(
+            f"sessions list, default page: {lists.LARGE:,} vs {lists.SMALL:,} sessions",
+            listing["sessions_large_ms"],
+            listing["sessions_small_ms"],
+            "ms",
+            goal=1.2,
+        ),
+        ratio_row(
+            "sessions list, page of 200, vs raw psycopg fetch + JSON of the same rows",
+            listing["api_page_ms"],
+            listing["raw_page_ms"],
+            "ms",
+            goal=3,
+        ),
+    ]
+
+
+def load_rows(loaded: dict) -> list[tuple]:
+    return [
+        (
+            f"load, {load.CLIENTS} clients, gunicorn {load.WORKERS} workers: {label}",
+            f"{figure['per_second']:.1f}/s, p50 {figure['p50_ms']:.0f} ms, "
+            f"p95 **{figure['p95_ms']:.0f} ms**, p99 {figure['p99_ms']:.0f} ms",
+            "",
+            "",
+        )
+        for label, figure in (
+            ("log a session, 3 sites", loaded["write"]),
+            ("list sessions", loaded["list"]),
+        )
+    ]
+
+
+def aftercare_rows(aftercare: dict) -> list[tuple]:
+    spread = f"{aftercare_dispatch.SPREAD_MESSAGES:,} over {aftercare_dispatch.SPREAD_SECONDS} s"
+    return [
+        ratio_row(
+            f"aftercare: {aftercare_dispatch.MESSAGES:,} due messages vs as many no-op tasks",
+            aftercare["outbox_s"],
+            aftercare["noop_s"],
+            "s",
+            goal=2,
+        ),
+        (
+            f"aftercare: lateness after send_at, {spread}",
+            f"p50 {aftercare['late_p50_s']:.2f} s, p99 **{aftercare['late_p99_s']:.2f} s**",
+            "p99 <= 2 s",
+            met(aftercare["late_p99_s"] <= 2),
+        ),
+    ]
+
+
+def planning_rows(planning: dict) -> list[tuple]:
+    return [
+        ratio_row(
+            "scheduling: plan 5 sessions, 2 years vs 1 week of history",
+            planning["two_years_ms"],
+            planning["one_week_ms"],
+            "ms",
+            goal=1.5,
+        )
+    ]
+
+
+def machine(postgresql: str) -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{cpu_model()}, {os.cpu_count()} CPUs, {memory:.0f} GB, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}, PostgreSQL {postgresql}"
+    )
+
+
+def cpu_model() -> str:
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def markdown(table: list[tuple]) -> str:
+    lines = ["| measure | figure | goal | met |", "|---|---|---|---|"]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in table])
+
+
+def keep(report: str) -> None:
+    """Replace the figures in docs/performance.md (between its two markers)."""
+    before, rest = PERFORMANCE.read_text().split(START)
+    after = rest.split(END)[1]
+    PERFORMANCE.write_text(f"{before}{START}\n{report}\n{END}{after}")
+
+
+def main() -> None:
+    # Wall-clock figures first, before the bulk inserts of lists.py keep PostgreSQL busy.
+    planning = in_own_process(plan_course)
+    aftercare = in_own_process(aftercare_dispatch)
+    loaded = in_own_process(load)
+    listing = in_own_process(lists)
+    table = [
+        *query_rows(listing["queries"]),
+        *list_rows(listing),
+        *load_rows(loaded),
+        *aftercare_rows(aftercare),
+        *planning_rows(planning),
+    ]
+    report = (
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine(listing['postgresql'])}.\n\n"
+        + markdown(table)
+    )
+    print(f"\n{report}\n")
+    keep(report)
+    print(f"(kept in {PERFORMANCE.relative_to(ROOT)})")
+
+
+if __name__ == "__main__":
+    main()
