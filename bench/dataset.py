@@ -30,6 +30,7 @@ from sessions.models import (
     SideEffect,
     TreatmentCourse,
 )
+from tests.bodies import site, three_sites
 
 PASSWORD = "bench-password-123"
 THERAPISTS = 20
@@ -38,28 +39,7 @@ BATCH = 2000
 WEEKDAYS_8_TO_18 = [{"weekday": d, "start": time(8), "end": time(18)} for d in range(5)]
 
 
-def site(muscle="gastrocnemius", side="left", technique="trigger_point", **fields) -> dict:
-    """A needle site as the API takes it."""
-    return {
-        "muscle": muscle,
-        "side": side,
-        "technique": technique,
-        "manipulation": "pistoning",
-        "depth": "deep",
-        "depth_mm": "25.0",
-        "needle_length_mm": "40.0",
-        "needle_gauge_mm": "0.30",
-        "needle_count": 2,
-        "twitch_response": True,
-        **fields,
-    }
-
-
-THREE_SITES = [
-    site(),
-    site(side="right"),
-    site(muscle="soleus", technique="superficial", depth="superficial", depth_mm="8.0"),
-]
+THREE_SITES = three_sites()
 ELECTRICAL_SITES = [site(technique="electrical"), site(side="right", technique="electrical")]
 STIMULATION = {
     "frequency_hz": "2.0",

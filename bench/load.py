@@ -101,21 +101,9 @@ def clients() -> list[Client]:
 
 
 def session_body(patient_id: str) -> str:
-    import dataset
+    from tests.bodies import session_body
 
-    now = datetime.now(UTC).replace(microsecond=0)
-    return json.dumps(
-        {
-            "patient": patient_id,
-            "started_at": (now - timedelta(hours=1)).isoformat(),
-            "ended_at": (now - timedelta(minutes=20)).isoformat(),
-            "pain_before": 7,
-            "pain_after": 4,
-            "heat_advised": True,
-            "notes": "Taut band in the left calf; LTR elicited.",
-            "sites": dataset.THREE_SITES,
-        }
-    )
+    return json.dumps(session_body(patient_id))
 
 
 def call(connection, client: Client, method: str, path: str, body=None, expect=200) -> None:

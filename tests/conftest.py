@@ -1,5 +1,6 @@
 """Fixtures shared by every test: two clinics, their staff and patients, and API clients."""
 
+import functools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ from rest_framework.test import APIClient
 
 from clinic.models import Role, Room
 from clinic.services import create_clinic, create_patient, create_staff
+from tests import bodies
 
 PASSWORD = "correct-horse-battery"
 WEEKDAYS_8_TO_18 = [{"weekday": d, "start": time(8), "end": time(18)} for d in range(5)]
@@ -191,58 +193,10 @@ def screen(therapist):
     return screen
 
 
-def site(muscle="gastrocnemius", side="left", technique="trigger_point", **fields):
-    return {
-        "muscle": muscle,
-        "side": side,
-        "technique": technique,
-        "manipulation": "pistoning",
-        "depth": "deep",
-        "depth_mm": "25.0",
-        "needle_length_mm": "40.0",
-        "needle_gauge_mm": "0.30",
-        "needle_count": 2,
-        "twitch_response": True,
-        **fields,
-    }
-
-
-def stimulation(first=0, second=1, **fields):
-    return {
-        "site_indexes": [first, second],
-        "frequency_hz": "2.0",
-        "pulse_width_us": 250,
-        "intensity_ma": "4.5",
-        "waveform": "biphasic",
-        "duration_minutes": 15,
-        **fields,
-    }
-
-
 @pytest.fixture
 def session_body(patient):
-    """A realistic session body, started an hour ago and ended just now."""
-    from django.utils import timezone
-
-    def body(**fields):
-        now = timezone.now().replace(microsecond=0)
-        return {
-            "patient": str(patient.id),
-            "started_at": (now - timedelta(hours=1)).isoformat(),
-            "ended_at": (now - timedelta(minutes=20)).isoformat(),
-            "pain_before": 7,
-            "pain_after": 4,
-            "heat_advised": True,
-            "notes": "Taut band in the left calf; LTR elicited.",
-            "sites": [
-                site(),
-                site(side="right"),
-                site(muscle="soleus", technique="superficial", depth="superficial", depth_mm="8.0"),
-            ],
-            **fields,
-        }
-
-    return body
+    """A realistic body for a session of `patient` (see tests/bodies.py)."""
+    return functools.partial(bodies.session_body, str(patient.id))
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from schemathesis.checks import (
 from aftercare.models import PATIENT_KINDS, Notification
 from sessions.records.services import add_addendum, log_session, report_side_effect, sign_session
 from sessions.scheduling.services import create_course
-from tests.conftest import site
+from tests.bodies import site
 
 SCHEMA_PATH = "/api/v1/schema/"
 CHECKS = [

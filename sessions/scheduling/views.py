@@ -32,9 +32,7 @@ class AppointmentFilter(django_filters.FilterSet):
     start = MomentFilter(
         field_name="starts_at", lookup_expr="gte", help_text="Starting at or after"
     )
-    end = MomentFilter(
-        field_name="starts_at", lookup_expr="lt", help_text="Starting before"
-    )
+    end = MomentFilter(field_name="starts_at", lookup_expr="lt", help_text="Starting before")
 
     class Meta:
         model = Appointment

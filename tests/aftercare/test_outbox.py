@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from aftercare.models import Notification
-from tests.conftest import site
+from tests.bodies import site
 
 pytestmark = pytest.mark.django_db
 

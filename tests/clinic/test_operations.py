@@ -174,6 +174,7 @@ def test_the_openapi_schema_is_valid_and_generates_without_warnings(tmp_path):
         "from django.core.management import call_command\n"
         "call_command('spectacular', validate=True, fail_on_warn=True,"
         f" file='{tmp_path}/api.yaml')",
-        DEBUG="1", FILIFORM_VAR_DIR=str(tmp_path),
+        DEBUG="1",
+        FILIFORM_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr[-2000:]

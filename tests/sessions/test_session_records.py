@@ -16,7 +16,7 @@ from sessions.models import (
     NeedleSite,
     NeedlingSession,
 )
-from tests.conftest import site, stimulation
+from tests.bodies import site, stimulation
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,57 @@
+"""Request bodies as the API takes them, shared by the tests, the fuzzer and the benchmarks
+(which import this module without pytest)."""
+
+from datetime import UTC, datetime, timedelta
+
+
+def site(muscle="gastrocnemius", side="left", technique="trigger_point", **fields) -> dict:
+    return {
+        "muscle": muscle,
+        "side": side,
+        "technique": technique,
+        "manipulation": "pistoning",
+        "depth": "deep",
+        "depth_mm": "25.0",
+        "needle_length_mm": "40.0",
+        "needle_gauge_mm": "0.30",
+        "needle_count": 2,
+        "twitch_response": True,
+        **fields,
+    }
+
+
+def stimulation(first=0, second=1, **fields) -> dict:
+    return {
+        "site_indexes": [first, second],
+        "frequency_hz": "2.0",
+        "pulse_width_us": 250,
+        "intensity_ma": "4.5",
+        "waveform": "biphasic",
+        "duration_minutes": 15,
+        **fields,
+    }
+
+
+def three_sites() -> list[dict]:
+    """Both calves deep, and the left soleus superficially."""
+    return [
+        site(),
+        site(side="right"),
+        site(muscle="soleus", technique="superficial", depth="superficial", depth_mm="8.0"),
+    ]
+
+
+def session_body(patient_id: str, **fields) -> dict:
+    """A realistic session, started an hour ago and ended twenty minutes ago."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    return {
+        "patient": patient_id,
+        "started_at": (now - timedelta(hours=1)).isoformat(),
+        "ended_at": (now - timedelta(minutes=20)).isoformat(),
+        "pain_before": 7,
+        "pain_after": 4,
+        "heat_advised": True,
+        "notes": "Taut band in the left calf; LTR elicited.",
+        "sites": three_sites(),
+        **fields,
+    }
