@@ -36,15 +36,11 @@ def patient_link(session_id) -> Actor:
     return Actor(ActorType.PATIENT_LINK, str(session_id))
 
 
-def request_id_of(request) -> str:
-    return getattr(request, "request_id", "")
-
-
 def _origin(request, actor: Actor) -> dict:
     return {
         "actor_type": actor.type,
         "actor_id": actor.id,
-        "request_id": request_id_of(request),
+        "request_id": getattr(request, "request_id", ""),  # none outside the middleware
         "client_address": request.META.get("REMOTE_ADDR") or None,
     }
 

@@ -9,6 +9,6 @@ class ClinicConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_login_failed
 
-        from clinic.throttling import log_failed_login
+        from clinic.receivers import log_failed_login
 
         user_login_failed.connect(log_failed_login, dispatch_uid="clinic.log_failed_login")

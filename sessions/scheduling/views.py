@@ -13,7 +13,7 @@ from clinic.models import Staff
 from clinic.schema import conflict
 from clinic.tenancy import ClinicViewSet
 from sessions import slots
-from sessions.models import Appointment, TreatmentCourse
+from sessions.models import Appointment, AppointmentStatus, TreatmentCourse
 from sessions.models.scheduling import LIVE
 from sessions.scheduling import services
 from sessions.scheduling.ical import appointments_calendar
@@ -100,7 +100,7 @@ class CourseFilter(django_filters.FilterSet):
 
 # Counted for the courses of a page only, where a join and GROUP BY would count every course's.
 COMPLETED_IN_COURSE = (
-    Appointment.objects.filter(course=OuterRef("pk"), status="completed")
+    Appointment.objects.filter(course=OuterRef("pk"), status=AppointmentStatus.COMPLETED)
     .values("course")
     .annotate(count=Count("pk"))
     .values("count")
