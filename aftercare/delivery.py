@@ -2,11 +2,13 @@
 short-lived work, so a lost task or a dead worker is found again by the next sweep.
 
 - sweep (beat, every few seconds): expire what is too late, free rows whose sender died, and
-  queue a send task, with a short ETA, for each row due within the next interval.
-- send: claim the row with one conditional UPDATE (pending -> sending, with a lease), call the
-  provider with the notification id as idempotency key, record the outcome. Failures retry
-  with exponential backoff, up to a limit; then the row is `failed` with its last error. A
-  message the provider refuses outright (an invalid number) fails at once.
+  queue send tasks, with a short ETA, for the rows due within the next interval, a small batch
+  of rows falling due together to each task.
+- send: claim the batch's rows with one conditional UPDATE (pending -> sending, with a lease),
+  then for each row call the provider with the notification id as idempotency key and record
+  the outcome at once, so a worker killed mid-batch leaves at most one call unrecorded.
+  Failures retry with exponential backoff, up to a limit; then the row is `failed` with its
+  last error. A message the provider refuses outright (an invalid number) fails at once.
 """
 
 from collections.abc import Callable
@@ -26,6 +28,10 @@ SWEEP_INTERVAL = timedelta(seconds=5)
 # a send not recorded within SEND_LEASE is presumed dead and tried again.
 QUEUE_LEASE = timedelta(seconds=settings.AFTERCARE_QUEUE_LEASE_SECONDS)
 SEND_LEASE = timedelta(seconds=settings.AFTERCARE_SEND_LEASE_SECONDS)
+# One task sends at most BATCH rows, all falling due within BATCH_SPAN of each other: the
+# claim and the fetch are shared, and no row waits more than BATCH_SPAN for the others.
+BATCH = settings.AFTERCARE_SEND_BATCH
+BATCH_SPAN = timedelta(milliseconds=250)
 MAX_ATTEMPTS = 5
 FIRST_RETRY = timedelta(seconds=30)
 
@@ -34,8 +40,10 @@ def backoff(attempts: int) -> timedelta:
     return FIRST_RETRY * 2 ** (attempts - 1)
 
 
-def sweep(enqueue: Callable[[str, datetime | None], None], now: datetime | None = None) -> int:
-    """Queue every row due before the next sweep; returns how many were queued."""
+def sweep(
+    enqueue: Callable[[list[str], datetime | None], None], now: datetime | None = None
+) -> int:
+    """Queue every row due before the next sweep, in batches; returns how many were queued."""
     now = now or timezone.now()
     open_rows = Notification.objects.filter(status__in=[Status.PENDING, Status.SENDING])
     open_rows.filter(expires_at__lte=now).filter(
@@ -50,64 +58,114 @@ def sweep(enqueue: Callable[[str, datetime | None], None], now: datetime | None 
             Notification.objects.select_for_update(skip_locked=True)
             .filter(status=Status.PENDING, due_at__lte=now + SWEEP_INTERVAL)
             .filter(Q(queued_until__isnull=True) | Q(queued_until__lt=now))
+            .order_by("due_at")
             .values_list("id", "due_at")[:5000]
         )
         Notification.objects.filter(id__in=[row_id for row_id, _ in due]).update(
             queued_until=now + QUEUE_LEASE
         )
-    for row_id, due_at in due:
-        enqueue(str(row_id), due_at if due_at > now else None)  # only the future needs an ETA
+    for batch in batches(due, now):
+        last_due = batch[-1][1]
+        # Only the future needs an ETA: the batch's last row, so that every row is due.
+        enqueue([str(row_id) for row_id, _ in batch], last_due if last_due > now else None)
     return len(due)
 
 
-def claim(notification_id: str, now: datetime) -> bool:
-    """Take the row for sending; False when another sender has it or it is not due."""
-    return bool(
-        Notification.objects.filter(
-            id=notification_id, status=Status.PENDING, due_at__lte=now, expires_at__gt=now
-        ).update(
-            status=Status.SENDING,
-            lease_until=now + SEND_LEASE,
-            attempts=F("attempts") + 1,
-            updated_at=now,
-        )
-    )
+def batches(due: list[tuple], now: datetime) -> list[list[tuple]]:
+    """Split (id, due_at) rows, in due order, into batches of rows falling due together."""
+    grouped: list[list[tuple]] = []
+    for row in due:
+        current = grouped[-1] if grouped else None
+        if current and len(current) < BATCH and row[1] - max(current[0][1], now) <= BATCH_SPAN:
+            current.append(row)
+        else:
+            grouped.append([row])
+    return grouped
 
 
-def send(notification_id: str) -> str:
-    """Send one notification if it is still due; returns its status afterwards."""
+def claim(notification_ids: list[str], now: datetime) -> datetime:
+    """Take the due rows among these for sending; returns the lease, which marks them ours."""
+    lease = now + SEND_LEASE
+    Notification.objects.filter(
+        id__in=notification_ids, status=Status.PENDING, due_at__lte=now, expires_at__gt=now
+    ).update(status=Status.SENDING, lease_until=lease, attempts=F("attempts") + 1, updated_at=now)
+    return lease
+
+
+def send(notification_ids: list[str]) -> dict[str, str]:
+    """Send the rows still due among these; returns each id's status afterwards."""
     now = timezone.now()
-    if not claim(notification_id, now):
-        return "not_claimed"
-    notification = texts.with_own_words(
-        Notification.objects.select_related("patient__clinic", "session")
-    ).get(id=notification_id)
+    lease = claim(notification_ids, now)
+    # Each claim writes a later lease than any before it on the same row, so the lease
+    # tells this sender's rows from rows another sender claimed.
+    ours = list(
+        texts.with_own_words(
+            Notification.objects.select_related(
+                "patient__clinic",
+                "session",
+                "appointment__therapist",
+                "course",
+                "side_effect",
+                "staff",
+            )
+        ).filter(id__in=notification_ids, status=Status.SENDING, lease_until=lease)
+    )
+    outcome = dict.fromkeys(notification_ids, "not_claimed")
+    unsent = ours
+    try:
+        # Stop while half the lease is left: no row may outlive its lease mid-call.
+        while unsent and timezone.now() <= now + SEND_LEASE / 2:
+            notification, *unsent = unsent
+            outcome[str(notification.id)] = _send_claimed(notification, lease)
+    finally:
+        # Rows never tried, because time ran out or a send failed, go back to the queue.
+        _give_back(unsent, lease)
+    return outcome | {str(n.id): Status.PENDING for n in unsent}
+
+
+def _send_claimed(notification: Notification, lease: datetime) -> str:
     address = _address(notification)
     if address is None:
-        return _finish(notification, status=Status.SUPPRESSED)
+        return _finish(notification, lease, status=Status.SUPPRESSED)
     try:
         provider_id = _deliver(notification, address)
     except channels.DeliveryError as error:
         if error.permanent or notification.attempts >= MAX_ATTEMPTS:
-            return _finish(notification, status=Status.FAILED, last_error=str(error)[:2000])
+            return _finish(notification, lease, status=Status.FAILED, last_error=str(error)[:2000])
         return _finish(
             notification,
+            lease,
             status=Status.PENDING,
             last_error=str(error)[:2000],
             due_at=timezone.now() + backoff(notification.attempts),
             queued_until=None,
         )
     return _finish(
-        notification, status=Status.SENT, sent_at=timezone.now(), provider_id=provider_id
+        notification, lease, status=Status.SENT, sent_at=timezone.now(), provider_id=provider_id
     )
 
 
-def _finish(notification: Notification, **fields) -> str:
+def _finish(notification: Notification, lease: datetime, **fields) -> str:
     """Record the outcome, unless the lease was lost to another sender meanwhile."""
-    Notification.objects.filter(id=notification.id, status=Status.SENDING).update(
-        lease_until=None, updated_at=timezone.now(), **fields
-    )
+    Notification.objects.filter(
+        id=notification.id, status=Status.SENDING, lease_until=lease
+    ).update(lease_until=None, updated_at=timezone.now(), **fields)
     return fields["status"]
+
+
+def _give_back(unsent: list[Notification], lease: datetime) -> None:
+    """Return claimed rows never tried to the queue, without counting an attempt."""
+    if not unsent:
+        return
+    Notification.objects.filter(
+        id__in=[n.id for n in unsent], status=Status.SENDING, lease_until=lease
+    ).update(
+        status=Status.PENDING,
+        lease_until=None,
+        queued_until=None,
+        attempts=F("attempts") - 1,
+        updated_at=timezone.now(),
+    )
 
 
 def _address(notification: Notification) -> str | None:

@@ -6,8 +6,10 @@ Rows are written in the transaction of the event that causes them; a unique dedu
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.template import Template, TemplateSyntaxError
 
 from clinic.models import Clinic, Patient, Staff
 from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
@@ -114,16 +116,27 @@ class Notification(models.Model):
         return f"{self.get_kind_display()} by {self.channel} to {self.patient} ({self.status})"
 
 
+def template_syntax(source: str) -> None:
+    """Refuse a text that cannot be rendered, before any message is due to use it."""
+    try:
+        Template(source)
+    except TemplateSyntaxError as error:
+        raise ValidationError(f"This template has an error: {error}") from error
+
+
 class MessageText(models.Model):
     """A clinic's own words for one kind of message, instead of the built-in text."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=24, choices=Kind.choices)
-    subject = models.CharField(max_length=200, help_text="Email subject (template)")
+    subject = models.CharField(
+        max_length=200, validators=[template_syntax], help_text="Email subject (template)"
+    )
     body = models.TextField(
+        validators=[template_syntax],
         help_text="Django template; SMS sends it as is, email adds a greeting. Variables: "
         "clinic, given_name, heat_time, link, appointment_time, therapist, sessions_left, "
-        "side_effect"
+        "side_effect",
     )
 
     class Meta:

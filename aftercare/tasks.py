@@ -8,10 +8,10 @@ from aftercare import delivery
 @shared_task(ignore_result=True)
 def sweep() -> int:
     return delivery.sweep(
-        lambda notification_id, eta: send_notification.apply_async((notification_id,), eta=eta)
+        lambda notification_ids, eta: send_notifications.apply_async((notification_ids,), eta=eta)
     )
 
 
 @shared_task(ignore_result=True)
-def send_notification(notification_id: str) -> str:
-    return delivery.send(notification_id)
+def send_notifications(notification_ids: list[str]) -> dict[str, str]:
+    return delivery.send(notification_ids)

@@ -77,27 +77,6 @@ def noop_tasks_seconds() -> float:
     return time.perf_counter() - started
 
 
-def due_messages(clinic, patient, send_times) -> None:
-    from aftercare.models import Notification
-
-    Notification.objects.bulk_create(
-        (
-            Notification(
-                clinic=clinic,
-                patient=patient,
-                kind="aftercare_immediate",
-                channel="sms",
-                dedupe_key=f"bench:{send_at.isoformat()}:{n}",
-                send_at=send_at,
-                due_at=send_at,
-                expires_at=send_at + timedelta(hours=6),
-            )
-            for n, send_at in enumerate(send_times)
-        ),
-        batch_size=2000,
-    )
-
-
 def run_until_sent(sweep_every: float) -> None:
     from aftercare.models import Notification
     from aftercare.tasks import sweep
@@ -110,7 +89,9 @@ def run_until_sent(sweep_every: float) -> None:
 def outbox_seconds(clinic, patient) -> float:
     from django.utils import timezone
 
-    due_messages(clinic, patient, [timezone.now()] * MESSAGES)
+    from tests.aftercare.outbox_rows import due_sms
+
+    due_sms(clinic, patient, [timezone.now()] * MESSAGES, label="bench")
     started = time.perf_counter()
     run_until_sent(sweep_every=0.2)
     return time.perf_counter() - started
@@ -120,11 +101,12 @@ def lateness(clinic, patient) -> list[float]:
     from django.utils import timezone
 
     from aftercare.models import Notification
+    from tests.aftercare.outbox_rows import due_sms
 
     Notification.objects.all().delete()
     start = timezone.now() + timedelta(seconds=5)
     step = timedelta(seconds=SPREAD_SECONDS) / SPREAD_MESSAGES
-    due_messages(clinic, patient, [start + n * step for n in range(SPREAD_MESSAGES)])
+    due_sms(clinic, patient, [start + n * step for n in range(SPREAD_MESSAGES)], "spread")
     run_until_sent(sweep_every=5)
     return sorted((n.sent_at - n.send_at).total_seconds() for n in Notification.objects.all())
 

@@ -179,6 +179,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 CELERY_TASK_IGNORE_RESULT = True
 AFTERCARE_QUEUE_LEASE_SECONDS = int(os.environ.get("AFTERCARE_QUEUE_LEASE_SECONDS", "60"))
 AFTERCARE_SEND_LEASE_SECONDS = int(os.environ.get("AFTERCARE_SEND_LEASE_SECONDS", "60"))
+# At most this many messages falling due together go to one send task.
+AFTERCARE_SEND_BATCH = int(os.environ.get("AFTERCARE_SEND_BATCH", "20"))
 CELERY_BEAT_SCHEDULE = {
     "aftercare-sweep": {"task": "aftercare.tasks.sweep", "schedule": 5.0},
 }
@@ -204,6 +206,8 @@ SMTP_OPTIONS = {
     "username": os.environ.get("EMAIL_HOST_USER", ""),
     "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
     "use_tls": env_bool("EMAIL_USE_TLS", False),
+    # A send must end well within its lease (AFTERCARE_SEND_LEASE_SECONDS).
+    "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
 }
 MAILERS = {
     "default": {

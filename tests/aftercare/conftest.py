@@ -2,6 +2,8 @@ import json
 
 import pytest
 
+from aftercare import delivery
+
 
 @pytest.fixture
 def sms_file(settings, tmp_path):
@@ -13,3 +15,13 @@ def sms_file(settings, tmp_path):
         return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
     return sent
+
+
+@pytest.fixture
+def send_one():
+    """A send task of one row, as a worker runs it; returns the row's status afterwards."""
+
+    def send(notification) -> str:
+        return delivery.send([str(notification.id)])[str(notification.id)]
+
+    return send

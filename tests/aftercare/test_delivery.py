@@ -1,5 +1,6 @@
 """Delivery, one step at a time: the sweep queues what is due, the send claims and records."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -8,15 +9,16 @@ from django.utils import timezone
 
 from aftercare import channels, delivery
 from aftercare.models import Notification
+from tests.aftercare.outbox_rows import due_sms
 
 pytestmark = pytest.mark.django_db
 
 
 def run_due(now=None):
     """What beat and a worker would do: sweep, then send every queued row."""
-    queued = []
-    delivery.sweep(lambda notification_id, eta: queued.append(notification_id), now=now)
-    return [delivery.send(notification_id) for notification_id in queued]
+    batches = []
+    delivery.sweep(lambda notification_ids, eta: batches.append(notification_ids), now=now)
+    return [status for batch in batches for status in delivery.send(batch).values()]
 
 
 def test_due_messages_are_sent_with_the_right_words(log_session, sms_file, patient):
@@ -50,7 +52,7 @@ def test_heat_time_is_the_patients_local_clock(log_session, sms_file, patient):
 def test_nothing_is_queued_hours_ahead(log_session, sms_file):
     log_session()
     queued = []
-    delivery.sweep(lambda notification_id, eta: queued.append(eta))
+    delivery.sweep(lambda notification_ids, eta: queued.append(eta))
     horizon = timezone.now() + delivery.SWEEP_INTERVAL
     assert queued and all(eta is None or eta <= horizon for eta in queued)  # None: at once
 
@@ -58,25 +60,27 @@ def test_nothing_is_queued_hours_ahead(log_session, sms_file):
 def test_a_queued_row_is_not_queued_again_until_its_lease_runs_out(log_session, sms_file):
     log_session()
     first, second = [], []
-    delivery.sweep(lambda n, eta: first.append(n))
-    delivery.sweep(lambda n, eta: second.append(n))
+    delivery.sweep(lambda ids, eta: first.extend(ids))
+    delivery.sweep(lambda ids, eta: second.extend(ids))
     assert first and second == []
     later = []
-    delivery.sweep(lambda n, eta: later.append(n), now=timezone.now() + delivery.QUEUE_LEASE * 2)
+    delivery.sweep(
+        lambda ids, eta: later.extend(ids), now=timezone.now() + delivery.QUEUE_LEASE * 2
+    )
     assert sorted(later) == sorted(first)  # the broker lost them? the sweep finds them again
 
 
-def test_two_senders_of_one_row_send_it_once(log_session, sms_file):
+def test_two_senders_of_one_row_send_it_once(log_session, sms_file, send_one):
     log_session()
     [row] = Notification.objects.filter(kind="aftercare_immediate")
-    assert [delivery.send(str(row.id)), delivery.send(str(row.id))] == ["sent", "not_claimed"]
+    assert [send_one(row), send_one(row)] == ["sent", "not_claimed"]
     assert len(sms_file()) == 1
 
 
 def test_a_sender_that_died_mid_send_is_retried_as_another_attempt(log_session, sms_file):
     log_session()
     [row] = Notification.objects.filter(kind="aftercare_immediate")
-    assert delivery.claim(str(row.id), timezone.now())  # ...and the worker is killed here
+    delivery.claim([str(row.id)], timezone.now())  # ...and the worker is killed here
     assert run_due() == []  # its lease still holds
     assert run_due(now=timezone.now() + delivery.SEND_LEASE * 2) == ["sent"]  # lease ran out
     row.refresh_from_db()
@@ -97,17 +101,17 @@ class FailingSms:
         raise channels.DeliveryError("provider unavailable")
 
 
-def test_provider_errors_retry_with_backoff_then_fail(log_session, settings):
+def test_provider_errors_retry_with_backoff_then_fail(log_session, settings, send_one):
     settings.SMS_BACKEND = "tests.aftercare.test_delivery.FailingSms"
     log_session()
     [row] = Notification.objects.filter(kind="aftercare_immediate")
-    assert delivery.send(str(row.id)) == "pending"
+    assert send_one(row) == "pending"
     row.refresh_from_db()
     assert row.due_at >= timezone.now() + delivery.backoff(1) - timedelta(seconds=5)
     assert row.last_error == "provider unavailable"
     for _ in range(delivery.MAX_ATTEMPTS - 1):
         Notification.objects.filter(pk=row.pk).update(due_at=timezone.now())
-        delivery.send(str(row.id))
+        send_one(row)
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("failed", delivery.MAX_ATTEMPTS)
 
@@ -171,3 +175,79 @@ def test_a_serious_side_effect_alert_is_emailed_to_the_admin(log_session, therap
     run_due()
     [alert] = [m for m in mail.outbox if m.to == ["lead@example.org"]]
     assert "Nerve injury" in alert.subject and "Lovelace" in alert.body
+
+
+def test_rows_falling_due_together_share_a_send_task(sms_file, clinic, patient):
+    now = timezone.now()
+    due_now = due_sms(clinic, patient, [now] * (delivery.BATCH + 1), label="now")
+    [soon] = due_sms(clinic, patient, [now + timedelta(seconds=3)], label="soon")
+    queued = []
+    delivery.sweep(lambda ids, eta: queued.append((ids, eta)), now=now)
+    assert [(len(ids), eta) for ids, eta in queued] == [
+        (delivery.BATCH, None),  # due already: at once, at most BATCH to a task
+        (1, None),
+        (1, soon.due_at),  # due later: on its own, not before its time
+    ]
+    assert {i for ids, _ in queued for i in ids} == {str(r.id) for r in [*due_now, soon]}
+
+
+def test_a_batch_waits_for_its_last_row_and_no_longer_than_the_batch_span():
+    now = timezone.now()
+    span = delivery.BATCH_SPAN
+    due = [
+        ("a", now + span),
+        ("b", now + span * 1.5),
+        ("c", now + span * 2),
+        ("d", now + span * 2.5),
+    ]
+    grouped = delivery.batches(due, now)
+    assert [[row_id for row_id, _ in batch] for batch in grouped] == [["a", "b", "c"], ["d"]]
+
+
+def test_a_batch_sends_only_the_rows_still_due_and_unclaimed(sms_file, clinic, patient, send_one):
+    now = timezone.now()
+    first, taken, later = due_sms(
+        clinic, patient, [now, now, now + timedelta(minutes=5)], label="batch"
+    )
+    assert send_one(taken) == "sent"  # another sender got there first
+    ids = [str(first.id), str(taken.id), str(later.id)]
+    assert delivery.send(ids) == {ids[0]: "sent", ids[1]: "not_claimed", ids[2]: "not_claimed"}
+    assert sorted(m["id"] for m in sms_file()) == sorted([str(first.id), str(taken.id)])
+
+
+class SlowSms:
+    def send(self, **message):
+        time.sleep(0.3)
+        return "slow-1"
+
+
+def test_a_batch_gives_back_what_it_cannot_send_within_half_its_lease(
+    settings, monkeypatch, clinic, patient
+):
+    settings.SMS_BACKEND = "tests.aftercare.test_delivery.SlowSms"
+    monkeypatch.setattr(delivery, "SEND_LEASE", timedelta(seconds=0.5))
+    rows = due_sms(clinic, patient, [timezone.now()] * 3, label="slow")
+    outcome = delivery.send([str(r.id) for r in rows])
+    assert list(outcome.values()) == ["sent", "pending", "pending"]
+    left = Notification.objects.exclude(status="sent")
+    # Back in the queue for the next sweep, and no attempt spent on them.
+    assert {(r.status, r.attempts, r.lease_until, r.queued_until) for r in left} == {
+        ("pending", 0, None, None)
+    }
+
+
+class BrokenSms:
+    def send(self, **message):
+        raise RuntimeError("a bug, not a provider error")
+
+
+def test_a_send_that_breaks_leaves_the_rest_of_its_batch_to_the_next_sweep(
+    settings, clinic, patient
+):
+    settings.SMS_BACKEND = "tests.aftercare.test_delivery.BrokenSms"
+    broken, *rest = due_sms(clinic, patient, [timezone.now()] * 3, label="broken")
+    with pytest.raises(RuntimeError):
+        delivery.send([str(r.id) for r in [broken, *rest]])
+    statuses = dict(Notification.objects.values_list("id", "status"))
+    # The broken row waits out its lease, like a dead worker's; the others are free at once.
+    assert [statuses[r.id] for r in [broken, *rest]] == ["sending", "pending", "pending"]

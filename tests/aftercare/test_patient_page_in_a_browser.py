@@ -36,7 +36,7 @@ def test_a_patient_reports_a_side_effect_from_the_link_in_their_message(
         started_at=(timezone.now() - timedelta(hours=26)).isoformat(),
         ended_at=(timezone.now() - timedelta(hours=25)).isoformat(),
     )
-    delivery.sweep(lambda notification_id, eta: delivery.send(notification_id))
+    delivery.sweep(lambda notification_ids, eta: delivery.send(notification_ids))
     [link] = [
         re.search(r"http\S+/p/\S+/", m["body"]).group(0) for m in sms_file() if "/p/" in m["body"]
     ]

@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from aftercare.models import Notification
+from tests.aftercare.outbox_rows import due_sms
 from tests.aftercare.real_parts import Celery, Redis, celery_environment, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -68,20 +69,7 @@ def test_a_session_logged_31_minutes_late_gets_its_messages_within_seconds(
 def test_killing_the_worker_and_restarting_redis_loses_and_duplicates_nothing(
     redis, processes, tmp_path, patient, clinic
 ):
-    now = timezone.now()
-    Notification.objects.bulk_create(
-        Notification(
-            clinic=clinic,
-            patient=patient,
-            kind="aftercare_immediate",
-            channel="sms",
-            dedupe_key=f"fault-test:{n}",
-            send_at=now,
-            due_at=now,
-            expires_at=now + timedelta(hours=6),
-        )
-        for n in range(1000)
-    )
+    due_sms(clinic, patient, [timezone.now()] * 1000, label="fault-test")
     sms_file = tmp_path / "sms.jsonl"
     environment = celery_environment(redis, sms_file, SMS_FILE_DELAY="0.01")
     worker = Celery("worker", environment, tmp_path / "worker.log", f"--concurrency={CONCURRENCY}")

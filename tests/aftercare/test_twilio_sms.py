@@ -145,9 +145,9 @@ def aftercare_sms(log_session):
 
 
 def test_a_due_sms_goes_to_twilio_as_one_message_and_is_recorded_sent(
-    twilio_api, aftercare_sms, patient
+    twilio_api, aftercare_sms, patient, send_one
 ):
-    assert delivery.send(str(aftercare_sms.id)) == "sent"
+    assert send_one(aftercare_sms) == "sent"
     [request] = twilio_api.received
     assert (request.method, request.path) == ("POST", MESSAGES_PATH)
     assert request.auth == (ACCOUNT_SID, AUTH_TOKEN)
@@ -162,10 +162,10 @@ def test_a_due_sms_goes_to_twilio_as_one_message_and_is_recorded_sent(
 
 
 def test_twilio_failing_is_retried_with_backoff_and_fails_after_the_last_attempt(
-    twilio_api, aftercare_sms
+    twilio_api, aftercare_sms, send_one
 ):
     twilio_api.error = TWILIO_DOWN
-    assert delivery.send(str(aftercare_sms.id)) == "pending"
+    assert send_one(aftercare_sms) == "pending"
     aftercare_sms.refresh_from_db()
     # What the clinic sees went wrong: Twilio's status, error code and message.
     assert aftercare_sms.last_error.startswith("Twilio 500 (error 20500): ")
@@ -174,15 +174,17 @@ def test_twilio_failing_is_retried_with_backoff_and_fails_after_the_last_attempt
     for _ in range(delivery.MAX_ATTEMPTS - 1):
         # Each backoff has run out: the row is due again.
         Notification.objects.filter(pk=aftercare_sms.pk).update(due_at=timezone.now())
-        delivery.send(str(aftercare_sms.id))
+        send_one(aftercare_sms)
     aftercare_sms.refresh_from_db()
     assert (aftercare_sms.status, aftercare_sms.attempts) == ("failed", delivery.MAX_ATTEMPTS)
     assert len(twilio_api.received) == delivery.MAX_ATTEMPTS
 
 
-def test_a_message_twilio_refuses_fails_at_once_with_twilios_reason(twilio_api, aftercare_sms):
+def test_a_message_twilio_refuses_fails_at_once_with_twilios_reason(
+    twilio_api, aftercare_sms, send_one
+):
     twilio_api.error = INVALID_TO
-    assert delivery.send(str(aftercare_sms.id)) == "failed"
+    assert send_one(aftercare_sms) == "failed"
     aftercare_sms.refresh_from_db()
     assert aftercare_sms.last_error.startswith("Twilio 400 (error 21211): ")
     assert aftercare_sms.last_error.endswith(INVALID_TO[1]["message"])
@@ -190,12 +192,12 @@ def test_a_message_twilio_refuses_fails_at_once_with_twilios_reason(twilio_api, 
 
 
 def test_an_unreachable_twilio_is_retried_like_any_provider_error(
-    settings, twilio_api, aftercare_sms
+    settings, twilio_api, aftercare_sms, send_one
 ):
     with socket.socket() as unused:  # a port nobody listens on
         unused.bind(("127.0.0.1", 0))
         settings.TWILIO_API_BASE_URL = f"http://127.0.0.1:{unused.getsockname()[1]}"
-    assert delivery.send(str(aftercare_sms.id)) == "pending"
+    assert send_one(aftercare_sms) == "pending"
     aftercare_sms.refresh_from_db()
     assert aftercare_sms.last_error.startswith("Twilio unreachable")
     assert aftercare_sms.attempts == 1 and aftercare_sms.lease_until is None

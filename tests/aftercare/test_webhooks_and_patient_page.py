@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
-from aftercare import delivery, links
+from aftercare import links
 from aftercare.models import Notification
 from sessions.models import SideEffect
 
@@ -33,10 +33,10 @@ def twilio(settings):
 
 
 @pytest.fixture
-def sent_sms(log_session, sms_file):
+def sent_sms(log_session, sms_file, send_one):
     log_session()
     [row] = Notification.objects.filter(kind="aftercare_immediate")
-    delivery.send(str(row.id))
+    send_one(row)
     row.refresh_from_db()
     return row
 
