@@ -25,9 +25,6 @@ class Actor:
     id: str = ""
 
 
-SYSTEM = Actor(ActorType.SYSTEM)
-
-
 def staff(user) -> Actor:
     return Actor(ActorType.STAFF, str(user.pk))
 

@@ -10,7 +10,6 @@
 
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -18,44 +17,23 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from setup_django import ROOT, database_url, throwaway_database
+from setup_django import throwaway_database
 from timing import percentile
+
+from tests.real_parts import Celery, celery_environment, wait_until
 
 MESSAGES = 10_000
 SPREAD_MESSAGES, SPREAD_SECONDS = 3_000, 30
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15")
 
 
-def start_worker(sms_file: Path) -> subprocess.Popen:
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.test_settings",
-        "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": BROKER,
-        "SMS_BACKEND": "file",
-        "SMS_FILE_PATH": str(sms_file),
-    }
-    worker = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/celery"),
-            "-A",
-            "config",
-            "worker",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def start_worker(sms_file: Path) -> Celery:
     from config.celery import app
 
-    deadline = time.monotonic() + 60
-    while not app.control.ping(timeout=0.5):
-        if time.monotonic() > deadline or worker.poll() is not None:
-            raise SystemExit("the Celery worker did not start")
+    environment = celery_environment(BROKER, sms_file)
+    log = sms_file.parent / "worker.log"
+    worker = Celery("worker", environment, log, "--without-gossip", "--without-mingle")
+    wait_until(lambda: app.control.ping(timeout=0.5), 60, "the Celery worker answering")
     return worker
 
 
@@ -138,8 +116,7 @@ def measure() -> dict:
             outbox = outbox_seconds(clinic, patient)
             late = lateness(clinic, patient)
         finally:
-            worker.terminate()
-            worker.wait()
+            worker.stop()
     return {
         "noop_s": noop,
         "outbox_s": outbox,

@@ -15,8 +15,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from setup_django import database_url, throwaway_database
+from setup_django import throwaway_database
 from timing import interleaved_medians
+
+from tests.real_parts import database_url
 
 ENDPOINTS = [
     "therapists",

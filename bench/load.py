@@ -12,7 +12,6 @@ import http.client
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,8 +22,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from setup_django import ROOT, database_url, throwaway_database
+from setup_django import ROOT, throwaway_database
 from timing import percentile
+
+from tests.real_parts import database_url, free_port
 
 CLIENTS = 20
 WORKERS = 2
@@ -43,12 +44,6 @@ class Request:
     kind: str  # "write" or "list"
     started: float
     seconds: float
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def serve(port: int, var_dir: str) -> subprocess.Popen:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the project, and the helpers benchmarks share with the tests
 
 
 @contextlib.contextmanager
@@ -14,7 +15,6 @@ def throwaway_database(name: str):
 
     Each benchmark passes its own name, so benchmarks, tests and the app never share one.
     """
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/filiform_bench")
     import django
@@ -28,12 +28,3 @@ def throwaway_database(name: str):
         yield
     finally:
         teardown_databases(databases, verbosity=0)
-
-
-def database_url() -> str:
-    """The throwaway database, for the processes a benchmark starts (after Django is set up)."""
-    from django.db import connection
-
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"

@@ -3,13 +3,13 @@
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.real_parts import ROOT, free_port
+
 SERVICE_VARIABLES = (
     "DATABASE_URL",
     "CELERY_BROKER_URL",
@@ -17,12 +17,6 @@ SERVICE_VARIABLES = (
     "DJANGO_SETTINGS_MODULE",
     "SECRET_KEY",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for_health(url: str, run: subprocess.Popen, seconds: float) -> dict:

@@ -191,7 +191,7 @@ def test_rows_falling_due_together_share_a_send_task(sms_file, clinic, patient):
     assert {i for ids, _ in queued for i in ids} == {str(r.id) for r in [*due_now, soon]}
 
 
-def test_a_batch_waits_for_its_last_row_and_no_longer_than_the_batch_span():
+def test_rows_further_apart_than_the_batch_span_go_to_separate_tasks():
     now = timezone.now()
     span = delivery.BATCH_SPAN
     due = [

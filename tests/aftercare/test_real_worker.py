@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from aftercare.models import Notification
 from tests.aftercare.outbox_rows import due_sms
-from tests.aftercare.real_parts import Celery, Redis, celery_environment, wait_until
+from tests.real_parts import Celery, Redis, celery_environment, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 CONCURRENCY = 4
@@ -44,7 +44,7 @@ def test_a_session_logged_31_minutes_late_gets_its_messages_within_seconds(
     redis, processes, tmp_path, log_session
 ):
     sms_file = tmp_path / "sms.jsonl"
-    environment = celery_environment(redis, sms_file)
+    environment = celery_environment(redis.url, sms_file)
     processes.append(
         Celery("worker", environment, tmp_path / "worker.log", f"--concurrency={CONCURRENCY}")
     )
@@ -71,7 +71,14 @@ def test_killing_the_worker_and_restarting_redis_loses_and_duplicates_nothing(
 ):
     due_sms(clinic, patient, [timezone.now()] * 1000, label="fault-test")
     sms_file = tmp_path / "sms.jsonl"
-    environment = celery_environment(redis, sms_file, SMS_FILE_DELAY="0.01")
+    environment = celery_environment(
+        redis.url,
+        sms_file,
+        SMS_FILE_DELAY="0.01",
+        # Short leases: what the killed worker held comes back within seconds.
+        AFTERCARE_QUEUE_LEASE_SECONDS="5",
+        AFTERCARE_SEND_LEASE_SECONDS="5",
+    )
     worker = Celery("worker", environment, tmp_path / "worker.log", f"--concurrency={CONCURRENCY}")
     processes.append(
         Celery(

@@ -1,7 +1,8 @@
-"""Real processes for the aftercare tests: a throwaway Redis, Celery workers and beat.
+"""Real processes for the tests and the benchmarks: a throwaway Redis, Celery workers and beat,
+free ports, and the URL of the database Django is using, to hand to them.
 
-They run against the test database that pytest-django created, so the tests using them need
-committed data (transactional tests).
+In tests they run against the database that pytest-django created, so the tests using them
+need committed data (transactional tests).
 """
 
 import os
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -23,7 +24,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_database_url() -> str:
+def database_url() -> str:
+    """Where Django's connection points (a test or benchmark database), for other processes."""
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
     host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
@@ -117,16 +119,15 @@ class Celery:
                 self.kill()
 
 
-def celery_environment(redis: Redis, sms_file: Path, **extra) -> dict:
+def celery_environment(broker_url: str, sms_file: Path, **extra) -> dict:
+    """What a worker or beat needs to send through the file SMS backend on this database."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.test_settings",
-        "DATABASE_URL": test_database_url(),
-        "CELERY_BROKER_URL": redis.url,
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": broker_url,
         "SMS_BACKEND": "file",
         "SMS_FILE_PATH": str(sms_file),
-        "AFTERCARE_QUEUE_LEASE_SECONDS": "5",
-        "AFTERCARE_SEND_LEASE_SECONDS": "5",
         "FILIFORM_VAR_DIR": str(sms_file.parent),
         **extra,
     }
