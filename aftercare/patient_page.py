@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from aftercare import links
 from audit import trail
-from clinic.throttling import PatientPageThrottle
+from httpapi.throttling import PatientPageThrottle
 from sessions.models import AppointmentStatus, NeedlingSession, Reporter, Severity, SideEffectKind
 from sessions.records.services import report_side_effect
 

@@ -7,9 +7,9 @@ from rest_framework.response import Response
 
 from aftercare.models import PATIENT_KINDS, Notification, Status
 from aftercare.serializers import NotificationSerializer
-from clinic.errors import Conflict
-from clinic.schema import conflict
-from clinic.tenancy import ClinicViewSet
+from core.errors import Conflict
+from httpapi.schema import conflict
+from httpapi.scoping import ClinicViewSet
 
 
 class NotificationFilter(django_filters.FilterSet):

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from audit import trail
+from audit.models import AuditEntry
 from clinic.models import Clinic, Patient, Room, Staff, WorkingHours
 
 
@@ -138,3 +139,11 @@ class PatientAdmin(ClinicScopedAdmin):
 @admin.register(Room)
 class RoomAdmin(ClinicScopedAdmin):
     list_display = ["name"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyClinicAdmin):
+    clinic_lookup = "clinic_id"
+    list_display = ["at", "actor_type", "actor_id", "action", "object_type", "object_id"]
+    list_filter = ["action", "actor_type", "object_type"]
+    search_fields = ["=patient_id", "=actor_id", "=object_id", "=request_id"]

@@ -7,7 +7,6 @@ import uuid
 from datetime import time
 
 from django.contrib.auth.models import AbstractUser
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 
@@ -158,24 +157,3 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class IdempotencyRecord(models.Model):
-    """The first answer to a POST sent with an Idempotency-Key, replayed for repeats."""
-
-    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64, help_text="sha256 of method, path and body")
-    response_status = models.PositiveSmallIntegerField(null=True)
-    response_body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["staff", "key"], name="idempotency_key_unique_per_staff"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.key

@@ -1,5 +1,4 @@
 import itertools
-from datetime import UTC, datetime
 
 from django.contrib.auth.password_validation import validate_password
 from drf_spectacular.utils import extend_schema_field
@@ -17,22 +16,6 @@ class ClockField(serializers.TimeField):
 
     def __init__(self, **kwargs):
         super().__init__(format="%H:%M", **kwargs)
-
-
-class MomentField(serializers.DateTimeField):
-    """A moment the clinic can plan with: from 1900 to 2999. Planning horizons, reminders and
-    wall clocks in far time zones ran off the end of Python's calendar near the year 9999
-    (a server error, not an answer), and no clinic books centuries ahead."""
-
-    earliest = datetime(1900, 1, 1, tzinfo=UTC)
-    latest = datetime(3000, 1, 1, tzinfo=UTC)
-    default_error_messages = {"out_of_range": "Must be a moment from 1900 to 2999."}
-
-    def to_internal_value(self, value):
-        moment = super().to_internal_value(value)
-        if not self.earliest <= moment < self.latest:
-            self.fail("out_of_range")
-        return moment
 
 
 class ClinicSerializer(serializers.ModelSerializer):

@@ -6,8 +6,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from clinic.errors import Conflict
 from clinic.models import Clinic, Patient, Role, Staff, WorkingHours
+from core.errors import Conflict
 
 
 @transaction.atomic

@@ -1,12 +1,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from clinic import views
+from clinic import audit_log, views
 
 router = SimpleRouter()
 router.register("therapists", views.TherapistViewSet, basename="therapist")
 router.register("rooms", views.RoomViewSet, basename="room")
 router.register("patients", views.PatientViewSet, basename="patient")
+router.register("audit", audit_log.AuditEntryViewSet, basename="audit-entry")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),

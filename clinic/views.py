@@ -5,16 +5,16 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from clinic import services
 from clinic.filters import PatientFilter
 from clinic.models import Patient, Room, Staff
-from clinic.permissions import IsClinicAdminOrReadOnly
-from clinic.schema import conflict
 from clinic.serializers import (
     ClinicSerializer,
     PatientSerializer,
     RoomSerializer,
     TherapistSerializer,
 )
-from clinic.tenancy import ClinicViewSet
-from clinic.throttling import TokenThrottle
+from httpapi.permissions import IsClinicAdminOrReadOnly
+from httpapi.schema import conflict
+from httpapi.scoping import ClinicViewSet
+from httpapi.throttling import TokenThrottle
 
 
 class TokenView(ObtainAuthToken):

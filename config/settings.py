@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "audit",
+    "httpapi",
     "clinic",
     "screening",
     "sessions.apps.NeedlingSessionsConfig",
@@ -116,11 +117,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["clinic.permissions.IsClinicStaff"],
-    "DEFAULT_PAGINATION_CLASS": "clinic.pagination.ClinicCursorPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["httpapi.permissions.IsClinicStaff"],
+    "DEFAULT_PAGINATION_CLASS": "httpapi.pagination.ClinicCursorPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "clinic.schema.ClinicAutoSchema",  # documents the errors too
-    "EXCEPTION_HANDLER": "clinic.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "httpapi.schema.ClinicAutoSchema",  # documents the errors too
+    "EXCEPTION_HANDLER": "httpapi.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "UNAUTHENTICATED_USER": None,
     # Abuse limits per client address. NUM_PROXIES: how many proxies in front of the service

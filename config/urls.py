@@ -3,14 +3,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
-from clinic.health import healthz
+from config.health import healthz
 
 api_v1 = [
     path("", include("clinic.urls")),
     path("", include("screening.urls")),
     path("", include("sessions.urls")),
     path("", include("aftercare.urls")),
-    path("", include("audit.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path(
         "docs/",
@@ -26,5 +25,5 @@ urlpatterns = [
     path("", include("aftercare.public_urls")),
 ]
 
-handler404 = "clinic.errors.not_found"
-handler500 = "clinic.errors.server_error"
+handler404 = "httpapi.errors.not_found"
+handler500 = "httpapi.errors.server_error"

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from clinic.models import Patient
-from clinic.tenancy import ClinicObjectField
+from httpapi.scoping import ClinicObjectField
 from screening.models import Muscle, Screening
 from screening.vocabulary import ExclusionSide, Region, Technique
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.errors import RuleViolation
 from clinic.models import Patient, Staff
+from core.errors import RuleViolation
 from screening import rules
 from screening.models import CONSENT_TEXT_VERSION, Screening
 from screening.vocabulary import muscle_by_code

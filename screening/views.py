@@ -1,7 +1,7 @@
 import django_filters
 from rest_framework import mixins, viewsets
 
-from clinic.tenancy import ClinicViewSet
+from httpapi.scoping import ClinicViewSet
 from screening import services
 from screening.models import Muscle, Screening
 from screening.serializers import MuscleSerializer, ScreeningSerializer

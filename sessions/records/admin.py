@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from clinic.admin import ReadOnlyAdminMixin, ReadOnlyClinicAdmin
-from clinic.errors import RuleViolation
+from core.errors import RuleViolation
 from sessions.models import Addendum, NeedleSite, NeedlingSession, SessionStatus, SideEffect
 from sessions.records import services
 

@@ -3,8 +3,8 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from clinic.models import Patient, Staff
-from clinic.serializers import MomentField
-from clinic.tenancy import ClinicObjectField
+from httpapi.fields import MomentField
+from httpapi.scoping import ClinicObjectField
 from screening.rules import crosses_the_trunk
 from screening.vocabulary import Manipulation, Precaution, SiteSide, Technique, muscle_by_code
 from sessions.models import (

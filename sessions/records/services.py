@@ -6,10 +6,9 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.exceptions import PermissionDenied
 
-from clinic.errors import Conflict
 from clinic.models import Clinic, Patient, Staff
+from core.errors import Conflict, NotAllowed
 from screening.services import PlannedSite, check_needling
 from sessions import events
 from sessions.models import (
@@ -31,7 +30,7 @@ from sessions.scheduling.services import complete_appointment
 def _check_may_act_for(actor: Staff, therapist: Staff) -> None:
     """Therapists record as themselves; a clinic administrator may name any therapist."""
     if not actor.is_clinic_admin and actor.pk != therapist.pk:
-        raise PermissionDenied("A therapist records sessions as themselves only.")
+        raise NotAllowed("A therapist records sessions as themselves only.")
 
 
 def _check_draft(session: NeedlingSession) -> None:

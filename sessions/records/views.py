@@ -5,9 +5,9 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from clinic.filters import MomentFilter
-from clinic.schema import conflict
-from clinic.tenancy import ClinicViewSet
+from httpapi.filters import MomentFilter
+from httpapi.schema import conflict
+from httpapi.scoping import ClinicViewSet
 from sessions.models import Addendum, ElectricalStimulation, NeedlingSession, SideEffect
 from sessions.records import services
 from sessions.records.serializers import (

@@ -4,8 +4,8 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from clinic.models import Patient, Room, Staff
-from clinic.serializers import MomentField
-from clinic.tenancy import ClinicObjectField
+from httpapi.fields import MomentField
+from httpapi.scoping import ClinicObjectField
 from sessions.models import Appointment, TreatmentCourse
 from sessions.models.scheduling import LONGEST_APPOINTMENT
 

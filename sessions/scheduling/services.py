@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinic.errors import Conflict, RuleViolation
 from clinic.models import Clinic, Patient, Room, Staff
+from core.errors import Conflict, RuleViolation
 from sessions import events, slots
 from sessions.models import Appointment, AppointmentStatus, CourseStatus, TreatmentCourse
 from sessions.models.scheduling import LIVE

@@ -8,10 +8,10 @@ from rest_framework import mixins, renderers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from clinic.filters import MomentFilter
 from clinic.models import Staff
-from clinic.schema import conflict
-from clinic.tenancy import ClinicViewSet
+from httpapi.filters import MomentFilter
+from httpapi.schema import conflict
+from httpapi.scoping import ClinicViewSet
 from sessions import slots
 from sessions.models import Appointment, AppointmentStatus, TreatmentCourse
 from sessions.models.scheduling import LIVE

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from clinic.errors import RuleViolation
+from core.errors import RuleViolation
 from screening.models import Screening
 from screening.services import PlannedSite, check_needling
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 def book(args):
     patient_id, starts_at = args
     connection.close()
-    from clinic.errors import RuleViolation
+    from core.errors import RuleViolation
     from clinic.models import Patient, Staff
     from sessions.scheduling.services import book_appointment
     patient = Patient.objects.get(pk=patient_id)

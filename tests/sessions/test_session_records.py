@@ -7,8 +7,8 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from clinic.errors import RuleViolation
 from clinic.models import Room
+from core.errors import RuleViolation
 from sessions import events
 from sessions.models import (
     Appointment,
@@ -105,7 +105,8 @@ def test_an_acknowledged_precaution_lets_the_session_through(
 
 
 def test_an_uncertified_therapist_cannot_log(cleared, session_body, therapist):
-    therapist.dn_certified_until = date.today() - timedelta(days=1)
+    # Lapsed well before the session, which started an hour ago: the day before, near midnight.
+    therapist.dn_certified_until = date.today() - timedelta(days=30)
     therapist.save()
     from tests.conftest import api_client
 

@@ -1,11 +1,36 @@
+"""The clinic's audit log, served to its administrators (GET /api/v1/audit/).
+
+The trail itself (audit/) sits beneath every app, which all record through it; reading it is a
+clinic administrator's business, so its API lives here, above the HTTP plumbing it uses.
+"""
+
 from django_filters import rest_framework as filters
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, serializers, viewsets
 
 from audit.models import AuditEntry
-from audit.serializers import AuditEntrySerializer
-from clinic.filters import MomentFilter
-from clinic.permissions import IsClinicAdmin
-from clinic.tenancy import ClinicScopedMixin
+from httpapi.filters import MomentFilter
+from httpapi.permissions import IsClinicAdmin
+from httpapi.scoping import ClinicScopedMixin
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    patient = serializers.UUIDField(source="patient_id", allow_null=True)
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "at",
+            "actor_type",
+            "actor_id",
+            "action",
+            "object_type",
+            "object_id",
+            "patient",
+            "request_id",
+            "client_address",
+        ]
+        read_only_fields = fields
 
 
 class AuditEntryFilter(filters.FilterSet):

@@ -9,7 +9,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS
 
 from audit import trail
-from clinic.idempotency import IdempotentPostMixin
+from httpapi.idempotency import IdempotentPostMixin
 
 
 class ClinicScopedMixin:

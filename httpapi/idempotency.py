@@ -10,12 +10,11 @@ import re
 
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from clinic.errors import RuleViolation
-from clinic.models import IdempotencyRecord
-from clinic.schema import ClinicAutoSchema, error
+from httpapi.models import IdempotencyRecord
+from httpapi.schema import ClinicAutoSchema, error
 
 HEADER = "Idempotency-Key"
 LONGEST_KEY = 255
@@ -34,12 +33,21 @@ def _fingerprint(request) -> str:
     return digest.hexdigest()
 
 
+class InvalidKey(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_idempotency_key"
+
+
+class KeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+
+
 def claim(request, key: str) -> IdempotencyRecord:
     """Reserve `key` for this request, or raise _Replay with the first answer."""
     if not 1 <= len(key) <= LONGEST_KEY or not re.match(KEY_CHARACTERS, key):
-        raise RuleViolation(
-            "invalid_idempotency_key",
-            f"{HEADER} must be 1 to {LONGEST_KEY} characters, none of them control characters.",
+        raise InvalidKey(
+            f"{HEADER} must be 1 to {LONGEST_KEY} characters, none of them control characters."
         )
     fingerprint = _fingerprint(request)
     with transaction.atomic():
@@ -49,11 +57,7 @@ def claim(request, key: str) -> IdempotencyRecord:
     if created:
         return record
     if record.fingerprint != fingerprint:
-        raise RuleViolation(
-            "idempotency_key_reused",
-            f"This {HEADER} was already used for a different request.",
-            status.HTTP_422_UNPROCESSABLE_ENTITY,
-        )
+        raise KeyReused(f"This {HEADER} was already used for a different request.")
     response = Response(record.response_body, status=record.response_status)
     response["Idempotent-Replayed"] = "true"
     raise _Replay(response)

@@ -1,4 +1,4 @@
-"""One error format for the whole API.
+"""One error format for the whole API: the domain's errors (core/errors.py) mapped to HTTP.
 
 Field validation keeps DRF's field map; every other rejection carries a machine-readable
 `code` and a human `detail`. Every error rolls the request's transaction back.
@@ -13,26 +13,21 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-
-class RuleViolation(Exception):
-    """A clinical or state rule refused the request (see the error codes in the API contract)."""
-
-    def __init__(self, code: str, detail: str, status_code: int = status.HTTP_400_BAD_REQUEST):
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-        self.status_code = status_code
+from core.errors import Conflict, NotAllowed, RuleViolation
 
 
-class Conflict(RuleViolation):
-    def __init__(self, code: str, detail: str):
-        super().__init__(code, detail, status.HTTP_409_CONFLICT)
+def status_of(error: RuleViolation) -> int:
+    if isinstance(error, Conflict):
+        return status.HTTP_409_CONFLICT
+    if isinstance(error, NotAllowed):
+        return status.HTTP_403_FORBIDDEN
+    return status.HTTP_400_BAD_REQUEST
 
 
 def exception_handler(exc, context):
     if isinstance(exc, RuleViolation):
         set_rollback()
-        return Response({"code": exc.code, "detail": exc.detail}, status=exc.status_code)
+        return Response({"code": exc.code, "detail": exc.detail}, status=status_of(exc))
     if isinstance(exc, ProtectedError):
         set_rollback()
         return Response(
