@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import JSONParser
 
 from clinic import services
 from clinic.filters import PatientFilter
@@ -21,6 +22,7 @@ class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token; a few tries a minute per address."""
 
     throttle_classes = [TokenThrottle]
+    parser_classes = [JSONParser]  # JSON, like every other endpoint (ObtainAuthToken adds forms)
 
 
 class ClinicView(generics.RetrieveUpdateAPIView):

@@ -31,7 +31,13 @@ class ErrorSerializer(serializers.Serializer):
 FIELD_ERRORS = {
     "type": "object",
     "description": "Each invalid field with its messages; nested input nests its errors.",
-    "additionalProperties": {"anyOf": [{"type": "array"}, {"type": "object"}]},
+    # A field's messages, or one entry per item of a list field (an object of that item's errors).
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}},
+            {"type": "object"},
+        ]
+    },
 }
 
 

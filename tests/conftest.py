@@ -210,3 +210,12 @@ def log_session(therapist_api, screen, patient, session_body):
         return answer.json()
 
     return log
+
+
+def pytest_collection_modifyitems(items):
+    """A test that serves pages to a browser or a client over a socket is slow: `-m "not slow"`
+    leaves it out of the quick loop (bin/test and CI still run it)."""
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+

@@ -173,6 +173,7 @@ def admin_token(admin):
 
 
 @schema.parametrize()
+@pytest.mark.slow
 @settings(
     max_examples=30,
     deadline=None,  # a request's time is the database's, not the case's

@@ -8,6 +8,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.real_parts import ROOT, free_port
 
 SERVICE_VARIABLES = (
@@ -31,6 +33,7 @@ def wait_for_health(url: str, run: subprocess.Popen, seconds: float) -> dict:
     raise AssertionError(f"{url} did not answer 200 within {seconds}s")
 
 
+@pytest.mark.slow
 def test_bin_run_serves_a_healthy_demo_and_ctrl_c_stops_everything(tmp_path):
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}

@@ -26,7 +26,9 @@ class SiteSerializer(serializers.Serializer):
     muscle = serializers.ChoiceField(choices=MUSCLE_CODES, help_text="A muscle code (/muscles/)")
     side = serializers.ChoiceField(choices=SiteSide.choices)
     technique = serializers.ChoiceField(choices=Technique.choices)
-    manipulation = serializers.ChoiceField(choices=Manipulation.choices, required=False, default="")
+    manipulation = serializers.ChoiceField(
+        choices=Manipulation.choices, required=False, allow_blank=True
+    )
     depth = serializers.ChoiceField(choices=Depth.choices)
     depth_mm = serializers.DecimalField(
         max_digits=4,

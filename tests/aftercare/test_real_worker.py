@@ -16,7 +16,10 @@ from aftercare.models import Notification
 from tests.aftercare.outbox_rows import due_sms
 from tests.real_parts import Celery, Redis, celery_environment, wait_until
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 CONCURRENCY = 4
 
 

@@ -1,0 +1,72 @@
+"""The apps form layers, and imports only run downwards.
+
+A lower app never imports a higher one, and apps on the same floor do not import each other, so
+every app can be read, tested and changed knowing only what lies beneath it. `config` is the
+composition root (settings, URLs, the Celery app): it may import every app, and no app imports it.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FLOOR = {
+    "core": 0,  # the domain's errors
+    "audit": 0,  # the trail every app records through
+    "httpapi": 1,  # the HTTP plumbing every API stands on
+    "clinic": 2,
+    "screening": 3,
+    "sessions": 4,
+    "outcomes": 5,
+    "aftercare": 6,
+    "reports": 6,
+    "web": 7,
+}
+
+
+def imported_apps(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return {name.split(".")[0] for name in names}
+
+
+def modules_of(app: str) -> list[Path]:
+    return [
+        path
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if "migrations" not in path.parts  # generated; they refer to apps by name, not import
+    ]
+
+
+def wrong_arrows(app: str) -> list[str]:
+    arrows = []
+    for path in modules_of(app):
+        for other in imported_apps(path):
+            if other == app:
+                continue
+            if other == "config" or (other in FLOOR and FLOOR[other] >= FLOOR[app]):
+                arrows.append(f"{path.relative_to(ROOT)} imports {other}")
+    return arrows
+
+
+def test_every_app_folder_has_a_floor():
+    apps = {path.parent.name for path in ROOT.glob("*/apps.py")} | {"core", "httpapi"}
+    assert apps - {"config"} <= set(FLOOR)
+
+
+@pytest.mark.parametrize("app", [app for app in FLOOR if (ROOT / app).is_dir()])
+def test_imports_only_run_downwards(app):
+    assert wrong_arrows(app) == []
+
+
+def test_the_checker_sees_an_upward_import(tmp_path):
+    module = tmp_path / "views.py"
+    module.write_text("from sessions.models import NeedlingSession\nimport clinic.models\n")
+    assert imported_apps(module) == {"sessions", "clinic"}
