@@ -1,4 +1,7 @@
+from collections.abc import Callable
+
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from rest_framework.permissions import SAFE_METHODS
 
 from audit import trail
@@ -11,11 +14,11 @@ class AuditMiddleware:
     and patient links are named by their views once they know who is calling.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
-        request.request_id = trail.new_request_id()
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        request_id = request.request_id = trail.new_request_id()  # type: ignore[attr-defined]
         if request.method in SAFE_METHODS:
             response = self.get_response(request)
         else:
@@ -25,5 +28,5 @@ class AuditMiddleware:
                 response = self.get_response(request)
             finally:
                 trail.clear_writer()
-        response["X-Request-ID"] = request.request_id
+        response["X-Request-ID"] = request_id
         return response

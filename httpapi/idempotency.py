@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from httpapi.models import IdempotencyRecord
 from httpapi.schema import ClinicAutoSchema, error
+from httpapi.typing import ViewMixinBase
 
 HEADER = "Idempotency-Key"
 LONGEST_KEY = 255
@@ -85,7 +86,7 @@ class IdempotentPostSchema(ClinicAutoSchema):
         return answers
 
 
-class IdempotentPostMixin:
+class IdempotentPostMixin(ViewMixinBase):
     """Give a DRF view idempotent POST; every API viewset inherits it through ClinicViewSet."""
 
     schema = IdempotentPostSchema()

@@ -10,16 +10,17 @@ from rest_framework.permissions import SAFE_METHODS
 
 from audit import trail
 from httpapi.idempotency import IdempotentPostMixin
+from httpapi.typing import ViewMixinBase
 
 
-class ClinicScopedMixin:
+class ClinicScopedMixin(ViewMixinBase):
     """Views over models with a `clinic` foreign key."""
 
     def get_queryset(self):
         return super().get_queryset().filter(clinic_id=self.request.user.clinic_id)
 
 
-class AuditedMixin:
+class AuditedMixin(ViewMixinBase):
     """Reads of patient data go to the audit trail, one INSERT per response; writes are
     attributed to the caller, for the triggers that record them."""
 
