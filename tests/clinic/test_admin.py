@@ -31,6 +31,7 @@ def test_a_patient_added_in_the_admin_joins_the_admins_clinic(admin_site, clinic
         {
             "given_name": "Ewa",
             "family_name": "Kowalski",
+            "date_of_birth": "1990-05-17",
             "preferred_channel": "none",
             "timezone": "Europe/London",
             "language": "en",

@@ -8,7 +8,7 @@ from screening.rules import (
     Answers,
     SiteRef,
     assess,
-    crosses_the_trunk,
+    is_minor,
     missing_precautions,
     site_is_excluded,
 )
@@ -211,19 +211,3 @@ def test_missing_precautions_are_listed_in_order():
         "epilepsy",
     ]
     assert missing_precautions(["diabetes"], ["diabetes", "epilepsy"]) == []
-
-
-@pytest.mark.parametrize(
-    "site_a, site_b, crosses",
-    [
-        (("thorax", "left"), ("thorax", "right"), True),
-        (("neck", "left"), ("upper_back", "right"), True),
-        (("head", "right"), ("shoulder", "left"), True),
-        (("lumbar", "left"), ("lumbar", "right"), False),
-        (("knee_leg", "left"), ("knee_leg", "right"), False),
-        (("neck", "left"), ("neck", "left"), False),
-        (("thorax", "left"), ("thorax", "bilateral"), False),
-    ],
-)
-def test_electrical_current_must_not_cross_the_chest(site_a, site_b, crosses):
-    assert crosses_the_trunk(site_a, site_b) is crosses

@@ -105,7 +105,8 @@ def test_an_acknowledged_precaution_lets_the_session_through(
 
 
 def test_an_uncertified_therapist_cannot_log(cleared, session_body, therapist):
-    therapist.dn_certified_until = date.today() - timedelta(days=1)
+    # Two days back: the session started an hour ago may still be yesterday just after midnight.
+    therapist.dn_certified_until = date.today() - timedelta(days=2)
     therapist.save()
     from tests.conftest import api_client
 
