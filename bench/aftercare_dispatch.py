@@ -13,7 +13,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -105,6 +105,7 @@ def measure() -> dict:
         clinic=clinic,
         given_name="Bench",
         family_name="Patient",
+        date_of_birth=date(1980, 1, 1),
         phone="+447911123456",
         preferred_channel="sms",
         sms_consent=True,

@@ -7,7 +7,7 @@ history. Runs on PostgreSQL (DATABASE_URL, else the local server) in a throwaway
 """
 
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,7 +28,9 @@ def therapist_with_history(clinic, username: str, weeks: int):
         dn_certified_until=datetime.now(UTC).date() + timedelta(days=400),
         working_hours=[{"weekday": d, "start": "08:00", "end": "18:00"} for d in range(5)],
     )
-    regular = create_patient(clinic=clinic, given_name="Regular", family_name=username)
+    regular = create_patient(
+        clinic=clinic, given_name="Regular", family_name=username, date_of_birth=date(1980, 1, 1)
+    )
     today = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
     history = []
     for day in range(1, weeks * 7 + 1):
@@ -76,7 +78,9 @@ def measure() -> dict:
         admin_username="bench-admin",
         admin_password="bench-password-123",
     )
-    patient = create_patient(clinic=clinic, given_name="New", family_name="Patient")
+    patient = create_patient(
+        clinic=clinic, given_name="New", family_name="Patient", date_of_birth=date(1980, 1, 1)
+    )
     dense, dense_count = therapist_with_history(clinic, "two-years", weeks=104)
     light, light_count = therapist_with_history(clinic, "one-week", weeks=1)
     with connection.cursor() as cursor:

@@ -10,7 +10,12 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from clinic.validators import validate_e164, validate_timezone
+from clinic.validators import (
+    validate_date_of_birth,
+    validate_e164,
+    validate_language,
+    validate_timezone,
+)
 
 
 class Clinic(models.Model):
@@ -102,7 +107,8 @@ class Patient(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField(null=True, blank=True)
+    # Required (api.md 1.1); the column stays nullable for patients registered before.
+    date_of_birth = models.DateField(null=True, validators=[validate_date_of_birth])
     phone = models.CharField(max_length=16, blank=True, validators=[validate_e164])
     email = models.EmailField(max_length=254, blank=True)
     preferred_channel = models.CharField(
@@ -111,7 +117,7 @@ class Patient(models.Model):
     sms_consent = models.BooleanField(default=False)
     email_consent = models.BooleanField(default=False)
     timezone = models.CharField(max_length=64, validators=[validate_timezone])
-    language = models.CharField(max_length=16, default="en")
+    language = models.CharField(max_length=16, default="en", validators=[validate_language])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

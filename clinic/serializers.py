@@ -119,6 +119,14 @@ class PatientSerializer(serializers.ModelSerializer):
             "timezone",
             "language",
         ]
+        extra_kwargs = {
+            "date_of_birth": {
+                "required": True,
+                "allow_null": False,
+                "help_text": "A past date, not before 1900-01-01",
+            },
+            "language": {"help_text": "One of the supported languages: en, es"},
+        }
 
     def validate_timezone(self, value):
         Patient._meta.get_field("timezone").run_validators(value)

@@ -67,13 +67,17 @@ def set_working_hours(staff: Staff, blocks: Iterable[dict]) -> None:
 @transaction.atomic
 def create_patient(*, clinic: Clinic, **fields) -> Patient:
     fields.setdefault("timezone", clinic.timezone)
-    return Patient.objects.create(clinic=clinic, **fields)
+    patient = Patient(clinic=clinic, **fields)
+    patient.full_clean()  # date of birth and language, whoever registers the patient
+    patient.save()
+    return patient
 
 
 @transaction.atomic
 def update_patient(patient: Patient, **fields) -> Patient:
     for name, value in fields.items():
         setattr(patient, name, value)
+    patient.full_clean()
     patient.save()
     return patient
 

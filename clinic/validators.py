@@ -2,9 +2,11 @@
 
 import functools
 import zoneinfo
+from datetime import date
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 
 @functools.cache
@@ -29,3 +31,23 @@ def validate_e164(value: str) -> None:
         or phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) != value
     ):
         raise ValidationError("Enter a valid phone number in E.164 form, e.g. +447911123456.")
+
+
+# Every patient-facing text exists in each of these (aftercare, reminders, the patient page).
+SUPPORTED_LANGUAGES = ("en", "es")
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+
+def validate_language(value: str) -> None:
+    if value not in SUPPORTED_LANGUAGES:
+        raise ValidationError(
+            f"'{value}' is not a supported language: use one of {', '.join(SUPPORTED_LANGUAGES)}."
+        )
+
+
+def validate_date_of_birth(value: date) -> None:
+    """A birth date is in the past (today at the latest) and no earlier than 1900."""
+    if value > timezone.localdate():
+        raise ValidationError("A date of birth cannot be in the future.")
+    if value < EARLIEST_BIRTH_DATE:
+        raise ValidationError(f"A date of birth cannot be before {EARLIEST_BIRTH_DATE}.")

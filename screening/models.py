@@ -55,10 +55,14 @@ class Screening(models.Model):
     # Consent: who took it and when are performed_by and performed_at; the text shown is versioned.
     consent_given = models.BooleanField()
     consent_text_version = models.CharField(max_length=20, default=CONSENT_TEXT_VERSION)
+    # A patient under 18 on the screening date consents through a parent or legal guardian.
+    guardian_name = models.CharField(max_length=200, blank=True)
+    guardian_consent = models.BooleanField(default=False)
     answers = models.JSONField()
     outcome = models.CharField(max_length=32, choices=Outcome.choices)
     findings = models.JSONField(default=list)
     excluded_regions = models.JSONField(default=list)
+    excluded_muscles = models.JSONField(default=list)
     excluded_techniques = models.JSONField(default=list)
     precautions = models.JSONField(default=list)
     valid_until = models.DateTimeField()

@@ -6,12 +6,22 @@ tested row by row and read as the specification.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from screening.vocabulary import CROSSING_FORBIDDEN_REGIONS, ExclusionSide, Region, Technique
+from screening.vocabulary import ExclusionSide, Region, Technique
 
 VALIDITY = timedelta(days=90)
+# The trimester precaution must follow the pregnancy, so its screening is renewed monthly.
+PREGNANCY_VALIDITY = timedelta(days=28)
 PREGNANCY_REGIONS = (Region.ABDOMEN, Region.LUMBAR, Region.PELVIS_GLUTEAL)
+# Listed under hip_thigh, but reached through the abdomen and groin.
+PREGNANCY_MUSCLES = ("iliopsoas",)
+# Lymphedema takes the whole limb on its side: naming one part of it excludes all of it.
+LIMBS = (
+    frozenset({Region.SHOULDER, Region.UPPER_ARM, Region.FOREARM_HAND}),
+    frozenset({Region.HIP_THIGH, Region.KNEE_LEG, Region.ANKLE_FOOT}),
+)
+ADULT_AGE = 18
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,7 @@ class Assessment:
     outcome: str
     findings: tuple[Finding, ...]
     excluded_regions: tuple[SiteRef, ...]
+    excluded_muscles: tuple[str, ...]
     excluded_techniques: tuple[str, ...]
     precautions: tuple[str, ...]
     valid_until: datetime
@@ -104,6 +115,7 @@ _RELATIVES = (
 def assess(answers: Answers, performed_at: datetime) -> Assessment:
     findings: list[Finding] = []
     excluded: list[SiteRef] = []
+    muscles: list[str] = []
     techniques: list[str] = []
     precautions: list[str] = []
 
@@ -117,6 +129,8 @@ def assess(answers: Answers, performed_at: datetime) -> Assessment:
         if regions:
             findings.append(Finding(code, "absolute", message))
             excluded.extend(regions)
+    for ref in answers.lymphedema_regions:
+        excluded.extend(whole_limb(ref))
     if answers.implanted_device_regions:
         techniques.append(Technique.ELECTRICAL.value)
 
@@ -126,12 +140,14 @@ def assess(answers: Answers, performed_at: datetime) -> Assessment:
             Finding(
                 "pregnancy_regions",
                 "absolute",
-                "Pregnancy: no needling in or around the abdomen, lower back or pelvis.",
+                "Pregnancy: no needling in or around the abdomen, lower back or pelvis, "
+                "nor of the iliopsoas.",
             )
         )
         excluded.extend(
             SiteRef(region.value, ExclusionSide.ANY.value) for region in PREGNANCY_REGIONS
         )
+        muscles.extend(PREGNANCY_MUSCLES)
         if trimester in (1, 3):
             findings.append(Finding("pregnancy", "relative", f"Pregnancy, trimester {trimester}."))
             precautions.append("pregnancy")
@@ -143,7 +159,7 @@ def assess(answers: Answers, performed_at: datetime) -> Assessment:
 
     if blocked_everywhere:
         outcome = "not_cleared"
-    elif precautions or excluded or techniques:
+    elif precautions or excluded or muscles or techniques:
         outcome = "cleared_with_precautions"
     else:
         outcome = "cleared"
@@ -151,10 +167,27 @@ def assess(answers: Answers, performed_at: datetime) -> Assessment:
         outcome=outcome,
         findings=tuple(findings),
         excluded_regions=tuple(dict.fromkeys(excluded)),  # deduplicated, first order kept
+        excluded_muscles=tuple(muscles),
         excluded_techniques=tuple(techniques),
         precautions=tuple(precautions),
-        valid_until=performed_at + VALIDITY,
+        valid_until=performed_at + (PREGNANCY_VALIDITY if trimester else VALIDITY),
     )
+
+
+def whole_limb(ref: SiteRef) -> tuple[SiteRef, ...]:
+    """Every region of the limb `ref` lies in, on its side; a region outside a limb alone."""
+    for limb in LIMBS:
+        if ref.region in limb:
+            return tuple(SiteRef(region.value, ref.side) for region in Region if region in limb)
+    return (ref,)
+
+
+def is_minor(date_of_birth: date, on: date) -> bool:
+    """Is someone born on `date_of_birth` under 18 on `on`? (Born on 29 February: 1 March.)"""
+    years = on.year - date_of_birth.year
+    if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1
+    return years < ADULT_AGE
 
 
 def site_is_excluded(exclusions: Iterable[SiteRef], region: str, side: str) -> bool:
@@ -174,14 +207,3 @@ def site_is_excluded(exclusions: Iterable[SiteRef], region: str, side: str) -> b
 
 def missing_precautions(required: Iterable[str], acknowledged: Iterable[str]) -> list[str]:
     return sorted(set(required) - set(acknowledged))
-
-
-def crosses_the_trunk(site_a: tuple[str, str], site_b: tuple[str, str]) -> bool:
-    """Would current between these (region, side) sites cross the head, neck or chest?
-
-    A left-right pair crosses when either site lies in such a region. A bilateral or midline
-    site has no single side, so it makes no left-right pair: the session's other checks apply.
-    """
-    (region_a, side_a), (region_b, side_b) = site_a, site_b
-    opposite = {side_a, side_b} == {"left", "right"}
-    return opposite and bool({region_a, region_b} & CROSSING_FORBIDDEN_REGIONS)

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from clinic.models import Patient
+from httpapi.fields import MomentField
 from httpapi.scoping import ClinicObjectField
 from screening.models import Muscle, Screening
 from screening.vocabulary import ExclusionSide, Region, Technique
@@ -38,7 +39,10 @@ class AnswersSerializer(StrictSerializer):
     willing = _yes("The patient is willing to be needled. If not: absolute, not cleared.", True)
     acute_medical_condition = _yes("An acute medical condition or emergency. Absolute.")
     active_blood_infection = _yes("A blood-borne infection that has not subsided. Absolute.")
-    lymphedema_regions = _regions("Regions with lymphedema (infection risk): never needled.")
+    lymphedema_regions = _regions(
+        "Regions with lymphedema (infection risk): never needled; a part of a limb excludes "
+        "the whole limb on that side."
+    )
     implanted_device_regions = _regions(
         "Regions over an implanted device such as a pacemaker: never needled, and no "
         "electrical stimulation anywhere."
@@ -48,8 +52,9 @@ class AnswersSerializer(StrictSerializer):
         choices=[1, 2, 3],
         allow_null=True,
         default=None,
-        help_text="Pregnancy trimester, or null. Any trimester excludes abdomen, lumbar and "
-        "pelvis/gluteal; the first and third add the precaution 'pregnancy'.",
+        help_text="Pregnancy trimester, or null. Any trimester excludes abdomen, lumbar, "
+        "pelvis/gluteal and the iliopsoas, and the screening is valid 28 days; the first and "
+        "third add the precaution 'pregnancy'.",
     )
     diabetes = _yes("Diabetes. Relative: precaution to acknowledge at every session.")
     bleeding_disorder = _yes("Abnormal bleeding tendency, clotting disorder or haemophilia.")
@@ -74,9 +79,32 @@ class ScreeningSerializer(serializers.ModelSerializer):
     consent_given = serializers.BooleanField(
         help_text="The patient consented after reading the consent text; false is refused."
     )
+    performed_at = MomentField(
+        required=False,
+        help_text="When the screening took place (default now); at most 7 days ago, not in "
+        "the future: a screening done on paper is entered later.",
+    )
+    recorded_at = serializers.DateTimeField(
+        source="created_at", read_only=True, help_text="When it was entered here."
+    )
+    guardian_name = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="The parent or legal guardian consenting for a patient under 18.",
+    )
+    guardian_consent = serializers.BooleanField(
+        required=False, help_text="The guardian consented; required for a patient under 18."
+    )
     findings = FindingSerializer(many=True, read_only=True)
     excluded_regions = SiteRefSerializer(
         many=True, read_only=True, help_text="Regions that may not be needled, with their side."
+    )
+    excluded_muscles = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Muscle codes that may not be needled on either side, whatever their region "
+        "(e.g. iliopsoas in pregnancy).",
     )
     excluded_techniques = serializers.ListField(
         child=serializers.ChoiceField(choices=Technique.choices),
@@ -95,26 +123,32 @@ class ScreeningSerializer(serializers.ModelSerializer):
             "id",
             "patient",
             "consent_given",
+            "guardian_name",
+            "guardian_consent",
             "answers",
             "performed_by",
             "performed_at",
+            "recorded_at",
             "consent_text_version",
             "outcome",
             "findings",
             "excluded_regions",
+            "excluded_muscles",
             "excluded_techniques",
             "precautions",
             "valid_until",
         ]
         read_only_fields = [
             "performed_by",
-            "performed_at",
             "consent_text_version",
             "outcome",
             "valid_until",
         ]
         extra_kwargs = {
-            "valid_until": {"help_text": "90 days after the screening; screen again after it."},
+            "valid_until": {
+                "help_text": "90 days after the screening (28 for a pregnant patient); screen "
+                "again after it."
+            },
             "outcome": {"help_text": "cleared, cleared_with_precautions or not_cleared"},
         }
 

@@ -5,12 +5,14 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from clinic.models import Patient, Staff
 from core.errors import RuleViolation
 from screening import rules
+from screening.entry_window import entry_time_problem
 from screening.models import CONSENT_TEXT_VERSION, Screening
 from screening.vocabulary import muscle_by_code
 
@@ -40,13 +42,20 @@ def record_screening(
     performed_by: Staff,
     consent_given: bool,
     answers: dict,
+    performed_at: datetime | None = None,
+    guardian_name: str = "",
+    guardian_consent: bool = False,
     consent_text_version: str = CONSENT_TEXT_VERSION,
 ) -> Screening:
+    """Record a screening done at `performed_at` (default now), perhaps on paper days ago."""
     if not consent_given:
         raise RuleViolation(
             "consent_required", "The patient has not consented to dry needling; nothing was saved."
         )
-    performed_at = timezone.now()
+    performed_at = performed_at or timezone.now()
+    _check_entry_time(performed_at)
+    _check_certified(performed_by, performed_at)
+    _check_guardian(patient, performed_at, guardian_name, guardian_consent)
     parsed = answers_from(answers)
     assessment = rules.assess(parsed, performed_at)
     return Screening.objects.create(
@@ -56,10 +65,13 @@ def record_screening(
         performed_at=performed_at,
         consent_given=True,
         consent_text_version=consent_text_version,
+        guardian_name=guardian_name,
+        guardian_consent=guardian_consent,
         answers=asdict(parsed),
         outcome=assessment.outcome,
         findings=[asdict(finding) for finding in assessment.findings],
         excluded_regions=[asdict(ref) for ref in assessment.excluded_regions],
+        excluded_muscles=list(assessment.excluded_muscles),
         excluded_techniques=list(assessment.excluded_techniques),
         precautions=list(assessment.precautions),
         valid_until=assessment.valid_until,
@@ -102,19 +114,50 @@ def check_needling(
     return screening
 
 
-def _check_certified(therapist: Staff, at: datetime) -> None:
-    session_date = at.astimezone(ZoneInfo(therapist.clinic.timezone)).date()
-    certified = therapist.dn_certified_until
-    if certified is None or certified < session_date:
+def _check_entry_time(performed_at: datetime) -> None:
+    problem = entry_time_problem(performed_at, timezone.now())
+    if problem:
+        raise RuleViolation("invalid_time", f"performed_at: {problem}")
+
+
+def _check_certified(practitioner: Staff, at: datetime) -> None:
+    """Whoever screens or needles, admins included, is certified on that day (clinic's date)."""
+    day = at.astimezone(ZoneInfo(practitioner.clinic.timezone)).date()
+    certified = practitioner.dn_certified_until
+    if certified is None or certified < day:
         raise RuleViolation(
             "therapist_not_certified",
-            f"{therapist}'s dry-needling certification does not cover {session_date}.",
+            f"{practitioner}'s dry-needling certification does not cover {day}.",
+        )
+
+
+def _check_guardian(
+    patient: Patient, performed_at: datetime, guardian_name: str, guardian_consent: bool
+) -> None:
+    if patient.date_of_birth is None:  # recorded before it was required
+        raise ValidationError(
+            {"patient": "Record the patient's date of birth before screening them."}
+        )
+    day = performed_at.astimezone(ZoneInfo(patient.timezone)).date()
+    if rules.is_minor(patient.date_of_birth, day) and not (
+        guardian_name.strip() and guardian_consent
+    ):
+        raise RuleViolation(
+            "guardian_consent_required",
+            f"The patient is under {rules.ADULT_AGE} on {day}: name the parent or guardian "
+            "and record their consent (guardian_name, guardian_consent).",
         )
 
 
 def _check_sites(screening: Screening, sites: Sequence[PlannedSite]) -> None:
     exclusions = [rules.SiteRef(**ref) for ref in screening.excluded_regions]
     for site in sites:
+        if site.muscle in screening.excluded_muscles:
+            raise RuleViolation(
+                "region_excluded",
+                f"The screening excludes the muscle {site.muscle.replace('_', ' ')}: "
+                "it cannot be needled.",
+            )
         region = muscle_by_code[site.muscle].region
         if rules.site_is_excluded(exclusions, region, site.side):
             raise RuleViolation(

@@ -73,8 +73,6 @@ class Precaution(models.TextChoices):
 PNEUMOTHORAX_RISK_NOTE = (
     "pneumothorax: punctured lungs have been reported (iCliniq); needle tangentially or over bone"
 )
-# Current must not cross the chest or heart: an electrical pair may not join left and right here.
-CROSSING_FORBIDDEN_REGIONS = frozenset({Region.HEAD, Region.NECK, Region.THORAX, Region.UPPER_BACK})
 
 
 @dataclass(frozen=True)
@@ -93,9 +91,13 @@ def _muscles(region: Region, *names: str, at_risk: frozenset[str] = frozenset())
         yield MuscleEntry(code=code, name=name, region=region.value, risk_note=note)
 
 
+# domain.md's list, with version 2's additions: levator scapulae, supraspinatus, subscapularis.
 _OVER_THE_LUNG = frozenset(
     {
         "upper_trapezius",
+        "levator_scapulae",
+        "supraspinatus",
+        "subscapularis",
         "scalenes",
         "rhomboids",
         "middle_trapezius",

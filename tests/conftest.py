@@ -83,6 +83,7 @@ def make_patient():
     def make(clinic, **fields):
         fields.setdefault("given_name", "Ada")
         fields.setdefault("family_name", "Lovelace")
+        fields.setdefault("date_of_birth", date(1985, 12, 10))
         fields.setdefault("phone", "+447911123456")
         fields.setdefault("email", "ada@example.org")
         fields.setdefault("preferred_channel", "sms")
@@ -174,21 +175,19 @@ def book(admin_api, patient, therapist):
 
 @pytest.fixture
 def screen(therapist):
-    """Screen a patient (consent given) with these answers, as if three days ago."""
-    from screening.models import Screening
-    from screening.rules import VALIDITY
+    """Screen a patient (consent given) with these answers, three days ago."""
+    from django.utils import timezone
+
     from screening.services import record_screening
 
     def screen(patient, **answers):
-        screening = record_screening(
-            patient=patient, performed_by=therapist, consent_given=True, answers=answers
+        return record_screening(
+            patient=patient,
+            performed_by=therapist,
+            consent_given=True,
+            answers=answers,
+            performed_at=timezone.now() - timedelta(days=3),
         )
-        earlier = screening.performed_at - timedelta(days=3)
-        Screening.objects.filter(pk=screening.pk).update(
-            performed_at=earlier, valid_until=earlier + VALIDITY
-        )
-        screening.refresh_from_db()
-        return screening
 
     return screen
 

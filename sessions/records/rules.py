@@ -5,12 +5,25 @@ Warnings do not reject a session; they tell the clinic where to think twice.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from screening.vocabulary import muscle_by_code
-from sessions.models.records import SERIOUS_KINDS, Depth, Severity
+from sessions.models.records import SERIOUS_KINDS, SUPERFICIAL_MAX_MM, Depth, Severity
 
 MOST_NEEDLES_WITHOUT_WARNING = 20
 LONGEST_STIMULATION_WITHOUT_WARNING = 30  # minutes
+# Near a large vessel: deep needling here bleeds most in a patient who bleeds easily.
+NEAR_A_LARGE_VESSEL = frozenset(
+    {
+        "iliopsoas",
+        "adductor_longus",
+        "scalenes",
+        "sternocleidomastoid",
+        "pronator_teres",
+        "popliteus",
+    }
+)
+BLEEDING_PRECAUTIONS = frozenset({"anticoagulants", "bleeding_disorder"})
 
 
 def is_serious(kind: str, severity: str) -> bool:
@@ -23,6 +36,7 @@ class SiteFacts:
     side: str
     depth: str
     needle_count: int
+    depth_mm: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -35,19 +49,48 @@ def _over_the_lung(site: SiteFacts) -> bool:
     return bool(muscle_by_code[site.muscle].risk_note)
 
 
-def session_warnings(
-    sites: Iterable[SiteFacts], stimulation_minutes: Iterable[int] = ()
-) -> list[Warning]:
-    sites = list(sites)
-    warnings = [
+def is_deep(site: SiteFacts) -> bool:
+    """Deep by its label or by its millimetres, whichever says so (domain.md version 2)."""
+    return site.depth == Depth.DEEP or (
+        site.depth_mm is not None and site.depth_mm > SUPERFICIAL_MAX_MM
+    )
+
+
+def pneumothorax_warnings(sites: Iterable[SiteFacts]) -> list[Warning]:
+    return [
         Warning(
             "pneumothorax_risk",
             f"Deep needling of {muscle_by_code[site.muscle].name.lower()} ({site.side}): "
             f"{muscle_by_code[site.muscle].risk_note}.",
         )
         for site in sites
-        if site.depth == Depth.DEEP and _over_the_lung(site)
+        if is_deep(site) and _over_the_lung(site)
     ]
+
+
+def vascular_warnings(sites: Iterable[SiteFacts], precautions: Iterable[str]) -> list[Warning]:
+    """Deep sites near a large vessel, for a patient on anticoagulants or who bleeds easily."""
+    bleeding = sorted(BLEEDING_PRECAUTIONS & set(precautions))
+    if not bleeding:
+        return []
+    return [
+        Warning(
+            "vascular_site",
+            f"Deep needling of {muscle_by_code[site.muscle].name.lower()} ({site.side}), near a "
+            f"large vessel, with the precaution {' and '.join(bleeding)}: bleeding risk.",
+        )
+        for site in sites
+        if is_deep(site) and site.muscle in NEAR_A_LARGE_VESSEL
+    ]
+
+
+def session_warnings(
+    sites: Iterable[SiteFacts],
+    stimulation_minutes: Iterable[int] = (),
+    precautions: Iterable[str] = (),
+) -> list[Warning]:
+    sites = list(sites)
+    warnings = pneumothorax_warnings(sites) + vascular_warnings(sites, precautions)
     sides = {side for site in sites if _over_the_lung(site) for side in _sides(site.side)}
     if {"left", "right"} <= sides:
         warnings.append(

@@ -5,7 +5,6 @@ from rest_framework import serializers
 from clinic.models import Patient, Staff
 from httpapi.fields import MomentField
 from httpapi.scoping import ClinicObjectField
-from screening.rules import crosses_the_trunk
 from screening.vocabulary import Manipulation, Precaution, SiteSide, Technique, muscle_by_code
 from sessions.models import (
     Addendum,
@@ -126,26 +125,6 @@ class WarningSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-def check_electrical(sites: list[dict], electrical: list[dict]) -> None:
-    """Each block joins two distinct electrical sites, and never across the chest."""
-    for number, block in enumerate(electrical):
-        first, second = block["site_indexes"]
-        problem = None
-        if max(first, second) >= len(sites):
-            problem = f"There are only {len(sites)} sites."
-        elif first == second:
-            problem = "A pair needs two different sites."
-        elif {sites[first]["technique"], sites[second]["technique"]} != {Technique.ELECTRICAL}:
-            problem = "Both sites of a pair must use the electrical technique."
-        elif crosses_the_trunk(
-            (muscle_by_code[sites[first]["muscle"]].region, sites[first]["side"]),
-            (muscle_by_code[sites[second]["muscle"]].region, sites[second]["side"]),
-        ):
-            problem = "Current must not cross the head, neck or chest from one side to the other."
-        if problem:
-            raise serializers.ValidationError({"electrical": {number: {"site_indexes": [problem]}}})
-
-
 class SessionSerializer(serializers.ModelSerializer):
     patient = ClinicObjectField(queryset=Patient.objects.all())
     therapist = ClinicObjectField(
@@ -214,12 +193,6 @@ class SessionSerializer(serializers.ModelSerializer):
         started, ended = current("started_at"), current("ended_at")
         if ended is not None and started is not None and ended <= started:
             raise serializers.ValidationError({"ended_at": "Must be after started_at."})
-        if "electrical" in attrs or "sites" in attrs:
-            sites = attrs.get("sites") or [
-                {"muscle": s.muscle_id, "side": s.side, "technique": s.technique}
-                for s in self.instance.sites.all()
-            ]
-            check_electrical(sites, attrs.get("electrical", []))
         self._check_belongs_to_patient(current("patient"), current("appointment"), "appointment")
         self._check_belongs_to_patient(current("patient"), current("course"), "course")
         return attrs
@@ -236,10 +209,13 @@ class SessionSerializer(serializers.ModelSerializer):
 
     def get_warnings(self, session) -> list[dict]:
         sites = [
-            SiteFacts(s.muscle_id, s.side, s.depth, s.needle_count) for s in session.sites.all()
+            SiteFacts(s.muscle_id, s.side, s.depth, s.needle_count, s.depth_mm)
+            for s in session.sites.all()
         ]
         minutes = [block.duration_minutes for block in session.electrical.all()]
-        return [w.__dict__ for w in session_warnings(sites, minutes)]
+        # Every precaution of the screening is acknowledged on the session: no query needed.
+        precautions = session.precautions_acknowledged
+        return [w.__dict__ for w in session_warnings(sites, minutes, precautions)]
 
 
 class SideEffectSerializer(serializers.ModelSerializer):

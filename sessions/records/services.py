@@ -4,6 +4,7 @@ of a session passes the screening check before anything is written."""
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from sessions.models import (
     SideEffect,
     TreatmentCourse,
 )
+from sessions.records.current_path import Electrode, pair_problem
 from sessions.records.rules import is_serious
 from sessions.scheduling.services import complete_appointment
 
@@ -46,6 +48,18 @@ def _screen(session: NeedlingSession, sites: Sequence[dict]) -> None:
         sites=[PlannedSite(site["muscle"], site["side"], site["technique"]) for site in sites],
         precautions_acknowledged=session.precautions_acknowledged,
     )
+
+
+def _check_current_paths(sites: Sequence[dict], electrical: Sequence[dict]) -> None:
+    """Each stimulation pair joins two electrical sites, on a path current may take."""
+    electrodes = [Electrode(site["muscle"], site["side"], site["technique"]) for site in sites]
+    problems = [
+        f"Pair {number}: {problem}"
+        for number, block in enumerate(electrical, start=1)
+        if (problem := pair_problem(electrodes, *block["site_indexes"]))
+    ]
+    if problems:  # a field error, as for any other bad value of `electrical`
+        raise ValidationError({"electrical": problems})
 
 
 def _replace_sites(session: NeedlingSession, sites: Sequence[dict]) -> list[NeedleSite]:
@@ -109,6 +123,7 @@ def log_session(
         started_at=started_at,
         **fields,
     )
+    _check_current_paths(sites, electrical)
     _screen(session, sites)
     _attach_appointment(session, appointment)
     session.save()
@@ -135,9 +150,10 @@ def correct_session(
     ended_before, appointment_before = session.ended_at, session.appointment_id
     for name, value in changes.items():
         setattr(session, name, value)
-    _screen(
-        session, sites if sites is not None else session.sites.values("muscle", "side", "technique")
-    )
+    planned = sites if sites is not None else session.sites.values("muscle", "side", "technique")
+    if electrical is not None:
+        _check_current_paths(planned, electrical)
+    _screen(session, planned)
     if session.appointment_id != appointment_before:
         _attach_appointment(session, session.appointment)
     session.save()

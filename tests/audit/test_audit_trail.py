@@ -71,7 +71,12 @@ def test_a_calendar_feed_records_a_read_of_each_appointment_in_it(
 def test_writes_are_recorded_below_the_orm_with_their_writer(admin_api, admin, clinic):
     answer = admin_api.post(
         "/api/v1/patients/",
-        {"given_name": "Ewa", "family_name": "Kowalski", "preferred_channel": "none"},
+        {
+            "given_name": "Ewa",
+            "family_name": "Kowalski",
+            "date_of_birth": "1990-05-17",
+            "preferred_channel": "none",
+        },
         format="json",
         REMOTE_ADDR=CLIENT,
     )

@@ -31,6 +31,7 @@ def test_a_patient_added_in_the_admin_joins_the_admins_clinic(admin_site, clinic
         {
             "given_name": "Ewa",
             "family_name": "Kowalski",
+            "date_of_birth": "1990-05-17",
             "preferred_channel": "none",
             "timezone": "Europe/London",
             "language": "en",
@@ -62,3 +63,20 @@ def test_a_clinics_own_message_text_must_be_a_working_template(admin_site, clini
     form["body"] += "{% endif %}"
     assert admin_site.post("/admin/aftercare/messagetext/add/", form).status_code == 302
     assert MessageText.objects.get().clinic == clinic
+
+
+def test_the_admin_refuses_a_patient_without_a_date_of_birth(admin_site, clinic):
+    answer = admin_site.post(
+        "/admin/clinic/patient/add/",
+        {
+            "given_name": "Ewa",
+            "family_name": "Kowalski",
+            "preferred_channel": "none",
+            "timezone": "Europe/London",
+            "language": "fr",
+        },
+    )
+    assert answer.status_code == 200  # the form again, with its errors
+    assert not clinic.patients.exists()
+    form = answer.context["adminform"].form
+    assert {"date_of_birth", "language"} <= set(form.errors)

@@ -8,7 +8,12 @@ from django.db import connection
 from clinic.models import Patient
 from tests.conftest import api_client
 
-PATIENT = {"given_name": "Ben", "family_name": "Turner", "preferred_channel": "none"}
+PATIENT = {
+    "given_name": "Ben",
+    "family_name": "Turner",
+    "date_of_birth": "1979-04-02",
+    "preferred_channel": "none",
+}
 
 
 @pytest.mark.django_db

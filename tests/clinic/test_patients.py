@@ -1,6 +1,12 @@
 """Registering patients: contact details that aftercare can rely on."""
 
+import functools
+from datetime import date, timedelta
+
 import pytest
+from django.core.exceptions import ValidationError
+
+from clinic.validators import validate_date_of_birth, validate_language
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +44,11 @@ def test_a_patient_gets_the_clinics_timezone_and_english_by_default(admin_api):
         ({"preferred_channel": "email", "email": ""}, "email"),
         ({"preferred_channel": "both", "phone": ""}, "phone"),
         ({"given_name": None}, "given_name"),
+        ({"date_of_birth": None}, "date_of_birth"),
+        ({"date_of_birth": "2999-01-01"}, "date_of_birth"),
+        ({"date_of_birth": "1899-12-31"}, "date_of_birth"),
+        ({"language": "fr"}, "language"),
+        ({"language": ""}, "language"),
     ],
 )
 def test_bad_patient_details_are_400_with_the_field_named(admin_api, change, field):
@@ -45,6 +56,56 @@ def test_bad_patient_details_are_400_with_the_field_named(admin_api, change, fie
     assert answer.status_code == 400
     assert field in answer.json()
     assert admin_api.get("/api/v1/patients/").json()["results"] == []
+
+
+def test_a_patient_without_a_date_of_birth_is_refused(admin_api):
+    without = {name: value for name, value in VALID.items() if name != "date_of_birth"}
+    answer = admin_api.post("/api/v1/patients/", without, format="json")
+    assert answer.status_code == 400 and "date_of_birth" in answer.json()
+
+
+def test_a_spanish_speaking_patient_is_registered(admin_api):
+    answer = admin_api.post("/api/v1/patients/", {**VALID, "language": "es"}, format="json")
+    assert answer.status_code == 201 and answer.json()["language"] == "es"
+
+
+@pytest.mark.parametrize("change", [{"date_of_birth": "2999-01-01"}, {"language": "xx"}])
+def test_a_change_to_an_impossible_birth_date_or_language_is_refused(admin_api, patient, change):
+    answer = admin_api.patch(f"/api/v1/patients/{patient.id}/", change, format="json")
+    assert answer.status_code == 400 and set(change) <= set(answer.json())
+    patient.refresh_from_db()
+    assert (patient.date_of_birth, patient.language) == (date(1985, 12, 10), "en")
+
+
+# (date of birth relative to today, accepted?)
+BIRTH_DATES = [
+    (date(1900, 1, 1), True),
+    (date(1899, 12, 31), False),
+    (date.today(), True),
+    (date.today() + timedelta(days=1), False),
+    (date(1985, 12, 10), True),
+]
+
+
+@pytest.mark.parametrize("born, accepted", BIRTH_DATES)
+def test_the_date_of_birth_rule(born, accepted):
+    check = functools.partial(validate_date_of_birth, born)
+    if accepted:
+        check()
+    else:
+        with pytest.raises(ValidationError):
+            check()
+
+
+@pytest.mark.parametrize(
+    "language, accepted", [("en", True), ("es", True), ("fr", False), ("EN", False)]
+)
+def test_the_supported_languages(language, accepted):
+    if accepted:
+        validate_language(language)
+    else:
+        with pytest.raises(ValidationError):
+            validate_language(language)
 
 
 def test_removing_the_phone_of_an_sms_patient_is_refused(admin_api, patient):

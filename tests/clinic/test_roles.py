@@ -5,7 +5,12 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 NEW_THERAPIST = {"username": "new-therapist", "password": "a-long-fine-password", "full_name": "Jo"}
-NEW_PATIENT = {"given_name": "Ben", "family_name": "Turner", "preferred_channel": "none"}
+NEW_PATIENT = {
+    "given_name": "Ben",
+    "family_name": "Turner",
+    "date_of_birth": "1979-04-02",
+    "preferred_channel": "none",
+}
 
 
 def test_an_admin_creates_staff(admin_api):

@@ -158,3 +158,31 @@ def test_asking_writes_nothing(screen, patient, ask):
     screen(patient)
     check_needling(**ask())
     assert Screening.objects.count() == 1
+
+
+@pytest.mark.parametrize("trimester", [1, 2, 3])
+def test_pregnancy_closes_the_iliopsoas_on_both_sides_but_not_the_thigh(
+    screen, patient, ask, trimester
+):
+    screen(patient, pregnancy_trimester=trimester)
+    acknowledged = ["pregnancy"] if trimester != 2 else []
+    for side in ("left", "right", "bilateral"):
+        iliopsoas = PlannedSite("iliopsoas", side, "trigger_point")
+        assert refusal(**ask(sites=[iliopsoas], acknowledged=acknowledged)) == "region_excluded"
+    thigh = PlannedSite("vastus_lateralis", "left", "trigger_point")
+    check_needling(**ask(sites=[thigh], acknowledged=acknowledged))
+
+
+def test_a_pregnant_patients_screening_expires_after_28_days(screen, patient, ask):
+    screen(patient, pregnancy_trimester=2)
+    check_needling(**ask(at=timezone.now() + timedelta(days=27)))
+    assert refusal(**ask(at=timezone.now() + timedelta(days=29))) == "screening_expired"
+
+
+def test_lymphedema_of_the_hand_closes_the_whole_arm_on_that_side(screen, patient, ask):
+    screen(patient, lymphedema_regions=[{"region": "forearm_hand", "side": "left"}])
+    for muscle in ("deltoid", "biceps_brachii", "wrist_flexors"):
+        assert refusal(**ask(sites=[PlannedSite(muscle, "left", "trigger_point")])) == (
+            "region_excluded"
+        )
+    check_needling(**ask(sites=[PlannedSite("biceps_brachii", "right", "trigger_point")]))

@@ -1,6 +1,6 @@
 """domain.md's screening table, row by row, as the specification of `assess`."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -8,7 +8,7 @@ from screening.rules import (
     Answers,
     SiteRef,
     assess,
-    crosses_the_trunk,
+    is_minor,
     missing_precautions,
     site_is_excluded,
 )
@@ -213,17 +213,65 @@ def test_missing_precautions_are_listed_in_order():
     assert missing_precautions(["diabetes"], ["diabetes", "epilepsy"]) == []
 
 
-@pytest.mark.parametrize(
-    "site_a, site_b, crosses",
-    [
-        (("thorax", "left"), ("thorax", "right"), True),
-        (("neck", "left"), ("upper_back", "right"), True),
-        (("head", "right"), ("shoulder", "left"), True),
-        (("lumbar", "left"), ("lumbar", "right"), False),
-        (("knee_leg", "left"), ("knee_leg", "right"), False),
-        (("neck", "left"), ("neck", "left"), False),
-        (("thorax", "left"), ("thorax", "bilateral"), False),
-    ],
-)
-def test_electrical_current_must_not_cross_the_chest(site_a, site_b, crosses):
-    assert crosses_the_trunk(site_a, site_b) is crosses
+@pytest.mark.parametrize("trimester", [1, 2, 3])
+def test_pregnancy_excludes_the_iliopsoas_and_is_screened_again_after_28_days(trimester):
+    assessment = assess(Answers(pregnancy_trimester=trimester), NOW)
+    assert assessment.excluded_muscles == ("iliopsoas",)
+    assert assessment.valid_until == NOW + timedelta(days=28)
+
+
+def test_without_pregnancy_no_muscle_is_excluded_by_name():
+    assert assess(Answers(diabetes=True), NOW).excluded_muscles == ()
+
+
+# lymphedema named in → regions excluded (domain.md: the whole limb or quadrant on that side)
+WHOLE_LIMB = [
+    (
+        SiteRef("forearm_hand", "left"),
+        {SiteRef(r, "left") for r in ("shoulder", "upper_arm", "forearm_hand")},
+    ),
+    (
+        SiteRef("shoulder", "any"),
+        {SiteRef(r, "any") for r in ("shoulder", "upper_arm", "forearm_hand")},
+    ),
+    (
+        SiteRef("knee_leg", "right"),
+        {SiteRef(r, "right") for r in ("hip_thigh", "knee_leg", "ankle_foot")},
+    ),
+    (SiteRef("thorax", "left"), {SiteRef("thorax", "left")}),
+    (SiteRef("neck", "right"), {SiteRef("neck", "right")}),
+    (SiteRef("pelvis_gluteal", "left"), {SiteRef("pelvis_gluteal", "left")}),
+]
+
+
+@pytest.mark.parametrize("named, excluded", WHOLE_LIMB)
+def test_lymphedema_takes_the_whole_limb_on_its_side(named, excluded):
+    assert set(assess(Answers(lymphedema_regions=(named,)), NOW).excluded_regions) == excluded
+
+
+def test_lymphedema_of_the_arm_and_chest_takes_the_upper_quadrant():
+    named = (SiteRef("upper_arm", "right"), SiteRef("thorax", "right"))
+    assert set(assess(Answers(lymphedema_regions=named), NOW).excluded_regions) == {
+        SiteRef(r, "right") for r in ("shoulder", "upper_arm", "forearm_hand", "thorax")
+    }
+
+
+def test_other_regional_findings_exclude_only_what_is_named():
+    infected = SiteRef("forearm_hand", "left")
+    assert assess(Answers(local_infection_regions=(infected,)), NOW).excluded_regions == (infected,)
+
+
+# (date of birth, screening date, under 18?)
+AGES = [
+    (date(2008, 11, 30), date(2026, 11, 29), True),  # the day before the 18th birthday
+    (date(2008, 11, 30), date(2026, 11, 30), False),  # the 18th birthday
+    (date(2008, 2, 29), date(2026, 2, 28), True),  # born on 29 February: adult on 1 March
+    (date(2008, 2, 29), date(2026, 3, 1), False),
+    (date(2020, 6, 1), date(2026, 11, 30), True),
+    (date(1950, 1, 1), date(2026, 11, 30), False),
+]
+
+
+@pytest.mark.parametrize("born, on, minor", AGES)
+def test_under_18_on_the_screening_date(born, on, minor):
+    assert is_minor(born, on) is minor

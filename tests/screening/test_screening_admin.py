@@ -14,14 +14,14 @@ def admin_site(admin):
 
 
 def test_the_admin_lists_the_clinics_screenings_read_only(
-    admin_site, screen, patient, other_patient
+    admin_site, screen, patient, other_patient, other_therapist
 ):
     from screening.services import record_screening
 
     mine = screen(patient, diabetes=True)
     record_screening(
         patient=other_patient,
-        performed_by=other_patient.clinic.staff.get(),
+        performed_by=other_therapist,
         consent_given=True,
         answers={},
     )

@@ -26,7 +26,11 @@ def test_a_therapist_screens_a_patient_and_sees_the_assessment(therapist_api, pa
     screening = answer.json()
     assert screening["outcome"] == "cleared_with_precautions"
     assert screening["precautions"] == ["diabetes"]
-    assert screening["excluded_regions"] == [{"region": "upper_arm", "side": "right"}]
+    assert screening["excluded_regions"] == [  # lymphedema takes the whole arm on its side
+        {"region": "upper_arm", "side": "right"},
+        {"region": "shoulder", "side": "right"},
+        {"region": "forearm_hand", "side": "right"},
+    ]
     assert {f["code"] for f in screening["findings"]} >= {"diabetes", "lymphedema"}
     assert screening["performed_by"] == str(therapist.id)
     performed = parse_datetime(screening["performed_at"])

@@ -23,8 +23,11 @@ DOMAIN_TABLE = {
     "knee_leg": "gastrocnemius soleus tibialis_anterior fibularis_longus popliteus knee_periosteum",
     "ankle_foot": "plantar_fascia flexor_digitorum_brevis abductor_hallucis quadratus_plantae",
 }
-OVER_THE_LUNG = {
+OVER_THE_LUNG = {  # domain.md's list with version 2's additions
     "upper_trapezius",
+    "levator_scapulae",
+    "supraspinatus",
+    "subscapularis",
     "scalenes",
     "rhomboids",
     "middle_trapezius",

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 RACE = """
 import django, multiprocessing, sys
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 django.setup()
 from django.core.management import call_command
 from django.db import connection
@@ -39,7 +39,8 @@ if __name__ == "__main__":
     create_staff(clinic=clinic, username="racer", password="race-password-123",
                  working_hours=[{"weekday": d, "start": time(0), "end": time(23, 59)}
                                 for d in range(7)])
-    patients = [create_patient(clinic=clinic, given_name=f"P{n}", family_name="Race").pk
+    patients = [create_patient(clinic=clinic, given_name=f"P{n}", family_name="Race",
+                               date_of_birth=date(1980, 1, 1)).pk
                 for n in range(8)]
     slot = (timezone.now() + timedelta(days=2)).replace(hour=10, minute=0, second=0,
                                                          microsecond=0)
