@@ -1,4 +1,5 @@
 import django_filters
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
@@ -62,6 +63,12 @@ class MessageTextViewSet(ClinicViewSet):
     serializer_class = MessageTextSerializer
     permission_classes = [IsClinicAdminOrReadOnly]
     pagination_class = None
+
+    def get_object(self) -> MessageText:
+        """The clinic's own text the URL names (what OPTIONS describes)."""
+        language, kind = self.kwargs["language"], self.kwargs["kind"]
+        _known(language, kind)
+        return get_object_or_404(self.get_queryset(), language=language, kind=kind)
 
     @extend_schema(parameters=[LanguageQuerySerializer], responses=MessageTextSerializer(many=True))
     def list(self, request):

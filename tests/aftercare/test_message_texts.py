@@ -178,3 +178,9 @@ def test_an_english_patient_keeps_the_default_while_the_clinic_has_only_a_spanis
     log_session()
     [english] = sent_sms(sms_file)
     assert "avoid intense activity" in english and english.endswith(WORDINGS["en"].red_flag)
+
+
+def test_options_describes_a_text_without_an_error(admin_api):
+    assert admin_api.options(f"{URL}en/heat_ok/").status_code == 200
+    put(admin_api, "en", "heat_ok")
+    assert admin_api.options(f"{URL}en/heat_ok/").status_code == 200
