@@ -1,3 +1,5 @@
+from uuid import UUID
+
 from django import forms
 from django.contrib import admin
 
@@ -20,6 +22,10 @@ class NotificationAdmin(ReadOnlyClinicAdmin):
 class MessageTextForm(forms.ModelForm):
     """Refuses what the API refuses: anything but the kind's `{{ placeholders }}`."""
 
+    # A clinic administrator's clinic is not a field of the form, so Django cannot check that
+    # the text is the clinic's only one of its kind and language: MessageTextAdmin says which.
+    clinic_id = None
+
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
@@ -29,7 +35,16 @@ class MessageTextForm(forms.ModelForm):
                     texts.check_text(cleaned[field], kind)
                 except RuleViolation as refusal:
                     self.add_error(field, refusal.detail)
+        clinic_id = self.instance.clinic_id or self.clinic_id
+        if clinic_id and self._another_text_of(clinic_id, cleaned.get("language"), kind):
+            raise forms.ValidationError(
+                "The clinic already has its own text of this kind in this language: change it."
+            )
         return cleaned
+
+    def _another_text_of(self, clinic_id: UUID, language: str | None, kind: str | None) -> bool:
+        same = MessageText.objects.filter(clinic_id=clinic_id, language=language, kind=kind)
+        return same.exclude(pk=self.instance.pk).exists()
 
 
 @admin.register(MessageText)
@@ -40,3 +55,8 @@ class MessageTextAdmin(ClinicScopedAdmin):
     form = MessageTextForm
     list_display = ["kind", "language", "subject"]
     list_filter = ["language", "kind"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)  # a new class for each request
+        form.clinic_id = request.user.clinic_id
+        return form

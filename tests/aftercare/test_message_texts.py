@@ -184,3 +184,13 @@ def test_options_describes_a_text_without_an_error(admin_api):
     assert admin_api.options(f"{URL}en/heat_ok/").status_code == 200
     put(admin_api, "en", "heat_ok")
     assert admin_api.options(f"{URL}en/heat_ok/").status_code == 200
+
+
+def test_a_second_admin_text_of_the_same_kind_and_language_is_refused_not_a_crash(admin_site):
+    form = {"language": "en", "kind": "heat_ok", "subject": "Heat", "body": "{{ clinic }}."}
+    assert admin_site.post("/admin/aftercare/messagetext/add/", form).status_code == 302
+    answer = admin_site.post("/admin/aftercare/messagetext/add/", form)
+    assert answer.status_code == 200 and "already has its own text" in answer.content.decode()
+    form["language"] = "es"
+    assert admin_site.post("/admin/aftercare/messagetext/add/", form).status_code == 302
+    assert MessageText.objects.count() == 2
