@@ -1,7 +1,9 @@
 """A clinic's own message texts, through the API, the admin and the messages patients get."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aftercare import delivery
@@ -194,3 +196,15 @@ def test_a_second_admin_text_of_the_same_kind_and_language_is_refused_not_a_cras
     form["language"] = "es"
     assert admin_site.post("/admin/aftercare/messagetext/add/", form).status_code == 302
     assert MessageText.objects.count() == 2
+
+
+def test_the_list_runs_the_same_queries_however_many_own_texts_there_are(admin_api):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_api.get(URL).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for kind in ["heat_ok", "checkin_24h", "course_rebook"]:
+        put(admin_api, "en", kind, body="{{ clinic }}.")
+    assert queries() == before
