@@ -1,7 +1,12 @@
+from uuid import UUID
+
+from django import forms
 from django.contrib import admin
 
+from aftercare import texts
 from aftercare.models import MessageText, Notification
 from clinic.admin import ClinicScopedAdmin, ReadOnlyClinicAdmin
+from core.errors import RuleViolation
 
 
 @admin.register(Notification)
@@ -14,8 +19,44 @@ class NotificationAdmin(ReadOnlyClinicAdmin):
     date_hierarchy = "send_at"
 
 
+class MessageTextForm(forms.ModelForm):
+    """Refuses what the API refuses: anything but the kind's `{{ placeholders }}`."""
+
+    # A clinic administrator's clinic is not a field of the form, so Django cannot check that
+    # the text is the clinic's only one of its kind and language: MessageTextAdmin says which.
+    clinic_id = None
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        for field in ["subject", "body"]:
+            if kind and cleaned.get(field):
+                try:
+                    texts.check_text(cleaned[field], kind)
+                except RuleViolation as refusal:
+                    self.add_error(field, refusal.detail)
+        clinic_id = self.instance.clinic_id or self.clinic_id
+        if clinic_id and self._another_text_of(clinic_id, cleaned.get("language"), kind):
+            raise forms.ValidationError(
+                "The clinic already has its own text of this kind in this language: change it."
+            )
+        return cleaned
+
+    def _another_text_of(self, clinic_id: UUID, language: str | None, kind: str | None) -> bool:
+        same = MessageText.objects.filter(clinic_id=clinic_id, language=language, kind=kind)
+        return same.exclude(pk=self.instance.pk).exists()
+
+
 @admin.register(MessageText)
 class MessageTextAdmin(ClinicScopedAdmin):
-    """A clinic's own words for a kind of message; without one, the built-in text is used."""
+    """A clinic's own words for a kind of message in a language; without one, the built-in
+    text is used."""
 
-    list_display = ["kind", "subject"]
+    form = MessageTextForm
+    list_display = ["kind", "language", "subject"]
+    list_filter = ["language", "kind"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)  # a new class for each request
+        form.clinic_id = request.user.clinic_id
+        return form

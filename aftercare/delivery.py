@@ -7,10 +7,13 @@ short-lived work, so a lost task or a dead worker is found again by the next swe
 - send: claim the batch's rows with one conditional UPDATE (pending -> sending, with a lease),
   then for each row call the provider with the notification id as idempotency key and record
   the outcome at once, so a worker killed mid-batch leaves at most one call unrecorded.
-  Failures retry with exponential backoff, up to a limit; then the row is `failed` with its
-  last error. A message the provider refuses outright (an invalid number) fails at once.
+  Failures of any kind (the provider's, or a bug or bad data on our side) retry with
+  exponential backoff, up to MAX_ATTEMPTS tries in all, counting a sender that died mid-send;
+  then the row is `failed` with its last error. A message the provider refuses outright (an
+  invalid number) fails at once.
 """
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -20,8 +23,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from aftercare import channels, links, texts
+from aftercare import channels, links, message_texts, texts
+from aftercare.message_texts import OwnTexts
 from aftercare.models import Channel, Kind, Notification, Status
+
+logger = logging.getLogger(__name__)
 
 SWEEP_INTERVAL = timedelta(seconds=5)
 # A queued task not started within QUEUE_LEASE is queued again (the broker may have lost it);
@@ -34,6 +40,7 @@ BATCH = settings.AFTERCARE_SEND_BATCH
 BATCH_SPAN = timedelta(milliseconds=250)
 MAX_ATTEMPTS = 5
 FIRST_RETRY = timedelta(seconds=30)
+SENDER_DIED = "The sender stopped during the last attempt (its lease ran out)."
 
 
 def backoff(attempts: int) -> timedelta:
@@ -49,10 +56,13 @@ def sweep(
     open_rows.filter(expires_at__lte=now).filter(
         Q(status=Status.PENDING) | Q(lease_until__lt=now)
     ).update(status=Status.EXPIRED, updated_at=now)
-    # A sender that held its lease this long died between claim and record: try again.
-    open_rows.filter(status=Status.SENDING, lease_until__lt=now).update(
-        status=Status.PENDING, lease_until=None, queued_until=None, updated_at=now
+    # A sender that held its lease this long died between claim and record: try again,
+    # unless that was the last attempt.
+    dead = open_rows.filter(status=Status.SENDING, lease_until__lt=now)
+    dead.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED, lease_until=None, last_error=SENDER_DIED, updated_at=now
     )
+    dead.update(status=Status.PENDING, lease_until=None, queued_until=None, updated_at=now)
     with transaction.atomic():
         due = list(
             Notification.objects.select_for_update(skip_locked=True)
@@ -99,49 +109,58 @@ def send(notification_ids: list[str]) -> dict[str, str]:
     # Each claim writes a later lease than any before it on the same row, so the lease
     # tells this sender's rows from rows another sender claimed.
     ours = list(
-        texts.with_own_words(
-            Notification.objects.select_related(
-                "patient__clinic",
-                "session",
-                "appointment__therapist",
-                "course",
-                "side_effect",
-                "staff",
-            )
+        Notification.objects.select_related(
+            "patient__clinic",
+            "session",
+            "appointment__therapist",
+            "course",
+            "side_effect",
+            "staff",
         ).filter(id__in=notification_ids, status=Status.SENDING, lease_until=lease)
     )
+    own = message_texts.own_texts_for(ours)
     outcome = dict.fromkeys(notification_ids, "not_claimed")
     unsent = ours
     try:
         # Stop while half the lease is left: no row may outlive its lease mid-call.
         while unsent and timezone.now() <= now + SEND_LEASE / 2:
             notification, *unsent = unsent
-            outcome[str(notification.id)] = _send_claimed(notification, lease)
+            outcome[str(notification.id)] = _send_claimed(notification, lease, own)
     finally:
-        # Rows never tried, because time ran out or a send failed, go back to the queue.
+        # Rows never tried, because time ran out or recording an outcome failed, go back.
         _give_back(unsent, lease)
     return outcome | {str(n.id): Status.PENDING for n in unsent}
 
 
-def _send_claimed(notification: Notification, lease: datetime) -> str:
-    address = _address(notification)
+def _send_claimed(notification: Notification, lease: datetime, own: OwnTexts) -> str:
+    try:
+        address = _address(notification)
+        provider_id = _deliver(notification, address, own) if address else ""
+    except channels.DeliveryError as error:
+        return _retry_or_fail(notification, lease, str(error), permanent=error.permanent)
+    except Exception as error:
+        # A bug or bad data, not the provider: logged, and limited like any other failure.
+        logger.exception("Sending notification %s failed", notification.id)
+        return _retry_or_fail(notification, lease, f"{type(error).__name__}: {error}")
     if address is None:
         return _finish(notification, lease, status=Status.SUPPRESSED)
-    try:
-        provider_id = _deliver(notification, address)
-    except channels.DeliveryError as error:
-        if error.permanent or notification.attempts >= MAX_ATTEMPTS:
-            return _finish(notification, lease, status=Status.FAILED, last_error=str(error)[:2000])
-        return _finish(
-            notification,
-            lease,
-            status=Status.PENDING,
-            last_error=str(error)[:2000],
-            due_at=timezone.now() + backoff(notification.attempts),
-            queued_until=None,
-        )
     return _finish(
         notification, lease, status=Status.SENT, sent_at=timezone.now(), provider_id=provider_id
+    )
+
+
+def _retry_or_fail(
+    notification: Notification, lease: datetime, reason: str, permanent: bool = False
+) -> str:
+    if permanent or notification.attempts >= MAX_ATTEMPTS:
+        return _finish(notification, lease, status=Status.FAILED, last_error=reason[:2000])
+    return _finish(
+        notification,
+        lease,
+        status=Status.PENDING,
+        last_error=reason[:2000],
+        due_at=timezone.now() + backoff(notification.attempts),
+        queued_until=None,
     )
 
 
@@ -178,8 +197,15 @@ def _address(notification: Notification) -> str | None:
     return patient.email if patient.email_consent and patient.email else None
 
 
-def _deliver(notification: Notification, address: str) -> str:
-    words = texts.words_for(notification, _context(notification))
+def _deliver(notification: Notification, address: str, own: OwnTexts) -> str:
+    kind = notification.kind
+    language = texts.language_for(kind, notification.patient.language)
+    words = texts.words(
+        kind,
+        language,
+        _values(notification, language),
+        own.get((notification.clinic_id, language, kind)),
+    )
     key = str(notification.id)
     if notification.channel == Channel.SMS:
         return channels.sms_backend().send(to=address, body=words.text, idempotency_key=key)
@@ -193,42 +219,42 @@ def _deliver(notification: Notification, address: str) -> str:
     )
 
 
-def _local(moment: datetime, tz_name: str, fmt: str) -> str:
-    return moment.astimezone(ZoneInfo(tz_name)).strftime(fmt)
+def _local(moment: datetime, tz_name: str) -> datetime:
+    return moment.astimezone(ZoneInfo(tz_name))
 
 
-def _context(notification: Notification) -> dict:
+def _values(notification: Notification, language: str) -> dict[str, str]:
+    """The placeholders' values: plain strings, never the records they come from."""
     patient, session = notification.patient, notification.session
-    context = {
+    values = {
         "clinic": patient.clinic.name,
         "given_name": patient.given_name,
         "patient_name": patient.full_name,
     }
     if session is not None:
-        context |= {
-            "heat_advised": session.heat_advised,
+        values |= {
             "heat_time": _local(
-                session.ended_at + timedelta(minutes=30), patient.timezone, "%H:%M"
-            ),
+                session.ended_at + timedelta(minutes=30), patient.timezone
+            ).strftime("%H:%M"),
             "link": links.patient_page_url(session.id),
         }
     if notification.appointment is not None:
         appointment = notification.appointment
-        context |= {
-            "appointment_time": _local(
-                appointment.starts_at, patient.timezone, "%A %d %B at %H:%M"
+        values |= {
+            "appointment_time": texts.appointment_time(
+                _local(appointment.starts_at, patient.timezone), language
             ),
-            "therapist": appointment.therapist,
+            "therapist": str(appointment.therapist),
         }
     if notification.course is not None:
         done = notification.course.needling_sessions.exclude(ended_at=None).count()
-        context["sessions_left"] = max(notification.course.planned_sessions - done, 0)
+        values["sessions_left"] = str(max(notification.course.planned_sessions - done, 0))
     if notification.side_effect is not None:
         effect = notification.side_effect
-        context |= {
+        values |= {
             "side_effect": effect.get_kind_display(),
             "severity": effect.severity,
             "reported_by": effect.reported_by,
             "notes": effect.notes,
         }
-    return context
+    return values

@@ -6,10 +6,9 @@ Rows are written in the transaction of the event that causes them; a unique dedu
 
 import uuid
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.template import Template, TemplateSyntaxError
 
 from clinic.models import Clinic, Patient, Staff
 from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
@@ -116,33 +115,30 @@ class Notification(models.Model):
         return f"{self.get_kind_display()} by {self.channel} to {self.patient} ({self.status})"
 
 
-def template_syntax(source: str) -> None:
-    """Refuse a text that cannot be rendered, before any message is due to use it."""
-    try:
-        Template(source)
-    except TemplateSyntaxError as error:
-        raise ValidationError(f"This template has an error: {error}") from error
-
-
 class MessageText(models.Model):
-    """A clinic's own words for one kind of message, instead of the built-in text."""
+    """A clinic's own words for one kind of message in one language, instead of the built-in
+    text. Only `{{ placeholder }}` of its kind is allowed (aftercare/texts.py checks it on every
+    save, in the API and the admin, and again before every send)."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     kind = models.CharField(max_length=24, choices=Kind.choices)
-    subject = models.CharField(
-        max_length=200, validators=[template_syntax], help_text="Email subject (template)"
-    )
+    subject = models.CharField(max_length=200, help_text="Email subject")
     body = models.TextField(
-        validators=[template_syntax],
-        help_text="Django template; SMS sends it as is, email adds a greeting. Variables: "
-        "clinic, given_name, heat_time, link, appointment_time, therapist, sessions_left, "
-        "side_effect",
+        help_text="SMS sends it as is, email adds a greeting. Each kind has its placeholders, "
+        "written {{ name }}; nothing else between braces."
     )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["clinic", "kind"], name="message_text_once_per_kind"),
+            models.UniqueConstraint(
+                fields=["clinic", "language", "kind"], name="message_text_once_per_language"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _ in settings.LANGUAGES]),
+                name="message_text_language",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.get_kind_display()
+        return f"{self.get_kind_display()} ({self.language})"

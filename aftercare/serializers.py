@@ -1,6 +1,7 @@
+from django.conf import settings
 from rest_framework import serializers
 
-from aftercare.models import Notification
+from aftercare.models import PATIENT_KINDS, MessageText, Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -21,3 +22,26 @@ class NotificationSerializer(serializers.ModelSerializer):
             "last_error",
         ]
         read_only_fields = fields
+
+
+class MessageTextSerializer(serializers.Serializer):
+    """The words patients get for one kind of message in one language (message_texts.py)."""
+
+    kind = serializers.ChoiceField(choices=PATIENT_KINDS, read_only=True)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, read_only=True)
+    subject = serializers.CharField(read_only=True)
+    body = serializers.CharField(read_only=True)
+    placeholders = serializers.ListField(child=serializers.CharField(), read_only=True)
+    is_default = serializers.BooleanField(read_only=True)
+
+
+class OwnTextSerializer(serializers.ModelSerializer):
+    """A clinic's own words; texts.check_text decides what may stand between braces."""
+
+    class Meta:
+        model = MessageText
+        fields = ["subject", "body"]
+
+
+class LanguageQuerySerializer(serializers.Serializer):
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)

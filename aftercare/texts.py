@@ -1,85 +1,161 @@
-"""The words of each message. One template per kind serves SMS (as is, kept to one or two
-segments) and email (with a greeting, and an HTML part made from the same text); a clinic may
-replace it in the admin (MessageText)."""
+"""The words of each message: built-in (aftercare/default_texts.py) or a clinic's own
+(MessageText), in the patient's language. One text per kind serves SMS (as is) and email
+(with a greeting, and an HTML part made from the same text).
 
-import functools
+A text is not a template. Django's template language would let a clinic's text walk from any
+object it is given through its relations (`{{ therapist.clinic.patients.all }}`) into every
+clinic's data, so clinic text never meets it: a text may use only `{{ name }}` with a
+placeholder of its kind (`check_text`, on every save and again before every send), and
+`render` fills those from plain strings.
+"""
+
+import logging
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import OuterRef, Subquery
-from django.template import Context, Template
+from django.conf import settings
+from django.utils import dateformat, translation
 from django.utils.html import escape, linebreaks, urlize
 
-from aftercare.models import Kind, MessageText
+from aftercare.default_texts import WORDINGS
+from aftercare.models import Kind
+from core.errors import RuleViolation
 
-DEFAULTS = {
-    Kind.AFTERCARE_IMMEDIATE: (
-        "Your dry needling aftercare",
-        "{{ clinic }}: after today's dry needling, avoid intense activity for the rest of the day."
-        " {% if heat_advised %}Heat is fine, but{% else %}Use heat only if advised, and{% endif %}"
-        " not before {{ heat_time }}. Soreness or slight bruising may last a day or two."
-        " Shortness of breath or chest pain: seek urgent care at once.",
-    ),
-    Kind.HEAT_OK: (
-        "Heat is fine now",
-        "{{ clinic }}: it is now 30 minutes since your needling. Heat is fine now, as your "
-        "therapist advised.",
-    ),
-    Kind.CHECKIN_24H: (
-        "How are you after your treatment?",
-        "{{ clinic }}: how are you after yesterday's dry needling? Mild soreness is normal. Tell "
-        "us about any side effects: {{ link }} Chest pain or shortness of breath: urgent care now.",
-    ),
-    Kind.APPOINTMENT_REMINDER: (
-        "Your appointment tomorrow",
-        "{{ clinic }}: a reminder of your appointment on {{ appointment_time }} with "
-        "{{ therapist }}.",
-    ),
-    Kind.COURSE_REBOOK: (
-        "Book the rest of your treatment course",
-        "{{ clinic }}: you have {{ sessions_left }} session{{ sessions_left|pluralize }} left in "
-        "your treatment course. Please contact us to book the next one.",
-    ),
+logger = logging.getLogger(__name__)
+
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    Kind.AFTERCARE_IMMEDIATE: ("clinic", "given_name", "heat_time"),
+    Kind.HEAT_OK: ("clinic", "given_name"),
+    Kind.CHECKIN_24H: ("clinic", "given_name", "link"),
+    Kind.APPOINTMENT_REMINDER: ("clinic", "given_name", "appointment_time", "therapist"),
+    Kind.COURSE_REBOOK: ("clinic", "given_name", "sessions_left"),
     Kind.SIDE_EFFECT_ALERT: (
-        "Serious side effect reported: {{ side_effect }}",
-        "A serious side effect was reported for {{ patient_name }}: {{ side_effect }} "
-        "({{ severity }}), reported by the {{ reported_by }}. {{ notes }} Please contact the "
-        "patient today.",
+        "clinic",
+        "patient_name",
+        "side_effect",
+        "severity",
+        "reported_by",
+        "notes",
     ),
 }
+# The messages a patient may read soon after needling: pneumothorax shows from 2 hours to
+# 2 days after (domain.md), so these always say when to seek urgent care.
+RED_FLAG_KINDS = {Kind.AFTERCARE_IMMEDIATE, Kind.CHECKIN_24H}
+LANGUAGES = [code for code, _ in settings.LANGUAGES]
+DEFAULT_LANGUAGE = settings.LANGUAGE_CODE
+
+BRACES = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+NAME = re.compile(r"\s*([A-Za-z_]\w*)\s*", re.ASCII)
+# What may be left once the placeholders are out, each a piece of template syntax.
+STRAY = {
+    "{%": "tags ({% %}) are not allowed",
+    "%}": "tags ({% %}) are not allowed",
+    "{#": "comments ({# #}) are not allowed",
+    "#}": "comments ({# #}) are not allowed",
+    "{{": "these braces are never closed",
+    "}}": "these braces were never opened",
+}
+STRAY_MARK = re.compile("|".join(re.escape(mark) for mark in STRAY))
+
+
+def check_text(source: str, kind: str) -> None:
+    """Refuse (400 `invalid_template`) anything but `{{ name }}` with a placeholder of `kind`."""
+    allowed = PLACEHOLDERS[kind]
+    for match in BRACES.finditer(source):
+        inner = match.group(1)
+        name = NAME.fullmatch(inner)
+        if name is None:
+            raise _refusal(match.group(0), _what_is_wrong(inner), allowed)
+        if name.group(1) not in allowed:
+            raise _refusal(match.group(0), "no such placeholder in this message", allowed)
+    stray = STRAY_MARK.search(BRACES.sub("", source))
+    if stray is not None:
+        raise _refusal(stray.group(0), STRAY[stray.group(0)], allowed)
+
+
+def _what_is_wrong(inner: str) -> str:
+    if "|" in inner:
+        return "filters (|) are not allowed"
+    if "." in inner:
+        return "attribute lookups (.) are not allowed"
+    return "only a placeholder's name may stand between the braces"
+
+
+def _refusal(snippet: str, why: str, allowed: tuple[str, ...]) -> RuleViolation:
+    shown = snippet if len(snippet) <= 60 else snippet[:57] + "..."
+    names = ", ".join(f"{{{{ {name} }}}}" for name in allowed)
+    return RuleViolation("invalid_template", f"{shown}: {why}. This message may use only {names}.")
+
+
+def is_valid(source: str, kind: str) -> bool:
+    try:
+        check_text(source, kind)
+    except RuleViolation:
+        return False
+    return True
+
+
+def render(source: str, values: Mapping[str, str]) -> str:
+    """Each `{{ name }}` with a value becomes that value; everything else stays as written.
+    Values are not read again, so a patient named `{{ link }}` is just that."""
+
+    def fill(match: re.Match) -> str:
+        name = NAME.fullmatch(match.group(1))
+        return values[name.group(1)] if name and name.group(1) in values else match.group(0)
+
+    return BRACES.sub(fill, source)
+
+
+def language_for(kind: str, patient_language: str) -> str:
+    """Patients read their own language where it is supported; alerts go to the clinic's staff
+    in the default one."""
+    if kind != Kind.SIDE_EFFECT_ALERT and patient_language in LANGUAGES:
+        return patient_language
+    return DEFAULT_LANGUAGE
+
+
+def default_text(language: str, kind: str) -> tuple[str, str]:
+    return WORDINGS[language].texts[kind]
 
 
 @dataclass(frozen=True)
 class Words:
     subject: str
     text: str
+    language: str
 
 
-def with_own_words(notifications):
-    """Annotate each notification with its clinic's own text for its kind, if any (one query)."""
-    own = MessageText.objects.filter(clinic=OuterRef("clinic_id"), kind=OuterRef("kind"))
-    return notifications.annotate(
-        own_subject=Subquery(own.values("subject")[:1]), own_body=Subquery(own.values("body")[:1])
-    )
+def words(
+    kind: str, language: str, values: Mapping[str, str], own: tuple[str, str] | None
+) -> Words:
+    """The words of one message: the clinic's own (subject, body) if it still passes
+    check_text (one written straight into the database may not), else the built-in text."""
+    subject, body = default_text(language, kind)
+    if own is not None and all(is_valid(source, kind) for source in own):
+        subject, body = own
+    elif own is not None:
+        logger.warning("An invalid %s text (%s) was replaced by the built-in one", kind, language)
+    filled = {name: values.get(name, "") for name in PLACEHOLDERS[kind]}
+    text = render(body, filled).strip()
+    red_flag = WORDINGS[language].red_flag
+    if kind in RED_FLAG_KINDS and red_flag not in text:
+        text = f"{text} {red_flag}"
+    return Words(render(subject, filled).strip(), text, language)
 
 
-@functools.lru_cache(maxsize=256)
-def _template(source: str) -> Template:
-    return Template(source)
+def appointment_time(local: datetime, language: str) -> str:
+    """A local date and time as the message's language writes it ("Monday 7 December at
+    10:00")."""
+    with translation.override(language):
+        return dateformat.format(local, WORDINGS[language].appointment_time)
 
 
-def words_for(notification, context: dict) -> Words:
-    """The words of a notification fetched `with_own_words`."""
-    if notification.own_body is not None:
-        subject, body = notification.own_subject, notification.own_body
-    else:
-        subject, body = DEFAULTS[notification.kind]
-    render = Context(context, autoescape=False)
-    return Words(_template(subject).render(render).strip(), _template(body).render(render).strip())
+def email_text(words: Words, name: str) -> str:
+    return f"{WORDINGS[words.language].greeting.format(name=name)}\n\n{words.text}\n"
 
 
-def email_text(words: Words, given_name: str) -> str:
-    return f"Dear {given_name},\n\n{words.text}\n"
-
-
-def email_html(words: Words, given_name: str) -> str:
-    return linebreaks(f"Dear {escape(given_name)},\n\n") + f"<p>{urlize(escape(words.text))}</p>"
+def email_html(words: Words, name: str) -> str:
+    greeting = WORDINGS[words.language].greeting.format(name=escape(name))
+    return linebreaks(f"{greeting}\n\n") + f"<p>{urlize(escape(words.text))}</p>"

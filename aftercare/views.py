@@ -1,15 +1,30 @@
 import django_filters
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from aftercare.models import PATIENT_KINDS, Notification, Status
-from aftercare.serializers import NotificationSerializer
+from aftercare import message_texts
+from aftercare.models import PATIENT_KINDS, MessageText, Notification, Status
+from aftercare.serializers import (
+    LanguageQuerySerializer,
+    MessageTextSerializer,
+    NotificationSerializer,
+    OwnTextSerializer,
+)
+from aftercare.texts import LANGUAGES
 from core.errors import Conflict
+from httpapi.permissions import IsClinicAdminOrReadOnly
 from httpapi.schema import conflict
 from httpapi.scoping import ClinicViewSet
+
+TEXT_IN_PATH = [
+    OpenApiParameter("language", str, OpenApiParameter.PATH, enum=LANGUAGES),
+    OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=PATIENT_KINDS),
+]
 
 
 class NotificationFilter(django_filters.FilterSet):
@@ -38,3 +53,51 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clin
         if not cancelled:
             raise Conflict("invalid_state", "Only a message still waiting to go can be cancelled.")
         return Response(self.get_serializer(self.get_object()).data)
+
+
+class MessageTextViewSet(ClinicViewSet):
+    """The words of each patient message per language: the clinic's own, or the built-in ones.
+    Staff read; the clinic's administrators change them."""
+
+    queryset = MessageText.objects.all()
+    serializer_class = MessageTextSerializer
+    permission_classes = [IsClinicAdminOrReadOnly]
+    pagination_class = None
+
+    def get_object(self) -> MessageText:
+        """The clinic's own text the URL names (what OPTIONS describes)."""
+        language, kind = self.kwargs["language"], self.kwargs["kind"]
+        _known(language, kind)
+        return get_object_or_404(self.get_queryset(), language=language, kind=kind)
+
+    @extend_schema(parameters=[LanguageQuerySerializer], responses=MessageTextSerializer(many=True))
+    def list(self, request):
+        query = LanguageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = message_texts.texts_in(request.user.clinic_id, query.validated_data["language"])
+        return Response(MessageTextSerializer(found, many=True).data)
+
+    @extend_schema(
+        parameters=TEXT_IN_PATH, request=OwnTextSerializer, responses=MessageTextSerializer
+    )
+    def update(self, request, language: str, kind: str):
+        _known(language, kind)
+        own = OwnTextSerializer(data=request.data)
+        own.is_valid(raise_exception=True)
+        text = message_texts.set_own_text(
+            clinic_id=request.user.clinic_id, language=language, kind=kind, **own.validated_data
+        )
+        return Response(MessageTextSerializer(text).data)
+
+    @extend_schema(parameters=TEXT_IN_PATH, responses={204: None})
+    def destroy(self, request, language: str, kind: str):
+        _known(language, kind)
+        message_texts.use_default_text(
+            clinic_id=request.user.clinic_id, language=language, kind=kind
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _known(language: str, kind: str) -> None:
+    if language not in LANGUAGES or kind not in PATIENT_KINDS:
+        raise NotFound()

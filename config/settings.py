@@ -105,6 +105,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The languages patients are written to in (aftercare/default_texts.py has words for each).
+LANGUAGES = [("en", "English"), ("es", "Spanish")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -241,13 +241,47 @@ class BrokenSms:
         raise RuntimeError("a bug, not a provider error")
 
 
-def test_a_send_that_breaks_leaves_the_rest_of_its_batch_to_the_next_sweep(
+def test_a_send_that_breaks_is_retried_like_a_provider_error_and_its_batch_goes_on(
     settings, clinic, patient
 ):
     settings.SMS_BACKEND = "tests.aftercare.test_delivery.BrokenSms"
-    broken, *rest = due_sms(clinic, patient, [timezone.now()] * 3, label="broken")
-    with pytest.raises(RuntimeError):
-        delivery.send([str(r.id) for r in [broken, *rest]])
-    statuses = dict(Notification.objects.values_list("id", "status"))
-    # The broken row waits out its lease, like a dead worker's; the others are free at once.
-    assert [statuses[r.id] for r in [broken, *rest]] == ["sending", "pending", "pending"]
+    rows = due_sms(clinic, patient, [timezone.now()] * 3, label="broken")
+    assert list(delivery.send([str(r.id) for r in rows]).values()) == ["pending"] * 3
+    for row in Notification.objects.all():
+        assert (row.status, row.attempts, row.lease_until) == ("pending", 1, None)
+        assert row.last_error == "RuntimeError: a bug, not a provider error"
+        assert row.due_at > timezone.now()  # backing off, like a provider error
+
+
+def test_a_message_that_cannot_be_written_fails_after_the_last_attempt(
+    log_session, sms_file, patient
+):
+    log_session()
+    [row] = Notification.objects.filter(kind="aftercare_immediate")
+    # Bad data, not the provider: a time zone that no longer exists breaks the words.
+    type(patient).objects.filter(pk=patient.pk).update(timezone="Atlantis/Capital")
+    outcomes = []
+    for _ in range(delivery.MAX_ATTEMPTS + 1):
+        Notification.objects.filter(pk=row.pk).update(due_at=timezone.now())
+        outcomes += run_due()
+    assert outcomes == ["pending"] * (delivery.MAX_ATTEMPTS - 1) + ["failed"]
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("failed", delivery.MAX_ATTEMPTS)
+    assert "Atlantis/Capital" in row.last_error
+    assert sms_file() == []
+
+
+def test_a_message_whose_sender_dies_on_every_attempt_fails_after_the_last(
+    sms_file, clinic, patient
+):
+    [row] = due_sms(clinic, patient, [timezone.now()], label="dies")
+    now = timezone.now()
+    statuses = []
+    for _ in range(delivery.MAX_ATTEMPTS):
+        delivery.claim([str(row.id)], now)  # ...and the worker is killed here, every time
+        now += delivery.SEND_LEASE * 2
+        delivery.sweep(lambda ids, eta: None, now=now)
+        row.refresh_from_db()
+        statuses.append(row.status)
+    assert statuses == ["pending"] * (delivery.MAX_ATTEMPTS - 1) + ["failed"]
+    assert (row.attempts, row.last_error) == (delivery.MAX_ATTEMPTS, delivery.SENDER_DIED)

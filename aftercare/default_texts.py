@@ -1,0 +1,104 @@
+"""The built-in words of every message, in every language patients are written to.
+
+One `Wording` per language (settings.LANGUAGES): per kind, the subject (email only) and the
+body (SMS as is, email after the greeting). Texts use only `{{ placeholder }}`, as a clinic's
+own must (aftercare/texts.py has each kind's placeholders); the red-flag sentence is added to
+the kinds that need it by texts.py, so no text here, and no clinic's text, can leave it out.
+"""
+
+from dataclasses import dataclass
+
+from aftercare.models import Kind
+
+
+@dataclass(frozen=True)
+class Wording:
+    texts: dict[str, tuple[str, str]]  # kind -> (subject, body)
+    red_flag: str
+    greeting: str  # the first line of an email, with {name}
+    appointment_time: str  # Django date format; weekday and month names are translated
+
+
+WORDINGS: dict[str, Wording] = {
+    "en": Wording(
+        texts={
+            Kind.AFTERCARE_IMMEDIATE: (
+                "Your dry needling aftercare",
+                "{{ clinic }}: after today's dry needling, avoid intense activity for the rest"
+                " of the day. Use heat only if advised, and not before {{ heat_time }}."
+                " Soreness or slight bruising may last a day or two.",
+            ),
+            Kind.HEAT_OK: (
+                "Heat is fine now",
+                "{{ clinic }}: it is now 30 minutes since your needling. Heat is fine now, as"
+                " your therapist advised.",
+            ),
+            Kind.CHECKIN_24H: (
+                "How are you after your treatment?",
+                "{{ clinic }}: how are you after yesterday's dry needling? Mild soreness is"
+                " normal. Tell us about any side effects: {{ link }}",
+            ),
+            Kind.APPOINTMENT_REMINDER: (
+                "Your appointment tomorrow",
+                "{{ clinic }}: a reminder of your appointment on {{ appointment_time }} with"
+                " {{ therapist }}.",
+            ),
+            Kind.COURSE_REBOOK: (
+                "Book the rest of your treatment course",
+                "{{ clinic }}: your treatment course is not finished (sessions left:"
+                " {{ sessions_left }}). Please contact us to book the next one.",
+            ),
+            Kind.SIDE_EFFECT_ALERT: (
+                "Serious side effect reported: {{ side_effect }}",
+                "A serious side effect was reported for {{ patient_name }}: {{ side_effect }}"
+                " ({{ severity }}), reported by the {{ reported_by }}. {{ notes }} Please"
+                " contact the patient today.",
+            ),
+        },
+        red_flag="Shortness of breath or chest pain after needling: seek urgent care at once.",
+        greeting="Dear {name},",
+        appointment_time=r"l j F \a\t H:i",
+    ),
+    "es": Wording(
+        texts={
+            Kind.AFTERCARE_IMMEDIATE: (
+                "Cuidados después de su punción seca",
+                "{{ clinic }}: después de la punción seca de hoy, evite la actividad física"
+                " intensa durante el resto del día. Aplique calor solo si se lo han indicado, y"
+                " no antes de las {{ heat_time }}. Las molestias o un pequeño hematoma pueden"
+                " durar uno o dos días.",
+            ),
+            Kind.HEAT_OK: (
+                "Ya puede aplicarse calor",
+                "{{ clinic }}: han pasado 30 minutos desde su punción. Ya puede aplicarse"
+                " calor, como le indicó su fisioterapeuta.",
+            ),
+            Kind.CHECKIN_24H: (
+                "¿Cómo se encuentra después del tratamiento?",
+                "{{ clinic }}: ¿cómo se encuentra después de la punción seca de ayer? Unas"
+                " molestias leves son normales. Cuéntenos cualquier efecto secundario:"
+                " {{ link }}",
+            ),
+            Kind.APPOINTMENT_REMINDER: (
+                "Su cita de mañana",
+                "{{ clinic }}: le recordamos su cita del {{ appointment_time }} con"
+                " {{ therapist }}.",
+            ),
+            Kind.COURSE_REBOOK: (
+                "Reserve el resto de su tratamiento",
+                "{{ clinic }}: su tratamiento aún no ha terminado (sesiones pendientes:"
+                " {{ sessions_left }}). Contacte con nosotros para reservar la próxima.",
+            ),
+            Kind.SIDE_EFFECT_ALERT: (
+                "Efecto adverso grave notificado: {{ side_effect }}",
+                "Se ha notificado un efecto adverso grave de {{ patient_name }}:"
+                " {{ side_effect }} ({{ severity }}), notificado por: {{ reported_by }}."
+                " {{ notes }} Contacte hoy con el paciente.",
+            ),
+        },
+        red_flag="Si nota falta de aire o dolor en el pecho después de la punción, acuda a"
+        " urgencias de inmediato.",
+        greeting="Hola, {name}:",
+        appointment_time=r"l j \d\e F \a \l\a\s H:i",
+    ),
+}

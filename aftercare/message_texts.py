@@ -1,0 +1,80 @@
+"""A clinic's own message texts: read and written by the admin API, read by the sender.
+
+Every write goes through `texts.check_text`, as the admin form's does.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from uuid import UUID
+
+from aftercare import texts
+from aftercare.models import PATIENT_KINDS, MessageText, Notification
+
+# (clinic id, language, kind) -> (subject, body)
+OwnTexts = dict[tuple[UUID, str, str], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class TextOfKind:
+    """The words a clinic's patients get for one kind of message in one language."""
+
+    kind: str
+    language: str
+    subject: str
+    body: str
+    placeholders: tuple[str, ...]
+    is_default: bool
+
+
+def texts_in(clinic_id: UUID, language: str) -> list[TextOfKind]:
+    """One text per kind of patient message, the clinic's own where it has one (one query)."""
+    own = {
+        text.kind: (text.subject, text.body)
+        for text in MessageText.objects.filter(clinic_id=clinic_id, language=language)
+    }
+    return [_text_of(kind, language, own.get(kind)) for kind in PATIENT_KINDS]
+
+
+def set_own_text(
+    *, clinic_id: UUID, language: str, kind: str, subject: str, body: str
+) -> TextOfKind:
+    """The clinic's own words for this kind and language; refused unless plain placeholders."""
+    texts.check_text(subject, kind)
+    texts.check_text(body, kind)
+    MessageText.objects.update_or_create(
+        clinic_id=clinic_id,
+        language=language,
+        kind=kind,
+        defaults={"subject": subject, "body": body},
+    )
+    return _text_of(kind, language, (subject, body))
+
+
+def use_default_text(*, clinic_id: UUID, language: str, kind: str) -> None:
+    MessageText.objects.filter(clinic_id=clinic_id, language=language, kind=kind).delete()
+
+
+def own_texts_for(notifications: Iterable[Notification]) -> OwnTexts:
+    """The clinic's own texts these notifications may use, in one query."""
+    notifications = list(notifications)
+    if not notifications:
+        return {}
+    rows = MessageText.objects.filter(
+        clinic_id__in={n.clinic_id for n in notifications},
+        kind__in={n.kind for n in notifications},
+    ).values_list("clinic_id", "language", "kind", "subject", "body")
+    return {
+        (clinic, language, kind): (subject, body) for clinic, language, kind, subject, body in rows
+    }
+
+
+def _text_of(kind: str, language: str, own: tuple[str, str] | None) -> TextOfKind:
+    subject, body = own or texts.default_text(language, kind)
+    return TextOfKind(
+        kind=kind,
+        language=language,
+        subject=subject,
+        body=body,
+        placeholders=texts.PLACEHOLDERS[kind],
+        is_default=own is None,
+    )

@@ -1,0 +1,157 @@
+"""The words of messages, as pure functions: what a text may say, how it is filled, in which
+language, and the red flags that no text can leave out."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from aftercare import texts
+from aftercare.default_texts import WORDINGS
+from aftercare.models import Kind
+from core.errors import RuleViolation
+
+EXPLOIT = "{{ therapist.clinic.patients.all }}"
+
+
+@pytest.mark.parametrize(
+    "kind, source",
+    [
+        (Kind.HEAT_OK, "Heat is fine now."),
+        (Kind.HEAT_OK, "{{ clinic }}: heat is fine, {{given_name}}."),
+        (Kind.CHECKIN_24H, "{{ link }}\n{{  clinic  }}"),
+        (Kind.APPOINTMENT_REMINDER, "{{ appointment_time }} with {{ therapist }}"),
+        (Kind.COURSE_REBOOK, "Sessions left: {{ sessions_left }} {single braces} 100%"),
+        (Kind.SIDE_EFFECT_ALERT, "{{ side_effect }} ({{ severity }}) for {{ patient_name }}"),
+    ],
+)
+def test_plain_placeholders_of_the_kind_are_accepted(kind, source):
+    texts.check_text(source, kind)
+
+
+@pytest.mark.parametrize(
+    "kind, source, why",
+    [
+        (Kind.APPOINTMENT_REMINDER, EXPLOIT, "attribute lookups (.) are not allowed"),
+        (Kind.APPOINTMENT_REMINDER, "{{ therapist.password }}", "attribute lookups"),
+        (Kind.HEAT_OK, "{{ clinic|upper }}", "filters (|) are not allowed"),
+        (Kind.HEAT_OK, "{% if clinic %}Hi{% endif %}", "tags ({% %}) are not allowed"),
+        (Kind.HEAT_OK, "{% load static %}", "tags ({% %}) are not allowed"),
+        (Kind.HEAT_OK, "{# a note #}Heat", "comments ({# #}) are not allowed"),
+        (Kind.HEAT_OK, "{{ link }}", "no such placeholder in this message"),
+        (Kind.HEAT_OK, "{{ settings }}", "no such placeholder in this message"),
+        (Kind.HEAT_OK, "{{ clinic given_name }}", "only a placeholder's name"),
+        (Kind.HEAT_OK, "{{ }}", "only a placeholder's name"),
+        (Kind.HEAT_OK, "{{ clinic", "never closed"),
+        (Kind.HEAT_OK, "clinic }}", "never opened"),
+        (Kind.HEAT_OK, "{{ {{ clinic }} }}", "only a placeholder's name"),
+        (Kind.HEAT_OK, "{{ clinic\n|safe }}", "filters (|) are not allowed"),
+    ],
+)
+def test_anything_else_is_an_invalid_template(kind, source, why):
+    with pytest.raises(RuleViolation) as refused:
+        texts.check_text(source, kind)
+    assert refused.value.code == "invalid_template"
+    assert why in refused.value.detail
+    assert ", ".join(f"{{{{ {n} }}}}" for n in texts.PLACEHOLDERS[kind]) in refused.value.detail
+
+
+def test_every_kind_has_a_default_text_in_every_supported_language():
+    assert sorted(WORDINGS) == sorted(texts.LANGUAGES) == ["en", "es"]
+    for wording in WORDINGS.values():
+        assert sorted(wording.texts) == sorted(Kind.values) == sorted(texts.PLACEHOLDERS)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("kind", Kind.values)
+def test_every_kind_renders_in_every_language_with_its_placeholders_filled(kind, language):
+    subject, body = texts.default_text(language, kind)
+    texts.check_text(subject, kind)
+    texts.check_text(body, kind)
+    values = {name: f"<{name} value>" for name in texts.PLACEHOLDERS[kind]}
+    words = texts.words(kind, language, values, own=None)
+    assert "{" not in words.subject + words.text and "}" not in words.subject + words.text
+    # Every placeholder a default text uses is filled, the clinic's name at least.
+    assert "<clinic value>" in words.text or kind == Kind.SIDE_EFFECT_ALERT
+    for name in texts.PLACEHOLDERS[kind]:
+        assert (f"<{name} value>" in words.subject + words.text) == (
+            f"{{{{ {name} }}}}" in subject + body
+        )
+    red_flag = WORDINGS[language].red_flag
+    assert (red_flag in words.text) == (kind in texts.RED_FLAG_KINDS)
+
+
+def test_spanish_texts_are_spanish():
+    _, immediate = texts.default_text("es", Kind.AFTERCARE_IMMEDIATE)
+    assert "punción seca" in immediate and "no antes de las {{ heat_time }}" in immediate
+    assert "falta de aire" in WORDINGS["es"].red_flag
+    assert "dolor en el pecho" in WORDINGS["es"].red_flag
+    assert "urgencias" in WORDINGS["es"].red_flag
+
+
+@pytest.mark.parametrize("kind", sorted(texts.RED_FLAG_KINDS))
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_red_flags_are_added_once_to_a_clinics_text_that_leaves_them_out(kind, language):
+    red_flag = WORDINGS[language].red_flag
+    without = texts.words(kind, language, {"clinic": "North"}, own=("Hi", "{{ clinic }}: rest."))
+    assert without.text == f"North: rest. {red_flag}"
+    with_them = texts.words(kind, language, {}, own=("Hi", f"{red_flag} Rest."))
+    assert with_them.text.count(red_flag) == 1
+
+
+def test_a_stored_text_that_is_not_plain_placeholders_is_never_rendered():
+    words = texts.words(
+        Kind.APPOINTMENT_REMINDER,
+        "en",
+        {"clinic": "North", "therapist": "Sam"},
+        own=("Reminder", f"Hello {EXPLOIT}"),
+    )
+    assert words.text == texts.render(
+        texts.default_text("en", Kind.APPOINTMENT_REMINDER)[1],
+        {"clinic": "North", "therapist": "Sam", "appointment_time": "", "given_name": ""},
+    )
+
+
+@pytest.mark.parametrize(
+    "source, values, expected",
+    [
+        ("{{ clinic }}: hi", {"clinic": "North"}, "North: hi"),
+        (EXPLOIT, {"therapist": "Sam"}, EXPLOIT),  # left as written, never looked up
+        ("{% if x %}{{ clinic }}{% endif %}", {"clinic": "N"}, "{% if x %}N{% endif %}"),
+        ("{{ clinic|upper }}", {"clinic": "North"}, "{{ clinic|upper }}"),
+        ("{{ given_name }} {{ link }}", {"given_name": "{{ link }}", "link": "L"}, "{{ link }} L"),
+        ("{{ unknown }}", {}, "{{ unknown }}"),
+    ],
+)
+def test_rendering_fills_plain_names_from_plain_strings_and_nothing_else(source, values, expected):
+    assert texts.render(source, values) == expected
+
+
+@pytest.mark.parametrize(
+    "kind, patient_language, expected",
+    [
+        (Kind.AFTERCARE_IMMEDIATE, "es", "es"),
+        (Kind.CHECKIN_24H, "en", "en"),
+        (Kind.HEAT_OK, "fr", "en"),  # not supported: the default
+        (Kind.HEAT_OK, "", "en"),
+        (Kind.SIDE_EFFECT_ALERT, "es", "en"),  # to the clinic's staff, not the patient
+    ],
+)
+def test_a_message_is_in_the_patients_language_where_supported(kind, patient_language, expected):
+    assert texts.language_for(kind, patient_language) == expected
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [("en", "Monday 7 December at 10:05"), ("es", "lunes 7 de diciembre a las 10:05")],
+)
+def test_an_appointment_time_is_written_in_the_messages_language(language, expected):
+    local = datetime(2026, 12, 7, 10, 5, tzinfo=ZoneInfo("Europe/Madrid"))
+    assert texts.appointment_time(local, language) == expected
+
+
+@pytest.mark.parametrize("language, greeting", [("en", "Dear Ada,"), ("es", "Hola, Ada:")])
+def test_emails_greet_in_the_messages_language(language, greeting):
+    words = texts.Words("Subject", "Text <b>", language)
+    assert texts.email_text(words, "Ada").startswith(f"{greeting}\n\nText <b>")
+    assert "Text &lt;b&gt;" in texts.email_html(words, "Ada")
