@@ -20,8 +20,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from aftercare import channels, links, texts
+from aftercare import channels, links, plan, texts
 from aftercare.models import Channel, Kind, Notification, Status
+from sessions.records.selectors import sessions_done
 
 SWEEP_INTERVAL = timedelta(seconds=5)
 # A queued task not started within QUEUE_LEASE is queued again (the broker may have lost it);
@@ -207,9 +208,7 @@ def _context(notification: Notification) -> dict:
     if session is not None:
         context |= {
             "heat_advised": session.heat_advised,
-            "heat_time": _local(
-                session.ended_at + timedelta(minutes=30), patient.timezone, "%H:%M"
-            ),
+            "heat_time": _local(plan.heat_time(session.ended_at), patient.timezone, "%H:%M"),
             "link": links.patient_page_url(session.id),
         }
     if notification.appointment is not None:
@@ -221,7 +220,7 @@ def _context(notification: Notification) -> dict:
             "therapist": appointment.therapist,
         }
     if notification.course is not None:
-        done = notification.course.needling_sessions.exclude(ended_at=None).count()
+        done = sessions_done(notification.course)
         context["sessions_left"] = max(notification.course.planned_sessions - done, 0)
     if notification.side_effect is not None:
         effect = notification.side_effect

@@ -21,8 +21,7 @@ DEFAULTS = {
     ),
     Kind.HEAT_OK: (
         "Heat is fine now",
-        "{{ clinic }}: it is now 30 minutes since your needling. Heat is fine now, as your "
-        "therapist advised.",
+        "{{ clinic }}: heat is fine now (from {{ heat_time }}), as your therapist advised.",
     ),
     Kind.CHECKIN_24H: (
         "How are you after your treatment?",

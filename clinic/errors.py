@@ -29,6 +29,13 @@ class Conflict(RuleViolation):
         super().__init__(code, detail, status.HTTP_409_CONFLICT)
 
 
+class NotAllowed(RuleViolation):
+    """The caller may not do this (a role or ownership rule): 403 at the API."""
+
+    def __init__(self, detail: str, code: str = "permission_denied"):
+        super().__init__(code, detail, status.HTTP_403_FORBIDDEN)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, RuleViolation):
         set_rollback()

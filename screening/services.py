@@ -41,12 +41,13 @@ def record_screening(
     consent_given: bool,
     answers: dict,
     consent_text_version: str = CONSENT_TEXT_VERSION,
+    performed_at: datetime | None = None,
 ) -> Screening:
     if not consent_given:
         raise RuleViolation(
             "consent_required", "The patient has not consented to dry needling; nothing was saved."
         )
-    performed_at = timezone.now()
+    performed_at = performed_at or timezone.now()
     parsed = answers_from(answers)
     assessment = rules.assess(parsed, performed_at)
     return Screening.objects.create(

@@ -124,7 +124,23 @@ def test_sessions_done_counts_and_the_last_one_completes_the_course(admin_api, p
     for appointment in Appointment.objects.filter(course=course["id"]):
         complete_appointment(appointment)
     shown = admin_api.get(f"/api/v1/courses/{course['id']}/").json()
-    assert (shown["sessions_done"], shown["status"]) == (2, "completed")
+    assert shown["status"] == "completed"
+    # api.md 1.1: sessions_done counts the course's sessions that have ended, not appointments.
+    assert shown["sessions_done"] == 0
+
+
+def test_sessions_done_counts_the_courses_ended_sessions(
+    admin_api, therapist_api, log_session, patient, therapist
+):
+    course = admin_api.post(
+        "/api/v1/courses/", course_body(patient, therapist, auto_schedule=False), format="json"
+    ).json()
+    log_session(course=course["id"])
+    log_session(course=course["id"])
+    log_session(course=course["id"], ended_at=None)  # still running
+    log_session()  # outside the course
+    shown = admin_api.get(f"/api/v1/courses/{course['id']}/").json()
+    assert shown["sessions_done"] == 2
 
 
 def test_cancelling_a_course_cancels_its_future_appointments(admin_api, patient, therapist):
