@@ -52,9 +52,7 @@ def test_a_correction_is_checked_for_the_times_it_changes(started_at, ended_at, 
     "recorded_after, warned",
     [(MINUTE, False), (24 * HOUR, False), (24 * HOUR + MINUTE, True), (6 * DAY, True)],
 )
-def test_a_session_entered_more_than_a_day_after_it_started_is_a_late_entry(
-    recorded_after, warned
-):
+def test_a_session_entered_more_than_a_day_after_it_started_is_a_late_entry(recorded_after, warned):
     warning = late_entry(NOW, NOW + recorded_after)
     assert (warning is not None) is warned
     if warned:
