@@ -71,7 +71,13 @@ class SessionViewSet(
     def perform_destroy(self, instance):
         services.delete_draft(instance, actor=self.request.user)
 
-    @extend_schema(request=None, responses={200: SessionSerializer, 409: conflict("invalid_state")})
+    @extend_schema(
+        request=None,
+        responses={
+            200: SessionSerializer,
+            409: conflict("invalid_state", "needle_count_mismatch"),
+        },
+    )
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         services.sign_session(self.get_object(), actor=request.user)
