@@ -1,5 +1,6 @@
 """Writing the clinical record. Each function is one transaction, and every create or change
-of a session passes the screening check before anything is written."""
+of a session passes the time check, then the screening check, before anything is written.
+Every change of an existing session (correct, delete, sign) first locks its row."""
 
 from collections.abc import Sequence
 from datetime import datetime
