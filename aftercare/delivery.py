@@ -23,9 +23,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from aftercare import channels, links, message_texts, texts
+from aftercare import channels, links, message_texts, plan, texts
 from aftercare.message_texts import OwnTexts
 from aftercare.models import Channel, Kind, Notification, Status
+from sessions.records.selectors import sessions_done
 
 logger = logging.getLogger(__name__)
 
@@ -234,7 +235,7 @@ def _values(notification: Notification, language: str) -> dict[str, str]:
     if session is not None:
         values |= {
             "heat_time": _local(
-                session.ended_at + timedelta(minutes=30), patient.timezone
+                plan.heat_time(session.ended_at), patient.timezone
             ).strftime("%H:%M"),
             "link": links.patient_page_url(session.id),
         }
@@ -247,7 +248,7 @@ def _values(notification: Notification, language: str) -> dict[str, str]:
             "therapist": str(appointment.therapist),
         }
     if notification.course is not None:
-        done = notification.course.needling_sessions.exclude(ended_at=None).count()
+        done = sessions_done(notification.course)
         values["sessions_left"] = str(max(notification.course.planned_sessions - done, 0))
     if notification.side_effect is not None:
         effect = notification.side_effect

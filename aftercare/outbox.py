@@ -16,6 +16,7 @@ from sessions.models import (
     SideEffect,
     TreatmentCourse,
 )
+from sessions.records.selectors import sessions_done
 
 # A message that is still to go may be moved, cancelled or suppressed; any other is history.
 OPEN = (Status.PENDING, Status.SUPPRESSED)
@@ -44,11 +45,16 @@ def _audience(patient: Patient) -> dict:
     }
 
 
-def _write(event: str, planned: Iterable[plan.PlannedMessage], **links) -> None:
-    """Create each planned message once; an open one is moved to the new plan."""
+def _write(
+    event: str,
+    planned: Iterable[plan.PlannedMessage],
+    movable: Iterable[str] = OPEN,
+    **links,
+) -> None:
+    """Create each planned message once; one still `movable` is moved to the new plan."""
     for message in planned:
         Notification.objects.filter(
-            dedupe_key=f"{event}:{message.kind}:{message.channel}", status__in=OPEN
+            dedupe_key=f"{event}:{message.kind}:{message.channel}", status__in=movable
         ).update(
             send_at=message.send_at,
             due_at=message.send_at,
@@ -78,14 +84,24 @@ def _cancel(messages) -> int:
 
 
 def plan_after_session(session: NeedlingSession) -> None:
+    """Plan (or re-plan, after a correction) the messages that follow the session's end.
+
+    What the new plan no longer holds is cancelled (heat_ok once heat is not advised); what it
+    holds is re-timed, or planned again if an earlier correction had cancelled it.
+    """
     patient = session.patient
+    planned = plan.plan_for_session(
+        ended_at=session.ended_at, heat_advised=session.heat_advised, **_audience(patient)
+    )
+    _cancel(
+        Notification.objects.filter(session=session, kind__in=plan.SESSION_KINDS).exclude(
+            kind__in={message.kind for message in planned}
+        )
+    )
     _write(
         f"session:{session.pk}",
-        plan.plan_for_session(
-            ended_at=session.ended_at,
-            heat_advised=session.heat_advised,
-            **_audience(patient),
-        ),
+        planned,
+        movable=(*OPEN, Status.CANCELLED),
         clinic_id=session.clinic_id,
         patient=patient,
         session=session,
@@ -97,7 +113,7 @@ def plan_after_session(session: NeedlingSession) -> None:
 def _plan_rebook(session: NeedlingSession) -> None:
     """Sessions left in the course and none booked: remind the patient to book them."""
     course = TreatmentCourse.objects.get(pk=session.course_id)
-    done = course.needling_sessions.exclude(ended_at=None).count()
+    done = sessions_done(course)
     booked = course.appointments.filter(status=AppointmentStatus.BOOKED).exists()
     if done >= course.planned_sessions or booked:
         return
@@ -117,6 +133,15 @@ def _plan_rebook(session: NeedlingSession) -> None:
 
 def cancel_for_session(session: NeedlingSession) -> None:
     _cancel(Notification.objects.filter(session=session))
+
+
+def cancel_aftercare(session: NeedlingSession) -> None:
+    """The session is no longer over (its end was cleared): nothing that follows an end goes."""
+    _cancel(
+        Notification.objects.filter(
+            session=session, kind__in=(*plan.SESSION_KINDS, Kind.COURSE_REBOOK)
+        )
+    )
 
 
 def plan_reminder(appointment: Appointment) -> None:

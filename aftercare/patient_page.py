@@ -4,7 +4,6 @@ No account: the signed token is the key, it opens one session only, and it expir
 days; anything else is a plain 404 that reveals nothing.
 """
 
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -12,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from aftercare import links
+from aftercare import links, plan
 from audit import trail
 from httpapi.throttling import PatientPageThrottle
 from sessions.models import AppointmentStatus, NeedlingSession, Reporter, Severity, SideEffectKind
@@ -75,7 +74,7 @@ def patient_page(request, token: str):
             "clinic": patient.clinic,
             "patient": patient,
             "session_day": session.ended_at.astimezone(tz),
-            "heat_time": (session.ended_at + timedelta(minutes=30)).astimezone(tz),
+            "heat_time": plan.heat_time(session.ended_at).astimezone(tz),
             "heat_advised": session.heat_advised,
             "next_visit": next_visit.starts_at.astimezone(tz) if next_visit else None,
             "form": form,

@@ -50,13 +50,24 @@ class PlannedMessage:
     status: str  # pending | suppressed | expired
 
 
+# Heat only at least this long after needling (domain.md, Senocare): the one home of that rule.
+HEAT_AFTER = timedelta(minutes=30)
+# The messages a session's end causes; a re-plan cancels those it no longer needs.
+SESSION_KINDS = (IMMEDIATE, HEAT_OK, CHECKIN)
+
+
+def heat_time(ended_at: datetime) -> datetime:
+    """When heat becomes fine after a session (told to every patient, advised or not)."""
+    return ended_at + HEAT_AFTER
+
+
 # Quiet-hours policies.
 IGNORE, LATER, EARLIER = "ignore", "later", "earlier"
 
 # kind -> (offset from the event, lifetime from send_at or None for "until the event", policy)
 TIMING = {
     IMMEDIATE: (timedelta(0), timedelta(hours=6), IGNORE),
-    HEAT_OK: (timedelta(minutes=30), timedelta(hours=3), IGNORE),
+    HEAT_OK: (HEAT_AFTER, timedelta(hours=3), IGNORE),
     CHECKIN: (timedelta(hours=24), timedelta(hours=72), LATER),
     REMINDER: (-timedelta(hours=24), None, EARLIER),
     REBOOK: (timedelta(days=2), timedelta(days=7), LATER),

@@ -11,6 +11,11 @@ def session_completed(sender, session, **kwargs):
     outbox.plan_after_session(session)
 
 
+@receiver(events.session_reopened, dispatch_uid="aftercare.session_reopened")
+def session_reopened(sender, session, **kwargs):
+    outbox.cancel_aftercare(session)
+
+
 @receiver(events.session_deleted, dispatch_uid="aftercare.session_deleted")
 def session_deleted(sender, session, **kwargs):
     outbox.cancel_for_session(session)

@@ -7,7 +7,8 @@ their listeners.
 
 from django.dispatch import Signal
 
-# kwargs: session (NeedlingSession). Sent when ended_at is first set or changes.
+# kwargs: session (NeedlingSession). Sent when ended_at is first set or changes, or when
+# heat_advised changes on a session that has ended: the aftercare plan follows the record.
 session_completed = Signal()
 # kwargs: session (NeedlingSession), about to be deleted (a draft).
 session_deleted = Signal()
@@ -19,3 +20,5 @@ appointment_booked = Signal()
 appointment_rescheduled = Signal()
 # kwargs: appointment (Appointment), now cancelled or marked no-show.
 appointment_cancelled = Signal()
+# kwargs: session (NeedlingSession), whose ended_at was cleared: it is no longer over.
+session_reopened = Signal()

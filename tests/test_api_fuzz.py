@@ -142,7 +142,7 @@ def seeded_clinic(clinic, admin, therapist, room, patient, make_patient, screen)
             **fields,
         )
 
-    signed = treat(now - timedelta(days=2))
+    signed = treat(now - timedelta(days=2), needles_removed=2)
     sign_session(signed, actor=therapist)
     add_addendum(signed, author=therapist, text="Soreness gone the next day.")
     draft = treat(now - timedelta(hours=2), heat_advised=True, pain_before=6, pain_after=3)

@@ -88,6 +88,10 @@ class NeedlingSession(models.Model):
     precautions_acknowledged = models.JSONField(default=list)
     heat_advised = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
+    # The needle record: which lot (for a recall), its expiry, and how many came out again.
+    needle_lot = models.CharField(max_length=64, blank=True)
+    needle_expiry = models.DateField(null=True, blank=True)
+    needles_removed = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(
         max_length=8, choices=SessionStatus.choices, default=SessionStatus.DRAFT
     )
@@ -119,6 +123,7 @@ class NeedlingSession(models.Model):
             models.Index(fields=["patient", "-started_at"], name="session_patient"),
             models.Index(fields=["therapist", "-started_at"], name="session_therapist"),
             models.Index(fields=["course", "-started_at"], name="session_course"),
+            models.Index(fields=["clinic", "needle_lot"], name="session_needle_lot"),
         ]
 
     def __str__(self) -> str:
@@ -127,6 +132,11 @@ class NeedlingSession(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == SessionStatus.SIGNED
+
+    @property
+    def recorded_at(self):
+        """When the session was entered (it may describe a treatment given earlier)."""
+        return self.created_at
 
 
 class NeedleSite(models.Model):

@@ -5,8 +5,14 @@ Warnings do not reject a session; they tell the clinic where to think twice.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Protocol
 
+from screening.entry_window import LONGEST_LATE_ENTRY, is_in_the_future, is_too_late_to_enter
+from screening.models import Outcome
+from screening.rules import SiteRef, site_is_excluded
+from screening.services import PlannedSite
 from screening.vocabulary import muscle_by_code
 from sessions.models.records import SERIOUS_KINDS, SUPERFICIAL_MAX_MM, Depth, Severity
 
@@ -113,3 +119,100 @@ def session_warnings(
 
 def _sides(side: str) -> tuple[str, ...]:
     return ("left", "right") if side == "bilateral" else (side,)
+
+
+# --- When the record was made, and what the screening said later (api.md "Version 1.1") ---
+
+LATE_ENTRY_AFTER = timedelta(hours=24)
+
+
+def time_problem(
+    *, started_at: datetime | None = None, ended_at: datetime | None = None, now: datetime
+) -> str | None:
+    """Why these times cannot be recorded now (400 `invalid_time`), or None. A correction
+    passes only the times it changes: a session entered in time stays correctable."""
+    if started_at is not None and is_in_the_future(started_at, now):
+        return "started_at is in the future: record a session once it has begun."
+    if ended_at is not None and is_in_the_future(ended_at, now):
+        return "ended_at is in the future: record the end once the session is over."
+    if started_at is not None and is_too_late_to_enter(started_at, now):
+        return f"started_at is more than {LONGEST_LATE_ENTRY.days} days ago: too late to enter."
+    return None
+
+
+def late_entry(started_at: datetime, recorded_at: datetime) -> Warning | None:
+    if recorded_at - started_at <= LATE_ENTRY_AFTER:
+        return None
+    return Warning(
+        "late_entry",
+        f"Recorded {_hours(recorded_at - started_at)} hours after the session started.",
+    )
+
+
+def _hours(span: timedelta) -> int:
+    return int(span.total_seconds() // 3600)
+
+
+class LaterScreening(Protocol):
+    """What superseded_screening reads of a screening (a Screening row has all of it)."""
+
+    performed_at: datetime
+    outcome: str
+    excluded_regions: list[dict]  # [{"region", "side"}]
+    excluded_techniques: list[str]
+
+
+def superseded_screening(
+    started_at: datetime, sites: Iterable[PlannedSite], screenings: Iterable[LaterScreening]
+) -> Warning | None:
+    """A screening after the session that would have refused it: the clinic should look again."""
+    sites = list(sites)
+    for screening in sorted(screenings, key=lambda s: s.performed_at):
+        if screening.performed_at <= started_at:
+            continue
+        reason = _refusal(screening, sites)
+        if reason:
+            return Warning(
+                "superseded_screening",
+                f"A later screening ({screening.performed_at:%Y-%m-%d}) {reason}.",
+            )
+    return None
+
+
+def _refusal(screening: LaterScreening, sites: list[PlannedSite]) -> str | None:
+    if screening.outcome == Outcome.NOT_CLEARED:
+        return "did not clear the patient"
+    exclusions = [SiteRef(**ref) for ref in screening.excluded_regions]
+    for site in sites:
+        region = muscle_by_code[site.muscle].region
+        if site_is_excluded(exclusions, region, site.side):
+            return f"excludes the {region.replace('_', ' ')} ({site.side}) needled here"
+        if site.technique in screening.excluded_techniques:
+            return f"excludes the {site.technique} technique used here"
+    return None
+
+
+# --- The needle record ---
+
+
+def needle_expiry_problem(needle_expiry: date | None, session_date: date) -> str | None:
+    """Expired needles (400 `needle_expired`): expiry before the day of the session."""
+    if needle_expiry is not None and needle_expiry < session_date:
+        return f"The needles expired on {needle_expiry:%Y-%m-%d}, before the session."
+    return None
+
+
+def needle_count_problem(needles_removed: int | None, needles_inserted: int) -> str | None:
+    """Every needle put in must be counted out before signing (409 `needle_count_mismatch`).
+
+    An unrecorded count is refused like a wrong one: a signed record must say that no needle
+    was left behind.
+    """
+    if needles_removed is None:
+        return f"Record needles_removed ({needles_inserted} needles were inserted) before signing."
+    if needles_removed != needles_inserted:
+        return (
+            f"{needles_removed} needles removed but {needles_inserted} inserted: "
+            "account for every needle before signing."
+        )
+    return None

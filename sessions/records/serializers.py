@@ -17,6 +17,7 @@ from sessions.models import (
 )
 from sessions.models.records import STIMULATION_RANGES, SUPERFICIAL_MAX_MM
 from sessions.records.rules import SiteFacts, session_warnings
+from sessions.records.selectors import entry_warnings
 
 MUSCLE_CODES = sorted(muscle_by_code)
 
@@ -153,6 +154,14 @@ class SessionSerializer(serializers.ModelSerializer):
         help_text="Every precaution of the patient's screening must be acknowledged",
     )
     notes = serializers.CharField(max_length=10000, allow_blank=True, required=False)
+    needles_removed = serializers.IntegerField(
+        min_value=0,
+        max_value=12000,
+        required=False,
+        allow_null=True,
+        help_text="Needles counted out; must equal the needles inserted to sign",
+    )
+    recorded_at = serializers.DateTimeField(read_only=True)
     sites = SiteSerializer(many=True, min_length=1, max_length=60)
     electrical = ElectricalSerializer(many=True, required=False, max_length=30)
     warnings = serializers.SerializerMethodField()
@@ -173,6 +182,9 @@ class SessionSerializer(serializers.ModelSerializer):
             "precautions_acknowledged",
             "heat_advised",
             "notes",
+            "needle_lot",
+            "needle_expiry",
+            "needles_removed",
             "sites",
             "electrical",
             "status",
@@ -181,6 +193,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "screening",
             "warnings",
             "addenda",
+            "recorded_at",
             "created_at",
             "updated_at",
         ]
@@ -200,12 +213,6 @@ class SessionSerializer(serializers.ModelSerializer):
     def _check_belongs_to_patient(self, patient, thing, field):
         if thing is not None and patient is not None and thing.patient_id != patient.pk:
             raise serializers.ValidationError({field: f"That {field} is another patient's."})
-        if field == "appointment" and thing is not None:
-            taken = NeedlingSession.objects.filter(appointment=thing)
-            if self.instance is not None:
-                taken = taken.exclude(pk=self.instance.pk)
-            if taken.exists():
-                raise serializers.ValidationError({field: "A session is already logged for it."})
 
     def get_warnings(self, session) -> list[dict]:
         sites = [
@@ -215,7 +222,8 @@ class SessionSerializer(serializers.ModelSerializer):
         minutes = [block.duration_minutes for block in session.electrical.all()]
         # Every precaution of the screening is acknowledged on the session: no query needed.
         precautions = session.precautions_acknowledged
-        return [w.__dict__ for w in session_warnings(sites, minutes, precautions)]
+        warnings = session_warnings(sites, minutes, precautions) + entry_warnings(session)
+        return [w.__dict__ for w in warnings]
 
 
 class SideEffectSerializer(serializers.ModelSerializer):

@@ -1,15 +1,18 @@
 """Writing the clinical record. Each function is one transaction, and every create or change
-of a session passes the screening check before anything is written."""
+of a session passes the time check, then the screening check, before anything is written.
+Every change of an existing session (correct, delete, sign) first locks its row."""
 
 from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from clinic.models import Clinic, Patient, Staff
-from core.errors import Conflict, NotAllowed
+from core.errors import Conflict, NotAllowed, RuleViolation
 from screening.services import PlannedSite, check_needling
 from sessions import events
 from sessions.models import (
@@ -24,8 +27,8 @@ from sessions.models import (
     SideEffect,
     TreatmentCourse,
 )
+from sessions.records import rules
 from sessions.records.current_path import Electrode, pair_problem
-from sessions.records.rules import is_serious
 from sessions.scheduling.services import complete_appointment
 
 
@@ -38,6 +41,36 @@ def _check_may_act_for(actor: Staff, therapist: Staff) -> None:
 def _check_draft(session: NeedlingSession) -> None:
     if session.is_signed:
         raise Conflict("session_signed", "The session is signed: add an addendum instead.")
+
+
+def _locked(session: NeedlingSession) -> NeedlingSession:
+    """The session as committed, locked until this transaction ends: an edit and a signature
+    wait for each other, so a signature covers exactly the record its answer shows."""
+    return NeedlingSession.objects.select_for_update().get(pk=session.pk)
+
+
+def _check_times(*, started_at: datetime | None = None, ended_at: datetime | None = None) -> None:
+    problem = rules.time_problem(started_at=started_at, ended_at=ended_at, now=timezone.now())
+    if problem:
+        raise RuleViolation("invalid_time", problem)
+
+
+def _check_needles(session: NeedlingSession) -> None:
+    session_date = session.started_at.astimezone(ZoneInfo(session.clinic.timezone)).date()
+    problem = rules.needle_expiry_problem(session.needle_expiry, session_date)
+    if problem:
+        raise RuleViolation("needle_expired", problem)
+
+
+def _check_appointment_free(session: NeedlingSession) -> None:
+    """One session per appointment. The appointment's row lock makes two concurrent sessions
+    for it wait for each other, so the second sees the first."""
+    if session.appointment_id is None:
+        return
+    Appointment.objects.select_for_update().filter(pk=session.appointment_id).first()
+    taken = NeedlingSession.objects.filter(appointment=session.appointment_id)
+    if taken.exclude(pk=session.pk).exists():
+        raise ValidationError({"appointment": "A session is already logged for it."})
 
 
 def _screen(session: NeedlingSession, sites: Sequence[dict]) -> None:
@@ -114,6 +147,7 @@ def log_session(
 ) -> NeedlingSession:
     therapist = therapist or actor
     _check_may_act_for(actor, therapist)
+    _check_times(started_at=started_at, ended_at=fields.get("ended_at"))
     session = NeedlingSession(
         clinic=clinic,
         patient=patient,
@@ -125,6 +159,8 @@ def log_session(
     )
     _check_current_paths(sites, electrical)
     _screen(session, sites)
+    _check_needles(session)
+    _check_appointment_free(session)
     _attach_appointment(session, appointment)
     session.save()
     _replace_stimulation(session, _replace_sites(session, sites), electrical)
@@ -143,32 +179,58 @@ def correct_session(
     **changes,
 ) -> NeedlingSession:
     """Change a draft. New sites replace the old ones, and with them their stimulation."""
+    session = _locked(session)
     _check_draft(session)
     _check_may_act_for(actor, session.therapist)
     if "therapist" in changes:
         _check_may_act_for(actor, changes["therapist"])
-    ended_before, appointment_before = session.ended_at, session.appointment_id
+    _check_same_patient(session, changes.pop("patient", None))
+    _check_times(
+        **{name: changes[name] for name in ("started_at", "ended_at") if changes.get(name)}
+    )
+    before = (session.ended_at, session.heat_advised)
+    appointment_before = session.appointment_id
     for name, value in changes.items():
         setattr(session, name, value)
     planned = sites if sites is not None else session.sites.values("muscle", "side", "technique")
     if electrical is not None:
         _check_current_paths(planned, electrical)
     _screen(session, planned)
+    _check_needles(session)
     if session.appointment_id != appointment_before:
+        _check_appointment_free(session)
         _attach_appointment(session, session.appointment)
     session.save()
     if sites is not None:
         _replace_stimulation(session, _replace_sites(session, sites), electrical or ())
     elif electrical is not None:
         _replace_stimulation(session, list(session.sites.all()), electrical)
-    if session.ended_at is not None and session.ended_at != ended_before:
-        events.session_completed.send(sender=NeedlingSession, session=session)
+    _announce_aftercare_change(session, *before)
     return session
+
+
+def _check_same_patient(session: NeedlingSession, patient: Patient | None) -> None:
+    if patient is not None and patient.pk != session.patient_id:
+        raise ValidationError(
+            {"patient": "A session's patient cannot change: delete the draft and log it again."}
+        )
+
+
+def _announce_aftercare_change(
+    session: NeedlingSession, ended_before: datetime | None, heat_before: bool
+) -> None:
+    """The aftercare plan follows the record: its end time and whether heat was advised."""
+    if session.ended_at is None:
+        if ended_before is not None:
+            events.session_reopened.send(sender=NeedlingSession, session=session)
+    elif (session.ended_at, session.heat_advised) != (ended_before, heat_before):
+        events.session_completed.send(sender=NeedlingSession, session=session)
 
 
 @transaction.atomic
 def delete_draft(session: NeedlingSession, *, actor: Staff) -> None:
     """Delete a draft; the appointment it completed is booked again."""
+    session = _locked(session)
     _check_draft(session)
     _check_may_act_for(actor, session.therapist)
     events.session_deleted.send(sender=NeedlingSession, session=session)
@@ -181,11 +243,18 @@ def delete_draft(session: NeedlingSession, *, actor: Staff) -> None:
 
 @transaction.atomic
 def sign_session(session: NeedlingSession, *, actor: Staff) -> NeedlingSession:
+    """The treating therapist signs the record as it now stands; it never changes again."""
+    session = _locked(session)
+    if actor.pk != session.therapist_id:
+        raise NotAllowed("Only the session's own therapist may sign it.")
     if session.is_signed:
         raise Conflict("invalid_state", "The session is already signed.")
-    _check_may_act_for(actor, session.therapist)
     if session.ended_at is None:
         raise Conflict("invalid_state", "Record when the session ended before signing it.")
+    inserted = session.sites.aggregate(needles=Sum("needle_count"))["needles"] or 0
+    problem = rules.needle_count_problem(session.needles_removed, inserted)
+    if problem:
+        raise Conflict("needle_count_mismatch", problem)
     session.status, session.signed_at, session.signed_by = (
         SessionStatus.SIGNED,
         timezone.now(),
@@ -216,7 +285,7 @@ def report_side_effect(
         kind=kind,
         severity=severity,
         reported_by=reported_by,
-        serious=is_serious(kind, severity),
+        serious=rules.is_serious(kind, severity),
         **fields,
     )
     events.side_effect_reported.send(sender=SideEffect, side_effect=side_effect)

@@ -24,7 +24,7 @@ class SessionFilter(django_filters.FilterSet):
 
     class Meta:
         model = NeedlingSession
-        fields = ["patient", "therapist", "course", "since"]
+        fields = ["patient", "therapist", "course", "since", "needle_lot"]
 
 
 @extend_schema_view(
@@ -43,8 +43,9 @@ class SessionViewSet(
 ):
     """Needling sessions: drafts may be corrected, signed sessions only annotated."""
 
-    queryset = NeedlingSession.objects.prefetch_related(
+    queryset = NeedlingSession.objects.select_related("patient").prefetch_related(
         "sites",
+        "patient__screenings",  # for the superseded_screening warning
         Prefetch(
             "electrical", queryset=ElectricalStimulation.objects.select_related("site_a", "site_b")
         ),
@@ -70,7 +71,13 @@ class SessionViewSet(
     def perform_destroy(self, instance):
         services.delete_draft(instance, actor=self.request.user)
 
-    @extend_schema(request=None, responses={200: SessionSerializer, 409: conflict("invalid_state")})
+    @extend_schema(
+        request=None,
+        responses={
+            200: SessionSerializer,
+            409: conflict("invalid_state", "needle_count_mismatch"),
+        },
+    )
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         services.sign_session(self.get_object(), actor=request.user)

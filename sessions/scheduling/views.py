@@ -1,8 +1,7 @@
 from zoneinfo import ZoneInfo
 
 import django_filters
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, status
 from rest_framework.decorators import action
@@ -13,8 +12,9 @@ from httpapi.filters import MomentFilter
 from httpapi.schema import conflict
 from httpapi.scoping import ClinicViewSet
 from sessions import slots
-from sessions.models import Appointment, AppointmentStatus, TreatmentCourse
+from sessions.models import Appointment, TreatmentCourse
 from sessions.models.scheduling import LIVE
+from sessions.records.selectors import with_sessions_done
 from sessions.scheduling import services
 from sessions.scheduling.ical import appointments_calendar
 from sessions.scheduling.selectors import busy_intervals, shifts_of
@@ -98,15 +98,6 @@ class CourseFilter(django_filters.FilterSet):
         fields = ["patient", "therapist", "status"]
 
 
-# Counted for the courses of a page only, where a join and GROUP BY would count every course's.
-COMPLETED_IN_COURSE = (
-    Appointment.objects.filter(course=OuterRef("pk"), status=AppointmentStatus.COMPLETED)
-    .values("course")
-    .annotate(count=Count("pk"))
-    .values("count")
-)
-
-
 @extend_schema_view(
     create=extend_schema(
         responses={201: CourseSerializer, 409: conflict("no_availability", "double_booked")}
@@ -117,9 +108,9 @@ class CourseViewSet(
 ):
     """Treatment courses: 5 sessions 2-7 days apart by default, booked in one request."""
 
-    queryset = TreatmentCourse.objects.annotate(
-        sessions_done=Coalesce(Subquery(COMPLETED_IN_COURSE), 0)
-    ).prefetch_related(Prefetch("appointments", queryset=Appointment.objects.order_by("starts_at")))
+    queryset = with_sessions_done(TreatmentCourse.objects.all()).prefetch_related(
+        Prefetch("appointments", queryset=Appointment.objects.order_by("starts_at"))
+    )
     serializer_class = CourseSerializer
     filterset_class = CourseFilter
 

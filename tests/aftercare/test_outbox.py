@@ -38,8 +38,8 @@ def test_a_session_still_running_plans_nothing_until_it_ends(log_session, therap
 def test_changing_ended_at_moves_pending_messages_and_plans_nothing_twice(
     log_session, therapist_api
 ):
-    session = log_session()
-    later = timezone.now().replace(microsecond=0) + timedelta(minutes=10)
+    session = log_session()  # ended twenty minutes ago
+    later = timezone.now().replace(microsecond=0) - timedelta(minutes=5)
     therapist_api.patch(
         f"/api/v1/sessions/{session['id']}/", {"ended_at": later.isoformat()}, format="json"
     )

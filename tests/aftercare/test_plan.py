@@ -8,6 +8,7 @@ import pytest
 from aftercare.plan import (
     QuietHours,
     Recipient,
+    heat_time,
     latest_allowed_minute_before,
     next_allowed_minute,
     plan_course_rebook,
@@ -180,3 +181,9 @@ def test_a_daytime_quiet_window_and_an_empty_one():
     assert next_allowed_minute(at(LONDON, 2026, 1, 14, 9), LONDON, never) == at(
         LONDON, 2026, 1, 14, 9
     )
+
+
+def test_heat_is_fine_thirty_minutes_after_needling_in_one_place():
+    ended = at(LONDON, 2026, 3, 10, 14, 5)
+    assert heat_time(ended) == ended + timedelta(minutes=30)
+    assert session_plan(ended)[("heat_ok", "sms")].send_at == heat_time(ended)

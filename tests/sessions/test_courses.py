@@ -1,12 +1,16 @@
 """Treatment courses: a whole course booked in one request, or nothing."""
 
 import itertools
+import json
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from aftercare import delivery
+from aftercare.models import Notification
 from clinic.models import WorkingHours
 from sessions.models import Appointment, TreatmentCourse
 from sessions.scheduling.services import complete_appointment
@@ -124,7 +128,38 @@ def test_sessions_done_counts_and_the_last_one_completes_the_course(admin_api, p
     for appointment in Appointment.objects.filter(course=course["id"]):
         complete_appointment(appointment)
     shown = admin_api.get(f"/api/v1/courses/{course['id']}/").json()
-    assert (shown["sessions_done"], shown["status"]) == (2, "completed")
+    assert shown["status"] == "completed"
+    # api.md 1.1: sessions_done counts the course's sessions that have ended, not appointments.
+    assert shown["sessions_done"] == 0
+
+
+def test_sessions_done_counts_the_courses_ended_sessions(
+    admin_api, log_session, patient, therapist, clinic, settings, tmp_path
+):
+    clinic.quiet_hours_start = clinic.quiet_hours_end  # no quiet hours: the text goes now
+    clinic.save()
+    sms_file = tmp_path / "sms.jsonl"
+    settings.SMS_BACKEND, settings.SMS_FILE_PATH = "file", str(sms_file)
+    patient.preferred_channel, patient.sms_consent = "sms", True
+    patient.save()
+    course = admin_api.post(
+        "/api/v1/courses/", course_body(patient, therapist, auto_schedule=False), format="json"
+    ).json()
+    log_session(course=course["id"])
+    log_session(course=course["id"])
+    log_session(course=course["id"], ended_at=None)  # still running
+    log_session()  # outside the course
+    shown = admin_api.get(f"/api/v1/courses/{course['id']}/").json()
+    assert shown["sessions_done"] == 2
+    # The rebooking message counts the same: five planned, two done, three left.
+    rebook = Notification.objects.filter(course=course["id"], kind="course_rebook").latest(
+        "created_at"
+    )
+    now = timezone.now()
+    Notification.objects.filter(pk=rebook.pk).update(send_at=now, due_at=now, status="pending")
+    assert delivery.send([str(rebook.id)])[str(rebook.id)] == "sent"
+    [text] = [json.loads(line) for line in sms_file.read_text().splitlines()]
+    assert "sessions left: 3" in text["body"]
 
 
 def test_cancelling_a_course_cancels_its_future_appointments(admin_api, patient, therapist):

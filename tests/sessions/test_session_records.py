@@ -1,6 +1,6 @@
 """Logging, correcting, signing and annotating needling sessions."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -268,7 +268,7 @@ def test_a_correction_that_breaks_a_rule_changes_nothing(
 def test_signing_locks_the_record_and_addenda_still_append(
     therapist_api, admin_api, cleared, session_body, therapist
 ):
-    session_id = log(therapist_api, session_body()).json()["id"]
+    session_id = log(therapist_api, session_body(needles_removed=6)).json()["id"]
     signed = therapist_api.post(f"/api/v1/sessions/{session_id}/sign/")
     assert signed.status_code == 200 and signed.json()["status"] == "signed"
     assert signed.json()["signed_by"] == str(therapist.id) and signed.json()["signed_at"]
@@ -295,8 +295,8 @@ def test_an_unfinished_session_cannot_be_signed(therapist_api, cleared, session_
 
 
 def test_the_database_refuses_to_change_a_signed_session(therapist_api, cleared, session_body):
-    session_id = log(therapist_api, session_body()).json()["id"]
-    therapist_api.post(f"/api/v1/sessions/{session_id}/sign/")
+    session_id = log(therapist_api, session_body(needles_removed=6)).json()["id"]
+    assert therapist_api.post(f"/api/v1/sessions/{session_id}/sign/").status_code == 200
     with pytest.raises(IntegrityError), transaction.atomic():
         NeedlingSession.objects.filter(pk=session_id).update(notes="quietly changed")
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -382,11 +382,14 @@ def test_filters_by_patient_therapist_course_and_start(
     screen(patient)
     screen(ben)
     mine = log(therapist_api, session_body()).json()["id"]
-    old = session_body(patient=str(ben.id))
-    old["started_at"] = "2026-01-01T09:00:00Z"
-    old["ended_at"] = "2026-01-01T09:40:00Z"
+    five_days_ago = datetime.now(UTC) - timedelta(days=5)
+    old = session_body(
+        patient=str(ben.id),
+        started_at=five_days_ago.isoformat(),
+        ended_at=(five_days_ago + timedelta(minutes=40)).isoformat(),
+    )
     bens = log(therapist_api, old)
-    assert bens.json()["code"] == "screening_required"  # screened only today
+    assert bens.json()["code"] == "screening_required"  # screened three days ago
     ids = [
         s["id"]
         for s in admin_api.get("/api/v1/sessions/", {"patient": patient.id}).json()["results"]
@@ -431,18 +434,27 @@ def test_the_session_list_costs_the_same_queries_for_1_or_200(therapist_api, cle
 
 
 def test_the_admin_signs_drafts_and_shows_signed_sessions_read_only(
-    admin, therapist_api, cleared, session_body
+    admin, admin_api, therapist_api, cleared, session_body
 ):
-    session_id = log(therapist_api, session_body()).json()["id"]
+    # Only a session's own therapist signs it (api.md 1.1): the administrator signs the session
+    # they gave, and is told why the therapist's stays a draft.
+    admin.dn_certified_until = date.today() + timedelta(days=30)
+    admin.save()
+    own = log(admin_api, session_body(needles_removed=6)).json()["id"]
+    colleagues = log(therapist_api, session_body(needles_removed=6)).json()["id"]
     site = Client()
     site.force_login(admin)
     answer = site.post(
         "/admin/needling/needlingsession/",
-        {"action": "sign_drafts", "_selected_action": [session_id]},
+        {"action": "sign_drafts", "_selected_action": [own, colleagues]},
+        follow=True,
     )
-    assert answer.status_code == 302
-    assert NeedlingSession.objects.get().status == "signed"
-    page = site.get(f"/admin/needling/needlingsession/{session_id}/change/").content.decode()
+    assert answer.status_code == 200
+    assert NeedlingSession.objects.get(pk=own).status == "signed"
+    assert NeedlingSession.objects.get(pk=colleagues).status == "draft"
+    shown = [str(message) for message in answer.context["messages"]]
+    assert any("Only the session's own therapist may sign it." in m for m in shown), shown
+    page = site.get(f"/admin/needling/needlingsession/{own}/change/").content.decode()
     assert 'name="_save"' not in page
 
 

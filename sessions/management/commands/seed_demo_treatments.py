@@ -8,6 +8,7 @@ from django.utils import timezone
 from clinic.demo import demo_clinic
 from screening.services import record_screening
 from sessions.models import NeedlingSession
+from sessions.records.selectors import sessions_done
 from sessions.records.services import log_session
 from sessions.scheduling.services import create_course
 
@@ -31,31 +32,40 @@ class Command(BaseCommand):
             | Q(preferred_channel="both", sms_consent=True, email_consent=True)
         )
         patients = list(clinic.patients.filter(consented).order_by("created_at")[:3])
+        # A morning at the clinic that has just happened: screened an hour ago, needled for
+        # half an hour, recorded now, as the time rules of the record require (nothing ends
+        # in the future), so the first aftercare message goes out at once.
+        now = timezone.now()
         for patient in patients:
             record_screening(
-                patient=patient, performed_by=therapist, consent_given=True, answers={}
+                patient=patient,
+                performed_by=therapist,
+                consent_given=True,
+                answers={},
+                performed_at=now - timedelta(hours=1),
             )
         first = patients[0]
-        create_course(
+        course = create_course(
             clinic=clinic,
             patient=first,
             therapist=therapist,
             indication="Neck pain",
             earliest_start=timezone.now() + timedelta(days=1),
         )
-        # Screened just now, so the session starts after it; a short one, so the demo's
-        # aftercare messages appear on the console two minutes after start-up.
-        started = timezone.now() + timedelta(seconds=1)
         log_session(
             clinic=clinic,
             actor=therapist,
             patient=first,
-            started_at=started,
-            ended_at=started + timedelta(minutes=2),
+            course=course,
+            started_at=now - timedelta(minutes=32),
+            ended_at=now - timedelta(minutes=2),
             pain_before=6,
             pain_after=3,
             heat_advised=True,
             notes="Demo: taut band in the left upper trapezius, LTR elicited.",
+            needle_lot="DEMO-LOT-0001",
+            needle_expiry=now.date() + timedelta(days=365),
+            needles_removed=2,
             sites=[
                 {
                     "muscle": "upper_trapezius",
@@ -70,6 +80,7 @@ class Command(BaseCommand):
             ],
         )
         self.stdout.write(
-            f"Demo treatments: {len(patients)} screenings, a 5-session course and "
-            f"a session for {first}; its aftercare goes out in two minutes."
+            f"Demo treatments: {len(patients)} screenings, a 5-session course for {first} "
+            f"({sessions_done(course)} of {course.planned_sessions} sessions done); "
+            "its aftercare goes out now."
         )

@@ -1,0 +1,46 @@
+"""Reads of the clinical record that more than one edge needs, each fact defined once."""
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from screening.services import PlannedSite
+from sessions.models import NeedlingSession, TreatmentCourse
+from sessions.records import rules
+
+# A course's sessions done: its sessions that have ended (api.md 1.1). Counted per course in a
+# subquery, so a page of courses costs one query whatever its size.
+_DONE_IN_COURSE = (
+    NeedlingSession.objects.filter(course=OuterRef("pk"), ended_at__isnull=False)
+    .order_by()
+    .values("course")
+    .annotate(count=Count("pk"))
+    .values("count")
+)
+
+
+def with_sessions_done(courses: QuerySet[TreatmentCourse]) -> QuerySet[TreatmentCourse]:
+    return courses.annotate(
+        sessions_done=Coalesce(Subquery(_DONE_IN_COURSE, output_field=IntegerField()), 0)
+    )
+
+
+def sessions_done(course: TreatmentCourse) -> int:
+    return (
+        with_sessions_done(TreatmentCourse.objects.filter(pk=course.pk))
+        .values_list("sessions_done", flat=True)
+        .get()
+    )
+
+
+def entry_warnings(session: NeedlingSession) -> list[rules.Warning]:
+    """Warnings about when the record was made: late, or overtaken by a later screening.
+
+    Reads the session's sites and its patient's screenings from the prefetch cache when the
+    list prefetched them, so a page costs the same queries whatever its size.
+    """
+    sites = [PlannedSite(s.muscle_id, s.side, s.technique) for s in session.sites.all()]
+    found = [
+        rules.late_entry(session.started_at, session.recorded_at),
+        rules.superseded_screening(session.started_at, sites, session.patient.screenings.all()),
+    ]
+    return [warning for warning in found if warning is not None]

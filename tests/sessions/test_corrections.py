@@ -1,0 +1,102 @@
+"""Corrections of a draft: the aftercare plan follows the record, and what may not change."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from aftercare.models import Notification
+from sessions.models import Appointment, NeedlingSession
+from sessions.records import services
+
+pytestmark = pytest.mark.django_db
+
+
+def patch(api, session, **changes):
+    return api.patch(f"/api/v1/sessions/{session['id']}/", changes, format="json")
+
+
+def planned(session) -> dict[str, tuple[str, datetime]]:
+    return {
+        n.kind: (n.status, n.send_at)
+        for n in Notification.objects.filter(session=session["id"], channel="sms")
+    }
+
+
+@pytest.fixture(autouse=True)
+def sms_patient(patient):
+    patient.preferred_channel, patient.sms_consent = "sms", True
+    patient.save()
+
+
+def test_heat_no_longer_advised_cancels_heat_ok_and_advised_again_plans_it(
+    log_session, therapist_api
+):
+    session = log_session(heat_advised=True)
+    heat_at = planned(session)["heat_ok"][1]
+    assert patch(therapist_api, session, heat_advised=False).status_code == 200
+    assert planned(session)["heat_ok"][0] == "cancelled"
+    assert planned(session)["aftercare_immediate"][0] == "pending"
+    patch(therapist_api, session, heat_advised=True)
+    assert planned(session)["heat_ok"] == ("pending", heat_at)
+    assert Notification.objects.filter(session=session["id"], kind="heat_ok").count() == 1
+
+
+def test_a_later_end_re_times_every_pending_message(log_session, therapist_api):
+    session = log_session(heat_advised=True)
+    ended = datetime.fromisoformat(session["ended_at"]) + timedelta(minutes=10)
+    patch(therapist_api, session, ended_at=ended.isoformat())
+    now = planned(session)
+    assert now["aftercare_immediate"] == ("pending", ended)
+    assert now["heat_ok"] == ("pending", ended + timedelta(minutes=30))
+    status, check_in = now["checkin_24h"]  # outside quiet hours, so maybe later than +24 h
+    assert status == "pending" and check_in >= ended + timedelta(hours=24)
+
+
+def test_clearing_the_end_cancels_what_follows_it(log_session, therapist_api):
+    session = log_session(heat_advised=True)
+    patch(therapist_api, session, ended_at=None)
+    assert {status for status, _ in planned(session).values()} == {"cancelled"}
+
+
+def test_the_patient_of_a_session_cannot_change(
+    log_session, therapist_api, clinic, make_patient, screen
+):
+    session = log_session()
+    ben = make_patient(clinic, given_name="Ben")
+    screen(ben)
+    answer = patch(therapist_api, session, patient=str(ben.id))
+    assert answer.status_code == 400 and "patient" in answer.json()
+    assert str(NeedlingSession.objects.get().patient_id) == session["patient"]
+    assert patch(therapist_api, session, patient=session["patient"]).status_code == 200
+
+
+def test_one_session_per_appointment_is_the_services_rule(
+    therapist, patient, screen, book, monday_10, clinic
+):
+    screen(patient)
+    appointment = Appointment.objects.get(pk=book(monday_10).json()["id"])
+    now = datetime.now(UTC)
+
+    def log():
+        return services.log_session(
+            clinic=clinic,
+            actor=therapist,
+            patient=patient,
+            appointment=appointment,
+            started_at=now - timedelta(hours=1),
+            sites=[
+                {
+                    "muscle": "gastrocnemius",
+                    "side": "left",
+                    "technique": "trigger_point",
+                    "depth": "deep",
+                }
+            ],
+        )
+
+    log()
+    with pytest.raises(ValidationError) as refusal:
+        log()
+    assert "appointment" in refusal.value.message_dict
+    assert NeedlingSession.objects.count() == 1
