@@ -10,6 +10,8 @@ router.register("patients", views.PatientViewSet, basename="patient")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
+    path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
+    path("me/", views.MeView.as_view(), name="me"),
     path("clinic/", views.ClinicView.as_view(), name="clinic"),
     *router.urls,
 ]
