@@ -7,8 +7,15 @@ class ClinicConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.contrib.auth.signals import user_login_failed
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+        from django.db.models.signals import pre_save
 
-        from clinic.receivers import log_failed_login
+        from clinic import receivers
+        from clinic.models import Staff
 
-        user_login_failed.connect(log_failed_login, dispatch_uid="clinic.log_failed_login")
+        user_login_failed.connect(receivers.log_failed_login, dispatch_uid="clinic.log_failure")
+        user_logged_in.connect(receivers.log_login, dispatch_uid="clinic.log_login")
+        user_logged_out.connect(receivers.log_logout, dispatch_uid="clinic.log_logout")
+        pre_save.connect(
+            receivers.revoke_access_when_lost, sender=Staff, dispatch_uid="clinic.revoke_access"
+        )

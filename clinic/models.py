@@ -9,6 +9,7 @@ from datetime import time
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
 from clinic.validators import (
     validate_date_of_birth,
@@ -50,6 +51,8 @@ class Staff(AbstractUser):
     dn_certified_until = models.DateField(
         null=True, blank=True, help_text="Dry-needling certification valid until this date."
     )
+    # When this person's tokens and login sessions were last revoked (clinic.access).
+    access_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -62,6 +65,18 @@ class Staff(AbstractUser):
     @property
     def is_clinic_admin(self) -> bool:
         return self.clinic_id is not None and self.role == Role.ADMIN
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django keeps a login session only while this hash is unchanged. It covers the
+        # password; mixing in the last revocation ends every session of a deactivated person
+        # too, for good: reactivating them later does not bring an old session back.
+        digest = super()._get_session_auth_hash(secret)
+        if self.access_revoked_at is None:
+            return digest
+        revoked = f"{digest}:{self.access_revoked_at.isoformat()}"
+        return salted_hmac(
+            "clinic.Staff.access_revoked_at", revoked, secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     def __str__(self) -> str:
         return self.full_name or self.username

@@ -1,6 +1,5 @@
 import itertools
 
-from django.contrib.auth.password_validation import validate_password
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -51,6 +50,7 @@ def _first_overlap(blocks: list[dict]) -> dict | None:
 
 
 class TherapistSerializer(serializers.ModelSerializer):
+    # Checked by Django's password validators in the service, against the person's details.
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
     working_hours = WorkingHoursSerializer(many=True, required=False)
 
@@ -65,12 +65,12 @@ class TherapistSerializer(serializers.ModelSerializer):
             "phone",
             "role",
             "dn_certified_until",
+            "is_active",
             "working_hours",
         ]
-
-    def validate_password(self, value):
-        validate_password(value)
-        return value
+        extra_kwargs = {
+            "is_active": {"help_text": "False: cannot sign in; every token and session ends"}
+        }
 
     def validate_working_hours(self, blocks):
         overlap = _first_overlap(blocks)
@@ -85,6 +85,28 @@ class TherapistSerializer(serializers.ModelSerializer):
         if self.instance is not None:  # updates may leave the password alone
             fields["password"].required = False
         return fields
+
+
+class ClinicSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Clinic
+        fields = ["id", "name", "timezone"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    """The signed-in staff member."""
+
+    clinic = ClinicSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Staff
+        fields = ["id", "username", "full_name", "role", "dn_certified_until", "clinic"]
+        read_only_fields = fields
+
+
+class IssuedTokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
 
 
 class RoomSerializer(serializers.ModelSerializer):

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
@@ -19,6 +20,16 @@ def create_clinic(*, name: str, timezone: str, admin_username: str, admin_passwo
     return clinic
 
 
+def _set_password(staff: Staff, password: str) -> None:
+    """Django's password validators (settings.AUTH_PASSWORD_VALIDATORS), reported on the
+    `password` field."""
+    try:
+        validate_password(password, staff)
+    except ValidationError as weak:
+        raise ValidationError({"password": weak.error_list}) from weak
+    staff.set_password(password)
+
+
 def _grant_admin_site(staff: Staff) -> None:
     # Clinic administrators use the Django admin (scoped to their clinic); therapists use the API.
     staff.is_staff = staff.role == Role.ADMIN
@@ -29,8 +40,7 @@ def create_staff(
     *, clinic: Clinic, username: str, password: str, working_hours: Iterable[dict] = (), **fields
 ) -> Staff:
     staff = Staff(clinic=clinic, username=username, **fields)
-    validate_password(password, staff)
-    staff.set_password(password)
+    _set_password(staff, password)
     _grant_admin_site(staff)
     staff.full_clean(exclude=["password"])
     staff.save()
@@ -49,10 +59,9 @@ def update_staff(
     for name, value in fields.items():
         setattr(staff, name, value)
     if password is not None:
-        validate_password(password, staff)
-        staff.set_password(password)
+        _set_password(staff, password)
     _grant_admin_site(staff)
-    staff.save()
+    staff.save()  # a new password or deactivation ends the person's access (clinic.access)
     if working_hours is not None:
         set_working_hours(staff, working_hours)
     return staff

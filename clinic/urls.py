@@ -11,6 +11,8 @@ router.register("audit", audit_log.AuditEntryViewSet, basename="audit-entry")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
+    path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
+    path("me/", views.MeView.as_view(), name="me"),
     path("clinic/", views.ClinicView.as_view(), name="clinic"),
     *router.urls,
 ]

@@ -1,13 +1,22 @@
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, mixins
+from rest_framework import generics, mixins, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from clinic import services
+from clinic import access, services
 from clinic.filters import PatientFilter
 from clinic.models import Patient, Room, Staff
 from clinic.serializers import (
     ClinicSerializer,
+    IssuedTokenSerializer,
+    MeSerializer,
     PatientSerializer,
     RoomSerializer,
     TherapistSerializer,
@@ -19,10 +28,46 @@ from httpapi.throttling import TokenThrottle
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token; a few tries a minute per address."""
+    """Exchange a username and password for an API token, good for TOKEN_TTL_HOURS; a few tries
+    a minute per address. An inactive person gets none."""
 
     throttle_classes = [TokenThrottle]
     parser_classes = [JSONParser]  # JSON, like every other endpoint (ObtainAuthToken adds forms)
+
+    @extend_schema(request=AuthTokenSerializer, responses={200: IssuedTokenSerializer})
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        staff = serializer.validated_data["user"]
+        token = access.issue_token(staff)
+        # As a session login does: Django notes `last_login`, the security log the sign-in.
+        user_logged_in.send(sender=type(staff), request=request, user=staff)
+        body = {"token": token.key, "expires_at": access.token_expires_at(token)}
+        return Response(IssuedTokenSerializer(body).data)
+
+
+class LogoutView(APIView):
+    """Sign out: the token used is revoked (a browser's login session ends instead)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        if isinstance(request.auth, Token):
+            access.revoke_token(request.auth)
+            user_logged_out.send(sender=type(request.user), request=request, user=request.user)
+        else:
+            logout(request._request)  # announces user_logged_out itself
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(generics.RetrieveAPIView):
+    """The signed-in staff member and their clinic."""
+
+    serializer_class = MeSerializer
+
+    def get_object(self):
+        return self.request.user
 
 
 class ClinicView(generics.RetrieveUpdateAPIView):

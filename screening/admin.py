@@ -21,7 +21,10 @@ class MuscleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["region"]
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser or request.user.is_clinic_admin
+        # Anonymous visitors (the login page) have no clinic role.
+        return request.user.is_superuser or (
+            request.user.is_active and request.user.is_clinic_admin
+        )
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)

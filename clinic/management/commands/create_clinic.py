@@ -22,5 +22,14 @@ class Command(BaseCommand):
                 name=name, timezone=timezone, admin_username=admin, admin_password=password
             )
         except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
+            raise CommandError(f"{described(exc)} Nothing was created.") from exc
         self.stdout.write(str(clinic.id))
+
+
+def described(error: ValidationError) -> str:
+    """Each problem, named by the field it is about: "password: This password is too short..."."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    return " ".join(
+        f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+    )

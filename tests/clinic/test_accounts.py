@@ -1,0 +1,264 @@
+"""Staff accounts: who the caller is, signing out, tokens that expire, and access that ends for
+good when a person is deactivated or their password changes."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from clinic import access
+from clinic.models import Staff
+from tests.clinic.test_operations import run_django
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+NEW_PASSWORD = "a-brand-new-passphrase"
+
+
+def sign_in(username: str, password: str = PASSWORD):
+    """A fresh client that asked for a token; the answer is on `client.answer`."""
+    client = APIClient()
+    client.answer = client.post(
+        "/api/v1/auth/token/", {"username": username, "password": password}, format="json"
+    )
+    if client.answer.status_code == 200:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {client.answer.json()['token']}")
+    return client
+
+
+def browser_signed_in(staff: Staff, password: str = PASSWORD) -> Client:
+    """A browser with a login session (the browsable API, the admin, the staff app)."""
+    browser = Client()
+    assert browser.login(username=staff.username, password=password)
+    return browser
+
+
+def issued_hours_ago(staff: Staff, hours: float) -> None:
+    Token.objects.filter(user=staff).update(created=timezone.now() - timedelta(hours=hours))
+
+
+# Who is calling
+
+
+def test_me_is_the_caller_with_their_clinic(therapist, clinic):
+    answer = sign_in("north-therapist").get("/api/v1/me/")
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "id": str(therapist.id),
+        "username": "north-therapist",
+        "full_name": "North Therapist",
+        "role": "therapist",
+        "dn_certified_until": therapist.dn_certified_until.isoformat(),
+        "clinic": {"id": str(clinic.id), "name": "Northside Physio", "timezone": "Europe/London"},
+    }
+
+
+def test_me_names_an_admin_as_admin(admin_api):
+    assert admin_api.get("/api/v1/me/").json()["role"] == "admin"
+
+
+def test_me_needs_a_signed_in_caller(anonymous_api, clinic):
+    assert anonymous_api.get("/api/v1/me/").status_code == 401
+
+
+# Signing out
+
+
+def test_signing_out_revokes_the_token_used(therapist):
+    client = sign_in("north-therapist")
+    assert client.get("/api/v1/me/").status_code == 200
+    answer = client.post("/api/v1/auth/logout/")
+    assert answer.status_code == 204 and not answer.content
+    refused = client.get("/api/v1/me/")
+    assert refused.status_code == 401 and refused.json()["code"] == "authentication_failed"
+    assert not Token.objects.filter(user=therapist).exists()
+
+
+def test_signing_out_needs_a_signed_in_caller(anonymous_api, clinic):
+    assert anonymous_api.post("/api/v1/auth/logout/").status_code == 401
+
+
+def test_signing_out_of_a_browser_ends_its_login_session(therapist):
+    browser = browser_signed_in(therapist)
+    assert browser.post("/api/v1/auth/logout/").status_code == 204
+    assert browser.get("/api/v1/me/").status_code == 401
+
+
+# Tokens expire
+
+
+@pytest.mark.parametrize(
+    "issued_at, now, expired",
+    [
+        (datetime(2026, 3, 1, 8, tzinfo=UTC), datetime(2026, 3, 1, 19, 59, tzinfo=UTC), False),
+        (datetime(2026, 3, 1, 8, tzinfo=UTC), datetime(2026, 3, 1, 20, tzinfo=UTC), True),
+        (datetime(2026, 3, 1, 8, tzinfo=UTC), datetime(2026, 3, 2, 8, tzinfo=UTC), True),
+        (datetime(2026, 3, 1, 8, tzinfo=UTC), datetime(2026, 3, 1, 8, tzinfo=UTC), False),
+    ],
+)
+def test_a_token_expires_the_ttl_after_its_issue(issued_at, now, expired):
+    assert access.token_expired(issued_at, now=now, ttl=timedelta(hours=12)) is expired
+
+
+@pytest.mark.parametrize("hours_ago, status", [(11.9, 200), (12.1, 401)])
+def test_a_token_works_for_twelve_hours_by_default(therapist, hours_ago, status):
+    client = sign_in("north-therapist")
+    issued_hours_ago(therapist, hours_ago)
+    answer = client.get("/api/v1/me/")
+    assert answer.status_code == status
+    if status == 401:
+        assert answer.json()["code"] == "authentication_failed"
+
+
+def test_the_token_lifetime_is_the_token_ttl_hours_setting(therapist, settings):
+    settings.TOKEN_TTL_HOURS = 1
+    client = sign_in("north-therapist")
+    expires_at = datetime.fromisoformat(client.answer.json()["expires_at"])
+    assert abs(expires_at - (timezone.now() + timedelta(hours=1))) < timedelta(minutes=1)
+    issued_hours_ago(therapist, 1.1)
+    assert client.get("/api/v1/me/").status_code == 401
+
+
+@pytest.mark.parametrize("environment, hours", [({}, 12.0), ({"TOKEN_TTL_HOURS": "2"}, 2.0)])
+def test_token_ttl_hours_comes_from_the_environment(tmp_path, environment, hours):
+    result = run_django(
+        "from django.conf import settings; print(settings.TOKEN_TTL_HOURS)",
+        DEBUG="1",
+        FILIFORM_VAR_DIR=str(tmp_path),
+        **environment,
+    )
+    assert float(result.stdout) == hours, result.stderr
+
+
+def test_signing_in_after_expiry_gives_a_new_token_and_within_it_the_same(therapist):
+    first = sign_in("north-therapist").answer.json()["token"]
+    assert sign_in("north-therapist").answer.json()["token"] == first
+    issued_hours_ago(therapist, 13)
+    again = sign_in("north-therapist")
+    assert again.answer.json()["token"] != first
+    assert again.get("/api/v1/me/").status_code == 200
+
+
+# Deactivation and new passwords end access
+
+
+@pytest.mark.parametrize(
+    "was_active, is_active, password_changed, reason",
+    [
+        (True, False, False, "deactivated"),
+        (True, False, True, "deactivated"),
+        (True, True, True, "password changed"),
+        (False, False, True, "password changed"),
+        (False, True, False, ""),
+        (True, True, False, ""),
+        (False, False, False, ""),
+    ],
+)
+def test_access_is_lost_on_deactivation_or_a_new_password(
+    was_active, is_active, password_changed, reason
+):
+    changed = access.access_lost_because(
+        was_active=was_active, is_active=is_active, password_changed=password_changed
+    )
+    assert changed == reason
+
+
+def test_an_admin_deactivates_a_therapist_who_then_cannot_sign_in(admin_api, therapist):
+    token_client = sign_in("north-therapist")
+    browser = browser_signed_in(therapist)
+    answer = admin_api.patch(
+        f"/api/v1/therapists/{therapist.id}/", {"is_active": False}, format="json"
+    )
+    assert answer.status_code == 200 and answer.json()["is_active"] is False
+    assert token_client.get("/api/v1/me/").status_code == 401
+    assert browser.get("/api/v1/me/").status_code == 401
+    assert sign_in("north-therapist").answer.status_code == 400
+    assert not Client().login(username="north-therapist", password=PASSWORD)
+
+
+def test_reactivating_a_therapist_does_not_bring_back_an_old_session(admin_api, therapist):
+    browser = browser_signed_in(therapist)
+    path = f"/api/v1/therapists/{therapist.id}/"
+    admin_api.patch(path, {"is_active": False}, format="json")
+    admin_api.patch(path, {"is_active": True}, format="json")
+    assert browser.get("/api/v1/me/").status_code == 401
+    assert sign_in("north-therapist").get("/api/v1/me/").status_code == 200
+
+
+def test_a_therapist_cannot_deactivate_anyone(therapist_api, admin):
+    answer = therapist_api.patch(f"/api/v1/therapists/{admin.id}/", {"is_active": False})
+    assert answer.status_code == 403
+    assert Staff.objects.get(pk=admin.pk).is_active
+
+
+def test_staff_are_listed_as_active_or_not(admin_api, therapist):
+    listed = admin_api.get("/api/v1/therapists/").json()["results"]
+    assert {person["username"]: person["is_active"] for person in listed} == {
+        "north-admin": True,
+        "north-therapist": True,
+    }
+
+
+def test_a_new_password_through_the_api_ends_every_token_and_session(admin_api, therapist):
+    token_client = sign_in("north-therapist")
+    browser = browser_signed_in(therapist)
+    answer = admin_api.patch(
+        f"/api/v1/therapists/{therapist.id}/", {"password": NEW_PASSWORD}, format="json"
+    )
+    assert answer.status_code == 200
+    assert token_client.get("/api/v1/me/").status_code == 401
+    assert browser.get("/api/v1/me/").status_code == 401
+    assert sign_in("north-therapist").answer.status_code == 400
+    assert sign_in("north-therapist", NEW_PASSWORD).get("/api/v1/me/").status_code == 200
+
+
+def test_other_changes_to_a_therapist_leave_their_access_alone(admin_api, therapist):
+    token_client = sign_in("north-therapist")
+    browser = browser_signed_in(therapist)
+    path = f"/api/v1/therapists/{therapist.id}/"
+    assert admin_api.patch(path, {"full_name": "Nora North"}, format="json").status_code == 200
+    assert token_client.get("/api/v1/me/").json()["full_name"] == "Nora North"
+    assert browser.get("/api/v1/me/").status_code == 200
+
+
+def test_signing_in_elsewhere_leaves_the_other_sign_ins_alone(therapist):
+    token_client = sign_in("north-therapist")
+    browser = browser_signed_in(therapist)  # Django notes last_login: a save of the person
+    assert token_client.get("/api/v1/me/").status_code == 200
+    assert sign_in("north-therapist").get("/api/v1/me/").status_code == 200
+    assert browser.get("/api/v1/me/").status_code == 200
+
+
+def test_a_new_password_set_in_the_admin_ends_the_persons_access(admin, therapist):
+    token_client = sign_in("north-therapist")
+    admin_site = Client()
+    admin_site.force_login(admin)
+    answer = admin_site.post(
+        f"/admin/clinic/staff/{therapist.id}/password/",
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    assert token_client.get("/api/v1/me/").status_code == 401
+    assert admin_site.get("/admin/clinic/staff/").status_code == 200  # the admin stays in
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda person: person.set_password(NEW_PASSWORD),
+        lambda person: setattr(person, "is_active", False),
+    ],
+    ids=["new password", "deactivated"],
+)
+def test_any_save_that_ends_access_ends_it_whatever_the_path(therapist, change):
+    """`manage.py changepassword`, the shell, a form: they all save the person."""
+    token_client = sign_in("north-therapist")
+    browser = browser_signed_in(therapist)
+    person = Staff.objects.get(pk=therapist.pk)
+    change(person)
+    person.save(update_fields=["password", "is_active"])
+    assert token_client.get("/api/v1/me/").status_code == 401
+    assert browser.get("/api/v1/me/").status_code == 401
