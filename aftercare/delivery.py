@@ -125,6 +125,10 @@ def send(notification_ids: list[str]) -> dict[str, str]:
 
 def _send_claimed(notification: Notification, lease: datetime) -> str:
     address = _address(notification)
+    if address is None and notification.kind == Kind.SIDE_EFFECT_ALERT:
+        # Not a choice the person made, as a patient's withdrawn consent is: a gap to close.
+        reason = f"{notification.staff} has no email address: tell them another way."
+        return _finish(notification, lease, status=Status.FAILED, last_error=reason)
     if address is None:
         return _finish(notification, lease, status=Status.SUPPRESSED)
     try:
@@ -183,7 +187,7 @@ def _deliver(notification: Notification, address: str) -> str:
     key = str(notification.id)
     if notification.channel == Channel.SMS:
         return channels.sms_backend().send(to=address, body=words.text, idempotency_key=key)
-    name = notification.staff.full_name if notification.staff else notification.patient.given_name
+    name = str(notification.staff) if notification.staff else notification.patient.given_name
     return channels.send_email(
         to=address,
         subject=words.subject,

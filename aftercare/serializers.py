@@ -19,5 +19,6 @@ class NotificationSerializer(serializers.ModelSerializer):
             "sent_at",
             "attempts",
             "last_error",
+            "staff",
         ]
         read_only_fields = fields

@@ -43,7 +43,9 @@ DEFAULTS = {
         "Serious side effect reported: {{ side_effect }}",
         "A serious side effect was reported for {{ patient_name }}: {{ side_effect }} "
         "({{ severity }}), reported by the {{ reported_by }}. {{ notes }} Please contact the "
-        "patient today.",
+        "patient today. {{ patient_name }} is on clinical hold: no new sessions or bookings, and "
+        "no heat, reminder or rebooking messages, until a clinic administrator releases the hold "
+        "with a note.",
     ),
 }
 

@@ -5,7 +5,7 @@ from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from aftercare.models import PATIENT_KINDS, Notification, Status
+from aftercare.models import Kind, Notification, Status
 from aftercare.serializers import NotificationSerializer
 from clinic.errors import Conflict
 from clinic.schema import conflict
@@ -13,7 +13,7 @@ from clinic.tenancy import ClinicViewSet
 
 
 class NotificationFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=[(kind, kind) for kind in PATIENT_KINDS])
+    kind = django_filters.ChoiceFilter(choices=[(kind, kind) for kind in Kind.values])
 
     class Meta:
         model = Notification
@@ -21,9 +21,10 @@ class NotificationFilter(django_filters.FilterSet):
 
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicViewSet):
-    """Every aftercare message planned for a patient, and what became of it."""
+    """Every message planned for a patient, and what became of it; with the serious side-effect
+    alerts sent to the clinic's staff about them (`staff` names whom)."""
 
-    queryset = Notification.objects.filter(kind__in=PATIENT_KINDS)
+    queryset = Notification.objects.all()
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
 

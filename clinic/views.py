@@ -1,8 +1,10 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from clinic import services
+from clinic import holds, services
 from clinic.filters import PatientFilter
 from clinic.models import Patient, Room, Staff
 from clinic.permissions import IsClinicAdminOrReadOnly
@@ -10,6 +12,7 @@ from clinic.schema import conflict
 from clinic.serializers import (
     ClinicSerializer,
     PatientSerializer,
+    ReleaseHoldSerializer,
     RoomSerializer,
     TherapistSerializer,
 )
@@ -80,7 +83,9 @@ class PatientViewSet(
     mixins.DestroyModelMixin,
     ClinicViewSet,
 ):
-    """Patients: every staff member reads them, administrators register and change them."""
+    """Patients: every staff member reads them, administrators register and change them.
+
+    Lists leave archived patients out unless asked for them (`?archived=true`)."""
 
     queryset = Patient.objects.all()
     serializer_class = PatientSerializer
@@ -100,3 +105,26 @@ class PatientViewSet(
 
     def perform_destroy(self, instance):
         services.delete_patient(instance)
+
+    def filter_queryset(self, queryset):
+        if self.action == "list" and "archived" not in self.request.query_params:
+            queryset = queryset.filter(archived_at__isnull=True)
+        return super().filter_queryset(queryset)
+
+    @extend_schema(request=None, responses={200: PatientSerializer, 409: conflict("invalid_state")})
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        patient = holds.archive_patient(self.get_object())
+        return Response(self.get_serializer(patient).data)
+
+    @extend_schema(
+        request=ReleaseHoldSerializer,
+        responses={200: PatientSerializer, 409: conflict("invalid_state")},
+    )
+    @action(detail=True, methods=["post"], url_path="release-hold")
+    def release_hold(self, request, pk=None):
+        patient = self.get_object()
+        release = ReleaseHoldSerializer(data=request.data)
+        release.is_valid(raise_exception=True)
+        holds.release_hold(patient, by=request.user, **release.validated_data)
+        return Response(self.get_serializer(patient).data)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied
 
+from clinic import holds
 from clinic.errors import Conflict
 from clinic.models import Clinic, Patient, Staff
 from screening.services import PlannedSite, check_needling
@@ -101,6 +102,7 @@ def log_session(
 ) -> NeedlingSession:
     therapist = therapist or actor
     _check_may_act_for(actor, therapist)
+    holds.check_open_for_care(patient)
     session = NeedlingSession(
         clinic=clinic,
         patient=patient,
@@ -204,5 +206,8 @@ def report_side_effect(
         serious=is_serious(kind, severity),
         **fields,
     )
+    if side_effect.serious:
+        reason = f"Serious side effect reported by the {reported_by}: {side_effect}."
+        holds.place_on_hold(session.patient, reason=reason)
     events.side_effect_reported.send(sender=SideEffect, side_effect=side_effect)
     return side_effect
