@@ -211,3 +211,59 @@ def test_the_admin_course_form_says_the_patient_is_on_hold(
     assert answer.status_code == 200
     assert "clinical hold" in answer.content.decode()
     assert TreatmentCourse.objects.count() == 1
+
+
+@pytest.fixture
+def admin_site(admin):
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+def test_a_serious_report_from_the_admin_holds_and_alerts_like_the_api(
+    admin_site, treated, patient, therapist, admin
+):
+    answer = admin_site.post(
+        "/admin/needling/sideeffect/add/",
+        {"session": treated["id"], "kind": "breathlessness", "severity": "mild", "notes": ""},
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    assert on_hold(patient)
+    alerts = Notification.objects.filter(kind="side_effect_alert")
+    assert {a.staff for a in alerts} == {therapist, admin}
+    assert "heat_ok" not in pending_kinds(patient)
+
+
+def test_an_admin_releases_a_hold_in_the_admin_with_a_note(
+    admin_site, therapist_api, admin, treated, patient
+):
+    report(therapist_api, treated["id"])
+    hold = ClinicalHold.objects.get()
+    path = f"/admin/clinic/clinicalhold/{hold.id}/change/"
+    without_note = admin_site.post(path, {"note": ""})
+    assert without_note.status_code == 200 and on_hold(patient)
+    assert admin_site.post(path, {"note": "Reviewed: fine."}).status_code == 302
+    hold.refresh_from_db()
+    assert not on_hold(patient)
+    assert (hold.released_by, hold.release_note) == (admin, "Reviewed: fine.")
+    assert admin_site.get(path).status_code == 200  # released: read, never changed again
+    assert admin_site.post(path, {"note": "Again"}).status_code == 403
+
+
+def test_the_patient_form_in_the_admin_cannot_lift_a_hold(
+    admin_site, therapist_api, treated, patient
+):
+    report(therapist_api, treated["id"])
+    page = admin_site.get(f"/admin/clinic/patient/{patient.id}/change/")
+    assert 'name="clinical_hold"' not in page.content.decode()
+
+
+def test_the_admin_archives_patients_with_the_same_rule(admin_site, treated, patient):
+    assert pending_kinds(patient)
+    answer = admin_site.post(
+        "/admin/clinic/patient/",
+        {"action": "archive", "_selected_action": [str(patient.id)]},
+    )
+    assert answer.status_code == 302
+    assert Patient.objects.get(pk=patient.pk).archived_at is not None
+    assert pending_kinds(patient) == set()
