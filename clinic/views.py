@@ -114,6 +114,8 @@ class PatientViewSet(
     @extend_schema(request=None, responses={200: PatientSerializer, 409: conflict("invalid_state")})
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
+        """Archive a patient: kept on record, gone from lists, pending messages cancelled, no
+        new bookings, courses or sessions (409 `invalid_state`)."""
         patient = holds.archive_patient(self.get_object())
         return Response(self.get_serializer(patient).data)
 
@@ -123,6 +125,8 @@ class PatientViewSet(
     )
     @action(detail=True, methods=["post"], url_path="release-hold")
     def release_hold(self, request, pk=None):
+        """Release the patient's clinical hold, saying why (admins only; recorded with who
+        and when)."""
         patient = self.get_object()
         release = ReleaseHoldSerializer(data=request.data)
         release.is_valid(raise_exception=True)
