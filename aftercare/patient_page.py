@@ -19,7 +19,7 @@ from sessions.models import AppointmentStatus, NeedlingSession, Reporter, Severi
 from sessions.models.records import RED_FLAG_KINDS
 from sessions.records.services import report_side_effect
 
-EMERGENCY = "If this is happening now, call emergency services now: do not wait for the clinic."
+EMERGENCY = "If this is happening now, call emergency services at once: do not wait for the clinic."
 # What the page answers once a report is in: the red flags send the patient to emergency care
 # at once; any other serious report has reached the clinic, which now holds further treatment.
 URGENT, SERIOUS, RECEIVED = "urgent", "serious", "1"

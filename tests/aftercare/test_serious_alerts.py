@@ -156,8 +156,8 @@ def test_the_form_offers_chest_pain_and_breathlessness_with_the_emergency_answer
 @pytest.mark.parametrize(
     "kind, severity, answer",
     [
-        ("chest_pain", "mild", "call emergency services now"),
-        ("breathlessness", "moderate", "call emergency services now"),
+        ("chest_pain", "mild", "call emergency services at once"),
+        ("breathlessness", "moderate", "call emergency services at once"),
         ("infection", "moderate", "before any further treatment"),
         ("bruising", "mild", "Your report has reached the clinic."),
     ],
