@@ -18,8 +18,9 @@ from clinic.models import ClinicalHold, Patient, Staff
 def check_open_for_care(patient: Patient) -> None:
     """Refuse a new booking, course or session for a held or archived patient.
 
-    The patient's row is locked until the caller's transaction ends, so a hold placed
-    meanwhile waits for the booking and then cancels its reminder, or the booking sees it.
+    Call it inside the transaction that books or logs: the patient's row stays locked until
+    that transaction ends, so a hold placed meanwhile waits for the booking and then cancels
+    its reminder, or the booking sees it.
     """
     clinical_hold, archived_at = (
         Patient.objects.select_for_update()

@@ -72,6 +72,7 @@ class SideEffectAdmin(ClinicScopedAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        form.instance = services.report_side_effect(
+        report = services.report_side_effect(
             **{name: form.cleaned_data[name] for name in self.fields}
         )
+        obj.pk = report.pk  # the admin's log entry and redirect name the saved report

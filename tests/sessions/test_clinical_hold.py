@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_datetime
 
 from aftercare.models import Notification
 from clinic.models import ClinicalHold, Patient
-from sessions.models import Appointment, NeedlingSession, TreatmentCourse
+from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
 from tests.sessions.test_courses import admin_form
 
 pytestmark = pytest.mark.django_db
@@ -228,6 +228,10 @@ def test_a_serious_report_from_the_admin_holds_and_alerts_like_the_api(
         {"session": treated["id"], "kind": "breathlessness", "severity": "mild", "notes": ""},
     )
     assert answer.status_code == 302, answer.content.decode()[:2000]
+    [effect] = SideEffect.objects.filter(kind="breathlessness")
+    from django.contrib.admin.models import LogEntry
+
+    assert LogEntry.objects.get().object_id == str(effect.pk) and effect.serious
     assert on_hold(patient)
     alerts = Notification.objects.filter(kind="side_effect_alert")
     assert {a.staff for a in alerts} == {therapist, admin}
