@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils.dateparse import parse_datetime
 
 from aftercare.models import Notification
+from audit.models import AuditEntry
 from clinic.models import ClinicalHold, Patient
 from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
 from tests.sessions.test_courses import admin_form
@@ -153,6 +154,10 @@ def test_an_admin_releases_the_hold_with_a_note_and_booking_works_again(
         "Seen in A&E: no pneumothorax. Fine to continue.",
     )
     assert hold.released_at and "Breathlessness" in hold.reason and "therapist" in hold.reason
+    released_by_admin = AuditEntry.objects.filter(
+        object_type="clinical_hold", action="update", actor_id=str(admin.id), patient_id=patient.id
+    )
+    assert released_by_admin.exists()
 
 
 @pytest.mark.parametrize("body", [{}, {"note": ""}, {"note": "   "}])
@@ -271,3 +276,46 @@ def test_the_admin_archives_patients_with_the_same_rule(admin_site, treated, pat
     assert answer.status_code == 302
     assert Patient.objects.get(pk=patient.pk).archived_at is not None
     assert pending_kinds(patient) == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hold_placed_while_a_booking_is_written_waits_for_it_then_cancels_its_reminder(
+    clinic, patient, therapist, monday_10
+):
+    import threading
+
+    from django.db import connection, transaction
+
+    from clinic import holds
+    from sessions import events
+    from sessions.scheduling import services
+
+    booking_written, hold_placed = threading.Event(), threading.Event()
+
+    def hold_meanwhile():
+        booking_written.wait(10)
+        with transaction.atomic():
+            holds.place_on_hold(Patient.objects.get(pk=patient.pk), reason="Serious: test.")
+        hold_placed.set()
+        connection.close()
+
+    def pause(sender, appointment, **kwargs):
+        booking_written.set()
+        assert not hold_placed.wait(0.5)  # the hold waits for the booking's transaction
+
+    holder = threading.Thread(target=hold_meanwhile)
+    holder.start()
+    events.appointment_booked.connect(pause, weak=False, dispatch_uid="test-pause")
+    try:
+        services.book_appointment(
+            clinic=clinic,
+            patient=patient,
+            therapist=therapist,
+            starts_at=monday_10,
+            ends_at=monday_10 + timedelta(minutes=45),
+        )
+    finally:
+        events.appointment_booked.disconnect(dispatch_uid="test-pause")
+    holder.join(10)
+    assert hold_placed.is_set() and on_hold(patient)
+    assert Notification.objects.get(kind="appointment_reminder").status == "cancelled"
