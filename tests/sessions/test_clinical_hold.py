@@ -278,7 +278,7 @@ def test_the_admin_archives_patients_with_the_same_rule(admin_site, treated, pat
     assert pending_kinds(patient) == set()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_hold_placed_while_a_booking_is_written_waits_for_it_then_cancels_its_reminder(
     clinic, patient, therapist, monday_10
 ):
