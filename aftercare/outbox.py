@@ -125,10 +125,11 @@ def cancel_for_session(session: NeedlingSession) -> None:
     _cancel(Notification.objects.filter(session=session))
 
 
-def plan_reminder(appointment: Appointment) -> None:
+def plan_reminder(appointment: Appointment, *, occasion: str = "") -> None:
+    """`occasion` tells a later plan for the same time (after a hold) from the first one."""
     patient = appointment.patient
     _write(
-        f"appointment:{appointment.pk}:{appointment.starts_at.isoformat()}",
+        f"appointment:{appointment.pk}:{appointment.starts_at.isoformat()}{occasion}",
         plan.plan_for_appointment(
             starts_at=appointment.starts_at,
             **_audience(patient),
@@ -153,6 +154,15 @@ def move_reminder(appointment: Appointment) -> None:
 
 def cancel_while_on_hold(patient: Patient) -> int:
     return _cancel(Notification.objects.filter(patient=patient, kind__in=HELD_KINDS))
+
+
+def remind_again_after_hold(patient: Patient, hold_id) -> None:
+    """The hold is over: the appointments still booked get their reminders again."""
+    booked = patient.appointments.filter(
+        status=AppointmentStatus.BOOKED, starts_at__gt=timezone.now()
+    ).select_related("patient__clinic")
+    for appointment in booked:
+        plan_reminder(appointment, occasion=f":after-hold:{hold_id}")
 
 
 def cancel_for_patient(patient: Patient) -> int:

@@ -44,6 +44,11 @@ def hold_placed(sender, patient, **kwargs):
     outbox.cancel_while_on_hold(patient)
 
 
+@receiver(clinic_events.hold_released, dispatch_uid="aftercare.hold_released")
+def hold_released(sender, patient, hold, **kwargs):
+    outbox.remind_again_after_hold(patient, hold.pk)
+
+
 @receiver(clinic_events.patient_archived, dispatch_uid="aftercare.patient_archived")
 def patient_archived(sender, patient, **kwargs):
     outbox.cancel_for_patient(patient)

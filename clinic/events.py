@@ -8,5 +8,7 @@ from django.dispatch import Signal
 
 # kwargs: patient (Patient), now on clinical hold.
 hold_placed = Signal()
+# kwargs: patient (Patient), hold (ClinicalHold), just released.
+hold_released = Signal()
 # kwargs: patient (Patient), now archived.
 patient_archived = Signal()

@@ -70,6 +70,7 @@ def release_hold(patient: Patient, *, by: Staff, note: str) -> ClinicalHold:
     hold.save(update_fields=["released_at", "released_by", "release_note"])
     Patient.objects.filter(pk=patient.pk).update(clinical_hold=False)
     patient.clinical_hold = False
+    events.hold_released.send(sender=Patient, patient=patient, hold=hold)
     return hold
 
 

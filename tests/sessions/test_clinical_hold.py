@@ -147,6 +147,9 @@ def test_an_admin_releases_the_hold_with_a_note_and_booking_works_again(
     )
     assert release.status_code == 200, release.json()
     assert release.json()["clinical_hold"] is False
+    # The appointment kept through the hold is reminded again; the new one is booked.
+    reminders = Notification.objects.filter(patient=patient, kind="appointment_reminder")
+    assert sorted(r.status for r in reminders) == ["cancelled", "pending"]
     assert book(tuesday).status_code == 201
     hold = ClinicalHold.objects.get(patient=patient)
     assert (hold.released_by, hold.release_note) == (
