@@ -52,7 +52,9 @@ WORDINGS: dict[str, Wording] = {
                 "Serious side effect reported: {{ side_effect }}",
                 "A serious side effect was reported for {{ patient_name }}: {{ side_effect }}"
                 " ({{ severity }}), reported by the {{ reported_by }}. {{ notes }} Please"
-                " contact the patient today.",
+                " contact the patient today. {{ patient_name }} is on clinical hold: no new"
+                " sessions or bookings, and no heat, reminder or rebooking messages, until a"
+                " clinic administrator releases the hold with a note.",
             ),
         },
         red_flag="Shortness of breath or chest pain after needling: seek urgent care at once.",
@@ -93,7 +95,10 @@ WORDINGS: dict[str, Wording] = {
                 "Efecto adverso grave notificado: {{ side_effect }}",
                 "Se ha notificado un efecto adverso grave de {{ patient_name }}:"
                 " {{ side_effect }} ({{ severity }}), notificado por: {{ reported_by }}."
-                " {{ notes }} Contacte hoy con el paciente.",
+                " {{ notes }} Contacte hoy con el paciente. {{ patient_name }} queda en"
+                " suspensión clínica: ni sesiones ni citas nuevas, ni mensajes de calor,"
+                " recordatorio o nueva cita, hasta que un administrador de la clínica la levante"
+                " con una nota.",
             ),
         },
         red_flag="Si nota falta de aire o dolor en el pecho después de la punción, acuda a"

@@ -143,6 +143,10 @@ def _send_claimed(notification: Notification, lease: datetime, own: OwnTexts) ->
         # A bug or bad data, not the provider: logged, and limited like any other failure.
         logger.exception("Sending notification %s failed", notification.id)
         return _retry_or_fail(notification, lease, f"{type(error).__name__}: {error}")
+    if address is None and notification.kind == Kind.SIDE_EFFECT_ALERT:
+        # Not a choice the person made, as a patient's withdrawn consent is: a gap to close.
+        reason = f"{notification.staff} has no email address: tell them another way."
+        return _finish(notification, lease, status=Status.FAILED, last_error=reason)
     if address is None:
         return _finish(notification, lease, status=Status.SUPPRESSED)
     return _finish(
@@ -210,7 +214,7 @@ def _deliver(notification: Notification, address: str, own: OwnTexts) -> str:
     key = str(notification.id)
     if notification.channel == Channel.SMS:
         return channels.sms_backend().send(to=address, body=words.text, idempotency_key=key)
-    name = notification.staff.full_name if notification.staff else notification.patient.given_name
+    name = str(notification.staff) if notification.staff else notification.patient.given_name
     return channels.send_email(
         to=address,
         subject=words.subject,

@@ -20,7 +20,7 @@ class Kind(models.TextChoices):
     CHECKIN_24H = "checkin_24h", "Check-in the next day"
     APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
     COURSE_REBOOK = "course_rebook", "Book the rest of the course"
-    # To the clinic's administrators, not the patient; not part of the patients' API.
+    # To the treating therapist and the clinic's administrators (`staff`), not the patient.
     SIDE_EFFECT_ALERT = "side_effect_alert", "Serious side effect alert"
 
 
@@ -69,7 +69,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
-        help_text="The administrator an alert goes to",
+        help_text="The staff member an alert goes to (therapist or administrator)",
     )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     channel = models.CharField(max_length=8, choices=Channel.choices)

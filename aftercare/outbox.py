@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from aftercare import plan
 from aftercare.models import Channel, Kind, Notification, Status
-from clinic.models import Patient, Role
+from clinic.models import Patient, Role, Staff
 from sessions.models import (
     Appointment,
     AppointmentStatus,
@@ -21,6 +21,8 @@ from sessions.records.selectors import sessions_done
 # A message that is still to go may be moved, cancelled or suppressed; any other is history.
 OPEN = (Status.PENDING, Status.SUPPRESSED)
 ALERT_LIFETIME = timedelta(days=1)
+# domain.md (version 2): a patient on clinical hold gets no heat, reminder or rebooking messages.
+HELD_KINDS = (Kind.HEAT_OK, Kind.COURSE_REBOOK, Kind.APPOINTMENT_REMINDER)
 
 
 def recipient(patient: Patient) -> plan.Recipient:
@@ -51,8 +53,12 @@ def _write(
     movable: Iterable[str] = OPEN,
     **links,
 ) -> None:
-    """Create each planned message once; one still `movable` is moved to the new plan."""
+    """Create each planned message once; one still `movable` is moved to the new plan. A
+    patient on hold is planned none of the held kinds."""
+    held = Patient.objects.filter(pk=links["patient"].pk, clinical_hold=True).exists()
     for message in planned:
+        if held and message.kind in HELD_KINDS:
+            continue
         Notification.objects.filter(
             dedupe_key=f"{event}:{message.kind}:{message.channel}", status__in=movable
         ).update(
@@ -144,10 +150,11 @@ def cancel_aftercare(session: NeedlingSession) -> None:
     )
 
 
-def plan_reminder(appointment: Appointment) -> None:
+def plan_reminder(appointment: Appointment, *, occasion: str = "") -> None:
+    """`occasion` tells a later plan for the same time (after a hold) from the first one."""
     patient = appointment.patient
     _write(
-        f"appointment:{appointment.pk}:{appointment.starts_at.isoformat()}",
+        f"appointment:{appointment.pk}:{appointment.starts_at.isoformat()}{occasion}",
         plan.plan_for_appointment(
             starts_at=appointment.starts_at,
             **_audience(patient),
@@ -170,21 +177,41 @@ def move_reminder(appointment: Appointment) -> None:
     plan_reminder(appointment)
 
 
-def alert_admins(side_effect: SideEffect) -> None:
-    """A serious side effect: every administrator of the clinic is emailed at once."""
+def cancel_while_on_hold(patient: Patient) -> int:
+    return _cancel(Notification.objects.filter(patient=patient, kind__in=HELD_KINDS))
+
+
+def remind_again_after_hold(patient: Patient, hold_id) -> None:
+    """The hold is over: the appointments still booked get their reminders again."""
+    booked = patient.appointments.filter(
+        status=AppointmentStatus.BOOKED, starts_at__gt=timezone.now()
+    ).select_related("patient__clinic")
+    for appointment in booked:
+        plan_reminder(appointment, occasion=f":after-hold:{hold_id}")
+
+
+def cancel_for_patient(patient: Patient) -> int:
+    return _cancel(Notification.objects.filter(patient=patient))
+
+
+def alert_clinic(side_effect: SideEffect) -> None:
+    """A serious side effect: the treating therapist and every administrator of the clinic
+    are emailed at once. Someone without an email address still gets the alert's row, which
+    fails visibly (delivery) rather than leaving no trace."""
     now = timezone.now()
-    admins = side_effect.patient.clinic.staff.filter(role=Role.ADMIN, is_active=True).exclude(
-        email=""
+    recipients = Staff.objects.filter(
+        Q(role=Role.ADMIN, clinic=side_effect.clinic_id) | Q(pk=side_effect.session.therapist_id),
+        is_active=True,
     )
-    for admin in admins:
+    for staff in recipients:
         Notification.objects.get_or_create(
-            dedupe_key=f"side_effect:{side_effect.pk}:{Kind.SIDE_EFFECT_ALERT}:{admin.pk}",
+            dedupe_key=f"side_effect:{side_effect.pk}:{Kind.SIDE_EFFECT_ALERT}:{staff.pk}",
             defaults=dict(
                 clinic_id=side_effect.clinic_id,
                 patient_id=side_effect.patient_id,
                 session_id=side_effect.session_id,
                 side_effect=side_effect,
-                staff=admin,
+                staff=staff,
                 kind=Kind.SIDE_EFFECT_ALERT,
                 channel=Channel.EMAIL,
                 send_at=now,

@@ -15,11 +15,21 @@ from aftercare import links, plan
 from audit import trail
 from httpapi.throttling import PatientPageThrottle
 from sessions.models import AppointmentStatus, NeedlingSession, Reporter, Severity, SideEffectKind
+from sessions.models.records import RED_FLAG_KINDS
 from sessions.records.services import report_side_effect
+
+EMERGENCY = "If this is happening now, call emergency services at once: do not wait for the clinic."
+# What the page answers once a report is in: the red flags send the patient to emergency care
+# at once; any other serious report has reached the clinic, which now holds further treatment.
+URGENT, SERIOUS, RECEIVED = "urgent", "serious", "1"
 
 
 class SideEffectReportForm(forms.Form):
-    kind = forms.ChoiceField(label="What happened?", choices=SideEffectKind.choices)
+    kind = forms.ChoiceField(
+        label="What happened?",
+        choices=SideEffectKind.choices,
+        help_text=f"Chest pain or breathlessness? {EMERGENCY}",
+    )
     severity = forms.ChoiceField(label="How bad is it?", choices=Severity.choices)
     notes = forms.CharField(
         label="Anything else we should know?",
@@ -57,8 +67,10 @@ def patient_page(request, token: str):
     form = SideEffectReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         trail.attribute_writes(request, reader)
-        report_side_effect(session=session, reported_by=Reporter.PATIENT, **form.cleaned_data)
-        return redirect(f"{request.path}?reported=1")
+        report = report_side_effect(
+            session=session, reported_by=Reporter.PATIENT, **form.cleaned_data
+        )
+        return redirect(f"{request.path}?reported={_answer(report.kind, report.serious)}")
     trail.record_reads(request, reader, [session])
     patient = session.patient
     tz = ZoneInfo(patient.timezone)
@@ -78,6 +90,13 @@ def patient_page(request, token: str):
             "heat_advised": session.heat_advised,
             "next_visit": next_visit.starts_at.astimezone(tz) if next_visit else None,
             "form": form,
-            "reported": request.GET.get("reported") == "1",
+            "reported": request.GET.get("reported"),
+            "emergency": EMERGENCY,
         },
     )
+
+
+def _answer(kind: str, serious: bool) -> str:
+    if kind in RED_FLAG_KINDS:
+        return URGENT
+    return SERIOUS if serious else RECEIVED

@@ -1,8 +1,10 @@
-"""Aftercare listens to what happened in the clinic (sessions.events) and plans messages."""
+"""Aftercare listens to what happened in the clinic (sessions.events, clinic.events) and plans
+or cancels messages."""
 
 from django.dispatch import receiver
 
 from aftercare import outbox
+from clinic import events as clinic_events
 from sessions import events
 
 
@@ -39,4 +41,19 @@ def appointment_cancelled(sender, appointment, **kwargs):
 @receiver(events.side_effect_reported, dispatch_uid="aftercare.side_effect_reported")
 def side_effect_reported(sender, side_effect, **kwargs):
     if side_effect.serious:
-        outbox.alert_admins(side_effect)
+        outbox.alert_clinic(side_effect)
+
+
+@receiver(clinic_events.hold_placed, dispatch_uid="aftercare.hold_placed")
+def hold_placed(sender, patient, **kwargs):
+    outbox.cancel_while_on_hold(patient)
+
+
+@receiver(clinic_events.hold_released, dispatch_uid="aftercare.hold_released")
+def hold_released(sender, patient, hold, **kwargs):
+    outbox.remind_again_after_hold(patient, hold.pk)
+
+
+@receiver(clinic_events.patient_archived, dispatch_uid="aftercare.patient_archived")
+def patient_archived(sender, patient, **kwargs):
+    outbox.cancel_for_patient(patient)

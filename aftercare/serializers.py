@@ -20,6 +20,7 @@ class NotificationSerializer(serializers.ModelSerializer):
             "sent_at",
             "attempts",
             "last_error",
+            "staff",
         ]
         read_only_fields = fields
 

@@ -8,7 +8,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from aftercare import message_texts
-from aftercare.models import PATIENT_KINDS, MessageText, Notification, Status
+from aftercare.models import PATIENT_KINDS, Kind, MessageText, Notification, Status
 from aftercare.serializers import (
     LanguageQuerySerializer,
     MessageTextSerializer,
@@ -28,7 +28,7 @@ TEXT_IN_PATH = [
 
 
 class NotificationFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=[(kind, kind) for kind in PATIENT_KINDS])
+    kind = django_filters.ChoiceFilter(choices=[(kind, kind) for kind in Kind.values])
 
     class Meta:
         model = Notification
@@ -36,9 +36,10 @@ class NotificationFilter(django_filters.FilterSet):
 
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicViewSet):
-    """Every aftercare message planned for a patient, and what became of it."""
+    """Every message planned for a patient, and what became of it; with the serious side-effect
+    alerts sent to the clinic's staff about them (`staff` names whom)."""
 
-    queryset = Notification.objects.filter(kind__in=PATIENT_KINDS)
+    queryset = Notification.objects.all()
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
 

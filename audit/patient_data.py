@@ -12,6 +12,7 @@ RECORDS = {
     "needling.TreatmentCourse": "course",
     "needling.Appointment": "appointment",
     "aftercare.Notification": "notification",
+    "clinic.ClinicalHold": "clinical_hold",  # trigger: clinic/migrations/0002
 }
 
 # Rows of a session, which reach their clinic and patient through it.

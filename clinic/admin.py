@@ -1,11 +1,14 @@
 """The Django admin for clinic administrators: each sees and changes only their own clinic."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
 from audit import trail
 from audit.models import AuditEntry
-from clinic.models import Clinic, Patient, Room, Staff, WorkingHours
+from clinic import holds
+from clinic.models import Clinic, ClinicalHold, Patient, Room, Staff, WorkingHours
+from core.errors import RuleViolation
 
 
 def _is_clinic_admin(request) -> bool:
@@ -132,8 +135,77 @@ class StaffAdmin(ClinicScopedAdmin, UserAdmin):
 
 @admin.register(Patient)
 class PatientAdmin(ClinicScopedAdmin):
-    list_display = ["family_name", "given_name", "date_of_birth", "preferred_channel"]
+    """Deleting a patient with clinical records is refused (they refer to the patient with
+    PROTECT, so the admin lists them instead); such a patient is archived."""
+
+    list_display = [
+        "family_name",
+        "given_name",
+        "date_of_birth",
+        "preferred_channel",
+        "clinical_hold",
+        "archived_at",
+    ]
+    list_filter = ["clinical_hold", ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["family_name", "given_name", "email", "phone"]
+    # Changed only through clinic.holds: a hold is released with a note (Clinical holds).
+    readonly_fields = ["clinical_hold", "archived_at"]
+    actions = ["archive"]
+
+    @admin.action(description="Archive the selected patients")
+    def archive(self, request, queryset):
+        for patient in queryset:
+            try:
+                holds.archive_patient(patient)
+            except RuleViolation as refusal:
+                self.message_user(request, refusal.detail, messages.WARNING)
+
+
+class ReleaseForm(forms.ModelForm):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="Why treatment may go on"
+    )
+
+    class Meta:
+        model = ClinicalHold
+        fields = []  # the note goes to clinic.holds.release_hold, which records the release
+
+
+@admin.register(ClinicalHold)
+class ClinicalHoldAdmin(ClinicScopedAdmin):
+    """Holds start with a serious side effect; an administrator releases one with a note."""
+
+    form = ReleaseForm
+    list_display = ["patient", "started_at", "reason", "released_at", "released_by"]
+    list_filter = [("released_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["patient", "released_by"]
+    readonly_fields = [
+        "patient",
+        "reason",
+        "started_at",
+        "released_at",
+        "released_by",
+        "release_note",
+    ]
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.released_at is None:
+            return ["patient", "reason", "started_at", "note"]
+        return self.readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or obj.released_at is None
+        )
+
+    def save_model(self, request, obj, form, change):
+        holds.release_hold(obj.patient, by=request.user, note=form.cleaned_data["note"])
 
 
 @admin.register(Room)

@@ -8,6 +8,13 @@ class PatientFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search", max_length=100, help_text="Words found in name, phone or email"
     )
+    # Lists show active patients unless this is given (see PatientViewSet.filter_queryset).
+    archived = django_filters.BooleanFilter(
+        field_name="archived_at",
+        lookup_expr="isnull",
+        exclude=True,
+        help_text="true: archived patients only; false or absent: active patients only",
+    )
 
     class Meta:
         model = Patient

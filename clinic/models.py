@@ -133,6 +133,13 @@ class Patient(models.Model):
     email_consent = models.BooleanField(default=False)
     timezone = models.CharField(max_length=64, validators=[validate_timezone])
     language = models.CharField(max_length=16, default="en", validators=[validate_language])
+    # Set and cleared only by clinic.holds, which keeps a ClinicalHold row for each hold.
+    clinical_hold = models.BooleanField(
+        default=False, help_text="No new bookings, courses or sessions until an admin releases it"
+    )
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Archived: kept on record, no longer booked or treated"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -162,6 +169,39 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+class ClinicalHold(models.Model):
+    """One period of a patient's clinical hold: why it began, and who ended it, when and why."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="holds")
+    reason = models.TextField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        "Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    release_note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(released_at__isnull=True),
+                name="clinical_hold_one_open_per_patient",
+            ),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True, released_by__isnull=True, release_note="")
+                | Q(released_at__isnull=False, released_by__isnull=False) & ~Q(release_note=""),
+                name="clinical_hold_released_with_note",
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "-started_at"], name="clinical_hold_patient")]
+
+    def __str__(self) -> str:
+        return f"{self.patient} on hold since {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class Room(models.Model):

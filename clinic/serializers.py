@@ -140,6 +140,8 @@ class PatientSerializer(serializers.ModelSerializer):
             "email_consent",
             "timezone",
             "language",
+            "clinical_hold",
+            "archived_at",
         ]
         extra_kwargs = {
             "date_of_birth": {
@@ -149,6 +151,7 @@ class PatientSerializer(serializers.ModelSerializer):
             },
             "language": {"help_text": "One of the supported languages: en, es"},
         }
+        read_only_fields = ["clinical_hold", "archived_at"]
 
     def validate_timezone(self, value):
         Patient._meta.get_field("timezone").run_validators(value)
@@ -167,3 +170,9 @@ class PatientSerializer(serializers.ModelSerializer):
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
+
+
+class ReleaseHoldSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=2000, help_text="Why treatment may go on (recorded with who and when)"
+    )

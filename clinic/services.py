@@ -93,10 +93,13 @@ def update_patient(patient: Patient, **fields) -> Patient:
 
 @transaction.atomic
 def delete_patient(patient: Patient) -> None:
-    # Sessions and appointments refer to their patient with PROTECT: they stay on record.
+    # Every clinical record (screening, session, appointment, course, side effect, hold)
+    # refers to its patient with PROTECT: records are retained, so such a patient is archived.
     try:
         patient.delete()
     except ProtectedError as exc:
         raise Conflict(
-            "invalid_state", "This patient has treatment sessions or appointments on record."
+            "invalid_state",
+            "This patient has clinical records (screenings, sessions, appointments or side "
+            "effects), which are retained: archive the patient instead.",
         ) from exc

@@ -5,12 +5,13 @@ from rest_framework import generics, mixins, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clinic import access, services
+from clinic import access, holds, services
 from clinic.filters import PatientFilter
 from clinic.models import Patient, Room, Staff
 from clinic.serializers import (
@@ -18,6 +19,7 @@ from clinic.serializers import (
     IssuedTokenSerializer,
     MeSerializer,
     PatientSerializer,
+    ReleaseHoldSerializer,
     RoomSerializer,
     TherapistSerializer,
 )
@@ -127,7 +129,9 @@ class PatientViewSet(
     mixins.DestroyModelMixin,
     ClinicViewSet,
 ):
-    """Patients: every staff member reads them, administrators register and change them."""
+    """Patients: every staff member reads them, administrators register and change them.
+
+    Lists leave archived patients out unless asked for them (`?archived=true`)."""
 
     queryset = Patient.objects.all()
     serializer_class = PatientSerializer
@@ -147,3 +151,30 @@ class PatientViewSet(
 
     def perform_destroy(self, instance):
         services.delete_patient(instance)
+
+    def filter_queryset(self, queryset):
+        if self.action == "list" and "archived" not in self.request.query_params:
+            queryset = queryset.filter(archived_at__isnull=True)
+        return super().filter_queryset(queryset)
+
+    @extend_schema(request=None, responses={200: PatientSerializer, 409: conflict("invalid_state")})
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        """Archive a patient: kept on record, gone from lists, pending messages cancelled, no
+        new bookings, courses or sessions (409 `invalid_state`)."""
+        patient = holds.archive_patient(self.get_object())
+        return Response(self.get_serializer(patient).data)
+
+    @extend_schema(
+        request=ReleaseHoldSerializer,
+        responses={200: PatientSerializer, 409: conflict("invalid_state")},
+    )
+    @action(detail=True, methods=["post"], url_path="release-hold")
+    def release_hold(self, request, pk=None):
+        """Release the patient's clinical hold, saying why (admins only; recorded with who
+        and when)."""
+        patient = self.get_object()
+        release = ReleaseHoldSerializer(data=request.data)
+        release.is_valid(raise_exception=True)
+        holds.release_hold(patient, by=request.user, **release.validated_data)
+        return Response(self.get_serializer(patient).data)

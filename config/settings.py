@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.mail import anymail_settings, mailers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("FILIFORM_VAR_DIR", BASE_DIR / "var"))
 
@@ -213,8 +215,9 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
-# Email goes through Django's mailers: the console while developing, SMTP in production, or any
-# django-anymail backend named by EMAIL_BACKEND. The SMTP options apply to the SMTP backend only.
+# Email goes through Django's mailers: the console while developing, SMTP in production, the
+# file backend (one file per batch of messages in EMAIL_FILE_PATH), or any django-anymail
+# backend named by EMAIL_BACKEND, configured by ANYMAIL_<ESP>_<NAME> variables (config/mail.py).
 EMAIL_BACKEND_PATH = os.environ.get(
     "EMAIL_BACKEND",
     f"django.core.mail.backends.{'console' if DEBUG else 'smtp'}.EmailBackend",
@@ -228,12 +231,12 @@ SMTP_OPTIONS = {
     # A send must end well within its lease (AFTERCARE_SEND_LEASE_SECONDS).
     "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
 }
-MAILERS = {
-    "default": {
-        "BACKEND": EMAIL_BACKEND_PATH,
-        "OPTIONS": SMTP_OPTIONS if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend") else {},
-    }
-}
+MAILERS = mailers(
+    EMAIL_BACKEND_PATH,
+    smtp=SMTP_OPTIONS,
+    file_path=os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail")),
+)
+ANYMAIL = anymail_settings(dict(os.environ))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Filiform <aftercare@localhost>")
 # SMS: "console" (default), "file" (JSON lines at SMS_FILE_PATH) or "twilio".
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")

@@ -49,7 +49,8 @@ class ScreeningQuerySet(models.QuerySet):
 class Screening(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="screenings")
+    # Clinical records are retained: a screened patient is archived, never deleted.
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="screenings")
     performed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     performed_at = models.DateTimeField()
     # Consent: who took it and when are performed_by and performed_at; the text shown is versioned.

@@ -229,6 +229,8 @@ class SideEffectKind(models.TextChoices):
     PNEUMOTHORAX = "pneumothorax", "Pneumothorax"
     NERVE_INJURY = "nerve_injury", "Nerve injury"
     INFECTION = "infection", "Infection"
+    CHEST_PAIN = "chest_pain", "Chest pain"
+    BREATHLESSNESS = "breathlessness", "Breathlessness"
     OTHER = "other", "Other"
 
 
@@ -243,7 +245,15 @@ class Reporter(models.TextChoices):
     PATIENT = "patient", "Patient"
 
 
-SERIOUS_KINDS = (SideEffectKind.PNEUMOTHORAX, SideEffectKind.NERVE_INJURY, SideEffectKind.INFECTION)
+SERIOUS_KINDS = (
+    SideEffectKind.PNEUMOTHORAX,
+    SideEffectKind.NERVE_INJURY,
+    SideEffectKind.INFECTION,
+    SideEffectKind.CHEST_PAIN,
+    SideEffectKind.BREATHLESSNESS,
+)
+# The red flags of a pneumothorax (domain.md): happening now, they need emergency care, not us.
+RED_FLAG_KINDS = (SideEffectKind.CHEST_PAIN, SideEffectKind.BREATHLESSNESS)
 SERIOUS = Q(kind__in=SERIOUS_KINDS) | Q(severity=Severity.SEVERE)
 
 
@@ -260,7 +270,9 @@ class SideEffect(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True)
     reported_by = models.CharField(max_length=10, choices=Reporter.choices)
-    serious = models.BooleanField(help_text="Pneumothorax, nerve injury, infection, or severe")
+    serious = models.BooleanField(
+        help_text="Pneumothorax, nerve injury, infection, chest pain, breathlessness, or severe"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from clinic.admin import ReadOnlyAdminMixin, ReadOnlyClinicAdmin
+from clinic.admin import ClinicScopedAdmin, ReadOnlyAdminMixin, ReadOnlyClinicAdmin
 from core.errors import RuleViolation
 from sessions.models import Addendum, NeedleSite, NeedlingSession, SessionStatus, SideEffect
 from sessions.records import services
@@ -56,7 +56,23 @@ class NeedlingSessionAdmin(ReadOnlyClinicAdmin):
 
 
 @admin.register(SideEffect)
-class SideEffectAdmin(ReadOnlyClinicAdmin):
+class SideEffectAdmin(ClinicScopedAdmin):
+    """Side effects are reported here as by the API (a serious one alerts the clinic and holds
+    the patient) and never changed afterwards."""
+
     list_display = ["created_at", "patient", "kind", "severity", "serious", "reported_by"]
     list_filter = ["serious", "kind", "reported_by"]
     list_select_related = ["patient"]
+    fields = ["session", "kind", "severity", "onset_at", "resolved_at", "notes"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        report = services.report_side_effect(
+            **{name: form.cleaned_data[name] for name in self.fields}
+        )
+        obj.pk = report.pk  # the admin's log entry and redirect name the saved report

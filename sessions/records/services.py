@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from clinic import holds
 from clinic.models import Clinic, Patient, Staff
 from core.errors import Conflict, NotAllowed, RuleViolation
 from screening.services import PlannedSite, check_needling
@@ -148,6 +149,7 @@ def log_session(
     therapist = therapist or actor
     _check_may_act_for(actor, therapist)
     _check_times(started_at=started_at, ended_at=fields.get("ended_at"))
+    holds.check_open_for_care(patient)
     session = NeedlingSession(
         clinic=clinic,
         patient=patient,
@@ -288,5 +290,8 @@ def report_side_effect(
         serious=rules.is_serious(kind, severity),
         **fields,
     )
+    if side_effect.serious:
+        reason = f"Serious side effect reported by the {reported_by}: {side_effect}."
+        holds.place_on_hold(session.patient, reason=reason)
     events.side_effect_reported.send(sender=SideEffect, side_effect=side_effect)
     return side_effect

@@ -28,6 +28,9 @@ class SessionFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
+    create=extend_schema(
+        responses={201: SessionSerializer, 409: conflict("clinical_hold", "invalid_state")}
+    ),
     partial_update=extend_schema(
         responses={200: SessionSerializer, 409: conflict("session_signed")}
     ),

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.utils import timezone
 
 from clinic.admin import ClinicScopedAdmin, ReadOnlyAdminMixin, ReadOnlyClinicAdmin
+from clinic.holds import check_open_for_care
+from core.errors import RuleViolation
 from sessions.models import Appointment, TreatmentCourse
 from sessions.scheduling import services
 
@@ -28,7 +30,12 @@ class CourseAdminForm(forms.ModelForm):
         data = super().clean()
         if not self.instance._state.adding or self.errors:
             return data
-        data["earliest_start"] = max(data["earliest_start"], timezone.now())
+        services.check_course_gaps(data["min_gap_days"], data["max_gap_days"])
+        try:
+            check_open_for_care(data["patient"])
+        except RuleViolation as refusal:
+            raise forms.ValidationError({"patient": refusal.detail}) from refusal
+        data["earliest_start"] = services.course_start(data["earliest_start"], timezone.now())
         plan = services.plan_course(
             therapist=data["therapist"],
             patient=data["patient"],

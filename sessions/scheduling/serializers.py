@@ -1,24 +1,13 @@
 from datetime import timedelta
 
-from django.utils import timezone
 from rest_framework import serializers
 
 from clinic.models import Patient, Room, Staff
 from httpapi.fields import MomentField
 from httpapi.scoping import ClinicObjectField
 from sessions.models import Appointment, TreatmentCourse
-from sessions.models.scheduling import LONGEST_APPOINTMENT
 
 MAX_FREE_SLOT_WINDOW = timedelta(days=31)
-
-
-def check_times(starts_at, ends_at) -> None:
-    if ends_at <= starts_at:
-        raise serializers.ValidationError({"ends_at": "Must be after starts_at."})
-    if starts_at < timezone.now():
-        raise serializers.ValidationError({"starts_at": "Must not be in the past."})
-    if ends_at - starts_at > LONGEST_APPOINTMENT:
-        raise serializers.ValidationError({"ends_at": "An appointment lasts at most 8 hours."})
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
@@ -47,7 +36,6 @@ class AppointmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "cancel_reason"]
 
     def validate(self, attrs):
-        check_times(attrs["starts_at"], attrs["ends_at"])
         course = attrs.get("course")
         if course is not None and course.patient_id != attrs["patient"].pk:
             raise serializers.ValidationError({"course": "That course is another patient's."})
@@ -57,10 +45,6 @@ class AppointmentSerializer(serializers.ModelSerializer):
 class RescheduleSerializer(serializers.Serializer):
     starts_at = MomentField()
     ends_at = MomentField()
-
-    def validate(self, attrs):
-        check_times(attrs["starts_at"], attrs["ends_at"])
-        return attrs
 
 
 class CancelSerializer(serializers.Serializer):
@@ -103,13 +87,6 @@ class CourseSerializer(serializers.ModelSerializer):
             "appointments",
         ]
         read_only_fields = ["status"]
-
-    def validate(self, attrs):
-        if attrs["min_gap_days"] > attrs["max_gap_days"]:
-            raise serializers.ValidationError({"max_gap_days": "Must not be below min_gap_days."})
-        # A course cannot start in the past: plan from now instead.
-        attrs["earliest_start"] = max(attrs.get("earliest_start") or timezone.now(), timezone.now())
-        return attrs
 
 
 class FreeSlotsQuerySerializer(serializers.Serializer):

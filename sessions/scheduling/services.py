@@ -1,5 +1,9 @@
 """Booking: appointments and treatment courses. Each function is one transaction.
 
+The API, the admin and the staff app all book through here, so the rules on times (below)
+and the clinical hold (clinic.holds) hold for every one of them. Rescheduling onto a new time
+is a booking too: a patient on hold keeps the appointments they have, but none moves.
+
 The overlap check here gives the friendly answer (and is the guarantee on SQLite, where every
 transaction is IMMEDIATE); on PostgreSQL the exclusion constraints are the guarantee, and a
 violation of one is answered exactly like the check's.
@@ -8,14 +12,16 @@ violation of one is answered exactly like the check's.
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from clinic.holds import check_open_for_care
 from clinic.models import Clinic, Patient, Room, Staff
 from core.errors import Conflict, RuleViolation
 from sessions import events, slots
 from sessions.models import Appointment, AppointmentStatus, CourseStatus, TreatmentCourse
-from sessions.models.scheduling import LIVE
+from sessions.models.scheduling import LIVE, LONGEST_APPOINTMENT
 from sessions.scheduling.selectors import busy_intervals, shifts_of
 
 HORIZON = timedelta(weeks=12)
@@ -26,6 +32,28 @@ NO_OVERLAP_CONSTRAINTS = frozenset(
         "appointment_patient_no_overlap",
     }
 )
+
+
+def check_appointment_times(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
+    """An appointment ends after it starts, starts in the future and lasts at most 8 hours.
+
+    Field errors (the API answers them as 400s on the field, the admin next to the field)."""
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "Must be after starts_at."})
+    if starts_at < now:
+        raise ValidationError({"starts_at": "Must not be in the past."})
+    if ends_at - starts_at > LONGEST_APPOINTMENT:
+        raise ValidationError({"ends_at": "An appointment lasts at most 8 hours."})
+
+
+def course_start(earliest_start: datetime | None, now: datetime) -> datetime:
+    """Where a course's plan begins: never in the past (plan from now instead)."""
+    return max(earliest_start or now, now)
+
+
+def check_course_gaps(min_gap_days: int, max_gap_days: int) -> None:
+    if min_gap_days > max_gap_days:
+        raise ValidationError({"max_gap_days": "Must not be below min_gap_days."})
 
 
 def _double_booked(who: str) -> Conflict:
@@ -81,6 +109,8 @@ def book_appointment(
     room: Room | None = None,
     course: TreatmentCourse | None = None,
 ) -> Appointment:
+    check_appointment_times(starts_at, ends_at, timezone.now())
+    check_open_for_care(patient)
     _check_within_working_hours(therapist, starts_at, ends_at)
     appointment = Appointment(
         clinic=clinic,
@@ -110,6 +140,8 @@ def reschedule_appointment(
     appointment: Appointment, *, starts_at: datetime, ends_at: datetime
 ) -> Appointment:
     _require_booked(appointment, "rescheduled")
+    check_appointment_times(starts_at, ends_at, timezone.now())
+    check_open_for_care(appointment.patient)
     _check_within_working_hours(appointment.therapist, starts_at, ends_at)
     appointment.starts_at, appointment.ends_at = starts_at, ends_at
     _save_free(appointment)
@@ -193,6 +225,8 @@ def create_course(
     room: Room | None = None,
     auto_schedule: bool = True,
 ) -> TreatmentCourse:
+    check_course_gaps(min_gap_days, max_gap_days)
+    check_open_for_care(patient)
     course = TreatmentCourse.objects.create(
         clinic=clinic,
         patient=patient,
@@ -203,7 +237,7 @@ def create_course(
         session_minutes=session_minutes,
         min_gap_days=min_gap_days,
         max_gap_days=max_gap_days,
-        earliest_start=earliest_start or timezone.now(),
+        earliest_start=course_start(earliest_start, timezone.now()),
     )
     if auto_schedule:
         plan = plan_course(

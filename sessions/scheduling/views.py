@@ -40,7 +40,12 @@ class AppointmentFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    create=extend_schema(responses={201: AppointmentSerializer, 409: conflict("double_booked")})
+    create=extend_schema(
+        responses={
+            201: AppointmentSerializer,
+            409: conflict("double_booked", "clinical_hold", "invalid_state"),
+        }
+    )
 )
 class AppointmentViewSet(
     mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, ClinicViewSet
@@ -85,7 +90,10 @@ class AppointmentViewSet(
 
     @extend_schema(
         request=RescheduleSerializer,
-        responses={200: AppointmentSerializer, 409: conflict("double_booked", "invalid_state")},
+        responses={
+            200: AppointmentSerializer,
+            409: conflict("double_booked", "clinical_hold", "invalid_state"),
+        },
     )
     @action(detail=True, methods=["post"])
     def reschedule(self, request, pk=None):
@@ -100,7 +108,10 @@ class CourseFilter(django_filters.FilterSet):
 
 @extend_schema_view(
     create=extend_schema(
-        responses={201: CourseSerializer, 409: conflict("no_availability", "double_booked")}
+        responses={
+            201: CourseSerializer,
+            409: conflict("no_availability", "double_booked", "clinical_hold", "invalid_state"),
+        }
     )
 )
 class CourseViewSet(

@@ -110,3 +110,72 @@ def test_killing_the_worker_and_restarting_redis_loses_and_duplicates_nothing(
     for notification_id, count in calls.items():
         # every provider call beyond the first was a recorded attempt
         assert attempts[uuid.UUID(notification_id)] >= count
+
+
+def written_mail(directory) -> str:
+    return "".join(p.read_text() for p in directory.iterdir()) if directory.exists() else ""
+
+
+def test_a_serious_report_emails_holds_and_blocks_booking_until_released(
+    redis,
+    processes,
+    tmp_path,
+    log_session,
+    therapist_api,
+    admin_api,
+    therapist,
+    admin,
+    patient,
+    book,
+    monday_10,
+):
+    admin.email, therapist.email = "lead@example.org", "north@example.org"
+    admin.save()
+    therapist.save()
+    mail_dir = tmp_path / "mail"
+    environment = celery_environment(
+        redis.url,
+        tmp_path / "sms.jsonl",
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(mail_dir),
+    )
+    processes.append(Celery("worker", environment, tmp_path / "worker.log", "--concurrency=1"))
+    processes.append(
+        Celery(
+            "beat", environment, tmp_path / "beat.log", f"--schedule={tmp_path / 'beat-schedule'}"
+        )
+    )
+    session = log_session(heat_advised=True)  # heat is fine in 10 minutes
+    assert book(monday_10).status_code == 201  # reminded the day before
+    held = Notification.objects.filter(
+        patient=patient, kind__in=["heat_ok", "appointment_reminder"]
+    )
+    assert {n.status for n in held} == {"pending"}
+
+    reported = therapist_api.post(
+        "/api/v1/side-effects/",
+        {"session": session["id"], "kind": "chest_pain", "severity": "moderate"},
+        format="json",
+    )
+    assert reported.status_code == 201
+
+    wait_until(
+        lambda: all(f"To: {a}" in written_mail(mail_dir) for a in (admin.email, therapist.email)),
+        60,
+        "the alert emailed to the therapist and the admin",
+    )
+    assert "Subject: Serious side effect reported: Chest pain" in written_mail(mail_dir)
+    alerts = Notification.objects.filter(kind="side_effect_alert")
+    wait_until(lambda: {a.status for a in alerts.all()} == {"sent"}, 10, "alerts recorded sent")
+    assert {n.status for n in held.all()} == {"cancelled"}
+    tuesday = monday_10 + timedelta(days=1)
+    refused = book(tuesday)
+    assert (refused.status_code, refused.json()["code"]) == (409, "clinical_hold")
+
+    released = admin_api.post(
+        f"/api/v1/patients/{patient.id}/release-hold/",
+        {"note": "Chest X-ray clear; seen by the GP."},
+        format="json",
+    )
+    assert released.status_code == 200 and released.json()["clinical_hold"] is False
+    assert book(tuesday).status_code == 201

@@ -164,3 +164,141 @@ def test_page_size_is_capped_at_200(admin_api, clinic, make_patient):
 
     Patient.objects.bulk_create(demo_patients(clinic, 205))
     assert len(admin_api.get("/api/v1/patients/?page_size=500").json()["results"]) == 200
+
+
+# Clinical records are retained (api.md 1.1): such a patient is archived, never deleted.
+@pytest.fixture
+def record_of(screen, log_session, book, monday_10, therapist_api):
+    def make(what):
+        if what == "screening":
+            screen(patient_of(book))
+        elif what == "appointment":
+            assert book(monday_10).status_code == 201
+        elif what == "session":
+            log_session()
+        elif what == "side effect":
+            session = log_session()
+            therapist_api.post(
+                "/api/v1/side-effects/",
+                {"session": session["id"], "kind": "bruising", "severity": "mild"},
+                format="json",
+            )
+
+    return make
+
+
+def patient_of(book):
+    from clinic.models import Patient
+
+    return Patient.objects.get()
+
+
+@pytest.mark.parametrize("what", ["screening", "appointment", "session", "side effect"])
+def test_a_patient_with_any_clinical_record_cannot_be_deleted(admin_api, patient, record_of, what):
+    record_of(what)
+    answer = admin_api.delete(f"/api/v1/patients/{patient.id}/")
+    assert answer.status_code == 409 and answer.json()["code"] == "invalid_state"
+    assert "archive" in answer.json()["detail"]
+    assert admin_api.get(f"/api/v1/patients/{patient.id}/").status_code == 200
+
+
+def test_the_admin_site_refuses_to_delete_a_screened_patient_with_a_message(admin, patient, screen):
+    from django.test import Client
+
+    screen(patient)
+    site = Client()
+    site.force_login(admin)
+    path = f"/admin/clinic/patient/{patient.id}/delete/"
+    assert site.get(path).status_code == 200
+    answer = site.post(path, {"post": "yes"})
+    assert answer.status_code == 200 and "Cannot delete" in answer.content.decode()
+    bulk = site.post(
+        "/admin/clinic/patient/",
+        {"action": "delete_selected", "_selected_action": [str(patient.id)], "post": "yes"},
+    )
+    assert bulk.status_code == 200 and "Cannot delete" in bulk.content.decode()
+    assert admin_api_sees(admin, patient)
+
+
+def admin_api_sees(admin, patient) -> bool:
+    from tests.conftest import api_client
+
+    return api_client(admin).get(f"/api/v1/patients/{patient.id}/").status_code == 200
+
+
+def ids(answer) -> list[str]:
+    return [p["id"] for p in answer.json()["results"]]
+
+
+def test_an_archived_patient_leaves_the_lists_unless_asked_for(
+    admin_api, therapist_api, clinic, patient, make_patient
+):
+    other = make_patient(clinic, given_name="Bob", family_name="Marley", email="bob@example.org")
+    answer = admin_api.post(f"/api/v1/patients/{patient.id}/archive/")
+    assert answer.status_code == 200 and answer.json()["archived_at"]
+    assert ids(therapist_api.get("/api/v1/patients/")) == [str(other.id)]
+    assert ids(therapist_api.get("/api/v1/patients/", {"archived": "true"})) == [str(patient.id)]
+    assert ids(therapist_api.get("/api/v1/patients/", {"archived": "false"})) == [str(other.id)]
+    assert ids(therapist_api.get("/api/v1/patients/", {"search": "ada"})) == []
+    assert therapist_api.get(f"/api/v1/patients/{patient.id}/").status_code == 200
+
+
+def test_archiving_cancels_pending_messages_and_stops_new_care(
+    admin_api, therapist_api, patient, therapist, log_session, book, monday_10, session_body
+):
+    from aftercare.models import Notification
+
+    log_session()
+    assert book(monday_10).status_code == 201
+    assert admin_api.post(f"/api/v1/patients/{patient.id}/archive/").status_code == 200
+    assert not Notification.objects.filter(status="pending").exists()
+    refusals = [
+        book(monday_10 + timedelta(days=1)),
+        admin_api.post(
+            "/api/v1/courses/",
+            {"patient": str(patient.id), "therapist": str(therapist.id), "indication": "Neck"},
+            format="json",
+        ),
+        therapist_api.post("/api/v1/sessions/", session_body(), format="json"),
+    ]
+    for answer in refusals:
+        assert answer.status_code == 409 and answer.json()["code"] == "invalid_state"
+        assert "archived" in answer.json()["detail"]
+
+
+def test_archiving_is_for_admins_of_the_clinic_and_happens_once(
+    admin_api, therapist_api, other_admin_api, patient
+):
+    path = f"/api/v1/patients/{patient.id}/archive/"
+    assert therapist_api.post(path).status_code == 403
+    assert other_admin_api.post(path).status_code == 404
+    assert admin_api.post(path).status_code == 200
+    again = admin_api.post(path)
+    assert again.status_code == 409 and again.json()["code"] == "invalid_state"
+
+
+@pytest.mark.parametrize(
+    "held, archived, code",
+    [
+        (False, False, None),
+        (True, False, "clinical_hold"),
+        (False, True, "invalid_state"),
+        (True, True, "invalid_state"),  # archived says more: they are not treated here at all
+    ],
+)
+def test_the_one_check_before_any_booking_course_or_session(patient, held, archived, code):
+    from django.utils import timezone
+
+    from clinic.holds import check_open_for_care
+    from clinic.models import Patient
+    from core.errors import Conflict
+
+    Patient.objects.filter(pk=patient.pk).update(
+        clinical_hold=held, archived_at=timezone.now() if archived else None
+    )
+    if code is None:
+        check_open_for_care(patient)
+        return
+    with pytest.raises(Conflict) as refusal:
+        check_open_for_care(patient)
+    assert refusal.value.code == code

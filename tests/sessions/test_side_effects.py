@@ -1,10 +1,11 @@
 """Side effects: reported, classified by the domain's serious rule, announced."""
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from sessions import events
+from sessions.models import SideEffect
 from sessions.records.rules import is_serious
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,9 @@ pytestmark = pytest.mark.django_db
         ("infection", "mild", True),
         ("fainting", "moderate", False),
         ("other", "severe", True),
+        ("chest_pain", "mild", True),
+        ("breathlessness", "mild", True),
+        ("dizziness", "moderate", False),
     ],
 )
 def test_the_serious_rule(kind, severity, serious):
@@ -51,6 +55,27 @@ def test_a_therapist_reports_a_side_effect(therapist_api, session_id, patient):
         False,
         str(patient.id),
     )
+
+
+@pytest.mark.parametrize("kind", ["chest_pain", "breathlessness"])
+def test_chest_pain_and_breathlessness_are_reported_as_serious(therapist_api, session_id, kind):
+    answer = report(therapist_api, session_id, kind=kind, severity="mild")
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["serious"] is True
+
+
+@pytest.mark.parametrize("kind", ["chest_pain", "breathlessness"])
+def test_the_database_refuses_them_marked_not_serious(session_id, clinic, patient, kind):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SideEffect.objects.create(
+            clinic=clinic,
+            session_id=session_id,
+            patient=patient,
+            kind=kind,
+            severity="mild",
+            reported_by="patient",
+            serious=False,
+        )
 
 
 def test_serious_is_derived_not_chosen(therapist_api, session_id):

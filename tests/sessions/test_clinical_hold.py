@@ -1,0 +1,324 @@
+"""Clinical hold (domain.md version 2): a serious side effect stops new bookings, courses and
+sessions, and the heat, reminder and rebooking messages, until an admin releases it with a note."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils.dateparse import parse_datetime
+
+from aftercare.models import Notification
+from audit.models import AuditEntry
+from clinic.models import ClinicalHold, Patient
+from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
+from tests.sessions.test_courses import admin_form
+
+pytestmark = pytest.mark.django_db
+
+
+def report(api, session_id, kind="pneumothorax", severity="moderate"):
+    body = {"session": session_id, "kind": kind, "severity": severity}
+    answer = api.post("/api/v1/side-effects/", body, format="json")
+    assert answer.status_code == 201, answer.json()
+    return answer.json()
+
+
+def on_hold(patient) -> bool:
+    return Patient.objects.get(pk=patient.pk).clinical_hold
+
+
+@pytest.fixture
+def treated(log_session, book, monday_10, admin_api, patient, therapist):
+    """A patient with a session (heat advised), a course with its rebooking reminder, and a
+    booked appointment with its reminder: every message a hold stops."""
+    course = admin_api.post(
+        "/api/v1/courses/",
+        {
+            "patient": str(patient.id),
+            "therapist": str(therapist.id),
+            "indication": "Neck pain",
+            "auto_schedule": False,
+        },
+        format="json",
+    ).json()
+    log_session(course=course["id"])  # plans course_rebook: sessions left, none booked
+    session = log_session(heat_advised=True)
+    assert book(monday_10).status_code == 201
+    return session
+
+
+def pending_kinds(patient) -> set[str]:
+    return set(
+        Notification.objects.filter(patient=patient, status="pending").values_list(
+            "kind", flat=True
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "kind, severity, holds",
+    [
+        ("bruising", "mild", False),
+        ("soreness_after", "moderate", False),
+        ("bruising", "severe", True),
+        ("pneumothorax", "mild", True),
+        ("chest_pain", "mild", True),
+        ("breathlessness", "moderate", True),
+    ],
+)
+def test_a_serious_report_and_only_a_serious_one_puts_the_patient_on_hold(
+    therapist_api, treated, patient, kind, severity, holds
+):
+    effect = report(therapist_api, treated["id"], kind, severity)
+    assert effect["serious"] is holds
+    assert on_hold(patient) is holds
+    answer = therapist_api.get(f"/api/v1/patients/{patient.id}/").json()
+    assert answer["clinical_hold"] is holds
+
+
+def test_a_hold_cancels_heat_reminder_and_rebooking_messages_but_not_aftercare(
+    therapist_api, treated, patient
+):
+    assert {"heat_ok", "appointment_reminder", "course_rebook"} <= pending_kinds(patient)
+    report(therapist_api, treated["id"], "chest_pain")
+    assert pending_kinds(patient) == {"aftercare_immediate", "checkin_24h", "side_effect_alert"}
+    cancelled = Notification.objects.filter(patient=patient, status="cancelled")
+    assert {"heat_ok", "appointment_reminder", "course_rebook"} <= {n.kind for n in cancelled}
+    # Future appointments stay booked: the clinic decides what happens to them.
+    assert Appointment.objects.get(patient=patient).status == "booked"
+
+
+def test_nothing_new_is_booked_logged_or_planned_while_on_hold(
+    therapist_api, admin_api, treated, patient, therapist, book, monday_10, session_body
+):
+    report(therapist_api, treated["id"])
+    appointment = Appointment.objects.get(patient=patient)
+    tuesday = monday_10 + timedelta(days=1)
+    refusals = {
+        "booking": book(tuesday),
+        "reschedule": admin_api.post(
+            f"/api/v1/appointments/{appointment.id}/reschedule/",
+            {
+                "starts_at": tuesday.isoformat(),
+                "ends_at": (tuesday + timedelta(minutes=45)).isoformat(),
+            },
+            format="json",
+        ),
+        "course": admin_api.post(
+            "/api/v1/courses/",
+            {"patient": str(patient.id), "therapist": str(therapist.id), "indication": "Neck"},
+            format="json",
+        ),
+        "session": therapist_api.post("/api/v1/sessions/", session_body(), format="json"),
+    }
+    for what, answer in refusals.items():
+        assert (what, answer.status_code, answer.json()["code"]) == (what, 409, "clinical_hold")
+        assert "clinical hold" in answer.json()["detail"]
+    assert Appointment.objects.count() == 1 and TreatmentCourse.objects.count() == 1
+    assert NeedlingSession.objects.count() == 2
+    assert Appointment.objects.get().starts_at == appointment.starts_at
+
+
+def test_a_draft_finished_while_on_hold_gets_aftercare_but_no_heat_or_rebooking(
+    therapist_api, log_session, patient
+):
+    draft = log_session(ended_at=None)
+    report(therapist_api, log_session()["id"])
+    ended = therapist_api.patch(
+        f"/api/v1/sessions/{draft['id']}/",
+        {"ended_at": (parse_datetime(draft["started_at"]) + timedelta(minutes=30)).isoformat()},
+        format="json",
+    )
+    assert ended.status_code == 200, ended.json()
+    kinds = set(Notification.objects.filter(session=draft["id"]).values_list("kind", flat=True))
+    assert kinds == {"aftercare_immediate", "checkin_24h"}
+
+
+def test_an_admin_releases_the_hold_with_a_note_and_booking_works_again(
+    therapist_api, admin_api, admin, treated, patient, book, monday_10
+):
+    report(therapist_api, treated["id"], "breathlessness")
+    tuesday = monday_10 + timedelta(days=1)
+    assert book(tuesday).status_code == 409
+    release = admin_api.post(
+        f"/api/v1/patients/{patient.id}/release-hold/",
+        {"note": "Seen in A&E: no pneumothorax. Fine to continue."},
+        format="json",
+    )
+    assert release.status_code == 200, release.json()
+    assert release.json()["clinical_hold"] is False
+    # The appointment kept through the hold is reminded again; the new one is booked.
+    reminders = Notification.objects.filter(patient=patient, kind="appointment_reminder")
+    assert sorted(r.status for r in reminders) == ["cancelled", "pending"]
+    assert book(tuesday).status_code == 201
+    hold = ClinicalHold.objects.get(patient=patient)
+    assert (hold.released_by, hold.release_note) == (
+        admin,
+        "Seen in A&E: no pneumothorax. Fine to continue.",
+    )
+    assert hold.released_at and "Breathlessness" in hold.reason and "therapist" in hold.reason
+    released_by_admin = AuditEntry.objects.filter(
+        object_type="clinical_hold", action="update", actor_id=str(admin.id), patient_id=patient.id
+    )
+    assert released_by_admin.exists()
+
+
+@pytest.mark.parametrize("body", [{}, {"note": ""}, {"note": "   "}])
+def test_a_release_needs_a_note(therapist_api, admin_api, treated, patient, body):
+    report(therapist_api, treated["id"])
+    answer = admin_api.post(f"/api/v1/patients/{patient.id}/release-hold/", body, format="json")
+    assert answer.status_code == 400 and "note" in answer.json()
+    assert on_hold(patient)
+
+
+def test_only_an_admin_of_the_clinic_releases_a_hold(
+    therapist_api, other_admin_api, treated, patient
+):
+    report(therapist_api, treated["id"])
+    note = {"note": "Fine"}
+    path = f"/api/v1/patients/{patient.id}/release-hold/"
+    assert therapist_api.post(path, note, format="json").status_code == 403
+    assert other_admin_api.post(path, note, format="json").status_code == 404
+    assert on_hold(patient)
+
+
+def test_releasing_a_patient_who_is_not_on_hold_is_409(admin_api, patient):
+    answer = admin_api.post(
+        f"/api/v1/patients/{patient.id}/release-hold/", {"note": "Fine"}, format="json"
+    )
+    assert answer.status_code == 409 and answer.json()["code"] == "invalid_state"
+
+
+def test_the_hold_flag_cannot_be_set_or_cleared_through_the_api(
+    therapist_api, admin_api, treated, patient
+):
+    report(therapist_api, treated["id"])
+    answer = admin_api.patch(
+        f"/api/v1/patients/{patient.id}/", {"clinical_hold": False}, format="json"
+    )
+    assert answer.status_code == 200 and answer.json()["clinical_hold"] is True
+    assert on_hold(patient)
+
+
+def test_a_second_serious_report_keeps_the_one_hold(therapist_api, treated, patient):
+    report(therapist_api, treated["id"], "chest_pain")
+    report(therapist_api, treated["id"], "infection")
+    [hold] = ClinicalHold.objects.filter(patient=patient)
+    assert "Chest pain" in hold.reason and hold.released_at is None
+
+
+def test_the_admin_course_form_says_the_patient_is_on_hold(
+    therapist_api, admin, treated, patient, therapist, monday_10
+):
+    report(therapist_api, treated["id"])
+    client = Client()
+    client.force_login(admin)
+    answer = client.post(
+        "/admin/needling/treatmentcourse/add/", admin_form(patient, therapist, monday_10)
+    )
+    assert answer.status_code == 200
+    assert "clinical hold" in answer.content.decode()
+    assert TreatmentCourse.objects.count() == 1
+
+
+@pytest.fixture
+def admin_site(admin):
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+def test_a_serious_report_from_the_admin_holds_and_alerts_like_the_api(
+    admin_site, treated, patient, therapist, admin
+):
+    answer = admin_site.post(
+        "/admin/needling/sideeffect/add/",
+        {"session": treated["id"], "kind": "breathlessness", "severity": "mild", "notes": ""},
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    [effect] = SideEffect.objects.filter(kind="breathlessness")
+    from django.contrib.admin.models import LogEntry
+
+    assert LogEntry.objects.get().object_id == str(effect.pk) and effect.serious
+    assert on_hold(patient)
+    alerts = Notification.objects.filter(kind="side_effect_alert")
+    assert {a.staff for a in alerts} == {therapist, admin}
+    assert "heat_ok" not in pending_kinds(patient)
+
+
+def test_an_admin_releases_a_hold_in_the_admin_with_a_note(
+    admin_site, therapist_api, admin, treated, patient
+):
+    report(therapist_api, treated["id"])
+    hold = ClinicalHold.objects.get()
+    path = f"/admin/clinic/clinicalhold/{hold.id}/change/"
+    without_note = admin_site.post(path, {"note": ""})
+    assert without_note.status_code == 200 and on_hold(patient)
+    assert admin_site.post(path, {"note": "Reviewed: fine."}).status_code == 302
+    hold.refresh_from_db()
+    assert not on_hold(patient)
+    assert (hold.released_by, hold.release_note) == (admin, "Reviewed: fine.")
+    assert admin_site.get(path).status_code == 200  # released: read, never changed again
+    assert admin_site.post(path, {"note": "Again"}).status_code == 403
+
+
+def test_the_patient_form_in_the_admin_cannot_lift_a_hold(
+    admin_site, therapist_api, treated, patient
+):
+    report(therapist_api, treated["id"])
+    page = admin_site.get(f"/admin/clinic/patient/{patient.id}/change/")
+    assert 'name="clinical_hold"' not in page.content.decode()
+
+
+def test_the_admin_archives_patients_with_the_same_rule(admin_site, treated, patient):
+    assert pending_kinds(patient)
+    answer = admin_site.post(
+        "/admin/clinic/patient/",
+        {"action": "archive", "_selected_action": [str(patient.id)]},
+    )
+    assert answer.status_code == 302
+    assert Patient.objects.get(pk=patient.pk).archived_at is not None
+    assert pending_kinds(patient) == set()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_hold_placed_while_a_booking_is_written_waits_for_it_then_cancels_its_reminder(
+    clinic, patient, therapist, monday_10
+):
+    import threading
+
+    from django.db import connection, transaction
+
+    from clinic import holds
+    from sessions import events
+    from sessions.scheduling import services
+
+    booking_written, hold_placed = threading.Event(), threading.Event()
+
+    def hold_meanwhile():
+        booking_written.wait(10)
+        with transaction.atomic():
+            holds.place_on_hold(Patient.objects.get(pk=patient.pk), reason="Serious: test.")
+        hold_placed.set()
+        connection.close()
+
+    def pause(sender, appointment, **kwargs):
+        booking_written.set()
+        assert not hold_placed.wait(0.5)  # the hold waits for the booking's transaction
+
+    holder = threading.Thread(target=hold_meanwhile)
+    holder.start()
+    events.appointment_booked.connect(pause, weak=False, dispatch_uid="test-pause")
+    try:
+        services.book_appointment(
+            clinic=clinic,
+            patient=patient,
+            therapist=therapist,
+            starts_at=monday_10,
+            ends_at=monday_10 + timedelta(minutes=45),
+        )
+    finally:
+        events.appointment_booked.disconnect(dispatch_uid="test-pause")
+    holder.join(10)
+    assert hold_placed.is_set() and on_hold(patient)
+    assert Notification.objects.get(kind="appointment_reminder").status == "cancelled"

@@ -1,0 +1,85 @@
+"""The time rules of booking, as pure functions every edge (API, admin, staff app) shares."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from sessions.scheduling.services import check_appointment_times, check_course_gaps, course_start
+
+NOW = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    "starts_at, ends_at, field",
+    [
+        (NOW + HOUR, NOW + 2 * HOUR, None),
+        (NOW, NOW + 8 * HOUR, None),  # exactly 8 hours, starting now
+        (NOW + HOUR, NOW + HOUR, "ends_at"),
+        (NOW + HOUR, NOW, "ends_at"),
+        (NOW - HOUR, NOW, "starts_at"),
+        (NOW + HOUR, NOW + 9 * HOUR + timedelta(seconds=1), "ends_at"),
+    ],
+)
+def test_appointment_times(starts_at, ends_at, field):
+    if field is None:
+        check_appointment_times(starts_at, ends_at, NOW)
+        return
+    with pytest.raises(ValidationError) as refusal:
+        check_appointment_times(starts_at, ends_at, NOW)
+    assert set(refusal.value.message_dict) == {field}
+
+
+@pytest.mark.parametrize(
+    "earliest_start, start",
+    [(None, NOW), (NOW - HOUR, NOW), (NOW + HOUR, NOW + HOUR)],
+)
+def test_a_course_never_starts_in_the_past(earliest_start, start):
+    assert course_start(earliest_start, NOW) == start
+
+
+@pytest.mark.parametrize("low, high, refused", [(2, 7, False), (3, 3, False), (5, 4, True)])
+def test_course_gaps(low, high, refused):
+    if not refused:
+        check_course_gaps(low, high)
+        return
+    with pytest.raises(ValidationError) as refusal:
+        check_course_gaps(low, high)
+    assert set(refusal.value.message_dict) == {"max_gap_days"}
+
+
+@pytest.mark.django_db
+def test_the_api_answers_a_9_hour_appointment_on_the_field(book, admin_api, monday_10):
+    answer = book(monday_10, minutes=9 * 60)
+    assert answer.status_code == 400
+    assert answer.json() == {"ends_at": ["An appointment lasts at most 8 hours."]}
+    booked = book(monday_10).json()
+    moved = admin_api.post(
+        f"/api/v1/appointments/{booked['id']}/reschedule/",
+        {"starts_at": monday_10.isoformat(), "ends_at": (monday_10 + 9 * HOUR).isoformat()},
+        format="json",
+    )
+    assert moved.status_code == 400
+    assert moved.json() == {"ends_at": ["An appointment lasts at most 8 hours."]}
+
+
+@pytest.mark.django_db
+def test_a_course_asked_to_start_in_the_past_is_planned_from_now(admin_api, patient, therapist):
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    asked_at = timezone.now()
+    answer = admin_api.post(
+        "/api/v1/courses/",
+        {
+            "patient": str(patient.id),
+            "therapist": str(therapist.id),
+            "indication": "Neck pain",
+            "earliest_start": "2020-01-01T09:00:00Z",
+            "auto_schedule": False,
+        },
+        format="json",
+    )
+    assert answer.status_code == 201, answer.json()
+    assert parse_datetime(answer.json()["earliest_start"]) >= asked_at
