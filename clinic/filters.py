@@ -4,8 +4,28 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
+from django_filters.filters import QuerySetRequestMixin
+from django_filters.rest_framework import DjangoFilterBackend
 
+from clinic import tenancy  # as a module: DRF loads this backend while tenancy loads DRF
 from clinic.models import Patient
+
+
+class ClinicFilterBackend(DjangoFilterBackend):
+    """The API's filter backend (the default for every list): each filter that names a record
+    (`?patient=`, `?therapist=`...) offers and accepts only the caller's clinic's records.
+
+    So the browsable API's filter form lists no other clinic's people, and another clinic's id
+    is refused exactly like an id that does not exist, revealing nothing.
+    """
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        clinic_id = getattr(request.user, "clinic_id", None)
+        for choice in filterset.filters.values() if filterset is not None else ():
+            if isinstance(choice, QuerySetRequestMixin):
+                choice.queryset = tenancy.scoped_to_clinic(choice.get_queryset(request), clinic_id)
+        return filterset
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):

@@ -1,10 +1,15 @@
 """Per-clinic scoping: every query of every API view sees only the caller's clinic.
 
 An object of another clinic is therefore simply not found (404), never forbidden (403).
+The same holds for every list of choices a page offers (filter forms, related-object pickers
+in the browsable API and the admin): `scoped_to_clinic` is the one rule they all apply.
 Every API view also records in the audit trail the patient data it serves and names the
 writer of what it changes.
 """
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS
 
@@ -12,11 +17,48 @@ from audit import trail
 from clinic.idempotency import IdempotentPostMixin
 
 
+def scoped_to_clinic(queryset: QuerySet, clinic_id) -> QuerySet:
+    """The rows of `queryset` that a member of clinic `clinic_id` may see or choose.
+
+    A table with a `clinic` (or `clinic_id`) column holds clinic data: only that clinic's rows.
+    The clinics themselves (what staff belong to): only their own. Any other table is shared
+    vocabulary (muscles), the same for every clinic. Nobody outside a clinic chooses anything.
+    """
+    if clinic_id is None:
+        return queryset.none()
+    model = queryset.model
+    if model is get_user_model()._meta.get_field("clinic").related_model:
+        return queryset.filter(pk=clinic_id)
+    try:
+        model._meta.get_field("clinic_id")
+    except FieldDoesNotExist:
+        return queryset
+    return queryset.filter(clinic_id=clinic_id)
+
+
+def scope_related_fields(serializer, clinic_id) -> None:
+    """Limit every related field of `serializer`, nested ones included, to the clinic."""
+    serializer = getattr(serializer, "child", serializer)  # many=True wraps the serializer
+    for field in serializer.fields.values():
+        field = getattr(field, "child_relation", getattr(field, "child", field))  # and fields
+        if isinstance(field, serializers.BaseSerializer):
+            scope_related_fields(field, clinic_id)
+        elif isinstance(field, serializers.RelatedField) and field.queryset is not None:
+            field.queryset = scoped_to_clinic(field.queryset.all(), clinic_id)
+
+
 class ClinicScopedMixin:
-    """Views over models with a `clinic` foreign key."""
+    """Views over models with a `clinic` foreign key: their rows, and every choice their
+    forms offer, belong to the caller's clinic."""
 
     def get_queryset(self):
         return super().get_queryset().filter(clinic_id=self.request.user.clinic_id)
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        # getattr: the schema generator asks for serializers without a signed-in user.
+        scope_related_fields(serializer, getattr(self.request.user, "clinic_id", None))
+        return serializer
 
 
 class AuditedMixin:
@@ -52,4 +94,4 @@ class ClinicObjectField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         request = self.context["request"]
-        return super().get_queryset().filter(clinic_id=request.user.clinic_id)
+        return scoped_to_clinic(super().get_queryset(), request.user.clinic_id)
