@@ -16,8 +16,9 @@ import re
 REDACTED = "[redacted]"
 # Path segments that are secrets: the patient page's signed token.
 SECRET_PATHS = re.compile(r"(/p/)[^/?#\s\"']+")
-# Query parameters whose values are search terms: the API's ?search=, the admin's ?q=.
-SECRET_PARAMETERS = re.compile(r"([?&](?:search|q)=)[^&#\s\"']*")
+# Query parameters whose values are search terms: the API's ?search=, the admin's ?q=, also
+# URL-encoded inside another parameter (the admin's sign-in page's ?next=...%3Fq%3D...).
+SECRET_PARAMETERS = re.compile(r"((?:[?&]|%3F|%26)(?:search|q)(?:=|%3D))[^&#\s\"']*", re.I)
 
 
 def redact(line: str) -> str:

@@ -10,9 +10,8 @@ import pytest
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.test import Client
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
-from rest_framework.mixins import ListModelMixin
 
 from aftercare.models import MessageText
 from clinic.models import Role, Room
@@ -22,6 +21,7 @@ from screening.services import record_screening
 from sessions.records.services import log_session, report_side_effect, sign_session
 from sessions.scheduling.services import create_course
 from tests.bodies import site
+from tests.routes import list_endpoints
 
 pytestmark = pytest.mark.django_db
 # Every name by which a page could give Southside away.
@@ -35,25 +35,6 @@ SOUTHSIDE_NAMES = [
     "Southern Room",
     "Southside's own words",
 ]
-
-
-def list_endpoints() -> list[str]:
-    """The path of every list the URL resolver routes, whatever app it belongs to."""
-
-    def walk(patterns, prefix):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                yield from walk(entry.url_patterns, prefix + str(entry.pattern))
-                continue
-            actions = getattr(entry.callback, "actions", None)
-            view = getattr(entry.callback, "cls", None)
-            if (actions or {}).get("get") == "list" or (
-                actions is None and view and issubclass(view, ListModelMixin)
-            ):
-                yield prefix + str(entry.pattern)
-
-    routes = walk(get_resolver().url_patterns, "/")
-    return sorted({r.replace("^", "").replace("$", "") for r in routes if "(?P<" not in r})
 
 
 def admin_pages(user) -> list[str]:
