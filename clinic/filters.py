@@ -21,9 +21,11 @@ class ClinicFilterBackend(DjangoFilterBackend):
 
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
+        if filterset is None:  # a list without filters
+            return None
         clinic_id = getattr(request.user, "clinic_id", None)
-        for choice in filterset.filters.values() if filterset is not None else ():
-            if isinstance(choice, QuerySetRequestMixin):
+        for choice in filterset.filters.values():
+            if isinstance(choice, QuerySetRequestMixin):  # names a record: a model choice
                 choice.queryset = tenancy.scoped_to_clinic(choice.get_queryset(request), clinic_id)
         return filterset
 

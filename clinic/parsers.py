@@ -8,7 +8,7 @@ from rest_framework.parsers import JSONParser
 MAX_DEPTH = 32
 
 
-def nesting_depth(data) -> int:
+def nesting_depth(data: object) -> int:
     """How deeply lists and objects nest in parsed JSON (a scalar: 0), without recursion."""
     deepest, pending = 0, [(data, 1)]
     while pending:

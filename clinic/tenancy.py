@@ -7,6 +7,8 @@ Every API view also records in the audit trail the patient data it serves and na
 writer of what it changes.
 """
 
+from uuid import UUID
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
@@ -17,7 +19,7 @@ from audit import trail
 from clinic.idempotency import IdempotentPostMixin
 
 
-def scoped_to_clinic(queryset: QuerySet, clinic_id) -> QuerySet:
+def scoped_to_clinic(queryset: QuerySet, clinic_id: UUID | str | None) -> QuerySet:
     """The rows of `queryset` that a member of clinic `clinic_id` may see or choose.
 
     A table with a `clinic` (or `clinic_id`) column holds clinic data: only that clinic's rows.
@@ -36,7 +38,9 @@ def scoped_to_clinic(queryset: QuerySet, clinic_id) -> QuerySet:
     return queryset.filter(clinic_id=clinic_id)
 
 
-def scope_related_fields(serializer, clinic_id) -> None:
+def scope_related_fields(
+    serializer: serializers.BaseSerializer, clinic_id: UUID | str | None
+) -> None:
     """Limit every related field of `serializer`, nested ones included, to the clinic."""
     serializer = getattr(serializer, "child", serializer)  # many=True wraps the serializer
     for field in serializer.fields.values():

@@ -1,10 +1,12 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 
 from clinic import services
 from clinic.filters import PatientFilter
 from clinic.models import Patient, Room, Staff
+from clinic.parsers import ClinicJSONParser
 from clinic.permissions import IsClinicAdminOrReadOnly
 from clinic.schema import conflict
 from clinic.serializers import (
@@ -21,6 +23,8 @@ class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token; a few tries a minute per address."""
 
     throttle_classes = [TokenThrottle]
+    # DRF's view names its own parsers; JSON goes through the API's, which refuses deep nesting.
+    parser_classes = (FormParser, MultiPartParser, ClinicJSONParser)
 
 
 class ClinicView(generics.RetrieveUpdateAPIView):
