@@ -117,10 +117,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
 # Static files (the admin's, the API docs', the browsable API's) are served by the app itself
 # through WhiteNoise, straight from the installed packages: no collectstatic step, no CDN.
+# It also serves what collectstatic put in STATIC_ROOT, and warns when that folder is missing.
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(exist_ok=True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
