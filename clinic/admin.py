@@ -1,29 +1,94 @@
 """The Django admin for clinic administrators: each sees and changes only their own clinic."""
 
+from functools import cache
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Q
 
 from audit import trail
 from audit.models import AuditEntry
 from clinic import holds
 from clinic.models import Clinic, ClinicalHold, Patient, Room, Staff, WorkingHours
 from core.errors import RuleViolation
+from httpapi.clinic_scope import scoped_to_clinic
 
 
 def _is_clinic_admin(request) -> bool:
     return request.user.is_active and request.user.is_clinic_admin
 
 
-class ClinicScopedAdmin(admin.ModelAdmin):
+def _choices_for(request, queryset):
+    """What a form or filter may offer: superusers everything, others their clinic's."""
+    if request.user.is_superuser:
+        return queryset
+    return scoped_to_clinic(queryset, request.user.clinic_id)
+
+
+class ClinicScopedFields:
+    """Every related-object picker of a form (foreign key or many-to-many) offers, and
+    accepts, only the user's clinic's records."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs["queryset"] = self._clinic_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs["queryset"] = self._clinic_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _clinic_choices(self, db_field, request, kwargs):
+        queryset = kwargs.get("queryset")
+        if queryset is None:  # what the admin would offer: in the related admin's order
+            queryset = self.get_field_queryset(None, db_field, request)
+        if queryset is None:
+            queryset = db_field.related_model._default_manager.all()
+        return _choices_for(request, queryset)
+
+
+class ClinicRelatedListFilter(admin.RelatedFieldListFilter):
+    """A change list's "By therapist" (any relation): only the user's clinic's records."""
+
+    def field_choices(self, field, request, model_admin):
+        allowed = _choices_for(request, field.related_model._default_manager.all())
+        return field.get_choices(
+            include_blank=False,
+            ordering=self.field_admin_ordering(field, request, model_admin),
+            limit_choices_to=Q(pk__in=allowed.values("pk")),
+        )
+
+
+@cache
+def _scoped_inline(inline_class: type) -> type:
+    return type(inline_class.__name__, (ClinicScopedFields, inline_class), {})
+
+
+class ClinicScopedAdmin(ClinicScopedFields, admin.ModelAdmin):
     """Base for every admin page of clinic data.
 
     Superusers see everything; a clinic administrator gets full rights over rows of their own
-    clinic (field `clinic_lookup`) and never sees another clinic's. The patient data a page
-    shows goes to the audit trail.
+    clinic (field `clinic_lookup`) and never sees another clinic's, nor is offered one in any
+    form (inlines included) or list filter. The patient data a page shows goes to the audit
+    trail.
     """
 
     clinic_lookup = "clinic"
+
+    def get_list_filter(self, request):
+        return [self._scoped_filter(spec) for spec in super().get_list_filter(request)]
+
+    def _scoped_filter(self, spec):
+        path, kind = spec if isinstance(spec, tuple) else (spec, None)
+        if not isinstance(path, str) or kind not in (None, admin.RelatedFieldListFilter):
+            return spec  # a filter of its own kind chooses its own values
+        if not get_fields_from_path(self.model, path)[-1].is_relation:
+            return spec
+        return (path, ClinicRelatedListFilter)
+
+    def get_inlines(self, request, obj):
+        return [_scoped_inline(inline) for inline in super().get_inlines(request, obj)]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -56,14 +121,6 @@ class ClinicScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.has_module_permission(request)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if not request.user.is_superuser and related is Clinic:
-            kwargs["queryset"] = Clinic.objects.filter(pk=request.user.clinic_id)
-        elif not request.user.is_superuser and hasattr(related, "clinic"):
-            kwargs["queryset"] = related._default_manager.filter(clinic=request.user.clinic_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from config.mail import anymail_settings, mailers
 
@@ -35,7 +36,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "clinic.admin_site.ClinicAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's assets, served from here: the docs need no CDN
     "audit",
     "httpapi",
     "clinic",
@@ -56,6 +58,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "httpapi.middleware.NoStoreMiddleware",
+    "httpapi.middleware.RefuseNulInQueryMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -81,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -126,18 +133,24 @@ TOKEN_TTL_HOURS = float(os.environ.get("TOKEN_TTL_HOURS", "12"))
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Static files (the admin's, the API docs', the browsable API's) are served by the app itself
+# through WhiteNoise, straight from the installed packages: no collectstatic step, no CDN.
+# It also serves what collectstatic put in STATIC_ROOT, and warns when that folder is missing.
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(exist_ok=True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "clinic.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    # JSON in (the contract's only format): one request shape for every client and the schema.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON in (the contract's only format): one request shape for every client and the schema,
+    # through a parser that refuses nesting deeper than any real body.
+    "DEFAULT_PARSER_CLASSES": ["httpapi.parsers.ClinicJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PERMISSION_CLASSES": ["httpapi.permissions.IsClinicStaff"],
     "DEFAULT_PAGINATION_CLASS": "httpapi.pagination.ClinicCursorPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["httpapi.filters.ClinicFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "httpapi.schema.ClinicAutoSchema",  # documents the errors too
     "EXCEPTION_HANDLER": "httpapi.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
@@ -156,6 +169,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Treatment-session records, scheduling and aftercare for dry-needling clinics.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No call to Swagger's online validator: the docs talk to this service only.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     # The clinical vocabularies appear in several resources; name each once.
     "ENUM_NAME_OVERRIDES": {
@@ -260,9 +277,46 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Every page loads only what this service serves: no other origin, no plugins, no framing, no
+# inline script (a template that needs one marks it with the request's nonce, csp_nonce).
+# Inline styles are allowed: the admin's and the browsable API's templates use them, and a
+# style cannot run code.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+# No log line holds a patient-page token or a search term (config/access_log.py): not the
+# development server's access log (django.server), not "Not Found: /p/..." warnings.
+# gunicorn's access log gets the same filter from gunicorn.conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "config.access_log.RedactSecrets"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact"],
+        },
+    },
+    "loggers": {
+        "django": {"level": "INFO"},  # through the root's filtered handler, not Django's own
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

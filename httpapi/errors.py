@@ -46,6 +46,14 @@ def exception_handler(exc, context):
     return response
 
 
+def bad_request(request, exception=None):
+    """A request refused before any view (a NUL in the query string, a bad Host header)."""
+    return JsonResponse(
+        {"code": "bad_request", "detail": "The request is malformed and was not read."},
+        status=400,
+    )
+
+
 def not_found(request, exception=None):
     return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
 

@@ -5,6 +5,10 @@ from datetime import UTC
 import django_filters
 from django.core.exceptions import ValidationError
 from django_filters.fields import IsoDateTimeField
+from django_filters.filters import QuerySetRequestMixin
+from django_filters.rest_framework import DjangoFilterBackend
+
+from httpapi.clinic_scope import scoped_to_clinic
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):
@@ -25,3 +29,22 @@ class MomentFilter(django_filters.IsoDateTimeFilter):
     """Filter by an ISO 8601 moment, e.g. `?since=2026-03-02T09:00:00+01:00`."""
 
     field_class = UtcIsoDateTimeField
+
+
+class ClinicFilterBackend(DjangoFilterBackend):
+    """The API's filter backend (the default for every list): each filter that names a record
+    (`?patient=`, `?therapist=`...) offers and accepts only the caller's clinic's records.
+
+    So the browsable API's filter form lists no other clinic's people, and another clinic's id
+    is refused exactly like an id that does not exist, revealing nothing.
+    """
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is None:  # a list without filters
+            return None
+        clinic_id = getattr(request.user, "clinic_id", None)
+        for choice in filterset.filters.values():
+            if isinstance(choice, QuerySetRequestMixin):  # names a record: a model choice
+                choice.queryset = scoped_to_clinic(choice.get_queryset(request), clinic_id)
+        return filterset

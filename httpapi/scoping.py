@@ -1,23 +1,48 @@
 """Per-clinic scoping: every query of every API view sees only the caller's clinic.
 
 An object of another clinic is therefore simply not found (404), never forbidden (403).
+The same holds for every list of choices a page offers (filter forms, related-object pickers
+in the browsable API and the admin): `scoped_to_clinic` is the one rule they all apply.
 Every API view also records in the audit trail the patient data it serves and names the
 writer of what it changes.
 """
+
+from uuid import UUID
 
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS
 
 from audit import trail
+from httpapi.clinic_scope import scoped_to_clinic
 from httpapi.idempotency import IdempotentPostMixin
 from httpapi.typing import ViewMixinBase
 
 
+def scope_related_fields(
+    serializer: serializers.BaseSerializer, clinic_id: UUID | str | None
+) -> None:
+    """Limit every related field of `serializer`, nested ones included, to the clinic."""
+    serializer = getattr(serializer, "child", serializer)  # many=True wraps the serializer
+    for field in serializer.fields.values():
+        field = getattr(field, "child_relation", getattr(field, "child", field))  # and fields
+        if isinstance(field, serializers.BaseSerializer):
+            scope_related_fields(field, clinic_id)
+        elif isinstance(field, serializers.RelatedField) and field.queryset is not None:
+            field.queryset = scoped_to_clinic(field.queryset.all(), clinic_id)
+
+
 class ClinicScopedMixin(ViewMixinBase):
-    """Views over models with a `clinic` foreign key."""
+    """Views over models with a `clinic` foreign key: their rows, and every choice their
+    forms offer, belong to the caller's clinic."""
 
     def get_queryset(self):
         return super().get_queryset().filter(clinic_id=self.request.user.clinic_id)
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        # getattr: the schema generator asks for serializers without a signed-in user.
+        scope_related_fields(serializer, getattr(self.request.user, "clinic_id", None))
+        return serializer
 
 
 class AuditedMixin(ViewMixinBase):
@@ -53,4 +78,4 @@ class ClinicObjectField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         request = self.context["request"]
-        return super().get_queryset().filter(clinic_id=request.user.clinic_id)
+        return scoped_to_clinic(super().get_queryset(), request.user.clinic_id)

@@ -10,6 +10,7 @@ every case meets the same clinic and a failure replays exactly.
 
 import base64
 import json
+import re
 import uuid
 from contextlib import contextmanager
 from datetime import timedelta
@@ -252,3 +253,32 @@ def test_an_idempotency_key_with_a_control_character_is_refused(admin_api):
         "/api/v1/rooms/", {"name": "Room 2"}, format="json", HTTP_IDEMPOTENCY_KEY="retry\x00one"
     )
     assert answer.status_code == 400 and answer.json()["code"] == "invalid_idempotency_key"
+
+
+def operations_taking_json() -> list[tuple[str, str]]:
+    """(method, path) of every documented operation whose body may be JSON."""
+    return [
+        (method, path)
+        for path, operations in served_document()["paths"].items()
+        for method, operation in operations.items()
+        if "application/json" in operation.get("requestBody", {}).get("content", {})
+    ]
+
+
+# Path parameters that are words, not ids of seeded records (/message-texts/{language}/{kind}/).
+WORDS_IN_PATHS = {"language": "en", "kind": "aftercare_immediate"}
+
+
+@pytest.mark.parametrize("depth", [1_000, 50_000])
+def test_every_body_nested_thousands_deep_is_a_parse_error(admin_api, seeded_clinic, depth):
+    """Generated bodies are never this deep: Python's json would run out of stack on them."""
+    body = "[" * depth + "]" * depth
+    operations = operations_taking_json()
+    assert len(operations) >= 15
+    for method, path in operations:
+        record = SEEDED.get(path.removeprefix("/api/v1/").split("/")[0], [""])[0]
+        url = re.sub(
+            r"\{(\w+)\}", lambda name, record=record: WORDS_IN_PATHS.get(name[1], record), path
+        )
+        answer = admin_api.generic(method.upper(), url, body, content_type="application/json")
+        assert (answer.status_code, answer.json().get("code")) == (400, "parse_error"), url

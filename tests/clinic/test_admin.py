@@ -1,9 +1,31 @@
 """The Django admin, for a clinic administrator: their clinic only."""
 
+import re
+
 import pytest
 from django.test import Client
 
+from tests.conftest import PASSWORD
+
 pytestmark = pytest.mark.django_db
+
+
+def sign_in(username: str, password: str = PASSWORD):
+    """Through the admin's own sign-in form, as a browser would: CSRF token and all."""
+    client = Client(enforce_csrf_checks=True)
+    form = client.get("/admin/login/?next=/admin/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    answer = client.post(
+        "/admin/login/?next=/admin/",
+        {
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": token,
+            "next": "/admin/",
+        },
+        follow=True,
+    )
+    return client, answer
 
 
 @pytest.fixture
@@ -80,3 +102,41 @@ def test_the_admin_refuses_a_patient_without_a_date_of_birth(admin_site, clinic)
     assert not clinic.patients.exists()
     form = answer.context["adminform"].form
     assert {"date_of_birth", "language"} <= set(form.errors)
+
+
+def test_the_sign_in_page_answers_anyone_signed_out(db):
+    client = Client()
+    page = client.get("/admin/login/")
+    assert page.status_code == 200 and 'name="password"' in page.content.decode()
+    assert client.get("/admin/").url.startswith("/admin/login/")
+    assert client.get("/admin/clinic/patient/").url.startswith("/admin/login/")
+
+
+def test_a_clinic_admin_signs_in_through_the_form_and_sees_the_admin(admin):
+    client, answer = sign_in("north-admin")
+    assert answer.redirect_chain == [("/admin/", 302)]
+    page = answer.content.decode()
+    assert answer.status_code == 200 and "Site administration" in page
+    assert "Patients" in page and "Needling sessions" in page
+    assert client.get("/admin/clinic/patient/").status_code == 200
+
+
+def test_a_therapist_is_refused_at_the_sign_in_form(therapist):
+    client, answer = sign_in("north-therapist")
+    assert answer.status_code == 200 and answer.redirect_chain == []
+    assert "correct username and password for a staff account" in answer.content.decode()
+    assert client.get("/admin/").url.startswith("/admin/login/")
+
+
+def test_a_therapist_signed_in_elsewhere_is_sent_to_the_sign_in_page(therapist):
+    client = Client()
+    client.force_login(therapist)
+    answer = client.get("/admin/", follow=True)
+    assert answer.status_code == 200
+    assert "not authorized to access this page" in answer.content.decode()
+
+
+def test_a_wrong_password_is_the_form_again(admin):
+    _, answer = sign_in("north-admin", "not-the-password")
+    assert answer.status_code == 200
+    assert "correct username and password" in answer.content.decode()

@@ -1,0 +1,36 @@
+"""Rules every response and every request meet, whatever view answers."""
+
+from django.core.exceptions import BadRequest
+from django.utils.cache import add_never_cache_headers
+
+# Answers holding patient data, or the key to it: never kept by a browser or a proxy.
+NO_STORE_PREFIXES = ("/api/", "/p/")
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` (and its older equivalents) on every /api/ and /p/ answer,
+    errors included."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(NO_STORE_PREFIXES):
+            add_never_cache_headers(response)
+        return response
+
+
+class RefuseNulInQueryMiddleware:
+    """A NUL character in a query parameter is a 400 (`bad_request`) before any view sees it:
+    PostgreSQL cannot hold one in text, so a filter, a search or the admin's search box would
+    otherwise fail with a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                raise BadRequest("A query parameter holds a NUL character.")
+        return self.get_response(request)
