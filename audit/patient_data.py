@@ -12,6 +12,7 @@ RECORDS = {
     "needling.TreatmentCourse": "course",
     "needling.Appointment": "appointment",
     "aftercare.Notification": "notification",
+    "outcomes.OutcomeMeasure": "outcome_measure",
 }
 
 # Rows of a session, which reach their clinic and patient through it.

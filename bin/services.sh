@@ -76,3 +76,9 @@ ensure_redis() {
 ensure_program() {
   command -v "$1" >/dev/null || apt_install "$2"
 }
+
+# Shared libraries a Python package loads at run time: Pango (with HarfBuzz and fontconfig)
+# for WeasyPrint, which draws the signed session note as PDF.
+ensure_library() {
+  ldconfig -p | grep -q "$1" || apt_install "$2"
+}

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "screening",
     "sessions.apps.NeedlingSessionsConfig",
     "aftercare",
+    "outcomes",
+    "reports",
 ]
 
 MIDDLEWARE = [

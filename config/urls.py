@@ -11,6 +11,8 @@ api_v1 = [
     path("", include("sessions.urls")),
     path("", include("aftercare.urls")),
     path("", include("audit.urls")),
+    path("", include("outcomes.urls")),
+    path("", include("reports.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path(
         "docs/",
