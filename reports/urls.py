@@ -1,1 +1,11 @@
-urlpatterns = []
+from django.urls import path
+
+from reports import views
+
+urlpatterns = [
+    path(
+        "reports/adverse-events/",
+        views.AdverseEventReportViewSet.as_view({"get": "list"}),
+        name="adverse-event-report",
+    ),
+]
