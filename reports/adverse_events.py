@@ -16,30 +16,12 @@ What is counted (the definitions the figures rest on):
 Four aggregate queries, whatever the number of sessions.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from reports.published import PUBLISHED
 from reports.rates import control_limits, funnel_signal, proportion, wilson_interval
+from reports.window import Window, in_window
 from sessions.models import SideEffect
-
-
-@dataclass(frozen=True)
-class Window:
-    since: datetime | None = None
-    until: datetime | None = None
-
-
-def treated_sessions(sessions: QuerySet, window: Window) -> QuerySet:
-    """The sessions the report counts, from an already clinic-scoped queryset."""
-    sessions = sessions.filter(ended_at__isnull=False)
-    if window.since is not None:
-        sessions = sessions.filter(started_at__gte=window.since)
-    if window.until is not None:
-        sessions = sessions.filter(started_at__lt=window.until)
-    return sessions
 
 
 def _followed_by(serious: bool) -> Exists:
@@ -94,7 +76,7 @@ def _funnel(sessions: QuerySet, clinic_rate: float) -> list[dict]:
 
 def adverse_event_report(sessions: QuerySet, window: Window) -> dict:
     """The report over `sessions` (scoped to one clinic by the caller) in `window`."""
-    sessions = treated_sessions(sessions, window)
+    sessions = in_window(sessions, window).filter(ended_at__isnull=False)
     totals = sessions.aggregate(
         sessions=Count("pk"),
         mild=Count("pk", filter=Q(_followed_by(False))),

@@ -8,4 +8,9 @@ urlpatterns = [
         views.AdverseEventReportViewSet.as_view({"get": "list"}),
         name="adverse-event-report",
     ),
+    path(
+        "export/sessions.csv",
+        views.SessionExportViewSet.as_view({"get": "list"}),
+        name="session-export",
+    ),
 ]

@@ -1,10 +1,14 @@
-from drf_spectacular.utils import extend_schema
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
 from clinic.permissions import IsClinicAdmin
 from clinic.tenancy import ClinicViewSet
-from reports.adverse_events import Window, adverse_event_report
+from reports.adverse_events import adverse_event_report
+from reports.export import sessions_csv
 from reports.serializers import AdverseEventReportSerializer, WindowSerializer
+from reports.window import Window, in_window
 from sessions.models import NeedlingSession
 
 
@@ -25,3 +29,22 @@ class AdverseEventReportViewSet(ClinicViewSet):
     def list(self, request):
         report = adverse_event_report(self.get_queryset(), window_of(request))
         return Response(AdverseEventReportSerializer(report).data)
+
+
+class SessionExportViewSet(ClinicViewSet):
+    """Every needled site of the sessions started in the window, one CSV row each, streamed.
+    Administrators only: it is the whole clinic's clinical record at once."""
+
+    queryset = NeedlingSession.objects.all()
+    permission_classes = [IsClinicAdmin]
+
+    @extend_schema(
+        parameters=[WindowSerializer],
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
+    )
+    def list(self, request):
+        sessions = in_window(self.get_queryset(), window_of(request))
+        rows = sessions_csv(sessions, request.user.clinic_id, self.record_reads)
+        response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="sessions.csv"'
+        return response
