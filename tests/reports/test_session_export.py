@@ -86,7 +86,7 @@ def test_only_administrators_export_and_only_their_clinics_sessions(
 def test_rows_leave_a_chunk_at_a_time(admin_api, log_session, monkeypatch):
     from reports import export
 
-    sessions = [log_session(), log_session()]
+    sessions = sorted([log_session(), log_session()], key=lambda s: (s["started_at"], s["id"]))
     monkeypatch.setattr(export, "CHUNK", 2)
     answer = admin_api.get(EXPORT)
     pieces = list(answer.streaming_content)
