@@ -13,4 +13,9 @@ urlpatterns = [
         views.SessionExportViewSet.as_view({"get": "list"}),
         name="session-export",
     ),
+    path(
+        "patients/<uuid:pk>/fhir/",
+        views.PatientFhirViewSet.as_view({"get": "retrieve"}),
+        name="patient-fhir",
+    ),
 ]

@@ -1,12 +1,16 @@
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
+from clinic.models import Patient
 from clinic.permissions import IsClinicAdmin
 from clinic.tenancy import ClinicViewSet
 from reports.adverse_events import adverse_event_report
 from reports.export import sessions_csv
+from reports.fhir import bundle
+from reports.patient_record import patient_record
 from reports.serializers import AdverseEventReportSerializer, WindowSerializer
 from reports.window import Window, in_window
 from sessions.models import NeedlingSession
@@ -48,3 +52,15 @@ class SessionExportViewSet(ClinicViewSet):
         response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="sessions.csv"'
         return response
+
+
+class PatientFhirViewSet(ClinicViewSet):
+    """A patient's whole record as a FHIR R4 Bundle (type `collection`)."""
+
+    queryset = Patient.objects.select_related("clinic")
+
+    @extend_schema(responses={(200, "application/fhir+json"): OpenApiResponse(OpenApiTypes.OBJECT)})
+    def retrieve(self, request, pk=None):
+        record = patient_record(self.get_object())
+        self.record_reads(record.clinical_records())
+        return Response(bundle(record, timezone.now()), content_type="application/fhir+json")
