@@ -18,4 +18,9 @@ urlpatterns = [
         views.PatientFhirViewSet.as_view({"get": "retrieve"}),
         name="patient-fhir",
     ),
+    path(
+        "sessions/<uuid:pk>/note.pdf",
+        views.SessionNoteViewSet.as_view({"get": "retrieve"}),
+        name="session-note",
+    ),
 ]

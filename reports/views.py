@@ -1,4 +1,5 @@
-from django.http import StreamingHttpResponse
+from django.db.models import Prefetch
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -6,14 +7,16 @@ from rest_framework.response import Response
 
 from clinic.models import Patient
 from clinic.permissions import IsClinicAdmin
+from clinic.schema import conflict
 from clinic.tenancy import ClinicViewSet
 from reports.adverse_events import adverse_event_report
 from reports.export import sessions_csv
 from reports.fhir import bundle
+from reports.note import session_note_pdf
 from reports.patient_record import patient_record
 from reports.serializers import AdverseEventReportSerializer, WindowSerializer
 from reports.window import Window, in_window
-from sessions.models import NeedlingSession
+from sessions.models import Addendum, ElectricalStimulation, NeedlingSession
 
 
 def window_of(request) -> Window:
@@ -64,3 +67,34 @@ class PatientFhirViewSet(ClinicViewSet):
         record = patient_record(self.get_object())
         self.record_reads(record.clinical_records())
         return Response(bundle(record, timezone.now()), content_type="application/fhir+json")
+
+
+class SessionNoteViewSet(ClinicViewSet):
+    """The signed session note as PDF."""
+
+    queryset = NeedlingSession.objects.select_related(
+        "clinic", "patient", "therapist", "screening", "signed_by"
+    ).prefetch_related(
+        "sites",
+        "side_effects",
+        Prefetch(
+            "electrical", queryset=ElectricalStimulation.objects.select_related("site_a", "site_b")
+        ),
+        Prefetch(
+            "addenda", queryset=Addendum.objects.select_related("author").order_by("created_at")
+        ),
+    )
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            409: conflict("invalid_state"),
+        }
+    )
+    def retrieve(self, request, pk=None):
+        session = self.get_object()
+        pdf = session_note_pdf(session)
+        self.record_reads(session.side_effects.all())
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="session-{session.pk}.pdf"'
+        return response
