@@ -245,4 +245,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every stylesheet it parses at INFO, its own included at import.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

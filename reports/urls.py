@@ -5,12 +5,12 @@ from reports import views
 urlpatterns = [
     path(
         "reports/adverse-events/",
-        views.AdverseEventReportViewSet.as_view({"get": "list"}),
+        views.AdverseEventReportViewSet.as_view({"get": "report"}),
         name="adverse-event-report",
     ),
     path(
         "export/sessions.csv",
-        views.SessionExportViewSet.as_view({"get": "list"}),
+        views.SessionExportViewSet.as_view({"get": "export"}),
         name="session-export",
     ),
     path(

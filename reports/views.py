@@ -33,7 +33,7 @@ class AdverseEventReportViewSet(ClinicViewSet):
     permission_classes = [IsClinicAdmin]
 
     @extend_schema(parameters=[WindowSerializer], responses=AdverseEventReportSerializer)
-    def list(self, request):
+    def report(self, request):
         report = adverse_event_report(self.get_queryset(), window_of(request))
         return Response(AdverseEventReportSerializer(report).data)
 
@@ -49,7 +49,7 @@ class SessionExportViewSet(ClinicViewSet):
         parameters=[WindowSerializer],
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
     )
-    def list(self, request):
+    def export(self, request):
         sessions = in_window(self.get_queryset(), window_of(request))
         rows = sessions_csv(sessions, request.user.clinic_id, self.record_reads)
         response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
