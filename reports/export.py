@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from io import StringIO
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from screening.vocabulary import muscle_by_code
 from sessions.models import ElectricalStimulation, NeedleSite, NeedlingSession
@@ -75,12 +75,13 @@ SESSION, PATIENT = FETCHED.index("session_id"), FETCHED.index("session__patient_
 
 def site_rows(sessions: QuerySet) -> QuerySet:
     """The needled sites of `sessions` (already scoped to one clinic), in session order."""
-    stimulated = ElectricalStimulation.objects.filter(
-        Q(site_a=OuterRef("pk")) | Q(site_b=OuterRef("pk"))
+    # Two lookups, each by its own index; one with OR would scan every stimulation per site.
+    stimulated = Exists(ElectricalStimulation.objects.filter(site_a=OuterRef("pk"))) | Exists(
+        ElectricalStimulation.objects.filter(site_b=OuterRef("pk"))
     )
     return (
         NeedleSite.objects.filter(session__in=sessions.values("pk"))
-        .annotate(stimulated=Exists(stimulated))
+        .annotate(stimulated=stimulated)
         .order_by("session__started_at", "session_id", "position")
         .values_list(*FETCHED)
     )
