@@ -3,6 +3,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from clinic.models import Patient
@@ -17,6 +19,17 @@ from reports.patient_record import patient_record
 from reports.serializers import AdverseEventReportSerializer, WindowSerializer
 from reports.window import Window, in_window
 from sessions.models import Addendum, ElectricalStimulation, NeedlingSession
+
+
+class OneShape(BaseContentNegotiation):
+    """A file answer (a PDF, a CSV, a FHIR bundle) has one shape whatever the client accepts,
+    and its errors are JSON: a client asking for `application/pdf` gets it, not a 406."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return JSONRenderer(), JSONRenderer.media_type
 
 
 def window_of(request) -> Window:
@@ -42,6 +55,7 @@ class SessionExportViewSet(ClinicViewSet):
     """Every needled site of the sessions started in the window, one CSV row each, streamed.
     Administrators only: it is the whole clinic's clinical record at once."""
 
+    content_negotiation_class = OneShape
     queryset = NeedlingSession.objects.all()
     permission_classes = [IsClinicAdmin]
 
@@ -60,6 +74,7 @@ class SessionExportViewSet(ClinicViewSet):
 class PatientFhirViewSet(ClinicViewSet):
     """A patient's whole record as a FHIR R4 Bundle (type `collection`)."""
 
+    content_negotiation_class = OneShape
     queryset = Patient.objects.select_related("clinic")
 
     @extend_schema(responses={(200, "application/fhir+json"): OpenApiResponse(OpenApiTypes.OBJECT)})
@@ -72,6 +87,7 @@ class PatientFhirViewSet(ClinicViewSet):
 class SessionNoteViewSet(ClinicViewSet):
     """The signed session note as PDF."""
 
+    content_negotiation_class = OneShape
     queryset = NeedlingSession.objects.select_related(
         "clinic", "patient", "therapist", "screening", "signed_by"
     ).prefetch_related(

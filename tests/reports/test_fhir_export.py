@@ -36,7 +36,7 @@ def resources(bundle, resource_type):
 
 
 def fhir_of(api, patient) -> dict:
-    answer = api.get(f"/api/v1/patients/{patient.id}/fhir/")
+    answer = api.get(f"/api/v1/patients/{patient.id}/fhir/", HTTP_ACCEPT="application/fhir+json")
     assert answer.status_code == 200, answer.content
     assert answer["Content-Type"].startswith("application/fhir+json")
     bundle = answer.json()

@@ -29,7 +29,7 @@ def test_each_needled_site_is_one_row_matching_the_record(admin_api, log_session
         ],
         electrical=[bodies.stimulation()],
     )
-    answer = admin_api.get(EXPORT)
+    answer = admin_api.get(EXPORT, HTTP_ACCEPT="text/csv")
     assert answer["Content-Type"].startswith("text/csv")
     rows = rows_of(answer)
     expected = [(first, site) for site in first["sites"]] + [

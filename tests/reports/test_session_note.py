@@ -45,7 +45,9 @@ def signed_session(therapist_api, screen, patient, log_session):
 
 
 def test_the_note_holds_the_signed_record(therapist_api, signed_session, therapist, clinic):
-    answer = therapist_api.get(f"/api/v1/sessions/{signed_session['id']}/note.pdf")
+    answer = therapist_api.get(
+        f"/api/v1/sessions/{signed_session['id']}/note.pdf", HTTP_ACCEPT="application/pdf"
+    )
     assert answer.status_code == 200
     assert answer["Content-Type"] == "application/pdf"
     assert answer.content.startswith(b"%PDF")
@@ -75,7 +77,9 @@ def test_the_note_holds_the_signed_record(therapist_api, signed_session, therapi
 
 def test_a_draft_has_no_note_yet(therapist_api, log_session):
     draft = log_session()
-    answer = therapist_api.get(f"/api/v1/sessions/{draft['id']}/note.pdf")
+    answer = therapist_api.get(
+        f"/api/v1/sessions/{draft['id']}/note.pdf", HTTP_ACCEPT="application/pdf"
+    )
     assert answer.status_code == 409
     assert answer.json()["code"] == "invalid_state"
 
