@@ -71,6 +71,7 @@ FETCHED = (
 )
 MUSCLE = FETCHED.index("muscle_id")
 SESSION, PATIENT = FETCHED.index("session_id"), FETCHED.index("session__patient_id")
+STARTED, ENDED = FETCHED.index("session__started_at"), FETCHED.index("session__ended_at")
 
 
 def site_rows(sessions: QuerySet) -> QuerySet:
@@ -87,10 +88,12 @@ def site_rows(sessions: QuerySet) -> QuerySet:
     )
 
 
-def _line(row: tuple) -> tuple:
-    region = muscle_by_code[row[MUSCLE]].region
-    values = (*row[: MUSCLE + 1], region, *row[MUSCLE + 1 :])
-    return tuple(value.isoformat() if hasattr(value, "isoformat") else value for value in values)
+def _line(row: tuple) -> list:
+    line = list(row)
+    line[STARTED] = line[STARTED].isoformat()
+    line[ENDED] = line[ENDED] and line[ENDED].isoformat()
+    line.insert(MUSCLE + 1, muscle_by_code[line[MUSCLE]].region)
+    return line
 
 
 def _chunks(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
