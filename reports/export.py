@@ -13,6 +13,8 @@ caller, a chunk at a time.
 import csv
 from collections.abc import Callable, Iterable, Iterator
 from io import StringIO
+from itertools import batched
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -96,17 +98,6 @@ def _line(row: tuple) -> list:
     return line
 
 
-def _chunks(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _csv(lines: Iterable[tuple]) -> str:
     text = StringIO()
     csv.writer(text).writerows(lines)
@@ -114,14 +105,14 @@ def _csv(lines: Iterable[tuple]) -> str:
 
 
 def sessions_csv(
-    sessions: QuerySet, clinic_id, record_reads: Callable[[list], None]
+    sessions: QuerySet, clinic_id: UUID, record_reads: Callable[[list], None]
 ) -> Iterator[str]:
     """The export as CSV text, a chunk of rows at a time; `record_reads` is told which
     sessions each chunk showed before it is sent."""
     yield _csv([HEADER])
     with transaction.atomic():
         try:
-            for chunk in _chunks(site_rows(sessions).iterator(chunk_size=CHUNK)):
+            for chunk in batched(site_rows(sessions).iterator(chunk_size=CHUNK), CHUNK):
                 shown = {row[SESSION]: row[PATIENT] for row in chunk}
                 record_reads(
                     [
