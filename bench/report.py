@@ -1,7 +1,7 @@
 """The benchmark report: every figure the performance issues ask for, in one table.
 
 Runs each benchmark in a fresh process (each sets Django up its own way, on its own throwaway
-database), one after the other: about eight minutes on two cores. Prints the table and keeps it,
+database), one after the other: about eighteen minutes on two cores. Prints the table and keeps it,
 with the date and the machine, in docs/performance.md.
 
     make bench        (or: .venv/bin/python bench/report.py)
