@@ -1,3 +1,5 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinic.models import Patient
@@ -6,6 +8,15 @@ from clinic.tenancy import ClinicObjectField
 from outcomes.models import Instrument, OutcomeMeasure
 from outcomes.rules import HIGHEST, LOWEST, MOST_PSFS_ITEMS
 from sessions.models import NeedlingSession, Reporter, TreatmentCourse
+
+
+@extend_schema_field(OpenApiTypes.NUMBER)
+class ScoreField(serializers.IntegerField):
+    """Written, a whole number (the NPRS rating; its range is outcomes.rules' to check). Read,
+    the stored score, which for PSFS is a mean with decimals."""
+
+    def to_representation(self, value):
+        return value
 
 
 class PsfsItemSerializer(serializers.Serializer):
@@ -23,9 +34,7 @@ class OutcomeMeasureSerializer(serializers.ModelSerializer):
     recorded_at = MomentField(required=False, help_text="Default now")
     reported_by = serializers.ChoiceField(choices=Reporter.choices, default=Reporter.THERAPIST)
     # NPRS: the rating, written. PSFS: the mean of the items, read only (sending one is a 400).
-    score = serializers.FloatField(
-        required=False, allow_null=True, help_text="NPRS 0-10; PSFS: mean"
-    )
+    score = ScoreField(required=False, allow_null=True, help_text="NPRS 0-10; PSFS: the mean")
     items = PsfsItemSerializer(many=True, required=False, max_length=MOST_PSFS_ITEMS)
 
     class Meta:
@@ -44,12 +53,6 @@ class OutcomeMeasureSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["recorded_by"]
-
-    def validate_score(self, score):
-        # NPRS is a whole number; the rule itself (and PSFS's) is outcomes.rules.measure_score.
-        if score is not None and score != int(score):
-            raise serializers.ValidationError("NPRS is a whole number from 0 to 10.")
-        return None if score is None else int(score)
 
 
 class CourseChangeSerializer(serializers.Serializer):

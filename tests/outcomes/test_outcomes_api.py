@@ -72,6 +72,7 @@ def test_a_psfs_score_is_the_mean_of_its_activities(rate):
     [
         ({"score": 11}, "score"),
         ({"score": 6.5}, "score"),
+        ({"score": "nan"}, "score"),
         ({}, "score"),
         ({"instrument": "vas", "score": 3}, "instrument"),
         ({"instrument": "psfs", "items": []}, "items"),
