@@ -19,7 +19,13 @@ Four aggregate queries, whatever the number of sessions.
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from reports.published import PUBLISHED
-from reports.rates import control_limits, funnel_signal, proportion, wilson_interval
+from reports.rates import (
+    control_limits,
+    funnel_curve,
+    funnel_signal,
+    proportion,
+    wilson_interval,
+)
 from reports.window import Window, in_window
 from sessions.models import SideEffect
 
@@ -88,6 +94,7 @@ def adverse_event_report(sessions: QuerySet, window: Window) -> dict:
         mild=Count("pk", filter=Q(serious=False)), serious=Count("pk", filter=Q(serious=True))
     )
     mild_rate = proportion(totals["mild"], total)
+    therapists = _funnel(sessions, mild_rate)
     return {
         "since": window.since,
         "until": window.until,
@@ -104,5 +111,6 @@ def adverse_event_report(sessions: QuerySet, window: Window) -> dict:
             }
             for study in PUBLISHED
         ],
-        "therapists": _funnel(sessions, mild_rate),
+        "therapists": therapists,
+        "funnel": funnel_curve(mild_rate, max((row["sessions"] for row in therapists), default=0)),
     }

@@ -44,3 +44,10 @@ def funnel_signal(count: int, total: int, rate: float) -> str:
     if own < low:
         return "below"
     return "within"
+
+
+def funnel_curve(rate: float, largest: int, points: int = 20) -> list[dict]:
+    """The funnel itself, for drawing: the control limits at session counts from 1 to
+    `largest`, spaced evenly on a log scale (funnel plots widen fast at small counts)."""
+    counts = sorted({max(1, round(largest ** (k / (points - 1)))) for k in range(points)})
+    return [{"sessions": n, "limits95": list(control_limits(rate, n))} for n in counts if largest]

@@ -52,6 +52,11 @@ class TherapistRateSerializer(serializers.Serializer):
     signal = serializers.ChoiceField(choices=["above", "within", "below"])
 
 
+class FunnelPointSerializer(serializers.Serializer):
+    sessions = serializers.IntegerField()
+    limits95 = serializers.ListField(child=serializers.FloatField())
+
+
 class AdverseEventReportSerializer(serializers.Serializer):
     since = serializers.DateTimeField(allow_null=True)
     until = serializers.DateTimeField(allow_null=True)
@@ -61,3 +66,6 @@ class AdverseEventReportSerializer(serializers.Serializer):
     by_kind = KindSerializer(many=True)
     published = PublishedSerializer(many=True)
     therapists = TherapistRateSerializer(many=True, help_text="Funnel plot of the mild rate")
+    funnel = FunnelPointSerializer(
+        many=True, help_text="The funnel's 95% limits from 1 to the most sessions of a therapist"
+    )

@@ -135,6 +135,8 @@ def test_each_therapist_is_shown_against_the_clinic(admin_api, clinic_record, si
         assert row["limits95"] == pytest.approx([0.0, high], abs=1e-4)
         assert row["signal"] == "within"
     assert rows[str(clinic_record["ben"].id)]["name"] == "Ben Carter"
+    funnel = report(admin_api, since)["funnel"]
+    assert funnel[0]["sessions"] == 1 and funnel[-1]["sessions"] == 15
 
 
 def test_the_window_bounds_which_sessions_count(admin_api, clinic_record, since):

@@ -4,7 +4,13 @@ from math import sqrt
 
 import pytest
 
-from reports.rates import control_limits, funnel_signal, proportion, wilson_interval
+from reports.rates import (
+    control_limits,
+    funnel_curve,
+    funnel_signal,
+    proportion,
+    wilson_interval,
+)
 
 Z = 1.96
 
@@ -63,3 +69,12 @@ def test_control_limits_narrow_as_sessions_grow(rate, total, low, high):
 )
 def test_a_therapist_is_flagged_only_outside_the_limits(count, total, rate, signal):
     assert funnel_signal(count, total, rate) == signal
+
+
+def test_the_funnel_runs_from_one_session_to_the_busiest_therapists():
+    curve = funnel_curve(0.15, 400, points=5)
+    assert [point["sessions"] for point in curve] == [1, 4, 20, 89, 400]
+    assert curve[-1]["limits95"] == pytest.approx(list(control_limits(0.15, 400)))
+    widths = [high - low for low, high in (point["limits95"] for point in curve)]
+    assert widths == sorted(widths, reverse=True)
+    assert funnel_curve(0.15, 0) == []
