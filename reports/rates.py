@@ -49,5 +49,7 @@ def funnel_signal(count: int, total: int, rate: float) -> str:
 def funnel_curve(rate: float, largest: int, points: int = 20) -> list[dict]:
     """The funnel itself, for drawing: the control limits at session counts from 1 to
     `largest`, spaced evenly on a log scale (funnel plots widen fast at small counts)."""
+    if largest < 1:
+        return []
     counts = sorted({max(1, round(largest ** (k / (points - 1)))) for k in range(points)})
-    return [{"sessions": n, "limits95": list(control_limits(rate, n))} for n in counts if largest]
+    return [{"sessions": n, "limits95": list(control_limits(rate, n))} for n in counts]
