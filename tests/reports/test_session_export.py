@@ -93,3 +93,25 @@ def test_rows_leave_a_chunk_at_a_time(admin_api, log_session, monkeypatch):
     assert len(pieces) == 1 + 3  # the header, then 6 sites in chunks of 2
     rows = list(csv.DictReader(StringIO(b"".join(pieces).decode())))
     assert [row["session_id"] for row in rows] == [s["id"] for s in sessions for _ in range(3)]
+
+
+def test_a_client_that_leaves_midway_is_recorded_as_reading_what_it_was_sent(
+    log_session, clinic, monkeypatch
+):
+    from reports import export
+    from sessions.models import NeedlingSession
+
+    sessions = sorted([log_session(), log_session()], key=lambda s: (s["started_at"], s["id"]))
+    monkeypatch.setattr(export, "CHUNK", 3)  # one session's three sites a chunk
+
+    def record_reads(records):  # as the view does, rows written in the export's transaction
+        AuditEntry.objects.bulk_create(
+            AuditEntry(actor_type="staff", action="read", object_type="session", object_id=r.pk)
+            for r in records
+        )
+
+    pieces = export.sessions_csv(NeedlingSession.objects.all(), clinic.pk, record_reads)
+    next(pieces), next(pieces)  # the header and the first session's rows
+    pieces.close()  # what the server does when the client goes
+    reads = AuditEntry.objects.filter(action="read", object_type="session")
+    assert [entry.object_id for entry in reads] == [sessions[0]["id"]]
