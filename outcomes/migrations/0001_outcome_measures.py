@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='OutcomeMeasure',
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('instrument', models.CharField(choices=[('nprs', 'Numeric Pain Rating Scale (0–10)'), ('psfs', 'Patient-Specific Functional Scale (0–10)')], max_length=8)),
+                ('instrument', models.CharField(choices=[('nprs', 'Numeric Pain Rating Scale (0-10)'), ('psfs', 'Patient-Specific Functional Scale (0-10)')], max_length=8)),
                 ('recorded_at', models.DateTimeField()),
                 ('reported_by', models.CharField(choices=[('therapist', 'Therapist'), ('patient', 'Patient')], max_length=10)),
                 ('score', models.FloatField()),
