@@ -12,7 +12,8 @@ RECORDS = {
     "needling.TreatmentCourse": "course",
     "needling.Appointment": "appointment",
     "aftercare.Notification": "notification",
-    "clinic.ClinicalHold": "clinical_hold",  # trigger: clinic/migrations/0002
+    "clinic.ClinicalHold": "clinical_hold",  # trigger: clinic/migrations/0005
+    "outcomes.OutcomeMeasure": "outcome_measure",
 }
 
 # Rows of a session, which reach their clinic and patient through it.

@@ -76,3 +76,14 @@ ensure_redis() {
 ensure_program() {
   command -v "$1" >/dev/null || apt_install "$2"
 }
+
+# Shared libraries a Python package loads at run time: Pango (with HarfBuzz and fontconfig)
+# for WeasyPrint, which draws the signed session note as PDF.
+ensure_library() {
+  ldconfig -p | grep -F "$1" >/dev/null || apt_install "$2"
+}
+
+# A font family installed (fontconfig's fc-list must be there to ask).
+ensure_font() {
+  fc-list | grep -F "$1" >/dev/null || apt_install "$2"
+}

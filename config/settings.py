@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "screening",
     "sessions.apps.NeedlingSessionsConfig",
     "aftercare",
+    "outcomes",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -317,6 +319,8 @@ LOGGING = {
     "loggers": {
         "django": {"level": "INFO"},  # through the root's filtered handler, not Django's own
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # WeasyPrint narrates every stylesheet it parses at INFO, its own included at import.
+        "weasyprint.progress": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -10,6 +10,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("screening.urls")),
     path("", include("sessions.urls")),
     path("", include("aftercare.urls")),
+    path("", include("outcomes.urls")),
+    path("", include("reports.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path(
         "docs/",

@@ -44,3 +44,18 @@ def entry_warnings(session: NeedlingSession) -> list[rules.Warning]:
         rules.superseded_screening(session.started_at, sites, session.patient.screenings.all()),
     ]
     return [warning for warning in found if warning is not None]
+
+
+def warnings_of(session: NeedlingSession) -> list[rules.Warning]:
+    """Every warning a session carries, as the API, the printed note and the staff app show it.
+
+    Reads sites, stimulation and screenings from the prefetch cache when a list prefetched them.
+    """
+    sites = [
+        rules.SiteFacts(s.muscle_id, s.side, s.depth, s.needle_count, s.depth_mm)
+        for s in session.sites.all()
+    ]
+    minutes = [block.duration_minutes for block in session.electrical.all()]
+    # Every precaution of the screening is acknowledged on the session: no query needed.
+    precautions = session.precautions_acknowledged
+    return rules.session_warnings(sites, minutes, precautions) + entry_warnings(session)

@@ -16,8 +16,7 @@ from sessions.models import (
     Waveform,
 )
 from sessions.models.records import STIMULATION_RANGES, SUPERFICIAL_MAX_MM
-from sessions.records.rules import SiteFacts, session_warnings
-from sessions.records.selectors import entry_warnings
+from sessions.records.selectors import warnings_of
 
 MUSCLE_CODES = sorted(muscle_by_code)
 
@@ -215,15 +214,7 @@ class SessionSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({field: f"That {field} is another patient's."})
 
     def get_warnings(self, session) -> list[dict]:
-        sites = [
-            SiteFacts(s.muscle_id, s.side, s.depth, s.needle_count, s.depth_mm)
-            for s in session.sites.all()
-        ]
-        minutes = [block.duration_minutes for block in session.electrical.all()]
-        # Every precaution of the screening is acknowledged on the session: no query needed.
-        precautions = session.precautions_acknowledged
-        warnings = session_warnings(sites, minutes, precautions) + entry_warnings(session)
-        return [w.__dict__ for w in warnings]
+        return [warning.__dict__ for warning in warnings_of(session)]
 
 
 class SideEffectSerializer(serializers.ModelSerializer):

@@ -1,0 +1,66 @@
+"""Pure rules of the outcome measures (domain.md "Outcome measures"): what a valid rating is,
+what its score is, and whether a course changed it by a clinically important amount."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+from outcomes.models import Instrument
+
+LOWEST, HIGHEST = 0, 10
+MOST_PSFS_ITEMS = 5
+# Minimal clinically important differences and the direction that is better:
+# NPRS 2 points down (Farrar 2001; Childs 2005), PSFS 2 points up (Stratford 1995).
+MCID = {Instrument.NPRS: 2, Instrument.PSFS: 2}
+BETTER = {Instrument.NPRS: -1, Instrument.PSFS: 1}
+
+
+def _is_rating(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and LOWEST <= value <= HIGHEST
+
+
+def measure_score(instrument: str, score: int | None, items: Sequence[dict]) -> float:
+    """The score to store for a rating: NPRS its own 0-10 integer, with no items; PSFS the mean
+    of one to five activities rated 0-10 (a score sent with it is refused: it is derived)."""
+    if instrument == Instrument.NPRS:
+        if items:
+            raise ValidationError({"items": "NPRS has no items."})
+        if not _is_rating(score):
+            raise ValidationError({"score": "NPRS is a whole number from 0 to 10."})
+        return float(score)
+    if score is not None:
+        raise ValidationError({"score": "The PSFS score is the mean of its items; send items."})
+    if not 1 <= len(items) <= MOST_PSFS_ITEMS:
+        raise ValidationError({"items": "PSFS rates one to five activities."})
+    for item in items:
+        activity = item.get("activity")
+        named = isinstance(activity, str) and activity.strip()
+        if not named or not _is_rating(item.get("score")):
+            raise ValidationError(
+                {"items": "Each PSFS item names an activity and rates it 0 to 10."}
+            )
+    return round(sum(item["score"] for item in items) / len(items), 2)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A course's first and latest rating on one instrument."""
+
+    baseline: float | None
+    latest: float | None
+    change: float | None
+    mcid: float
+    mcid_met: bool
+    measures: int
+
+
+def course_change(instrument: str, scores: Sequence[float]) -> Change:
+    """`scores` in the order they were recorded. The change is latest minus baseline; it meets
+    the MCID when it moves the better way by at least the MCID."""
+    mcid = MCID[instrument]
+    if not scores:
+        return Change(None, None, None, mcid, False, 0)
+    baseline, latest = scores[0], scores[-1]
+    change = round(latest - baseline, 2)
+    return Change(baseline, latest, change, mcid, change * BETTER[instrument] >= mcid, len(scores))

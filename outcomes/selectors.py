@@ -1,0 +1,19 @@
+"""Reading outcome measures: a course's change per instrument, in two queries whatever its size."""
+
+from outcomes.models import Instrument, OutcomeMeasure
+from outcomes.rules import Change, course_change
+from sessions.models import TreatmentCourse
+
+
+def course_measures(course: TreatmentCourse) -> list[OutcomeMeasure]:
+    return list(course.outcome_measures.order_by("recorded_at", "created_at"))
+
+
+def course_changes(measures: list[OutcomeMeasure]) -> dict[str, Change]:
+    """Per instrument, from the course's measures in the order they were recorded."""
+    return {
+        instrument: course_change(
+            instrument, [m.score for m in measures if m.instrument == instrument]
+        )
+        for instrument in Instrument.values
+    }

@@ -1,0 +1,61 @@
+"""Recording outcome measures: one transaction each, the rating checked by the pure rules."""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.models import Clinic, Patient, Staff
+from outcomes.models import OutcomeMeasure
+from outcomes.rules import measure_score
+from sessions.models import NeedlingSession, Reporter, TreatmentCourse
+
+# As for sessions: a clock a few minutes fast is not a rating from the future.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _check_belongs(
+    patient: Patient, course: TreatmentCourse, session: NeedlingSession | None
+) -> None:
+    if course.patient_id != patient.pk:
+        raise ValidationError({"course": "This course is another patient's."})
+    if session is None:
+        return
+    if session.patient_id != patient.pk:
+        raise ValidationError({"session": "This session is another patient's."})
+    if session.course_id not in (None, course.pk):
+        raise ValidationError({"session": "This session belongs to another course."})
+
+
+@transaction.atomic
+def record_outcome(
+    *,
+    clinic: Clinic,
+    patient: Patient,
+    course: TreatmentCourse,
+    instrument: str,
+    recorded_by: Staff | None,
+    reported_by: str = Reporter.THERAPIST,
+    session: NeedlingSession | None = None,
+    recorded_at: datetime | None = None,
+    score: int | None = None,
+    items: Sequence[dict] = (),
+) -> OutcomeMeasure:
+    recorded_at = recorded_at or timezone.now()
+    if recorded_at > timezone.now() + CLOCK_SKEW:
+        raise ValidationError({"recorded_at": "A rating cannot be recorded in the future."})
+    _check_belongs(patient, course, session)
+    return OutcomeMeasure.objects.create(
+        clinic=clinic,
+        patient=patient,
+        course=course,
+        session=session,
+        instrument=instrument,
+        recorded_at=recorded_at,
+        reported_by=reported_by,
+        recorded_by=recorded_by,
+        score=measure_score(instrument, score, items),
+        items=[{"activity": item["activity"].strip(), "score": item["score"]} for item in items],
+    )

@@ -1,0 +1,125 @@
+"""The sessions export: one CSV row per needled site, streamed.
+
+Rows come from a server-side cursor in chunks and leave as soon as a chunk is written, so an
+export of 100,000 sessions holds one chunk in memory, never the whole set. The cursor lives in
+a transaction of its own: outside one, PostgreSQL would build the whole result (WITH HOLD)
+before sending the first row.
+
+Patients appear by their id only (no names, contact details or notes): the export is for
+audits and research. Every session exported is recorded in the audit trail as read by the
+caller, a chunk at a time.
+"""
+
+import csv
+from collections.abc import Callable, Iterable, Iterator
+from io import StringIO
+from itertools import batched
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+
+from screening.vocabulary import muscle_by_code
+from sessions.models import ElectricalStimulation, NeedleSite, NeedlingSession
+
+CHUNK = 2000
+HEADER = (
+    "session_id",
+    "started_at",
+    "ended_at",
+    "status",
+    "patient_id",
+    "therapist_id",
+    "course_id",
+    "pain_before",
+    "pain_after",
+    "site_index",
+    "muscle",
+    "region",
+    "side",
+    "technique",
+    "manipulation",
+    "depth",
+    "depth_mm",
+    "needle_length_mm",
+    "needle_gauge_mm",
+    "needle_count",
+    "twitch_response",
+    "electrical_stimulation",
+)
+# Fetched per site; `region` is added from the vocabulary, which needs no join.
+FETCHED = (
+    "session_id",
+    "session__started_at",
+    "session__ended_at",
+    "session__status",
+    "session__patient_id",
+    "session__therapist_id",
+    "session__course_id",
+    "session__pain_before",
+    "session__pain_after",
+    "position",
+    "muscle_id",
+    "side",
+    "technique",
+    "manipulation",
+    "depth",
+    "depth_mm",
+    "needle_length_mm",
+    "needle_gauge_mm",
+    "needle_count",
+    "twitch_response",
+    "stimulated",
+)
+MUSCLE = FETCHED.index("muscle_id")
+SESSION, PATIENT = FETCHED.index("session_id"), FETCHED.index("session__patient_id")
+STARTED, ENDED = FETCHED.index("session__started_at"), FETCHED.index("session__ended_at")
+
+
+def site_rows(sessions: QuerySet) -> QuerySet:
+    """The needled sites of `sessions` (already scoped to one clinic), in session order."""
+    # Two lookups, each by its own index; one with OR would scan every stimulation per site.
+    stimulated = Exists(ElectricalStimulation.objects.filter(site_a=OuterRef("pk"))) | Exists(
+        ElectricalStimulation.objects.filter(site_b=OuterRef("pk"))
+    )
+    return (
+        NeedleSite.objects.filter(session__in=sessions.values("pk"))
+        .annotate(stimulated=stimulated)
+        .order_by("session__started_at", "session_id", "position")
+        .values_list(*FETCHED)
+    )
+
+
+def _line(row: tuple) -> list:
+    line = list(row)
+    line[STARTED] = line[STARTED].isoformat()
+    line[ENDED] = line[ENDED] and line[ENDED].isoformat()
+    line.insert(MUSCLE + 1, muscle_by_code[line[MUSCLE]].region)
+    return line
+
+
+def _csv(lines: Iterable[tuple]) -> str:
+    text = StringIO()
+    csv.writer(text).writerows(lines)
+    return text.getvalue()
+
+
+def sessions_csv(
+    sessions: QuerySet, clinic_id: UUID, record_reads: Callable[[list], None]
+) -> Iterator[str]:
+    """The export as CSV text, a chunk of rows at a time; `record_reads` is told which
+    sessions each chunk showed before it is sent."""
+    yield _csv([HEADER])
+    with transaction.atomic():
+        try:
+            for chunk in batched(site_rows(sessions).iterator(chunk_size=CHUNK), CHUNK):
+                shown = {row[SESSION]: row[PATIENT] for row in chunk}
+                record_reads(
+                    [
+                        NeedlingSession(pk=session, clinic_id=clinic_id, patient_id=patient)
+                        for session, patient in shown.items()
+                    ]
+                )
+                yield _csv(map(_line, chunk))
+        except GeneratorExit:
+            return  # the client left: keep the record of what it was sent

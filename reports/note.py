@@ -1,0 +1,44 @@
+"""The signed session note, printed: the record as it was signed, with the screening that
+cleared it, what was needled, what followed and every addendum, as a PDF (WeasyPrint)."""
+
+from zoneinfo import ZoneInfo
+
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+from core.errors import Conflict
+from screening.vocabulary import Precaution, muscle_by_code
+from sessions.models import NeedlingSession
+from sessions.records.selectors import warnings_of
+
+
+def _precautions(codes: list[str]) -> list[str]:
+    return [Precaution(code).label if code in Precaution.values else code for code in codes]
+
+
+def note_context(session: NeedlingSession) -> dict:
+    sites = list(session.sites.all())
+    return {
+        "session": session,
+        "clinic": session.clinic,
+        "patient": session.patient,
+        "therapist": session.therapist,
+        "screening": session.screening,
+        "precautions": _precautions(session.screening.precautions),
+        "acknowledged": _precautions(session.precautions_acknowledged),
+        "sites": [(site, muscle_by_code[site.muscle_id]) for site in sites],
+        "needles": sum(site.needle_count for site in sites),
+        "electrical": list(session.electrical.all()),
+        "warnings": warnings_of(session),
+        "side_effects": list(session.side_effects.all()),
+        "addenda": list(session.addenda.all()),
+        "timezone": ZoneInfo(session.clinic.timezone),
+    }
+
+
+def session_note_pdf(session: NeedlingSession) -> bytes:
+    """The note of a signed session; a draft has none yet (409 invalid_state)."""
+    if not session.is_signed:
+        raise Conflict("invalid_state", "Only a signed session has a note to print; sign it first.")
+    html = render_to_string("reports/session_note.html", note_context(session))
+    return HTML(string=html).write_pdf()

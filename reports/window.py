@@ -1,0 +1,20 @@
+"""The time window of a report or an export: sessions started in [since, until)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class Window:
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def in_window(sessions: QuerySet, window: Window) -> QuerySet:
+    if window.since is not None:
+        sessions = sessions.filter(started_at__gte=window.since)
+    if window.until is not None:
+        sessions = sessions.filter(started_at__lt=window.until)
+    return sessions

@@ -1,0 +1,71 @@
+"""The pure rules of outcome measures: a rating's score, and a course's change against the MCID."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from outcomes.rules import course_change, measure_score
+
+
+def psfs(*scores):
+    return [{"activity": f"activity {n}", "score": s} for n, s in enumerate(scores)]
+
+
+@pytest.mark.parametrize(
+    ("instrument", "score", "items", "expected"),
+    [
+        ("nprs", 0, [], 0.0),
+        ("nprs", 7, [], 7.0),
+        ("nprs", 10, [], 10.0),
+        ("psfs", None, psfs(4), 4.0),
+        ("psfs", None, psfs(3, 4), 3.5),
+        ("psfs", None, psfs(2, 3, 3), 2.67),
+        ("psfs", None, psfs(0, 10, 5, 5, 6), 5.2),
+    ],
+)
+def test_a_rating_scores_as_the_instrument_says(instrument, score, items, expected):
+    assert measure_score(instrument, score, items) == expected
+
+
+@pytest.mark.parametrize(
+    ("instrument", "score", "items", "field"),
+    [
+        ("nprs", 11, [], "score"),
+        ("nprs", -1, [], "score"),
+        ("nprs", None, [], "score"),
+        ("nprs", True, [], "score"),
+        ("nprs", 5, psfs(5), "items"),
+        ("psfs", None, [], "items"),
+        ("psfs", None, psfs(1, 2, 3, 4, 5, 6), "items"),
+        ("psfs", None, psfs(11), "items"),
+        ("psfs", None, [{"activity": "  ", "score": 4}], "items"),
+        ("psfs", None, [{"activity": 3, "score": 4}], "items"),
+        ("psfs", 6, psfs(6), "score"),
+    ],
+)
+def test_an_invalid_rating_names_its_field(instrument, score, items, field):
+    with pytest.raises(ValidationError) as refused:
+        measure_score(instrument, score, items)
+    assert field in refused.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("instrument", "scores", "baseline", "latest", "change", "met"),
+    [
+        ("nprs", [], None, None, None, False),
+        ("nprs", [7], 7, 7, 0, False),
+        ("nprs", [7, 6], 7, 6, -1, False),
+        ("nprs", [7, 6, 5], 7, 5, -2, True),  # a fall of exactly 2 points is important
+        ("nprs", [5, 8], 5, 8, 3, False),  # worse, however far
+        ("psfs", [3.0, 4.99], 3.0, 4.99, 1.99, False),
+        ("psfs", [3.0, 5.0], 3.0, 5.0, 2.0, True),
+        ("psfs", [6.5, 3.0], 6.5, 3.0, -3.5, False),
+    ],
+)
+def test_a_course_meets_the_mcid_only_the_better_way(
+    instrument, scores, baseline, latest, change, met
+):
+    summary = course_change(instrument, scores)
+    assert (summary.baseline, summary.latest, summary.change) == (baseline, latest, change)
+    assert summary.mcid == 2
+    assert summary.mcid_met is met
+    assert summary.measures == len(scores)

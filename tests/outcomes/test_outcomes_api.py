@@ -1,0 +1,180 @@
+"""Outcome measures over HTTP: NPRS and PSFS ratings, their filters, and a course's change."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from sessions.models import TreatmentCourse
+
+
+@pytest.fixture
+def make_course():
+    def make(patient, indication="Chronic neck pain"):
+        return TreatmentCourse.objects.create(
+            clinic=patient.clinic,
+            patient=patient,
+            therapist=patient.clinic.staff.first(),
+            indication=indication,
+            earliest_start=timezone.now(),
+        )
+
+    return make
+
+
+@pytest.fixture
+def course(make_course, patient):
+    return make_course(patient)
+
+
+@pytest.fixture
+def rate(therapist_api, patient, course):
+    """POST a rating of `patient` in `course`; other fields may be overridden."""
+
+    def rate(instrument="nprs", api=None, **fields):
+        body = {"patient": str(patient.id), "course": str(course.id), "instrument": instrument}
+        return (api or therapist_api).post("/api/v1/outcomes/", {**body, **fields}, format="json")
+
+    return rate
+
+
+def test_a_therapist_records_an_nprs_rating(rate, therapist, patient, course):
+    answer = rate(score=7)
+    assert answer.status_code == 201, answer.json()
+    rating = answer.json()
+    assert rating["score"] == 7
+    assert rating["items"] == []
+    assert rating["reported_by"] == "therapist"
+    assert rating["recorded_by"] == str(therapist.id)
+    assert rating["patient"] == str(patient.id) and rating["course"] == str(course.id)
+    assert rating["session"] is None
+    assert AuditEntry.objects.filter(action="create", object_type="outcome_measure").count() == 1
+
+
+def test_a_psfs_score_is_the_mean_of_its_activities(rate):
+    items = [
+        {"activity": "Reaching overhead", "score": 3},
+        {"activity": "Turning the head to drive", "score": 4},
+        {"activity": "Sleeping on the left side", "score": 6},
+    ]
+    answer = rate("psfs", items=items, reported_by="patient")
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["score"] == pytest.approx(4.33)
+    assert answer.json()["items"] == items
+    assert answer.json()["reported_by"] == "patient"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"score": 11}, "score"),
+        ({"score": 6.5}, "score"),
+        ({"score": "nan"}, "score"),
+        ({}, "score"),
+        ({"instrument": "vas", "score": 3}, "instrument"),
+        ({"instrument": "psfs", "items": []}, "items"),
+        ({"instrument": "psfs", "score": 5, "items": [{"activity": "Run", "score": 5}]}, "score"),
+        ({"instrument": "psfs", "items": [{"activity": "Run", "score": 12}]}, "items"),
+        (
+            {"instrument": "psfs", "items": [{"activity": f"a{n}", "score": 1} for n in range(6)]},
+            "items",
+        ),
+        ({"score": 4, "items": [{"activity": "Run", "score": 5}]}, "items"),
+        ({"score": 4, "recorded_at": "2999-01-01T00:00:00Z"}, "recorded_at"),
+    ],
+)
+def test_a_bad_rating_is_a_field_error_and_nothing_is_kept(rate, fields, field):
+    answer = rate(**fields)
+    assert answer.status_code == 400
+    assert field in answer.json()
+    assert not AuditEntry.objects.filter(object_type="outcome_measure").exists()
+
+
+def test_course_and_session_must_be_the_patients(
+    rate, make_course, make_patient, clinic, log_session
+):
+    someone_else = make_patient(clinic, given_name="Bob")
+    answer = rate(score=3, course=str(make_course(someone_else).id))
+    assert answer.status_code == 400 and "course" in answer.json()
+    session = log_session()
+    assert rate(score=3, session=session["id"]).status_code == 201
+
+
+def test_another_clinics_patient_course_or_rating_does_not_exist(
+    rate, other_admin_api, other_patient, make_course, therapist_api
+):
+    other_course = make_course(other_patient)
+    answer = rate(score=3, course=str(other_course.id))
+    assert answer.status_code == 400 and "course" in answer.json()
+    answer = rate(score=3, patient=str(other_patient.id))
+    assert answer.status_code == 400 and "patient" in answer.json()
+    mine = rate(score=3).json()
+    assert other_admin_api.get(f"/api/v1/outcomes/{mine['id']}/").status_code == 404
+    assert other_admin_api.get("/api/v1/outcomes/").json()["results"] == []
+    assert therapist_api.get(f"/api/v1/courses/{other_course.id}/outcomes/").status_code == 404
+
+
+def test_ratings_filter_by_patient_course_and_instrument(rate, therapist_api, make_course, patient):
+    second_course = make_course(patient, "Plantar fasciitis")
+    nprs = rate(score=6).json()
+    psfs = rate("psfs", items=[{"activity": "Walking", "score": 4}]).json()
+    later = rate(score=2, course=str(second_course.id)).json()
+
+    def ids(query):
+        answer = therapist_api.get(f"/api/v1/outcomes/?{query}")
+        assert answer.status_code == 200
+        return [rating["id"] for rating in answer.json()["results"]]
+
+    assert set(ids(f"patient={patient.id}")) == {nprs["id"], psfs["id"], later["id"]}
+    assert set(ids(f"course={second_course.id}")) == {later["id"]}
+    assert set(ids("instrument=psfs")) == {psfs["id"]}
+
+
+def test_the_list_runs_the_same_queries_whatever_its_length(rate, therapist_api):
+    def queries(page_size):
+        with CaptureQueriesContext(connection) as captured:
+            assert therapist_api.get(f"/api/v1/outcomes/?page_size={page_size}").status_code == 200
+        return len(captured)
+
+    for score in range(5):
+        rate(score=score)
+    assert queries(1) == queries(200)
+
+
+def test_a_course_shows_baseline_latest_change_and_mcid(rate, therapist_api, course):
+    start = timezone.now() - timedelta(days=14)
+    for days, score in ((0, 7), (7, 6), (14, 4)):
+        rate(score=score, recorded_at=(start + timedelta(days=days)).isoformat())
+    for days, score in ((0, 3), (14, 4)):
+        items = [{"activity": "Reaching overhead", "score": score}]
+        rate("psfs", items=items, recorded_at=(start + timedelta(days=days)).isoformat())
+
+    answer = therapist_api.get(f"/api/v1/courses/{course.id}/outcomes/")
+    assert answer.status_code == 200
+    summary = answer.json()
+    assert summary["course"] == str(course.id)
+    assert summary["nprs"] == {
+        "baseline": 7,
+        "latest": 4,
+        "change": -3,
+        "mcid": 2,
+        "mcid_met": True,
+        "measures": 3,
+    }
+    assert summary["psfs"] == {
+        "baseline": 3,
+        "latest": 4,
+        "change": 1,
+        "mcid": 2,
+        "mcid_met": False,
+        "measures": 2,
+    }
+    assert AuditEntry.objects.filter(action="read", object_type="outcome_measure").count() == 5
+
+
+def test_a_course_without_ratings_has_nothing_to_compare(therapist_api, course):
+    summary = therapist_api.get(f"/api/v1/courses/{course.id}/outcomes/").json()
+    assert summary["nprs"]["baseline"] is None and summary["nprs"]["mcid_met"] is False

@@ -1,0 +1,99 @@
+"""The signed session note as PDF: the record's facts are in it, as text a reader can find."""
+
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from audit.models import AuditEntry
+from tests import bodies
+
+
+def text_of(pdf: bytes) -> str:
+    """The words of the PDF, in order, one space apart (table cells wrap their lines)."""
+    return " ".join(
+        word for page in PdfReader(BytesIO(pdf)).pages for word in page.extract_text().split()
+    )
+
+
+@pytest.fixture
+def signed_session(therapist_api, screen, patient, log_session):
+    screen(patient, diabetes=True)
+    session = log_session(
+        precautions_acknowledged=["diabetes"],
+        sites=[
+            bodies.site(muscle="upper_trapezius", side="left"),  # deep over the lung: a warning
+            bodies.site(technique="electrical"),
+            bodies.site(side="right", technique="electrical", needle_count=3),
+        ],
+        electrical=[bodies.stimulation(1, 2, frequency_hz="80.0")],
+        pain_before=8,
+        pain_after=3,
+        needle_lot="SEIRIN-2611-04",
+        needle_expiry="2029-06-30",
+        needles_removed=7,
+    )
+    therapist_api.post(
+        "/api/v1/side-effects/",
+        {"session": session["id"], "kind": "bruising", "severity": "mild", "notes": "Left calf"},
+        format="json",
+    )
+    assert therapist_api.post(f"/api/v1/sessions/{session['id']}/sign/").status_code == 200
+    therapist_api.post(
+        f"/api/v1/sessions/{session['id']}/addenda/",
+        {"text": "Phoned next day: bruise fading."},
+        format="json",
+    )
+    return session
+
+
+def test_the_note_holds_the_signed_record(therapist_api, signed_session, therapist, clinic):
+    answer = therapist_api.get(
+        f"/api/v1/sessions/{signed_session['id']}/note.pdf", HTTP_ACCEPT="application/pdf"
+    )
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF")
+    text = text_of(answer.content)
+    for fact in (
+        clinic.name,
+        "Ada Lovelace",
+        therapist.full_name,
+        f"certified until {therapist.dn_certified_until:%Y-%m-%d}",
+        "Cleared with precautions",
+        "Diabetes",
+        "Upper trapezius",
+        "Gastrocnemius",
+        "80.0 Hz",
+        "4.5 mA",
+        "Needles inserted: 7; needles removed: 7",
+        "Lot SEIRIN-2611-04, expiring 2029-06-30",
+        "8 / 10",
+        "3 / 10",
+        "pneumothorax",
+        "Bruising",
+        "Left calf",
+        "Phoned next day: bruise fading.",
+        "Signed",
+    ):
+        assert fact in text, fact
+
+
+def test_a_draft_has_no_note_yet(therapist_api, log_session):
+    draft = log_session()
+    answer = therapist_api.get(
+        f"/api/v1/sessions/{draft['id']}/note.pdf", HTTP_ACCEPT="application/pdf"
+    )
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "invalid_state"
+
+
+def test_another_clinics_session_has_no_note_and_reading_one_is_audited(
+    other_admin_api, admin_api, admin, signed_session
+):
+    assert (
+        other_admin_api.get(f"/api/v1/sessions/{signed_session['id']}/note.pdf").status_code == 404
+    )
+    assert admin_api.get(f"/api/v1/sessions/{signed_session['id']}/note.pdf").status_code == 200
+    read = AuditEntry.objects.filter(action="read", actor_id=str(admin.id))
+    assert set(read.values_list("object_type", flat=True)) == {"session", "side_effect"}
