@@ -1,0 +1,134 @@
+"""The staff app through Django's test client: who gets in, what each page shows, that another
+clinic's records are not found, and that every page costs the same number of queries however
+much there is to show."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from screening.services import record_screening
+from sessions.records.services import log_session
+from tests.bodies import site
+from tests.web.conftest import today_at
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/"
+
+
+def test_staff_sign_in_and_out(client, therapist, password):
+    response = client.post(
+        "/accounts/login/", {"username": "north-therapist", "password": password}, follow=True
+    )
+    assert response.request["PATH_INFO"] == "/"
+    assert "Nora Quinn" in response.content.decode()
+
+    client.post("/accounts/logout/")
+    assert client.get("/").status_code == 302
+
+
+def test_a_wrong_password_is_refused_with_a_message(client, therapist):
+    response = client.post("/accounts/login/", {"username": "north-therapist", "password": "no"})
+    assert "did not match" in response.content.decode()
+    assert client.get("/").status_code == 302
+
+
+def test_a_session_ends_after_the_idle_time(settings):
+    from django.conf import settings as configured
+
+    assert configured.SESSION_SAVE_EVERY_REQUEST  # each request moves the end on
+    assert configured.SESSION_COOKIE_AGE == 30 * 60
+
+
+def test_staff_change_their_password(signed_in, password):
+    response = signed_in.post(
+        "/accounts/password/",
+        {
+            "old_password": password,
+            "new_password1": "plantar-fascia-stretch-9",
+            "new_password2": "plantar-fascia-stretch-9",
+        },
+        follow=True,
+    )
+    assert "Your password was changed" in response.content.decode()
+
+
+def test_today_lists_my_appointments_in_order_with_course_and_flags(
+    signed_in, book, patient, make_patient, clinic, course, screen
+):
+    screen(patient, diabetes=True)
+    unscreened = make_patient(clinic, given_name="Brian", family_name="Boru")
+    book(unscreened, today_at(11))
+    book(patient, today_at(9), course=course)
+    book(patient, today_at(9) + timedelta(days=1), course=course)  # tomorrow: not today
+
+    page = signed_in.get("/").content.decode()
+
+    assert page.index("Ada Lovelace") < page.index("Brian Boru")
+    assert "Neck pain · session 1 of 5" in page
+    assert "Precautions: diabetes" in page
+    assert "Screening missing" in page
+    assert "Start session" in page
+
+
+def test_the_patient_card_tells_the_screening_in_plain_words(signed_in, patient, screen):
+    screen(
+        patient,
+        anticoagulants=True,
+        implanted_device_regions=[{"region": "thorax", "side": "left"}],
+    )
+
+    page = signed_in.get(f"/patients/{patient.pk}/").content.decode()
+
+    assert "Cleared with precautions" in page
+    assert "Do not needle: Thorax (left)" in page
+    assert "Techniques excluded: electrical" in page
+    assert "Precautions to acknowledge each session: anticoagulants" in page
+    assert "Screening: cleared with precautions" in page  # the timeline
+
+
+def test_reading_a_patient_card_is_in_the_audit_trail(signed_in, patient, therapist):
+    signed_in.get(f"/patients/{patient.pk}/")
+    assert AuditEntry.objects.filter(
+        action="read", object_type="patient", object_id=str(patient.pk), actor_id=str(therapist.pk)
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/patients/{patient}/",
+        "/patients/{patient}/session/",
+        "/patients/{patient}/session/check/",
+        "/patients/{patient}/screening/",
+        "/patients/{patient}/screening/preview/",
+        "/sessions/{session}/",
+        "/sessions/{session}/sign/",
+        "/sessions/{session}/addenda/",
+        "/sessions/{session}/side-effect/",
+    ],
+)
+def test_another_clinics_records_are_not_found(
+    path, signed_in, other_patient, other_therapist, other_clinic
+):
+    record_screening(
+        patient=other_patient, performed_by=other_therapist, consent_given=True, answers={}
+    )
+    other_session = log_session(
+        clinic=other_clinic,
+        actor=other_therapist,
+        patient=other_patient,
+        started_at=timezone.now(),
+        sites=[site()],
+    )
+    url = path.format(patient=other_patient.pk, session=other_session.pk)
+    assert signed_in.get(url).status_code == 404
+    assert signed_in.post(url, {"text": "x"}).status_code == 404
+    other_session.refresh_from_db()
+    assert other_session.status == "draft" and not other_session.addenda.exists()

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from web.views import patients, screening_form, session_form, session_note, today
+
+app_name = "web"
+
+urlpatterns = [
+    path("", today.today, name="today"),
+    path("patients/", patients.patient_list, name="patients"),
+    path("patients/<uuid:patient_id>/", patients.patient_card, name="patient"),
+    path(
+        "patients/<uuid:patient_id>/screening/",
+        screening_form.new_screening,
+        name="new-screening",
+    ),
+    path(
+        "patients/<uuid:patient_id>/screening/preview/",
+        screening_form.preview_screening,
+        name="screening-preview",
+    ),
+    path("patients/<uuid:patient_id>/session/", session_form.new_session, name="new-session"),
+    path(
+        "patients/<uuid:patient_id>/appointments/<uuid:appointment_id>/session/",
+        session_form.new_session,
+        name="appointment-session",
+    ),
+    path(
+        "patients/<uuid:patient_id>/session/check/",
+        session_form.check_session,
+        name="session-check",
+    ),
+    path("sessions/<uuid:session_id>/", session_note.session_note, name="session"),
+    path("sessions/<uuid:session_id>/sign/", session_note.sign, name="sign"),
+    path("sessions/<uuid:session_id>/addenda/", session_note.addendum, name="addendum"),
+    path("sessions/<uuid:session_id>/side-effect/", session_note.side_effect, name="side-effect"),
+]

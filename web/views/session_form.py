@@ -1,0 +1,166 @@
+"""Logging a session: the form, its live rule check, and the save that calls the same
+services as the API (`log_session`, then `sign_session` when asked)."""
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from clinic.errors import RuleViolation
+from clinic.models import Patient
+from screening.models import Screening
+from screening.services import PlannedSite, check_needling
+from sessions.models import Appointment, NeedlingSession
+from sessions.records.rules import SiteFacts, session_warnings
+from sessions.records.services import log_session, sign_session
+from web.access import of_clinic, record_reads, staff_page
+from web.errors import show_on
+from web.forms import MUSCLE_NAMES, ElectricalForm, SessionForm, SiteFormSet
+
+
+def _bound(data) -> tuple[SessionForm, SiteFormSet, ElectricalForm]:
+    return (
+        SessionForm(data),
+        SiteFormSet(data, prefix="sites"),
+        ElectricalForm(data, prefix="estim"),
+    )
+
+
+def _copied_from(session: NeedlingSession | None) -> tuple[list[dict], dict]:
+    """Sites and stimulation of an earlier session, as the form's initial values."""
+    if session is None:
+        return [{}], {}
+    sites = list(session.sites.select_related("muscle").order_by("position"))
+    initial_sites = [
+        {
+            "muscle": site.muscle.name,
+            **{
+                name: getattr(site, name)
+                for name in SiteFormSet.form.base_fields
+                if name != "muscle"
+            },
+        }
+        for site in sites
+    ]
+    block = session.electrical.select_related("site_a", "site_b").first()
+    stimulation = {}
+    if block is not None:
+        stimulation = {
+            "used": True,
+            "first_site": block.site_a.position + 1,
+            "second_site": block.site_b.position + 1,
+            **{
+                name: getattr(block, name)
+                for name in ElectricalForm.base_fields
+                if name not in ("used", "first_site", "second_site")
+            },
+        }
+    return initial_sites, stimulation
+
+
+def _initial(patient: Patient, appointment: Appointment | None, copy: bool):
+    last = None
+    if copy:
+        last = NeedlingSession.objects.filter(patient=patient).order_by("-started_at").first()
+    sites, stimulation = _copied_from(last)
+    moment = {"started_at": timezone.now()}
+    if appointment is not None:
+        moment = {"started_at": appointment.starts_at, "ended_at": appointment.ends_at}
+    return (
+        SessionForm(initial=moment),
+        SiteFormSet(initial=sites, prefix="sites"),
+        ElectricalForm(initial=stimulation, prefix="estim"),
+        last,
+    )
+
+
+@staff_page
+def new_session(request: HttpRequest, patient_id, appointment_id=None) -> HttpResponse:
+    patient = of_clinic(request, Patient.objects, pk=patient_id)
+    appointment = None
+    if appointment_id is not None:
+        appointment = of_clinic(
+            request,
+            Appointment.objects.select_related("course"),
+            pk=appointment_id,
+            patient=patient,
+        )
+    screening = Screening.objects.latest_before(patient, timezone.now())
+    record_reads(request, [patient, *([screening] if screening else [])])
+    section_errors: dict[str, str] = {}
+    copied_from = None
+    if request.method == "POST":
+        form, sites, stimulation = _bound(request.POST)
+        if form.is_valid() and sites.is_valid() and stimulation.is_valid():
+            try:
+                with transaction.atomic():
+                    session = log_session(
+                        clinic=request.user.clinic,
+                        actor=request.user,
+                        patient=patient,
+                        appointment=appointment,
+                        sites=[site.planned() for site in sites],
+                        electrical=stimulation.blocks(),
+                        **form.cleaned_data,
+                    )
+                    if "sign" in request.POST:
+                        sign_session(session, actor=request.user)
+                return redirect("web:session", session_id=session.pk)
+            except RuleViolation as error:
+                section_errors = show_on(form, error)
+    else:
+        form, sites, stimulation, copied_from = _initial(
+            patient, appointment, copy="copy" in request.GET
+        )
+    return render(
+        request,
+        "web/session_form.html",
+        {
+            "patient": patient,
+            "appointment": appointment,
+            "screening": screening,
+            "form": form,
+            "sites": sites,
+            "stimulation": stimulation,
+            "section_errors": section_errors,
+            "copied_from": copied_from,
+            "muscle_names": MUSCLE_NAMES,
+        },
+    )
+
+
+def _planned_sites(sites: SiteFormSet) -> list[dict]:
+    """The rows complete enough to check; a row still being typed is left out."""
+    return [site.planned() for site in sites if site.is_valid()]
+
+
+@staff_page
+def check_session(request: HttpRequest, patient_id) -> HttpResponse:
+    """The live check: the screening service and the warning rules on the form as it stands."""
+    patient = of_clinic(request, Patient.objects, pk=patient_id)
+    form, sites, stimulation = _bound(request.POST)
+    form.is_valid()
+    sites.is_valid()
+    stimulation.is_valid()
+    planned = _planned_sites(sites)
+    started_at = form.cleaned_data.get("started_at") or timezone.now()
+    problem = None
+    try:
+        check_needling(
+            patient=patient,
+            therapist=request.user,
+            at=started_at,
+            sites=[PlannedSite(s["muscle"], s["side"], s["technique"]) for s in planned],
+            precautions_acknowledged=form.cleaned_data.get("precautions_acknowledged", []),
+        )
+    except RuleViolation as error:
+        problem = error
+    minutes = (
+        [block["duration_minutes"] for block in stimulation.blocks()]
+        if stimulation.is_valid()
+        else []
+    )
+    warnings = session_warnings(
+        [SiteFacts(s["muscle"], s["side"], s["depth"], s["needle_count"]) for s in planned], minutes
+    )
+    return render(request, "web/_rule_check.html", {"problem": problem, "warnings": warnings})
