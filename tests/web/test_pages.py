@@ -132,3 +132,11 @@ def test_another_clinics_records_are_not_found(
     assert signed_in.post(url, {"text": "x"}).status_code == 404
     other_session.refresh_from_db()
     assert other_session.status == "draft" and not other_session.addenda.exists()
+
+
+def test_the_apps_assets_are_served_by_the_app_itself(client):
+    """No CDN and no build step: htmx, the script and the stylesheet come from this server."""
+    for asset in ("web/htmx.min.js", "web/app.js", "web/app.css"):
+        response = client.get(f"/static/{asset}")
+        assert response.status_code == 200, asset
+        assert b"".join(response.streaming_content)
