@@ -4,6 +4,7 @@ rules themselves stay in the services and pure functions they call."""
 from decimal import Decimal
 
 from django import forms
+from django.db import models
 
 from screening.vocabulary import (
     ExclusionSide,
@@ -233,3 +234,72 @@ class ScreeningForm(forms.Form):
 
     def answers(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "consent_given"}
+
+
+class PersonChoice(forms.ModelChoiceField):
+    """People and rooms by name, never by id."""
+
+    def label_from_instance(self, obj) -> str:
+        return str(obj)
+
+
+class BookingForm(forms.Form):
+    patient = PersonChoice(label="Patient", queryset=None, widget=forms.RadioSelect)
+    therapist = PersonChoice(label="Therapist", queryset=None)
+    starts_at = forms.DateTimeField(label="Starts", widget=MomentInput)
+    minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=480, initial=45)
+    room = PersonChoice(label="Room", queryset=None, required=False, empty_label="No room")
+
+    def __init__(self, *args, therapists, patients, rooms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = therapists.order_by("full_name", "username")
+        self.fields["patient"].queryset = patients
+        self.fields["room"].queryset = rooms.order_by("name")
+
+    def found(self, search: str, most: int = 20) -> list:
+        """Patients whose name or phone holds every word of `search`."""
+        patients = self.fields["patient"].queryset
+        for word in search.split():
+            patients = patients.filter(
+                models.Q(given_name__icontains=word)
+                | models.Q(family_name__icontains=word)
+                | models.Q(phone__icontains=word)
+            )
+        return list(patients.order_by("family_name", "given_name")[:most])
+
+
+class CourseForm(BookingForm):
+    """A course: who, why, how many sessions how far apart; the service finds the dates."""
+
+    indication = forms.CharField(label="Indication", max_length=500)
+    planned_sessions = forms.IntegerField(label="Sessions", min_value=1, max_value=12, initial=5)
+    min_gap_days = forms.IntegerField(label="At least days apart", min_value=1, initial=2)
+    max_gap_days = forms.IntegerField(label="At most days apart", min_value=1, initial=7)
+
+    field_order = ["patient", "therapist", "indication", "planned_sessions", "minutes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].label = "Earliest start"
+        self.fields["minutes"].label = "Minutes each"
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_gap_days"), data.get("max_gap_days")
+        if low and high and high < low:
+            self.add_error("max_gap_days", "Must not be fewer than the least days apart.")
+        return data
+
+    def course(self) -> dict:
+        """The course as the scheduling services take it."""
+        data = self.cleaned_data
+        return {
+            "patient": data["patient"],
+            "therapist": data["therapist"],
+            "room": data["room"],
+            "earliest_start": data["starts_at"],
+            "planned_sessions": data["planned_sessions"],
+            "session_minutes": data["minutes"],
+            "min_gap_days": data["min_gap_days"],
+            "max_gap_days": data["max_gap_days"],
+        }

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from web.views import patients, screening_form, session_form, session_note, today
+from web.views import (
+    calendar,
+    course_wizard,
+    patients,
+    screening_form,
+    session_form,
+    session_note,
+    today,
+)
 
 app_name = "web"
 
@@ -33,4 +41,14 @@ urlpatterns = [
     path("sessions/<uuid:session_id>/sign/", session_note.sign, name="sign"),
     path("sessions/<uuid:session_id>/addenda/", session_note.addendum, name="addendum"),
     path("sessions/<uuid:session_id>/side-effect/", session_note.side_effect, name="side-effect"),
+    path("calendar/", calendar.calendar, name="calendar"),
+    path("calendar/book/", calendar.book, name="book"),
+    path(
+        "calendar/appointments/<uuid:appointment_id>/reschedule/",
+        calendar.reschedule,
+        name="reschedule",
+    ),
+    path("calendar/appointments/<uuid:appointment_id>/cancel/", calendar.cancel, name="cancel"),
+    path("calendar/appointments/<uuid:appointment_id>/no-show/", calendar.no_show, name="no-show"),
+    path("courses/new/", course_wizard.new_course, name="new-course"),
 ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
 from sessions.models import NeedlingSession
-from tests.web.conftest import just_now
+from tests.web.conftest import just_now, today_at
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -126,6 +126,11 @@ def work_through_a_session(page, live_server, day, password):
 def test_the_pages_fit_a_tablet_and_label_every_control(live_server, day, password):
     pages = ["/", f"/patients/{day.patient_id}/", f"/patients/{day.patient_id}/screening/"]
     pages.append(f"/patients/{day.patient_id}/appointments/{day.pk}/session/")
+    pages += [
+        "/calendar/",
+        f"/calendar/book/?q=ada&therapist={day.therapist_id}",
+        "/courses/new/?q=ada",
+    ]
     with chromium() as browser:
         page = browser.new_page(viewport=TABLET)
         sign_in(page, live_server, password)
@@ -155,3 +160,33 @@ def test_the_day_can_be_worked_from_the_keyboard(live_server, day, password):
                 break
         page.keyboard.press("Enter")
         expect(page.get_by_role("heading", level=1)).to_contain_text("Session with Ada Lovelace")
+
+
+def test_an_appointment_dragged_onto_a_taken_slot_snaps_back_then_moves(
+    live_server, password, patient, make_patient, clinic, book
+):
+    tomorrow = today_at(10) + timedelta(days=1)
+    moving = book(patient, tomorrow)
+    book(
+        make_patient(clinic, given_name="Brian", family_name="Boru"), tomorrow + timedelta(hours=2)
+    )
+    card = f"#appointment-{moving.pk}"
+
+    def slot(moment):
+        return f'td[data-drop="{timezone.localtime(moment).isoformat()}"]'
+
+    with chromium() as browser:
+        # Tall enough that the whole day shows: a drag that scrolls starts from the wrong slot.
+        page = browser.new_page(viewport={"width": 768, "height": 3000})
+        sign_in(page, live_server, password)
+        page.goto(f"{live_server.url}/calendar/?week={timezone.localtime(tomorrow).date()}")
+        page.drag_and_drop(card, slot(tomorrow + timedelta(hours=2)))
+        expect(page.locator("#calendar-problem")).to_contain_text("already has an appointment")
+        expect(page.locator(slot(tomorrow)).locator(card)).to_be_visible()
+
+        page.drag_and_drop(card, slot(tomorrow + timedelta(hours=4)))
+        expect(page.locator(slot(tomorrow + timedelta(hours=4))).locator(card)).to_be_visible()
+        expect(page.locator("#calendar-problem")).to_have_count(0)
+
+    moving.refresh_from_db()
+    assert moving.starts_at == tomorrow + timedelta(hours=4)

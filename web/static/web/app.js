@@ -1,4 +1,5 @@
-// The session form's site rows: add and remove without a round trip. No inline scripts
+// The session form's site rows, added and removed without a round trip, and the week's
+// appointments, dragged to another slot to reschedule them. No inline scripts
 // anywhere (the pages run under a strict Content-Security-Policy), so this file listens on the
 // document for the buttons' data attributes.
 "use strict";
@@ -36,5 +37,34 @@
         changed(form);
       }
     }
+  });
+
+  // Drag an appointment to another slot of the same therapist. The server answers with the
+  // week as it now stands: moved, or back where it was with the refusal on top.
+  document.addEventListener("dragstart", function (event) {
+    const card = event.target.closest && event.target.closest("[data-appointment]");
+    if (card) {
+      event.dataTransfer.setData("text/plain", card.id);
+      event.dataTransfer.effectAllowed = "move";
+    }
+  });
+
+  document.addEventListener("dragover", function (event) {
+    if (event.target.closest && event.target.closest("[data-drop]")) event.preventDefault();
+  });
+
+  document.addEventListener("drop", function (event) {
+    const cell = event.target.closest && event.target.closest("[data-drop]");
+    if (!cell) return;
+    event.preventDefault();
+    const card = document.getElementById(event.dataTransfer.getData("text/plain"));
+    if (!card || card.closest("table") !== cell.closest("table")) return;
+    cell.appendChild(card);
+    htmx.ajax("POST", card.dataset.appointment, {
+      source: cell,
+      target: "#calendar",
+      swap: "outerHTML",
+      values: { starts_at: cell.dataset.drop },
+    });
   });
 })();
