@@ -17,6 +17,7 @@ from screening.vocabulary import (
 )
 from sessions.models import Depth, Severity, SideEffectKind, Waveform
 from sessions.models.records import STIMULATION_RANGES
+from sessions.records.rules import depth_problem, pair_problem
 
 MUSCLE_BY_NAME = {muscle.name.lower(): muscle.code for muscle in muscle_by_code.values()}
 MUSCLE_NAMES = sorted(muscle.name for muscle in muscle_by_code.values())
@@ -98,6 +99,13 @@ class SiteForm(forms.Form):
     needle_count = forms.IntegerField(label="Needles", min_value=1, max_value=200, initial=1)
     twitch_response = forms.BooleanField(label="Twitch", required=False)
 
+    def clean(self):
+        data = super().clean()
+        problem = depth_problem(data.get("depth", ""), data.get("depth_mm"))
+        if problem:
+            self.add_error("depth_mm", problem)
+        return data
+
     def planned(self) -> dict:
         """The site as the session services take it."""
         return {name: value for name, value in self.cleaned_data.items() if name != "DELETE"}
@@ -138,6 +146,13 @@ class ElectricalForm(forms.Form):
                 if name != "used" and data.get(name) in (None, ""):
                     self.add_error(name, f"{field.label}: required with electrical stimulation.")
         return data
+
+    def check_pair(self, sites: list[dict]) -> None:
+        """The pair's rule, on the sites as planned; its refusal goes by the site numbers."""
+        for block in self.blocks():
+            problem = pair_problem(sites, block["site_indexes"])
+            if problem:
+                self.add_error("first_site", problem)
 
     def blocks(self) -> list[dict]:
         """The stimulation as the session services take it (sites counted from 0)."""

@@ -81,7 +81,13 @@ def week_of(clinic: Clinic, monday: date) -> list[TherapistWeek]:
     ]
 
 
-def _rows(therapist, days, times, appointments, now) -> list[tuple[time, list[Cell]]]:
+def _rows(
+    therapist: Staff,
+    days: list[date],
+    times: list[time],
+    appointments: list[Appointment],
+    now: datetime,
+) -> list[tuple[time, list[Cell]]]:
     hours = list(therapist.working_hours.all())
     rows = []
     for clock in times:

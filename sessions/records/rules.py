@@ -1,13 +1,16 @@
-"""Pure rules of the session record (domain.md): what is serious, what deserves a warning.
+"""Pure rules of the session record (domain.md): what is serious, what deserves a warning,
+and what a site or an electrical pair may not be.
 
 Warnings do not reject a session; they tell the clinic where to think twice.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
-from screening.vocabulary import muscle_by_code
-from sessions.models.records import SERIOUS_KINDS, Depth, Severity
+from screening.rules import crosses_the_trunk
+from screening.vocabulary import Technique, muscle_by_code
+from sessions.models.records import SERIOUS_KINDS, SUPERFICIAL_MAX_MM, Depth, Severity
 
 MOST_NEEDLES_WITHOUT_WARNING = 20
 LONGEST_STIMULATION_WITHOUT_WARNING = 30  # minutes
@@ -15,6 +18,31 @@ LONGEST_STIMULATION_WITHOUT_WARNING = 30  # minutes
 
 def is_serious(kind: str, severity: str) -> bool:
     return kind in SERIOUS_KINDS or severity == Severity.SEVERE
+
+
+def depth_problem(depth: str, depth_mm: Decimal | None) -> str | None:
+    """What is wrong with a site's depth, if anything: superficial is at most 10 mm."""
+    if depth == Depth.SUPERFICIAL and depth_mm is not None and depth_mm > SUPERFICIAL_MAX_MM:
+        return f"Superficial needling goes at most {SUPERFICIAL_MAX_MM} mm deep."
+    return None
+
+
+def pair_problem(sites: Sequence[Mapping], pair: Sequence[int]) -> str | None:
+    """What is wrong with an electrical pair (two indexes into `sites`), if anything: two
+    distinct electrical sites, and current never across the chest."""
+    first, second = pair
+    if max(first, second) >= len(sites):
+        return f"There are only {len(sites)} sites."
+    if first == second:
+        return "A pair needs two different sites."
+    if {sites[first]["technique"], sites[second]["technique"]} != {Technique.ELECTRICAL}:
+        return "Both sites of a pair must use the electrical technique."
+    if crosses_the_trunk(
+        (muscle_by_code[sites[first]["muscle"]].region, sites[first]["side"]),
+        (muscle_by_code[sites[second]["muscle"]].region, sites[second]["side"]),
+    ):
+        return "Current must not cross the head, neck or chest from one side to the other."
+    return None
 
 
 @dataclass(frozen=True)

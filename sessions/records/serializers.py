@@ -5,7 +5,6 @@ from rest_framework import serializers
 from clinic.models import Patient, Staff
 from clinic.serializers import MomentField
 from clinic.tenancy import ClinicObjectField
-from screening.rules import crosses_the_trunk
 from screening.vocabulary import Manipulation, Precaution, SiteSide, Technique, muscle_by_code
 from sessions.models import (
     Addendum,
@@ -16,8 +15,8 @@ from sessions.models import (
     TreatmentCourse,
     Waveform,
 )
-from sessions.models.records import STIMULATION_RANGES, SUPERFICIAL_MAX_MM
-from sessions.records.rules import SiteFacts, session_warnings
+from sessions.models.records import STIMULATION_RANGES
+from sessions.records.rules import SiteFacts, depth_problem, pair_problem, session_warnings
 
 MUSCLE_CODES = sorted(muscle_by_code)
 
@@ -52,15 +51,9 @@ class SiteSerializer(serializers.Serializer):
     twitch_response = serializers.BooleanField(default=False, help_text="Local twitch response")
 
     def validate(self, site):
-        depth_mm = site.get("depth_mm")
-        if (
-            site["depth"] == Depth.SUPERFICIAL
-            and depth_mm is not None
-            and depth_mm > SUPERFICIAL_MAX_MM
-        ):
-            raise serializers.ValidationError(
-                {"depth_mm": f"Superficial needling goes at most {SUPERFICIAL_MAX_MM} mm deep."}
-            )
+        problem = depth_problem(site["depth"], site.get("depth_mm"))
+        if problem:
+            raise serializers.ValidationError({"depth_mm": problem})
         return site
 
     def to_representation(self, site):
@@ -127,19 +120,7 @@ class WarningSerializer(serializers.Serializer):
 def check_electrical(sites: list[dict], electrical: list[dict]) -> None:
     """Each block joins two distinct electrical sites, and never across the chest."""
     for number, block in enumerate(electrical):
-        first, second = block["site_indexes"]
-        problem = None
-        if max(first, second) >= len(sites):
-            problem = f"There are only {len(sites)} sites."
-        elif first == second:
-            problem = "A pair needs two different sites."
-        elif {sites[first]["technique"], sites[second]["technique"]} != {Technique.ELECTRICAL}:
-            problem = "Both sites of a pair must use the electrical technique."
-        elif crosses_the_trunk(
-            (muscle_by_code[sites[first]["muscle"]].region, sites[first]["side"]),
-            (muscle_by_code[sites[second]["muscle"]].region, sites[second]["side"]),
-        ):
-            problem = "Current must not cross the head, neck or chest from one side to the other."
+        problem = pair_problem(sites, block["site_indexes"])
         if problem:
             raise serializers.ValidationError({"electrical": {number: {"site_indexes": [problem]}}})
 

@@ -187,3 +187,50 @@ def test_a_side_effect_is_recorded_from_the_note(signed_in, clinic, patient, the
     )
     assert "Bruising, mild: Left calf" in response.content.decode()
     assert SideEffect.objects.get().reported_by == "therapist"
+
+
+def test_a_superficial_site_deeper_than_10_mm_is_refused_by_its_depth(signed_in, patient, screen):
+    screen(patient)
+    data = session_form(
+        **{
+            "sites-0-technique": "superficial",
+            "sites-0-depth": "superficial",
+            "sites-0-depth_mm": "15",
+        }
+    )
+    check = signed_in.post(f"/patients/{patient.pk}/session/check/", data).content.decode()
+    assert "Site 1: Depth mm: Superficial needling goes at most 10 mm deep." in check
+
+    page = signed_in.post(f"/patients/{patient.pk}/session/", data).content.decode()
+    assert "Superficial needling goes at most 10 mm deep." in page
+    assert not NeedlingSession.objects.exists()
+
+
+def test_current_across_the_chest_is_refused_by_the_pair(signed_in, patient, screen):
+    screen(patient)
+    data = session_form(
+        **{
+            "sites-TOTAL_FORMS": 2,
+            "sites-0-muscle": "Pectoralis major",
+            "sites-0-technique": "electrical",
+            "sites-1-muscle": "Pectoralis major",
+            "sites-1-side": "right",
+            "sites-1-technique": "electrical",
+            "sites-1-depth": "deep",
+            "sites-1-needle_count": 1,
+            "estim-used": "on",
+            "estim-first_site": 1,
+            "estim-second_site": 2,
+            "estim-frequency_hz": "2",
+            "estim-pulse_width_us": 250,
+            "estim-intensity_ma": "4",
+            "estim-waveform": "biphasic",
+            "estim-duration_minutes": 15,
+        }
+    )
+    check = signed_in.post(f"/patients/{patient.pk}/session/check/", data).content.decode()
+    assert "Electrical stimulation: Current must not cross" in check
+
+    page = signed_in.post(f"/patients/{patient.pk}/session/", data).content.decode()
+    assert "Current must not cross the head, neck or chest" in page
+    assert not NeedlingSession.objects.exists()

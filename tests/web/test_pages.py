@@ -2,6 +2,7 @@
 clinic's records are not found, and that every page costs the same number of queries however
 much there is to show."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -39,11 +40,17 @@ def test_a_wrong_password_is_refused_with_a_message(client, therapist):
     assert client.get("/").status_code == 302
 
 
-def test_a_session_ends_after_the_idle_time(settings):
-    from django.conf import settings as configured
+def test_a_sign_in_ends_after_the_idle_time_and_each_request_moves_the_end_on(signed_in, settings):
+    from django.contrib.sessions.models import Session
 
-    assert configured.SESSION_SAVE_EVERY_REQUEST  # each request moves the end on
-    assert configured.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    signed_in.get("/")
+    [session] = Session.objects.all()
+    assert session.expire_date > timezone.now() + timedelta(minutes=29)
+
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))  # 30 idle minutes
+    response = signed_in.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_staff_change_their_password(signed_in, password):
@@ -140,3 +147,51 @@ def test_the_apps_assets_are_served_by_the_app_itself(client):
         response = client.get(f"/static/{asset}")
         assert response.status_code == 200, asset
         assert b"".join(response.streaming_content)
+
+
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)|\sstyle=|\son[a-z]+=|javascript:", re.IGNORECASE)
+
+
+def test_no_page_carries_inline_script_or_style(signed_in, patient, screen, book):
+    """A strict Content-Security-Policy (no 'unsafe-inline') must not break any page."""
+    screen(patient, diabetes=True)
+    appointment = book(patient, today_at(9))
+    paths = [
+        "/",
+        "/patients/?q=ada",
+        f"/patients/{patient.pk}/",
+        f"/patients/{patient.pk}/screening/",
+        f"/patients/{patient.pk}/appointments/{appointment.pk}/session/",
+        "/calendar/",
+        "/courses/new/?q=ada",
+        "/accounts/password/",
+    ]
+    for path in paths:
+        page = signed_in.get(path).content.decode()
+        assert not INLINE.search(page), (path, INLINE.search(page))
+
+
+def test_what_the_app_writes_is_attributed_to_the_signed_in_person(signed_in, patient, therapist):
+    signed_in.post(
+        f"/patients/{patient.pk}/screening/",
+        {"consent_given": "on", "understands_procedure": "on", "willing": "on"},
+    )
+    written = AuditEntry.objects.get(action="create", object_type="screening")
+    assert (written.actor_type, written.actor_id) == ("staff", str(therapist.pk))
+
+
+def test_an_appointment_already_logged_opens_its_note(
+    signed_in, clinic, patient, therapist, screen, book
+):
+    screen(patient)
+    appointment = book(patient, today_at(0))
+    session = log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=patient,
+        appointment=appointment,
+        started_at=appointment.starts_at,
+        sites=[site()],
+    )
+    response = signed_in.get(f"/patients/{patient.pk}/appointments/{appointment.pk}/session/")
+    assert response["Location"] == f"/sessions/{session.pk}/"

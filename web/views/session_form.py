@@ -26,6 +26,14 @@ def _bound(data) -> tuple[SessionForm, SiteFormSet, ElectricalForm]:
     )
 
 
+def _all_valid(form: SessionForm, sites: SiteFormSet, stimulation: ElectricalForm) -> bool:
+    """Every field valid, and the electrical pair allowed on the sites as planned."""
+    valid = [form.is_valid(), sites.is_valid(), stimulation.is_valid()]
+    if all(valid):
+        stimulation.check_pair([site.planned() for site in sites])
+    return all(valid) and stimulation.is_valid()
+
+
 def _copied_from(session: NeedlingSession | None) -> tuple[list[dict], dict]:
     """Sites and stimulation of an earlier session, as the form's initial values."""
     if session is None:
@@ -81,17 +89,20 @@ def new_session(request: HttpRequest, patient_id, appointment_id=None) -> HttpRe
     if appointment_id is not None:
         appointment = of_clinic(
             request,
-            Appointment.objects.select_related("course"),
+            Appointment.objects.select_related("course", "needling_session"),
             pk=appointment_id,
             patient=patient,
         )
+        logged = getattr(appointment, "needling_session", None)
+        if logged is not None:  # one session per appointment: open the one already logged
+            return redirect("web:session", session_id=logged.pk)
     screening = Screening.objects.latest_before(patient, timezone.now())
     record_reads(request, [patient, *([screening] if screening else [])])
     section_errors: dict[str, str] = {}
     copied_from = None
     if request.method == "POST":
         form, sites, stimulation = _bound(request.POST)
-        if form.is_valid() and sites.is_valid() and stimulation.is_valid():
+        if _all_valid(form, sites, stimulation):
             try:
                 with transaction.atomic():
                     session = log_session(
@@ -134,14 +145,26 @@ def _planned_sites(sites: SiteFormSet) -> list[dict]:
     return [site.planned() for site in sites if site.is_valid()]
 
 
+def _typed_site_errors(sites: SiteFormSet) -> list[str]:
+    """What is wrong with the rows typed so far; a field still empty is not yet wrong."""
+    return [
+        f"Site {number}: {site.fields[name].label}: {' '.join(error.messages)}"
+        for number, site in enumerate(sites, start=1)
+        if site["muscle"].value()
+        for name, errors in site.errors.as_data().items()
+        if name in site.fields
+        for error in errors
+        if error.code != "required"
+    ]
+
+
 @staff_page
 def check_session(request: HttpRequest, patient_id) -> HttpResponse:
     """The live check: the screening service and the warning rules on the form as it stands."""
     patient = of_clinic(request, Patient.objects, pk=patient_id)
     form, sites, stimulation = _bound(request.POST)
     form.is_valid()
-    sites.is_valid()
-    stimulation.is_valid()
+    every_site_valid = sites.is_valid()
     planned = _planned_sites(sites)
     started_at = form.cleaned_data.get("started_at") or timezone.now()
     problem = None
@@ -155,12 +178,20 @@ def check_session(request: HttpRequest, patient_id) -> HttpResponse:
         )
     except RuleViolation as error:
         problem = error
-    minutes = (
-        [block["duration_minutes"] for block in stimulation.blocks()]
-        if stimulation.is_valid()
-        else []
-    )
+    minutes = []
+    if every_site_valid and stimulation.is_valid():  # site numbers mean the rows as typed
+        minutes = [block["duration_minutes"] for block in stimulation.blocks()]
+        stimulation.check_pair(planned)
     warnings = session_warnings(
         [SiteFacts(s["muscle"], s["side"], s["depth"], s["needle_count"]) for s in planned], minutes
     )
-    return render(request, "web/_rule_check.html", {"problem": problem, "warnings": warnings})
+    return render(
+        request,
+        "web/_rule_check.html",
+        {
+            "problem": problem,
+            "site_errors": _typed_site_errors(sites),
+            "pair_errors": stimulation.errors.get("first_site"),
+            "warnings": warnings,
+        },
+    )
