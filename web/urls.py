@@ -38,6 +38,7 @@ urlpatterns = [
         name="session-check",
     ),
     path("sessions/<uuid:session_id>/", session_note.session_note, name="session"),
+    path("sessions/<uuid:session_id>/edit/", session_form.edit_session, name="edit-session"),
     path("sessions/<uuid:session_id>/sign/", session_note.sign, name="sign"),
     path("sessions/<uuid:session_id>/addenda/", session_note.addendum, name="addendum"),
     path("sessions/<uuid:session_id>/side-effect/", session_note.side_effect, name="side-effect"),

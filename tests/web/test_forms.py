@@ -234,3 +234,42 @@ def test_current_across_the_chest_is_refused_by_the_pair(signed_in, patient, scr
     page = signed_in.post(f"/patients/{patient.pk}/session/", data).content.decode()
     assert "Current must not cross the head, neck or chest" in page
     assert not NeedlingSession.objects.exists()
+
+
+def test_a_draft_is_taken_up_again_and_corrected(signed_in, clinic, patient, therapist, screen):
+    screen(patient)
+    draft = log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=patient,
+        started_at=timezone.now() - timedelta(minutes=30),
+        pain_before=5,
+        sites=[site()],
+    )
+    page = signed_in.get(f"/sessions/{draft.pk}/edit/").content.decode()
+    assert 'value="Gastrocnemius"' in page and 'name="pain_before" value="5"' in page
+
+    signed_in.post(
+        f"/sessions/{draft.pk}/edit/",
+        session_form(pain_before="6", **{"sites-0-muscle": "Soleus"}),
+    )
+    draft.refresh_from_db()
+    assert draft.pain_before == 6
+    assert [s.muscle_id for s in draft.sites.all()] == ["soleus"]
+
+
+def test_a_signed_session_is_not_edited(signed_in, clinic, patient, therapist, screen):
+    screen(patient)
+    session = log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=patient,
+        started_at=timezone.now() - timedelta(minutes=30),
+        ended_at=timezone.now(),
+        sites=[site()],
+    )
+    signed_in.post(f"/sessions/{session.pk}/sign/")
+    response = signed_in.post(f"/sessions/{session.pk}/edit/", session_form(pain_before="1"))
+    assert response["Location"] == f"/sessions/{session.pk}/"
+    session.refresh_from_db()
+    assert (session.status, session.pain_before) == ("signed", None)

@@ -119,6 +119,7 @@ def test_reading_a_patient_card_is_in_the_audit_trail(signed_in, patient, therap
         "/sessions/{session}/sign/",
         "/sessions/{session}/addenda/",
         "/sessions/{session}/side-effect/",
+        "/sessions/{session}/edit/",
     ],
 )
 def test_another_clinics_records_are_not_found(

@@ -63,6 +63,7 @@ def pages(patient, session) -> list[str]:
         f"/patients/{patient.pk}/",
         f"/patients/{patient.pk}/session/",
         f"/patients/{patient.pk}/session/?copy=last",
+        f"/sessions/{session.pk}/edit/",
         f"/patients/{patient.pk}/screening/",
         f"/sessions/{session.pk}/",
         f"/sessions/{session.pk}/side-effect/",

@@ -1,6 +1,9 @@
 """Logging a session: the form, its live rule check, and the save that calls the same
 services as the API (`log_session`, then `sign_session` when asked)."""
 
+from collections.abc import Callable
+from functools import partial
+
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +15,7 @@ from screening.models import Screening
 from screening.services import PlannedSite, check_needling
 from sessions.models import Appointment, NeedlingSession
 from sessions.records.rules import SiteFacts, session_warnings
-from sessions.records.services import log_session, sign_session
+from sessions.records.services import correct_session, log_session, sign_session
 from web.access import of_clinic, record_reads, staff_page
 from web.errors import show_on
 from web.forms import MUSCLE_NAMES, ElectricalForm, SessionForm, SiteFormSet
@@ -82,6 +85,53 @@ def _initial(patient: Patient, appointment: Appointment | None, copy: bool):
     )
 
 
+def _form_page(
+    request: HttpRequest,
+    patient: Patient,
+    write: Callable[..., NeedlingSession],
+    initial: Callable[[], tuple[SessionForm, SiteFormSet, ElectricalForm, NeedlingSession | None]],
+    **context,
+) -> HttpResponse:
+    """The session form: shown with `initial`, or saved through `write` (a session service
+    taking the sites, the stimulation and the form's fields), and signed when asked."""
+    screening = Screening.objects.latest_before(patient, timezone.now())
+    record_reads(request, [patient, *([screening] if screening else [])])
+    section_errors: dict[str, str] = {}
+    copied_from = None
+    if request.method == "POST":
+        form, sites, stimulation = _bound(request.POST)
+        if _all_valid(form, sites, stimulation):
+            try:
+                with transaction.atomic():
+                    session = write(
+                        sites=[site.planned() for site in sites],
+                        electrical=stimulation.blocks(),
+                        **form.cleaned_data,
+                    )
+                    if "sign" in request.POST:
+                        sign_session(session, actor=request.user)
+                return redirect("web:session", session_id=session.pk)
+            except RuleViolation as error:
+                section_errors = show_on(form, error)
+    else:
+        form, sites, stimulation, copied_from = initial()
+    return render(
+        request,
+        "web/session_form.html",
+        {
+            "patient": patient,
+            "screening": screening,
+            "form": form,
+            "sites": sites,
+            "stimulation": stimulation,
+            "section_errors": section_errors,
+            "copied_from": copied_from,
+            "muscle_names": MUSCLE_NAMES,
+            **context,
+        },
+    )
+
+
 @staff_page
 def new_session(request: HttpRequest, patient_id, appointment_id=None) -> HttpResponse:
     patient = of_clinic(request, Patient.objects, pk=patient_id)
@@ -96,47 +146,49 @@ def new_session(request: HttpRequest, patient_id, appointment_id=None) -> HttpRe
         logged = getattr(appointment, "needling_session", None)
         if logged is not None:  # one session per appointment: open the one already logged
             return redirect("web:session", session_id=logged.pk)
-    screening = Screening.objects.latest_before(patient, timezone.now())
-    record_reads(request, [patient, *([screening] if screening else [])])
-    section_errors: dict[str, str] = {}
-    copied_from = None
-    if request.method == "POST":
-        form, sites, stimulation = _bound(request.POST)
-        if _all_valid(form, sites, stimulation):
-            try:
-                with transaction.atomic():
-                    session = log_session(
-                        clinic=request.user.clinic,
-                        actor=request.user,
-                        patient=patient,
-                        appointment=appointment,
-                        sites=[site.planned() for site in sites],
-                        electrical=stimulation.blocks(),
-                        **form.cleaned_data,
-                    )
-                    if "sign" in request.POST:
-                        sign_session(session, actor=request.user)
-                return redirect("web:session", session_id=session.pk)
-            except RuleViolation as error:
-                section_errors = show_on(form, error)
-    else:
-        form, sites, stimulation, copied_from = _initial(
-            patient, appointment, copy="copy" in request.GET
-        )
-    return render(
+    return _form_page(
         request,
-        "web/session_form.html",
-        {
-            "patient": patient,
-            "appointment": appointment,
-            "screening": screening,
-            "form": form,
-            "sites": sites,
-            "stimulation": stimulation,
-            "section_errors": section_errors,
-            "copied_from": copied_from,
-            "muscle_names": MUSCLE_NAMES,
-        },
+        patient,
+        write=partial(
+            log_session,
+            clinic=request.user.clinic,
+            actor=request.user,
+            patient=patient,
+            appointment=appointment,
+        ),
+        initial=lambda: _initial(patient, appointment, copy="copy" in request.GET),
+        appointment=appointment,
+    )
+
+
+@staff_page
+def edit_session(request: HttpRequest, session_id) -> HttpResponse:
+    """Go on with a draft; a signed session only takes addenda."""
+    session = of_clinic(
+        request,
+        NeedlingSession.objects.select_related("patient", "appointment__course"),
+        pk=session_id,
+    )
+    if session.is_signed:
+        return redirect("web:session", session_id=session.pk)
+
+    def initial():
+        sites, stimulation = _copied_from(session)
+        fields = {name: getattr(session, name) for name in SessionForm.base_fields}
+        return (
+            SessionForm(initial=fields),
+            SiteFormSet(initial=sites, prefix="sites"),
+            ElectricalForm(initial=stimulation, prefix="estim"),
+            None,
+        )
+
+    return _form_page(
+        request,
+        session.patient,
+        write=partial(correct_session, session, actor=request.user),
+        initial=initial,
+        appointment=session.appointment,
+        draft=session,
     )
 
 
