@@ -5,6 +5,8 @@ of a page each code belongs to. A code not listed is shown at the top of the for
 added to a service shows up here without new code.
 """
 
+from collections.abc import Collection
+
 from django import forms
 
 from clinic.errors import RuleViolation
@@ -23,12 +25,17 @@ FIELD_OF_CODE = {
 }
 
 
-def show_on(form: forms.Form, error: RuleViolation) -> dict[str, str]:
-    """Put `error` on its field of `form`, or on the form as a whole when the table names no
-    field. A field the form does not have (a section such as the sites) is returned as
-    {section: detail} for the page to show there."""
+def show_on(
+    form: forms.Form, error: RuleViolation, sections: Collection[str] = ()
+) -> dict[str, str]:
+    """Put `error` on its field of `form`. A field that is a section of the page rather than
+    of the form (the session's sites) is returned as {section: detail} for the page to show
+    there; anything else goes at the top of the form."""
     field = FIELD_OF_CODE.get(error.code)
-    if field is not None and field not in form.fields:
+    if field in sections:
         return {field: error.detail}
-    form.add_error(field, forms.ValidationError(error.detail, code=error.code))
+    form.add_error(
+        field if field in form.fields else None,
+        forms.ValidationError(error.detail, code=error.code),
+    )
     return {}

@@ -112,7 +112,7 @@ def _form_page(
                         sign_session(session, actor=request.user)
                 return redirect("web:session", session_id=session.pk)
             except RuleViolation as error:
-                section_errors = show_on(form, error)
+                section_errors = show_on(form, error, sections=("sites",))
     else:
         form, sites, stimulation, copied_from = initial()
     return render(
