@@ -11,6 +11,7 @@ from django.utils import timezone
 from aftercare.models import Notification
 from clinic.models import Patient, Staff
 from screening.models import Screening
+from screening.vocabulary import ExclusionSide, Region, Technique
 from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
 from sessions.models.scheduling import LIVE
 
@@ -48,8 +49,12 @@ def screening_flags(screening: Screening | None, at: datetime) -> tuple[str, ...
         flags.append(
             "Precautions: " + ", ".join(p.replace("_", " ") for p in screening.precautions)
         )
-    if screening.excluded_regions or screening.excluded_techniques:
-        flags.append("Exclusions")
+    excluded = [
+        f"{Region(ref['region']).label} ({ExclusionSide(ref['side']).label.lower()})"
+        for ref in screening.excluded_regions
+    ] + [f"{Technique(code).label.lower()} needling" for code in screening.excluded_techniques]
+    if excluded:
+        flags.append("Not: " + ", ".join(excluded))
     if screening.valid_until < at + EXPIRY_NOTICE:
         flags.append(f"Screening expires {screening.valid_until:%d %b}")
     return tuple(flags)

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from screening.models import Screening
 from screening.services import record_screening
 from sessions.records.services import log_session
 from tests.bodies import site
@@ -69,9 +70,14 @@ def test_staff_change_their_password(signed_in, password):
 def test_today_lists_my_appointments_in_order_with_course_and_flags(
     signed_in, book, patient, make_patient, clinic, course, screen
 ):
-    screen(patient, diabetes=True)
+    screen(patient, diabetes=True, implanted_device_regions=[{"region": "thorax", "side": "left"}])
     unscreened = make_patient(clinic, given_name="Brian", family_name="Boru")
     book(unscreened, today_at(11))
+    lapsing = make_patient(clinic, given_name="Cara", family_name="Moss")
+    Screening.objects.filter(pk=screen(lapsing).pk).update(
+        valid_until=timezone.now() + timedelta(days=5)
+    )
+    book(lapsing, today_at(12))
     book(patient, today_at(9), course=course)
     book(patient, today_at(9) + timedelta(days=1), course=course)  # tomorrow: not today
 
@@ -80,7 +86,9 @@ def test_today_lists_my_appointments_in_order_with_course_and_flags(
     assert page.index("Ada Lovelace") < page.index("Brian Boru")
     assert "Neck pain · session 1 of 5" in page
     assert "Precautions: diabetes" in page
+    assert "Not: Thorax (left), electrical needling" in page
     assert "Screening missing" in page
+    assert "Screening expires " in page
     assert "Start session" in page
 
 
