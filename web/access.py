@@ -8,11 +8,13 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, resolve_url
 from django.utils import timezone
+from django_htmx.http import HttpResponseClientRedirect
 
 from audit import trail
 
@@ -22,8 +24,14 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 def staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A page for a signed-in member of a clinic, shown on the clinic's wall clock."""
 
-    @login_required
     @wraps(view)
+    def signed_in_page(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.htmx and not request.user.is_authenticated:
+            # A live check after the sign-in lapsed: the whole page goes to sign in again.
+            return HttpResponseClientRedirect(resolve_url(settings.LOGIN_URL))
+        return page(request, *args, **kwargs)
+
+    @login_required
     def page(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.clinic_id is None:  # a platform superuser belongs to no clinic
             raise Http404
@@ -32,7 +40,7 @@ def staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         with timezone.override(ZoneInfo(request.user.clinic.timezone)):
             return view(request, *args, **kwargs)
 
-    return page
+    return signed_in_page
 
 
 def of_clinic[M: Model](request: HttpRequest, queryset: QuerySet[M], **lookup) -> M:

@@ -24,6 +24,13 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     assert response["Location"] == "/accounts/login/?next=/"
 
 
+def test_a_live_check_after_the_sign_in_lapsed_sends_the_page_to_sign_in(client, patient):
+    response = client.post(
+        f"/patients/{patient.pk}/session/check/", {}, headers={"HX-Request": "true"}
+    )
+    assert response["HX-Redirect"] == "/accounts/login/"
+
+
 def test_staff_sign_in_and_out(client, therapist, password):
     response = client.post(
         "/accounts/login/", {"username": "north-therapist", "password": password}, follow=True
