@@ -49,6 +49,7 @@ urlpatterns = [
         calendar.reschedule,
         name="reschedule",
     ),
+    path("calendar/appointments/<uuid:appointment_id>/move/", calendar.move, name="move"),
     path("calendar/appointments/<uuid:appointment_id>/cancel/", calendar.cancel, name="cancel"),
     path("calendar/appointments/<uuid:appointment_id>/no-show/", calendar.no_show, name="no-show"),
     path("courses/new/", course_wizard.new_course, name="new-course"),

@@ -110,7 +110,7 @@ def test_an_appointment_is_moved_cancelled_or_marked_a_no_show(signed_in, book, 
     assert "Only a booked appointment can be cancelled" in response.content.decode()
 
 
-@pytest.mark.parametrize("action", ["reschedule", "cancel", "no-show"])
+@pytest.mark.parametrize("action", ["move", "reschedule", "cancel", "no-show"])
 def test_another_clinics_appointment_cannot_be_touched(
     action, signed_in, other_clinic, other_patient, make_therapist
 ):
@@ -175,3 +175,21 @@ def test_the_course_wizard_proposes_dates_then_books_them(signed_in, patient, th
     assert "Booked 4 sessions for Ada Lovelace" in response.content.decode()
     course = TreatmentCourse.objects.get()
     assert course.appointments.count() == 4
+
+
+def test_an_appointment_is_moved_from_the_keyboard_by_typing_its_new_start(
+    signed_in, book, patient
+):
+    appointment = book(patient, tomorrow_at(10))
+    page = signed_in.get(f"/calendar/appointments/{appointment.pk}/move/").content.decode()
+    assert "Move the appointment of Ada Lovelace" in page
+
+    new_start = timezone.localtime(tomorrow_at(15)).strftime("%Y-%m-%dT%H:%M")
+    response = signed_in.post(
+        f"/calendar/appointments/{appointment.pk}/reschedule/",
+        {"starts_at": new_start},
+        follow=True,
+    )
+    assert "Ada Lovelace: booked" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.starts_at == tomorrow_at(15)

@@ -90,6 +90,8 @@ def reschedule(request: HttpRequest, appointment_id) -> HttpResponse:
     if request.method != "POST":
         return redirect("web:calendar")
     starts_at = parse_datetime(request.POST.get("starts_at", ""))
+    if starts_at is not None and timezone.is_naive(starts_at):  # typed on the clinic's clock
+        starts_at = timezone.make_aware(starts_at)
     if starts_at is None:
         return _week_page(request, _monday(request), problem="Choose a time to move it to.")
     length = appointment.ends_at - appointment.starts_at
@@ -104,6 +106,14 @@ def reschedule(request: HttpRequest, appointment_id) -> HttpResponse:
             raise
 
     return _changed(request, appointment, move)
+
+
+@staff_page
+def move(request: HttpRequest, appointment_id) -> HttpResponse:
+    """Rescheduling without a mouse: the new start typed in, posted to `reschedule`."""
+    appointment = _appointment(request, appointment_id)
+    record_reads(request, [appointment])
+    return render(request, "web/move.html", {"appointment": appointment})
 
 
 @staff_page
