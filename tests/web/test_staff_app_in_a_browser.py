@@ -11,6 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
 from sessions.models import NeedlingSession
+from sessions.records.services import log_session
+from tests.bodies import site
 from tests.web.conftest import just_now, today_at
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -123,13 +125,31 @@ def work_through_a_session(page, live_server, day, password):
     expect(page.locator(".addenda")).to_contain_text("Nora Quinn: " + ADDENDUM)
 
 
-def test_the_pages_fit_a_tablet_and_label_every_control(live_server, day, password):
-    pages = ["/", f"/patients/{day.patient_id}/", f"/patients/{day.patient_id}/screening/"]
-    pages.append(f"/patients/{day.patient_id}/appointments/{day.pk}/session/")
-    pages += [
+def test_the_pages_fit_a_tablet_and_label_every_control(
+    live_server, day, password, clinic, therapist
+):
+    session = log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=day.patient,
+        started_at=timezone.now(),
+        precautions_acknowledged=["anticoagulants"],
+        sites=[site(), site(muscle="upper_trapezius", side="right")],
+    )
+    patient = day.patient_id
+    pages = [
+        "/",
+        f"/patients/{patient}/",
+        f"/patients/{patient}/screening/",
+        f"/patients/{patient}/appointments/{day.pk}/session/",
+        f"/sessions/{session.pk}/",
+        f"/sessions/{session.pk}/edit/",
+        f"/sessions/{session.pk}/side-effect/",
         "/calendar/",
+        f"/calendar/appointments/{day.pk}/move/",
         f"/calendar/book/?q=ada&therapist={day.therapist_id}",
         "/courses/new/?q=ada",
+        "/accounts/password/",
     ]
     with chromium() as browser:
         page = browser.new_page(viewport=TABLET)
