@@ -27,7 +27,7 @@ def _note(request: HttpRequest, session: NeedlingSession, **context) -> HttpResp
         [SiteFacts(s.muscle_id, s.side, s.depth, s.needle_count) for s in sites],
         [block.duration_minutes for block in session.electrical.all()],
     )
-    record_reads(request, [session, *sites, *session.addenda.all(), *session.side_effects.all()])
+    record_reads(request, [session, *session.side_effects.all()])  # its parts go with it
     context.setdefault("addendum_form", AddendumForm())
     return render(
         request,
