@@ -1,10 +1,12 @@
 """The staff app's forms. They turn what was typed into the services' keyword arguments; the
 rules themselves stay in the services and pure functions they call."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
 from django.db import models
+from django.utils import timezone
 
 from screening.vocabulary import (
     ExclusionSide,
@@ -18,6 +20,7 @@ from screening.vocabulary import (
 from sessions.models import Depth, Severity, SideEffectKind, Waveform
 from sessions.models.records import STIMULATION_RANGES
 from sessions.records.rules import depth_problem, pair_problem
+from sessions.scheduling.times import appointment_times_problem, course_start
 
 MUSCLE_BY_NAME = {muscle.name.lower(): muscle.code for muscle in muscle_by_code.values()}
 MUSCLE_NAMES = sorted(muscle.name for muscle in muscle_by_code.values())
@@ -258,7 +261,9 @@ class PersonChoice(forms.ModelChoiceField):
         return str(obj)
 
 
-class BookingForm(forms.Form):
+class WhoAndWhen(forms.Form):
+    """Patient, therapist, room and time, chosen among the caller's clinic's."""
+
     patient = PersonChoice(label="Patient", queryset=None, widget=forms.RadioSelect)
     therapist = PersonChoice(label="Therapist", queryset=None)
     starts_at = forms.DateTimeField(label="Starts", widget=MomentInput)
@@ -283,7 +288,18 @@ class BookingForm(forms.Form):
         return list(patients.order_by("family_name", "given_name")[:most])
 
 
-class CourseForm(BookingForm):
+class BookingForm(WhoAndWhen):
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("minutes"):
+            ends_at = data["starts_at"] + timedelta(minutes=data["minutes"])
+            problem = appointment_times_problem(data["starts_at"], ends_at, timezone.now())
+            if problem:
+                self.add_error("starts_at" if problem[0] == "starts_at" else "minutes", problem[1])
+        return data
+
+
+class CourseForm(WhoAndWhen):
     """A course: who, why, how many sessions how far apart; the service finds the dates."""
 
     indication = forms.CharField(label="Indication", max_length=500)
@@ -312,7 +328,7 @@ class CourseForm(BookingForm):
             "patient": data["patient"],
             "therapist": data["therapist"],
             "room": data["room"],
-            "earliest_start": data["starts_at"],
+            "earliest_start": course_start(data["starts_at"], timezone.now()),
             "planned_sessions": data["planned_sessions"],
             "session_minutes": data["minutes"],
             "min_gap_days": data["min_gap_days"],

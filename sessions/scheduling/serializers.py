@@ -7,18 +7,16 @@ from clinic.models import Patient, Room, Staff
 from clinic.serializers import MomentField
 from clinic.tenancy import ClinicObjectField
 from sessions.models import Appointment, TreatmentCourse
-from sessions.models.scheduling import LONGEST_APPOINTMENT
+from sessions.scheduling.times import appointment_times_problem, course_start
 
 MAX_FREE_SLOT_WINDOW = timedelta(days=31)
 
 
 def check_times(starts_at, ends_at) -> None:
-    if ends_at <= starts_at:
-        raise serializers.ValidationError({"ends_at": "Must be after starts_at."})
-    if starts_at < timezone.now():
-        raise serializers.ValidationError({"starts_at": "Must not be in the past."})
-    if ends_at - starts_at > LONGEST_APPOINTMENT:
-        raise serializers.ValidationError({"ends_at": "An appointment lasts at most 8 hours."})
+    problem = appointment_times_problem(starts_at, ends_at, timezone.now())
+    if problem:
+        field, message = problem
+        raise serializers.ValidationError({field: message})
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
@@ -107,8 +105,7 @@ class CourseSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         if attrs["min_gap_days"] > attrs["max_gap_days"]:
             raise serializers.ValidationError({"max_gap_days": "Must not be below min_gap_days."})
-        # A course cannot start in the past: plan from now instead.
-        attrs["earliest_start"] = max(attrs.get("earliest_start") or timezone.now(), timezone.now())
+        attrs["earliest_start"] = course_start(attrs.get("earliest_start"), timezone.now())
         return attrs
 
 

@@ -193,3 +193,31 @@ def test_an_appointment_is_moved_from_the_keyboard_by_typing_its_new_start(
     assert "Ada Lovelace: booked" in response.content.decode()
     appointment.refresh_from_db()
     assert appointment.starts_at == tomorrow_at(15)
+
+
+def test_a_booking_in_the_past_is_refused_by_its_start(signed_in, patient, therapist):
+    response = signed_in.post(
+        "/calendar/book/",
+        {
+            "patient": patient.pk,
+            "therapist": therapist.pk,
+            "starts_at": timezone.localtime(timezone.now() - timedelta(days=1)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+            "minutes": 30,
+        },
+    )
+    assert "Must not be in the past." in response.content.decode()
+    assert not Appointment.objects.exists()
+
+
+def test_a_move_into_the_past_is_refused(signed_in, book, patient):
+    appointment = book(patient, tomorrow_at(10))
+    response = signed_in.post(
+        f"/calendar/appointments/{appointment.pk}/reschedule/",
+        {"starts_at": (timezone.now() - timedelta(days=1)).isoformat()},
+        headers={"HX-Request": "true"},
+    )
+    assert "The new time must not be in the past." in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.starts_at == tomorrow_at(10)

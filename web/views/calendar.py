@@ -19,6 +19,7 @@ from sessions.scheduling.services import (
     mark_no_show,
     reschedule_appointment,
 )
+from sessions.scheduling.times import appointment_times_problem
 from web.access import of_clinic, record_reads, staff_page
 from web.errors import show_on
 from web.forms import BookingForm
@@ -95,6 +96,10 @@ def reschedule(request: HttpRequest, appointment_id) -> HttpResponse:
     if starts_at is None:
         return _week_page(request, _monday(request), problem="Choose a time to move it to.")
     length = appointment.ends_at - appointment.starts_at
+    problem = appointment_times_problem(starts_at, starts_at + length, timezone.now())
+    if problem:
+        monday = monday_of(timezone.localtime(appointment.starts_at).date())
+        return _week_page(request, monday, problem=f"The new time {problem[1].lower()}")
     # Refused moves are answered with the week from the database: the card snaps back.
     original = (appointment.starts_at, appointment.ends_at)
 
