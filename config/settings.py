@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "aftercare",
     "outcomes",
     "reports",
+    "django_htmx",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "httpapi.middleware.NoStoreMiddleware",
     "httpapi.middleware.RefuseNulInQueryMiddleware",
+    # The staff app's and the admin's vendored assets, served by the app itself (no CDN).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +74,7 @@ MIDDLEWARE = [
     "clinic.security_log.RequestAddressMiddleware",
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -110,6 +114,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # Every path that sets a password runs these: the API, the admin's forms, create_clinic.
+# The staff app (web/): Django's sign-in pages, and a session that ends after this many
+# minutes without a request (each request moves the end on).
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "web:today"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_AGE = 60 * int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
+SESSION_SAVE_EVERY_REQUEST = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",

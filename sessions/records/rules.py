@@ -1,4 +1,5 @@
-"""Pure rules of the session record (domain.md): what is serious, what deserves a warning.
+"""Pure rules of the session record (domain.md): what is serious, what deserves a warning,
+and what a site or an electrical pair may not be.
 
 Warnings do not reject a session; they tell the clinic where to think twice.
 """
@@ -34,6 +35,13 @@ BLEEDING_PRECAUTIONS = frozenset({"anticoagulants", "bleeding_disorder"})
 
 def is_serious(kind: str, severity: str) -> bool:
     return kind in SERIOUS_KINDS or severity == Severity.SEVERE
+
+
+def depth_problem(depth: str, depth_mm: Decimal | None) -> str | None:
+    """What is wrong with a site's depth, if anything: superficial is at most 10 mm."""
+    if depth == Depth.SUPERFICIAL and depth_mm is not None and depth_mm > SUPERFICIAL_MAX_MM:
+        return f"Superficial needling goes at most {SUPERFICIAL_MAX_MM} mm deep."
+    return None
 
 
 @dataclass(frozen=True)

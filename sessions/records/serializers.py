@@ -15,7 +15,8 @@ from sessions.models import (
     TreatmentCourse,
     Waveform,
 )
-from sessions.models.records import STIMULATION_RANGES, SUPERFICIAL_MAX_MM
+from sessions.models.records import STIMULATION_RANGES
+from sessions.records.rules import depth_problem
 from sessions.records.selectors import warnings_of
 
 MUSCLE_CODES = sorted(muscle_by_code)
@@ -53,15 +54,9 @@ class SiteSerializer(serializers.Serializer):
     twitch_response = serializers.BooleanField(default=False, help_text="Local twitch response")
 
     def validate(self, site):
-        depth_mm = site.get("depth_mm")
-        if (
-            site["depth"] == Depth.SUPERFICIAL
-            and depth_mm is not None
-            and depth_mm > SUPERFICIAL_MAX_MM
-        ):
-            raise serializers.ValidationError(
-                {"depth_mm": f"Superficial needling goes at most {SUPERFICIAL_MAX_MM} mm deep."}
-            )
+        problem = depth_problem(site["depth"], site.get("depth_mm"))
+        if problem:
+            raise serializers.ValidationError({"depth_mm": problem})
         return site
 
     def to_representation(self, site):

@@ -1,0 +1,76 @@
+"""The staff app's world: a therapist working every hour of every day (so the tests run at any
+time), booked appointments today and a screened patient."""
+
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from sessions.models import Appointment, TreatmentCourse
+from sessions.scheduling.services import book_appointment
+from tests.conftest import PASSWORD
+
+ALL_DAY = [{"weekday": day, "start": time(0), "end": time(23, 59)} for day in range(7)]
+
+
+@pytest.fixture
+def therapist(clinic, make_therapist):
+    return make_therapist(clinic, "north-therapist", full_name="Nora Quinn", working_hours=ALL_DAY)
+
+
+@pytest.fixture
+def signed_in(client, therapist):
+    client.force_login(therapist)
+    return client
+
+
+@pytest.fixture
+def course(clinic, patient, therapist):
+    return TreatmentCourse.objects.create(
+        clinic=clinic,
+        patient=patient,
+        therapist=therapist,
+        indication="Neck pain",
+        planned_sessions=5,
+        earliest_start=timezone.now(),
+    )
+
+
+def today_at(hour: int, minute: int = 0):
+    """A moment of today on the clinic's wall clock (Europe/London)."""
+    local = timezone.localtime(timezone.now(), ZoneInfo("Europe/London"))
+    return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+def about_now():
+    """A minute from now: still bookable (never in the past), and a session may be logged as
+    starting then (within the few minutes a clock may run ahead)."""
+    return timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
+@pytest.fixture
+def book(clinic, therapist):
+    """Book `patient` with the therapist at `starts_at`, for 30 minutes."""
+
+    def book(patient, starts_at, course=None):
+        fields = dict(
+            clinic=clinic,
+            patient=patient,
+            therapist=therapist,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=30),
+            course=course,
+        )
+        if starts_at < timezone.now():
+            # Booked earlier, for a time now past: the booking service refuses the past, so the
+            # day's history is written as it stands.
+            return Appointment.objects.create(**fields)
+        return book_appointment(**fields)
+
+    return book
+
+
+@pytest.fixture
+def password():
+    return PASSWORD

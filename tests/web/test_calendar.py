@@ -1,0 +1,223 @@
+"""The week calendar and the course wizard book, move, cancel and mark no-shows through the
+scheduling services; their refusals are shown on the page and change nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from sessions.models import Appointment, TreatmentCourse
+from tests.web.conftest import today_at
+
+pytestmark = pytest.mark.django_db
+
+
+def tomorrow_at(hour: int):
+    return today_at(hour) + timedelta(days=1)
+
+
+def week_of(moment) -> str:
+    return timezone.localtime(moment).date().isoformat()
+
+
+def test_the_week_shows_each_therapist_with_working_hours_and_appointments(
+    signed_in, book, patient
+):
+    book(patient, tomorrow_at(10))
+    page = signed_in.get(f"/calendar/?week={week_of(tomorrow_at(10))}").content.decode()
+    assert "<caption>Nora Quinn</caption>" in page
+    assert "Ada Lovelace" in page
+    assert 'class="working' in page and "Book<span" in page
+
+
+def test_a_free_slot_is_booked_for_a_patient_found_by_name(signed_in, patient, therapist):
+    starts_at = tomorrow_at(10)
+    page = signed_in.get(
+        "/calendar/book/",
+        {"therapist": therapist.pk, "starts_at": starts_at.isoformat(), "q": "lovelace"},
+    ).content.decode()
+    assert "Ada Lovelace" in page
+
+    response = signed_in.post(
+        "/calendar/book/",
+        {
+            "patient": patient.pk,
+            "therapist": therapist.pk,
+            "starts_at": timezone.localtime(starts_at).strftime("%Y-%m-%dT%H:%M"),
+            "minutes": 45,
+        },
+        follow=True,
+    )
+    assert "Booked Ada Lovelace with Nora Quinn" in response.content.decode()
+    appointment = Appointment.objects.get()
+    assert appointment.ends_at - appointment.starts_at == timedelta(minutes=45)
+
+
+def test_a_double_booking_is_refused_on_the_booking_form(
+    signed_in, book, patient, make_patient, clinic, therapist
+):
+    book(patient, tomorrow_at(10))
+    other = make_patient(clinic, given_name="Brian", family_name="Boru")
+    response = signed_in.post(
+        "/calendar/book/",
+        {
+            "patient": other.pk,
+            "therapist": therapist.pk,
+            "starts_at": timezone.localtime(tomorrow_at(10)).strftime("%Y-%m-%dT%H:%M"),
+            "minutes": 30,
+        },
+    )
+    page = response.content.decode()
+    assert "The therapist already has an appointment at that time." in page
+    assert page.index('id="id_starts_at"') < page.index("already has an appointment")
+    assert Appointment.objects.count() == 1
+
+
+def test_moving_onto_a_taken_slot_is_refused_and_the_card_stays(
+    signed_in, book, patient, make_patient, clinic
+):
+    first = book(patient, tomorrow_at(10))
+    book(make_patient(clinic, given_name="Brian", family_name="Boru"), tomorrow_at(12))
+    response = signed_in.post(
+        f"/calendar/appointments/{first.pk}/reschedule/",
+        {"starts_at": tomorrow_at(12).isoformat()},
+        headers={"HX-Request": "true"},
+    )
+    page = response.content.decode()
+    assert 'id="calendar-problem"' in page and "already has an appointment" in page
+    assert page.startswith('<div id="calendar">')
+    first.refresh_from_db()
+    assert first.starts_at == tomorrow_at(10)
+
+
+def test_an_appointment_is_moved_cancelled_or_marked_a_no_show(signed_in, book, patient):
+    appointment = book(patient, tomorrow_at(10))
+    signed_in.post(
+        f"/calendar/appointments/{appointment.pk}/reschedule/",
+        {"starts_at": tomorrow_at(14).isoformat()},
+        headers={"HX-Request": "true"},
+    )
+    appointment.refresh_from_db()
+    assert appointment.starts_at == tomorrow_at(14)
+
+    signed_in.post(f"/calendar/appointments/{appointment.pk}/no-show/")
+    appointment.refresh_from_db()
+    assert appointment.status == "no_show"
+
+    response = signed_in.post(
+        f"/calendar/appointments/{appointment.pk}/cancel/", headers={"HX-Request": "true"}
+    )
+    assert "Only a booked appointment can be cancelled" in response.content.decode()
+
+
+@pytest.mark.parametrize("action", ["move", "reschedule", "cancel", "no-show"])
+def test_another_clinics_appointment_cannot_be_touched(
+    action, signed_in, other_clinic, other_patient, make_therapist
+):
+    from sessions.scheduling.services import book_appointment
+    from tests.web.conftest import ALL_DAY
+
+    appointment = book_appointment(
+        clinic=other_clinic,
+        patient=other_patient,
+        therapist=make_therapist(other_clinic, "south-therapist", working_hours=ALL_DAY),
+        starts_at=tomorrow_at(10),
+        ends_at=tomorrow_at(11),
+    )
+    response = signed_in.post(
+        f"/calendar/appointments/{appointment.pk}/{action}/",
+        {"starts_at": tomorrow_at(14).isoformat()},
+    )
+    assert response.status_code == 404
+    appointment.refresh_from_db()
+    assert (appointment.status, appointment.starts_at) == ("booked", tomorrow_at(10))
+
+
+def test_the_week_costs_the_same_queries_for_few_or_many_appointments(
+    signed_in, book, patient, make_patient, clinic, make_therapist
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.web.conftest import ALL_DAY
+
+    url = f"/calendar/?week={week_of(tomorrow_at(10))}"
+    book(patient, tomorrow_at(9))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert signed_in.get(url).status_code == 200
+        return len(captured)
+
+    few = count()
+    make_therapist(clinic, "second-therapist", working_hours=ALL_DAY)
+    for hour in range(10, 16):
+        book(make_patient(clinic, given_name=f"P{hour}"), tomorrow_at(hour))
+    assert count() == few
+
+
+def test_the_course_wizard_proposes_dates_then_books_them(signed_in, patient, therapist):
+    fields = {
+        "patient": patient.pk,
+        "therapist": therapist.pk,
+        "indication": "Plantar fasciitis",
+        "planned_sessions": 4,
+        "minutes": 45,
+        "min_gap_days": 2,
+        "max_gap_days": 4,
+        "starts_at": timezone.localtime(tomorrow_at(9)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    proposal = signed_in.post("/courses/new/", fields | {"propose": ""}).content.decode()
+    assert proposal.count("<li>") >= 4 and "Confirm and book" in proposal
+    assert not TreatmentCourse.objects.exists()
+
+    response = signed_in.post("/courses/new/", fields | {"confirm": ""}, follow=True)
+    assert "Booked 4 sessions for Ada Lovelace" in response.content.decode()
+    course = TreatmentCourse.objects.get()
+    assert course.appointments.count() == 4
+
+
+def test_an_appointment_is_moved_from_the_keyboard_by_typing_its_new_start(
+    signed_in, book, patient
+):
+    appointment = book(patient, tomorrow_at(10))
+    page = signed_in.get(f"/calendar/appointments/{appointment.pk}/move/").content.decode()
+    assert "Move the appointment of Ada Lovelace" in page
+
+    new_start = timezone.localtime(tomorrow_at(15)).strftime("%Y-%m-%dT%H:%M")
+    response = signed_in.post(
+        f"/calendar/appointments/{appointment.pk}/reschedule/",
+        {"starts_at": new_start},
+        follow=True,
+    )
+    assert "Ada Lovelace: booked" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.starts_at == tomorrow_at(15)
+
+
+def test_a_booking_in_the_past_is_refused_by_its_start(signed_in, patient, therapist):
+    response = signed_in.post(
+        "/calendar/book/",
+        {
+            "patient": patient.pk,
+            "therapist": therapist.pk,
+            "starts_at": timezone.localtime(timezone.now() - timedelta(days=1)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+            "minutes": 30,
+        },
+    )
+    assert "Must not be in the past." in response.content.decode()
+    assert not Appointment.objects.exists()
+
+
+def test_a_move_into_the_past_is_refused(signed_in, book, patient):
+    appointment = book(patient, tomorrow_at(10))
+    response = signed_in.post(
+        f"/calendar/appointments/{appointment.pk}/reschedule/",
+        {"starts_at": (timezone.now() - timedelta(days=1)).isoformat()},
+        headers={"HX-Request": "true"},
+    )
+    assert "The new time must not be in the past." in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.starts_at == tomorrow_at(10)

@@ -1,0 +1,277 @@
+"""The staff app's forms call the same services as the API: what the services refuse is shown
+next to the field it concerns, and nothing is saved."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from screening.models import Screening
+from sessions.models import NeedlingSession, SideEffect
+from sessions.records.services import log_session
+from tests.bodies import site, stimulation
+
+pytestmark = pytest.mark.django_db
+
+
+def moment(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+
+
+def session_form(**fields) -> dict:
+    data = {
+        "started_at": moment(timezone.now() - timedelta(minutes=40)),
+        "ended_at": moment(timezone.now() - timedelta(minutes=5)),
+        "sites-TOTAL_FORMS": 1,
+        "sites-INITIAL_FORMS": 0,
+        "sites-0-muscle": "Gastrocnemius",
+        "sites-0-side": "left",
+        "sites-0-technique": "trigger_point",
+        "sites-0-depth": "deep",
+        "sites-0-needle_count": 2,
+        "needles_removed": 2,
+    }
+    return data | fields
+
+
+def test_the_screening_preview_shows_the_outcome_before_anything_is_saved(signed_in, patient):
+    response = signed_in.post(
+        f"/patients/{patient.pk}/screening/preview/",
+        {
+            "consent_given": "on",
+            "understands_procedure": "on",
+            "willing": "on",
+            "implanted_device_regions": ["thorax:left"],
+            "epilepsy": "on",
+        },
+        headers={"HX-Request": "true"},
+    )
+    page = response.content.decode()
+    assert "Cleared with precautions" in page
+    assert "Do not needle: Thorax (left)" in page
+    assert "Techniques excluded: electrical" in page
+    assert "Precautions: epilepsy" in page
+    assert not Screening.objects.exists()
+
+
+def test_a_screening_without_consent_is_refused_by_the_consent_box(signed_in, patient):
+    response = signed_in.post(
+        f"/patients/{patient.pk}/screening/", {"understands_procedure": "on", "willing": "on"}
+    )
+    page = response.content.decode()
+    assert "The patient has not consented to dry needling" in page
+    assert page.index("consents to dry needling") < page.index("has not consented")
+    assert not Screening.objects.exists()
+
+
+def test_a_screening_is_saved_and_shown_on_the_card(signed_in, patient):
+    response = signed_in.post(
+        f"/patients/{patient.pk}/screening/",
+        {
+            "consent_given": "on",
+            "understands_procedure": "on",
+            "willing": "on",
+            "needle_phobia": "on",
+        },
+        follow=True,
+    )
+    assert "Not cleared" in response.content.decode()
+    assert Screening.objects.get().outcome == "not_cleared"
+
+
+def test_an_unacknowledged_precaution_is_shown_by_the_boxes_and_the_input_kept(
+    signed_in, patient, screen
+):
+    screen(patient, diabetes=True)
+    response = signed_in.post(
+        f"/patients/{patient.pk}/session/", session_form(pain_before="6", notes="Calf")
+    )
+    page = response.content.decode()
+    assert "Acknowledge these precautions of the screening: diabetes" in page
+    assert 'value="Gastrocnemius"' in page and 'value="6"' in page and "Calf" in page
+    assert not NeedlingSession.objects.exists()
+
+
+def test_a_rule_the_table_does_not_name_is_shown_at_the_top_of_the_form(signed_in, patient):
+    response = signed_in.post(f"/patients/{patient.pk}/session/", session_form())
+    assert 'id="form-error"' in response.content.decode()
+    assert "The patient has no screening before this session." in response.content.decode()
+
+
+def test_a_session_is_saved_and_signed_in_one_step(signed_in, patient, screen):
+    screen(patient)
+    response = signed_in.post(
+        f"/patients/{patient.pk}/session/", session_form(sign="", heat_advised="on"), follow=True
+    )
+    assert "Signed by Nora Quinn" in response.content.decode()
+    session = NeedlingSession.objects.get()
+    assert (session.status, session.heat_advised) == ("signed", True)
+
+
+def test_a_session_that_cannot_be_signed_is_not_saved_either(signed_in, patient, screen):
+    screen(patient)
+    response = signed_in.post(
+        f"/patients/{patient.pk}/session/", session_form(ended_at="", sign="")
+    )
+    assert "Record when the session ended before signing it." in response.content.decode()
+    assert not NeedlingSession.objects.exists()
+
+
+def test_electrical_stimulation_joins_two_numbered_sites(signed_in, patient, screen):
+    screen(patient)
+    electrical = {
+        "sites-1-" + k[len("sites-0-") :]: v
+        for k, v in session_form().items()
+        if k.startswith("sites-0-")
+    }
+    data = session_form(**electrical) | {
+        "sites-TOTAL_FORMS": 2,
+        "sites-0-technique": "electrical",
+        "sites-1-technique": "electrical",
+        "sites-1-muscle": "Soleus",
+        "estim-used": "on",
+        "estim-first_site": 1,
+        "estim-second_site": 2,
+        "estim-frequency_hz": "2",
+        "estim-pulse_width_us": 250,
+        "estim-intensity_ma": "4",
+        "estim-waveform": "biphasic",
+        "estim-duration_minutes": 15,
+    }
+    signed_in.post(f"/patients/{patient.pk}/session/", data)
+    block = NeedlingSession.objects.get().electrical.get()
+    assert (block.site_a.muscle_id, block.site_b.muscle_id) == ("gastrocnemius", "soleus")
+
+
+def test_copy_last_session_fills_in_its_sites_and_stimulation(
+    signed_in, clinic, patient, therapist, screen
+):
+    screen(patient)
+    log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=patient,
+        started_at=timezone.now() - timedelta(days=2),
+        sites=[
+            site(technique="electrical"),
+            site(muscle="soleus", side="right", technique="electrical"),
+        ],
+        electrical=[stimulation(duration_minutes=12)],
+    )
+    page = signed_in.get(f"/patients/{patient.pk}/session/?copy=last").content.decode()
+    assert 'value="Gastrocnemius"' in page and 'value="Soleus"' in page
+    assert 'name="estim-duration_minutes" value="12"' in page
+
+
+def test_the_live_check_names_warnings_as_sites_change(signed_in, patient, screen):
+    screen(patient)
+    response = signed_in.post(
+        f"/patients/{patient.pk}/session/check/",
+        session_form(**{"sites-0-muscle": "Scalenes", "sites-0-needle_count": 30}),
+        headers={"HX-Request": "true"},
+    )
+    page = response.content.decode()
+    assert "The screening allows these sites" in page
+    assert "Deep needling of scalenes (left)" in page
+    assert "30 needles in one session" in page
+
+
+def test_a_side_effect_is_recorded_from_the_note(signed_in, clinic, patient, therapist, screen):
+    screen(patient)
+    session = log_session(
+        clinic=clinic, actor=therapist, patient=patient, started_at=timezone.now(), sites=[site()]
+    )
+    response = signed_in.post(
+        f"/sessions/{session.pk}/side-effect/",
+        {"kind": "bruising", "severity": "mild", "notes": "Left calf"},
+        follow=True,
+    )
+    assert "Bruising, mild: Left calf" in response.content.decode()
+    assert SideEffect.objects.get().reported_by == "therapist"
+
+
+def test_a_superficial_site_deeper_than_10_mm_is_refused_by_its_depth(signed_in, patient, screen):
+    screen(patient)
+    data = session_form(
+        **{
+            "sites-0-technique": "superficial",
+            "sites-0-depth": "superficial",
+            "sites-0-depth_mm": "15",
+        }
+    )
+    check = signed_in.post(f"/patients/{patient.pk}/session/check/", data).content.decode()
+    assert "Site 1: Depth mm: Superficial needling goes at most 10 mm deep." in check
+
+    page = signed_in.post(f"/patients/{patient.pk}/session/", data).content.decode()
+    assert "Superficial needling goes at most 10 mm deep." in page
+    assert not NeedlingSession.objects.exists()
+
+
+def test_current_across_the_chest_is_refused_by_the_pair(signed_in, patient, screen):
+    screen(patient)
+    data = session_form(
+        **{
+            "sites-TOTAL_FORMS": 2,
+            "sites-0-muscle": "Pectoralis major",
+            "sites-0-technique": "electrical",
+            "sites-1-muscle": "Pectoralis major",
+            "sites-1-side": "right",
+            "sites-1-technique": "electrical",
+            "sites-1-depth": "deep",
+            "sites-1-needle_count": 1,
+            "estim-used": "on",
+            "estim-first_site": 1,
+            "estim-second_site": 2,
+            "estim-frequency_hz": "2",
+            "estim-pulse_width_us": 250,
+            "estim-intensity_ma": "4",
+            "estim-waveform": "biphasic",
+            "estim-duration_minutes": 15,
+        }
+    )
+    check = signed_in.post(f"/patients/{patient.pk}/session/check/", data).content.decode()
+    assert "Electrical stimulation: Current must not run" in check
+
+    page = signed_in.post(f"/patients/{patient.pk}/session/", data).content.decode()
+    assert "Current must not run across the body" in page
+    assert not NeedlingSession.objects.exists()
+
+
+def test_a_draft_is_taken_up_again_and_corrected(signed_in, clinic, patient, therapist, screen):
+    screen(patient)
+    draft = log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=patient,
+        started_at=timezone.now() - timedelta(minutes=30),
+        pain_before=5,
+        sites=[site()],
+    )
+    page = signed_in.get(f"/sessions/{draft.pk}/edit/").content.decode()
+    assert 'value="Gastrocnemius"' in page and 'name="pain_before" value="5"' in page
+
+    signed_in.post(
+        f"/sessions/{draft.pk}/edit/",
+        session_form(pain_before="6", **{"sites-0-muscle": "Soleus"}),
+    )
+    draft.refresh_from_db()
+    assert draft.pain_before == 6
+    assert [s.muscle_id for s in draft.sites.all()] == ["soleus"]
+
+
+def test_a_signed_session_is_not_edited(signed_in, clinic, patient, therapist, screen):
+    screen(patient)
+    session = log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=patient,
+        started_at=timezone.now() - timedelta(minutes=30),
+        ended_at=timezone.now(),
+        sites=[site()],
+        needles_removed=2,
+    )
+    signed_in.post(f"/sessions/{session.pk}/sign/")
+    response = signed_in.post(f"/sessions/{session.pk}/edit/", session_form(pain_before="1"))
+    assert response["Location"] == f"/sessions/{session.pk}/"
+    session.refresh_from_db()
+    assert (session.status, session.pain_before) == ("signed", None)

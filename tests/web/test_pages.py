@@ -1,0 +1,213 @@
+"""The staff app through Django's test client: who gets in, what each page shows, that another
+clinic's records are not found, and that every page costs the same number of queries however
+much there is to show."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from screening.models import Screening
+from screening.services import record_screening
+from sessions.records.services import log_session
+from tests.bodies import site
+from tests.web.conftest import today_at
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/"
+
+
+def test_a_live_check_after_the_sign_in_lapsed_sends_the_page_to_sign_in(client, patient):
+    response = client.post(
+        f"/patients/{patient.pk}/session/check/", {}, headers={"HX-Request": "true"}
+    )
+    assert response["HX-Redirect"] == "/accounts/login/"
+
+
+def test_staff_sign_in_and_out(client, therapist, password):
+    response = client.post(
+        "/accounts/login/", {"username": "north-therapist", "password": password}, follow=True
+    )
+    assert response.request["PATH_INFO"] == "/"
+    assert "Nora Quinn" in response.content.decode()
+
+    client.post("/accounts/logout/")
+    assert client.get("/").status_code == 302
+
+
+def test_a_wrong_password_is_refused_with_a_message(client, therapist):
+    response = client.post("/accounts/login/", {"username": "north-therapist", "password": "no"})
+    assert "did not match" in response.content.decode()
+    assert client.get("/").status_code == 302
+
+
+def test_a_sign_in_ends_after_the_idle_time_and_each_request_moves_the_end_on(signed_in, settings):
+    from django.contrib.sessions.models import Session
+
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    signed_in.get("/")
+    [session] = Session.objects.all()
+    assert session.expire_date > timezone.now() + timedelta(minutes=29)
+
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))  # 30 idle minutes
+    response = signed_in.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_staff_change_their_password(signed_in, password):
+    response = signed_in.post(
+        "/accounts/password/",
+        {
+            "old_password": password,
+            "new_password1": "plantar-fascia-stretch-9",
+            "new_password2": "plantar-fascia-stretch-9",
+        },
+        follow=True,
+    )
+    assert "Your password was changed" in response.content.decode()
+
+
+def test_today_lists_my_appointments_in_order_with_course_and_flags(
+    signed_in, book, patient, make_patient, clinic, course, screen
+):
+    screen(patient, diabetes=True, implanted_device_regions=[{"region": "thorax", "side": "left"}])
+    unscreened = make_patient(clinic, given_name="Brian", family_name="Boru")
+    book(unscreened, today_at(11))
+    lapsing = make_patient(clinic, given_name="Cara", family_name="Moss")
+    Screening.objects.filter(pk=screen(lapsing).pk).update(
+        valid_until=timezone.now() + timedelta(days=5)
+    )
+    book(lapsing, today_at(12))
+    book(patient, today_at(9), course=course)
+    book(patient, today_at(9) + timedelta(days=1), course=course)  # tomorrow: not today
+
+    page = signed_in.get("/").content.decode()
+
+    assert page.index("Ada Lovelace") < page.index("Brian Boru")
+    assert "Neck pain · session 1 of 5" in page
+    assert "Precautions: diabetes" in page
+    assert "Not: Thorax (left), electrical needling" in page
+    assert "Screening missing" in page
+    assert "Screening expires " in page
+    assert "Start session" in page
+
+
+def test_the_patient_card_tells_the_screening_in_plain_words(signed_in, patient, screen):
+    screen(
+        patient,
+        anticoagulants=True,
+        implanted_device_regions=[{"region": "thorax", "side": "left"}],
+    )
+
+    page = signed_in.get(f"/patients/{patient.pk}/").content.decode()
+
+    assert "Cleared with precautions" in page
+    assert "Do not needle: Thorax (left)" in page
+    assert "Techniques excluded: electrical" in page
+    assert "Precautions to acknowledge each session: anticoagulants" in page
+    assert "Screening: cleared with precautions" in page  # the timeline
+
+
+def test_reading_a_patient_card_is_in_the_audit_trail(signed_in, patient, therapist):
+    signed_in.get(f"/patients/{patient.pk}/")
+    assert AuditEntry.objects.filter(
+        action="read", object_type="patient", object_id=str(patient.pk), actor_id=str(therapist.pk)
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/patients/{patient}/",
+        "/patients/{patient}/session/",
+        "/patients/{patient}/session/check/",
+        "/patients/{patient}/screening/",
+        "/patients/{patient}/screening/preview/",
+        "/sessions/{session}/",
+        "/sessions/{session}/sign/",
+        "/sessions/{session}/addenda/",
+        "/sessions/{session}/side-effect/",
+        "/sessions/{session}/edit/",
+    ],
+)
+def test_another_clinics_records_are_not_found(
+    path, signed_in, other_patient, other_therapist, other_clinic
+):
+    record_screening(
+        patient=other_patient, performed_by=other_therapist, consent_given=True, answers={}
+    )
+    other_session = log_session(
+        clinic=other_clinic,
+        actor=other_therapist,
+        patient=other_patient,
+        started_at=timezone.now(),
+        sites=[site()],
+    )
+    url = path.format(patient=other_patient.pk, session=other_session.pk)
+    assert signed_in.get(url).status_code == 404
+    assert signed_in.post(url, {"text": "x"}).status_code == 404
+    other_session.refresh_from_db()
+    assert other_session.status == "draft" and not other_session.addenda.exists()
+
+
+def test_the_apps_assets_are_served_by_the_app_itself(client):
+    """No CDN and no build step: htmx, the script and the stylesheet come from this server."""
+    for asset in ("web/htmx.min.js", "web/app.js", "web/app.css"):
+        response = client.get(f"/static/{asset}")
+        assert response.status_code == 200, asset
+        assert b"".join(response.streaming_content)
+
+
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)|\sstyle=|\son[a-z]+=|javascript:", re.IGNORECASE)
+
+
+def test_no_page_carries_inline_script_or_style(signed_in, patient, screen, book):
+    """A strict Content-Security-Policy (no 'unsafe-inline') must not break any page."""
+    screen(patient, diabetes=True)
+    appointment = book(patient, today_at(9))
+    paths = [
+        "/",
+        "/patients/?q=ada",
+        f"/patients/{patient.pk}/",
+        f"/patients/{patient.pk}/screening/",
+        f"/patients/{patient.pk}/appointments/{appointment.pk}/session/",
+        "/calendar/",
+        "/courses/new/?q=ada",
+        "/accounts/password/",
+    ]
+    for path in paths:
+        page = signed_in.get(path).content.decode()
+        assert not INLINE.search(page), (path, INLINE.search(page))
+
+
+def test_what_the_app_writes_is_attributed_to_the_signed_in_person(signed_in, patient, therapist):
+    signed_in.post(
+        f"/patients/{patient.pk}/screening/",
+        {"consent_given": "on", "understands_procedure": "on", "willing": "on"},
+    )
+    written = AuditEntry.objects.get(action="create", object_type="screening")
+    assert (written.actor_type, written.actor_id) == ("staff", str(therapist.pk))
+
+
+def test_an_appointment_already_logged_opens_its_note(
+    signed_in, clinic, patient, therapist, screen, book
+):
+    screen(patient)
+    appointment = book(patient, today_at(0))
+    session = log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=patient,
+        appointment=appointment,
+        started_at=appointment.starts_at,
+        sites=[site()],
+    )
+    response = signed_in.get(f"/patients/{patient.pk}/appointments/{appointment.pk}/session/")
+    assert response["Location"] == f"/sessions/{session.pk}/"

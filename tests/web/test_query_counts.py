@@ -1,0 +1,100 @@
+"""Every page of the staff app runs the same number of queries for a small and a larger
+record: nothing is fetched row by row."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from sessions.records.services import add_addendum, log_session, report_side_effect
+from tests.bodies import site, stimulation
+from tests.web.conftest import today_at
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, path: str, method: str = "get", data=None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(path, data or {})
+    assert response.status_code == 200, (path, response.status_code)
+    return len(captured)
+
+
+@pytest.fixture
+def record(clinic, patient, therapist, screen, book, course, make_patient):
+    """Add `n` of everything a page may show: appointments today (each patient screened),
+    sessions with sites, stimulation, addenda and side effects."""
+
+    booked = []
+
+    def add(n: int):
+        screen(patient, diabetes=True)
+        sessions = []
+        for number in range(len(booked), len(booked) + n):
+            other = make_patient(clinic, given_name=f"Patient{number}")
+            screen(other)
+            booked.append(book(other, today_at(8) + timedelta(minutes=31 * number)))
+            session = log_session(
+                clinic=clinic,
+                actor=therapist,
+                patient=patient,
+                course=course,
+                started_at=timezone.now() - timedelta(hours=number + 2),
+                ended_at=timezone.now() - timedelta(hours=number + 1),
+                precautions_acknowledged=["diabetes"],
+                sites=[site(technique="electrical"), site(side="right", technique="electrical")],
+                electrical=[stimulation()],
+            )
+            add_addendum(session, author=therapist, text=f"Note {number}")
+            report_side_effect(session=session, kind="bruising", severity="mild")
+            sessions.append(session)
+        book(patient, today_at(20) + timedelta(minutes=31 * len(booked)), course=course)
+        return sessions
+
+    return add
+
+
+def pages(patient, session) -> list[str]:
+    return [
+        "/",
+        "/patients/?q=Patient",
+        f"/patients/{patient.pk}/",
+        f"/patients/{patient.pk}/session/",
+        f"/patients/{patient.pk}/session/?copy=last",
+        f"/sessions/{session.pk}/edit/",
+        f"/patients/{patient.pk}/screening/",
+        f"/sessions/{session.pk}/",
+        f"/sessions/{session.pk}/side-effect/",
+    ]
+
+
+def test_each_page_costs_the_same_queries_for_one_record_or_many(signed_in, patient, record):
+    [first] = record(1)
+    small = [queries(signed_in, path) for path in pages(patient, first)]
+    many = record(8)
+    large = [queries(signed_in, path) for path in pages(patient, many[0])]
+    assert large == small
+
+
+def test_the_live_check_costs_the_same_for_one_site_or_many(signed_in, patient, screen):
+    screen(patient)
+
+    def check(sites: int) -> int:
+        data = {
+            "started_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "sites-TOTAL_FORMS": sites,
+            "sites-INITIAL_FORMS": 0,
+        }
+        for number in range(sites):
+            data |= {
+                f"sites-{number}-muscle": "Gastrocnemius",
+                f"sites-{number}-side": "left",
+                f"sites-{number}-technique": "trigger_point",
+                f"sites-{number}-depth": "deep",
+                f"sites-{number}-needle_count": 1,
+            }
+        return queries(signed_in, f"/patients/{patient.pk}/session/check/", "post", data)
+
+    assert check(1) == check(12)

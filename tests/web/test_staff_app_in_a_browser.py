@@ -1,0 +1,212 @@
+"""A therapist works through the staff app in a real headless Chromium: signs in, opens the
+day, the patient, logs a session the screening refuses, fixes it, signs it and adds an
+addendum. The pages fit a 768 px tablet and every control has a label."""
+
+import shutil
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect, sync_playwright
+
+from sessions.models import NeedlingSession
+from sessions.records.services import log_session
+from tests.bodies import site
+from tests.web.conftest import about_now, today_at
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TABLET = {"width": 768, "height": 1024}
+
+
+@contextmanager
+def chromium():
+    """A headless browser. Playwright runs an event loop in this thread, so the database is
+    read before and after, never inside."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def day(patient, screen, book, course):
+    """Ada, screened with lymphedema of the left shoulder and on anticoagulants, booked just now."""
+    screen(
+        patient,
+        anticoagulants=True,
+        lymphedema_regions=[{"region": "shoulder", "side": "left"}],
+    )
+    return book(patient, about_now(), course=course)
+
+
+def sign_in(page, live_server, password):
+    page.goto(live_server.url + "/")
+    page.get_by_label("Username").fill("north-therapist")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Today")
+
+
+def local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_a_therapist_logs_fixes_signs_and_amends_a_session(live_server, day, password):
+    with chromium() as browser:
+        work_through_a_session(browser.new_page(viewport=TABLET), live_server, day, password)
+
+    session = NeedlingSession.objects.get()
+    assert (session.status, session.appointment_id, session.pain_before) == ("signed", day.pk, 7)
+    assert [(s.muscle_id, s.side) for s in session.sites.all()] == [("deltoid", "right")]
+    assert session.precautions_acknowledged == ["anticoagulants"]
+    assert [a.text for a in session.addenda.all()] == [ADDENDUM]
+
+
+ADDENDUM = "Patient rang: soreness settled by the evening."
+
+
+def work_through_a_session(page, live_server, day, password):
+    sign_in(page, live_server, password)
+    expect(page.locator(".card")).to_contain_text("Neck pain · session 1 of 5")
+    expect(page.locator(".card")).to_contain_text("Precautions: anticoagulants")
+
+    page.get_by_role("link", name="Ada Lovelace", exact=True).click()
+    expect(page.locator("#in-force + p")).to_contain_text("Cleared with precautions")
+    expect(page.get_by_text("Do not needle:")).to_contain_text("Shoulder (left)")
+    page.go_back()
+
+    page.get_by_role("link", name="Start session with Ada Lovelace").click()
+    with timezone.override("Europe/London"):
+        page.get_by_label("Ended").fill(local(day.starts_at + timedelta(minutes=2)))
+    page.get_by_label("Muscle", exact=True).fill("Deltoid")
+    page.get_by_label("Side", exact=True).select_option("left")
+    # The live check runs the screening service as the sites change.
+    expect(page.locator("#rule-check")).to_contain_text("excludes the shoulder (left)")
+    page.get_by_label("Pain before (0-10)").fill("7")
+    page.get_by_role("button", name="Save as draft").click()
+
+    # The service refused: its message is by the sites, and what was typed is still there.
+    expect(page.locator("#sites-error")).to_contain_text("excludes the shoulder (left)")
+    expect(page.get_by_label("Muscle", exact=True)).to_have_value("Deltoid")
+    expect(page.get_by_label("Pain before (0-10)")).to_have_value("7")
+
+    page.get_by_label("Side", exact=True).select_option("right")
+    expect(page.locator("#rule-check")).to_contain_text("Acknowledge these precautions")
+    page.get_by_label("I have considered: Anticoagulants").check()
+    expect(page.locator("#rule-check")).to_contain_text("The screening allows these sites")
+
+    page.get_by_role("button", name="Add site").click()
+    expect(page.locator("[data-site]")).to_have_count(2)
+    page.locator("[data-site]").nth(1).get_by_label("Muscle", exact=True).fill("Upper trapezius")
+    page.locator("[data-site]").nth(1).get_by_label("Side", exact=True).select_option("right")
+    expect(page.locator("#rule-check")).to_contain_text("Deep needling of upper trapezius")
+    page.locator("[data-site]").nth(1).get_by_role("button", name="Remove site").click()
+    expect(page.locator("[data-site]")).to_have_count(1)
+
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_text("Draft", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Sign the note").click()
+    expect(page.get_by_text("Signed by Nora Quinn")).to_be_visible()
+
+    page.get_by_label("Addendum").fill(ADDENDUM)
+    page.get_by_role("button", name="Add addendum").click()
+    expect(page.locator(".addenda")).to_contain_text("Nora Quinn: " + ADDENDUM)
+
+
+def test_the_pages_fit_a_tablet_and_label_every_control(
+    live_server, day, password, clinic, therapist
+):
+    session = log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=day.patient,
+        started_at=timezone.now(),
+        precautions_acknowledged=["anticoagulants"],
+        sites=[site(), site(muscle="upper_trapezius", side="right")],
+    )
+    patient = day.patient_id
+    pages = [
+        "/",
+        f"/patients/{patient}/",
+        f"/patients/{patient}/screening/",
+        f"/patients/{patient}/appointments/{day.pk}/session/",
+        f"/sessions/{session.pk}/",
+        f"/sessions/{session.pk}/edit/",
+        f"/sessions/{session.pk}/side-effect/",
+        "/calendar/",
+        f"/calendar/appointments/{day.pk}/move/",
+        f"/calendar/book/?q=ada&therapist={day.therapist_id}",
+        "/courses/new/?q=ada",
+        "/accounts/password/",
+    ]
+    with chromium() as browser:
+        page = browser.new_page(viewport=TABLET)
+        sign_in(page, live_server, password)
+        for path in pages:
+            fits_and_labels(page, live_server.url + path)
+
+
+def fits_and_labels(page, url):
+    page.goto(url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768, url
+    unlabelled = page.evaluate(
+        """[...document.querySelectorAll('input, select, textarea')]
+            .filter(el => el.type !== 'hidden' && !el.closest('template'))
+            .filter(el => el.labels.length === 0 && !el.getAttribute('aria-label'))
+            .map(el => el.name)"""
+    )
+    assert unlabelled == [], url
+
+
+def test_the_day_can_be_worked_from_the_keyboard(live_server, day, password):
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        sign_in(page, live_server, password)
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            if "Start session" in page.evaluate("document.activeElement.textContent"):
+                break
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Session with Ada Lovelace")
+
+
+def test_an_appointment_dragged_onto_a_taken_slot_snaps_back_then_moves(
+    live_server, password, patient, make_patient, clinic, book
+):
+    tomorrow = today_at(10) + timedelta(days=1)
+    moving = book(patient, tomorrow)
+    book(
+        make_patient(clinic, given_name="Brian", family_name="Boru"), tomorrow + timedelta(hours=2)
+    )
+    card = f"#appointment-{moving.pk}"
+
+    def slot(moment):
+        return f'td[data-drop="{timezone.localtime(moment).isoformat()}"]'
+
+    with chromium() as browser:
+        # Tall enough that the whole day shows: a drag that scrolls starts from the wrong slot.
+        page = browser.new_page(viewport={"width": 768, "height": 3000})
+        sign_in(page, live_server, password)
+        page.goto(f"{live_server.url}/calendar/?week={timezone.localtime(tomorrow).date()}")
+        page.drag_and_drop(card, slot(tomorrow + timedelta(hours=2)))
+        expect(page.locator("#calendar-problem")).to_contain_text("already has an appointment")
+        expect(page.locator(slot(tomorrow)).locator(card)).to_be_visible()
+
+        page.drag_and_drop(card, slot(tomorrow + timedelta(hours=4)))
+        expect(page.locator(slot(tomorrow + timedelta(hours=4))).locator(card)).to_be_visible()
+        expect(page.locator("#calendar-problem")).to_have_count(0)
+
+    moving.refresh_from_db()
+    assert moving.starts_at == tomorrow + timedelta(hours=4)

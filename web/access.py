@@ -1,0 +1,53 @@
+"""Who may see a page, and what it may see: the staff app's tenancy, like the API's.
+
+Every query is scoped to the signed-in person's clinic, so another clinic's object is a 404;
+patient data shown is recorded in the audit trail, and writes are attributed to the writer.
+"""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, resolve_url
+from django.utils import timezone
+from django_htmx.http import HttpResponseClientRedirect
+
+from audit import trail
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page for a signed-in member of a clinic, shown on the clinic's wall clock."""
+
+    @wraps(view)
+    def signed_in_page(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.htmx and not request.user.is_authenticated:
+            # A live check after the sign-in lapsed: the whole page goes to sign in again.
+            return HttpResponseClientRedirect(resolve_url(settings.LOGIN_URL))
+        return page(request, *args, **kwargs)
+
+    @login_required
+    def page(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.clinic_id is None:  # a platform superuser belongs to no clinic
+            raise Http404
+        if request.method not in SAFE_METHODS:
+            trail.attribute_writes(request, trail.staff(request.user))
+        with timezone.override(ZoneInfo(request.user.clinic.timezone)):
+            return view(request, *args, **kwargs)
+
+    return signed_in_page
+
+
+def of_clinic[M: Model](request: HttpRequest, queryset: QuerySet[M], **lookup) -> M:
+    """One object of the caller's clinic; any other is not found."""
+    return get_object_or_404(queryset.filter(clinic_id=request.user.clinic_id), **lookup)
+
+
+def record_reads(request: HttpRequest, records: Iterable[Model]) -> None:
+    """Note in the audit trail the patient data this page shows (one INSERT)."""
+    trail.record_reads(request, trail.staff(request.user), records)

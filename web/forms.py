@@ -1,0 +1,355 @@
+"""The staff app's forms. They turn what was typed into the services' keyword arguments; the
+rules themselves stay in the services and pure functions they call."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from screening.vocabulary import (
+    ExclusionSide,
+    Manipulation,
+    Precaution,
+    Region,
+    SiteSide,
+    Technique,
+    muscle_by_code,
+)
+from sessions.models import Depth, Severity, SideEffectKind, Waveform
+from sessions.models.records import STIMULATION_RANGES
+from sessions.records.current_path import Electrode, pair_problem
+from sessions.records.rules import depth_problem
+from sessions.scheduling.services import check_appointment_times, check_course_gaps, course_start
+
+MUSCLE_BY_NAME = {muscle.name.lower(): muscle.code for muscle in muscle_by_code.values()}
+MUSCLE_NAMES = sorted(muscle.name for muscle in muscle_by_code.values())
+
+
+def _choices(options, blank: str = "") -> list[tuple[str, str]]:
+    return ([("", blank)] if blank else []) + list(options.choices)
+
+
+class MomentInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value):
+        return value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value
+
+
+class SessionForm(forms.Form):
+    started_at = forms.DateTimeField(label="Started", widget=MomentInput)
+    ended_at = forms.DateTimeField(label="Ended", required=False, widget=MomentInput)
+    pain_before = forms.IntegerField(
+        label="Pain before (0-10)", min_value=0, max_value=10, required=False
+    )
+    pain_after = forms.IntegerField(
+        label="Pain after (0-10)", min_value=0, max_value=10, required=False
+    )
+    precautions_acknowledged = forms.MultipleChoiceField(
+        label="Precautions acknowledged",
+        choices=Precaution.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    heat_advised = forms.BooleanField(label="Heat advised (from 30 minutes after)", required=False)
+    needle_lot = forms.CharField(label="Needle lot", max_length=64, required=False)
+    needle_expiry = forms.DateField(
+        label="Needle expiry", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    needles_removed = forms.IntegerField(
+        label="Needles removed",
+        min_value=0,
+        max_value=1000,
+        required=False,
+        help_text="Every needle inserted, counted out: needed to sign",
+    )
+    notes = forms.CharField(
+        label="Notes", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        started, ended = data.get("started_at"), data.get("ended_at")
+        if started and ended and ended <= started:
+            self.add_error("ended_at", "Must be after the start.")
+        return data
+
+
+class MuscleField(forms.CharField):
+    """A muscle typed by its name (the page offers the names as a datalist); its code out."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        code = MUSCLE_BY_NAME.get(value.strip().lower()) or (
+            value if value in muscle_by_code else None
+        )
+        if code is None:
+            raise forms.ValidationError("Choose a muscle from the list.")
+        return code
+
+
+class SiteForm(forms.Form):
+    muscle = MuscleField(
+        label="Muscle", widget=forms.TextInput(attrs={"list": "muscles", "autocomplete": "off"})
+    )
+    side = forms.ChoiceField(label="Side", choices=_choices(SiteSide, "—"))
+    technique = forms.ChoiceField(
+        label="Technique", choices=Technique.choices, initial=Technique.TRIGGER_POINT
+    )
+    manipulation = forms.ChoiceField(
+        label="Manipulation", choices=_choices(Manipulation, "—"), required=False
+    )
+    depth = forms.ChoiceField(label="Depth", choices=Depth.choices, initial=Depth.DEEP)
+    depth_mm = forms.DecimalField(
+        label="Depth mm", min_value=Decimal("0.1"), max_value=200, decimal_places=1, required=False
+    )
+    needle_length_mm = forms.DecimalField(
+        label="Needle length mm", min_value=1, max_value=200, decimal_places=1, required=False
+    )
+    needle_gauge_mm = forms.DecimalField(
+        label="Gauge mm", min_value=Decimal("0.05"), max_value=2, decimal_places=2, required=False
+    )
+    needle_count = forms.IntegerField(label="Needles", min_value=1, max_value=200, initial=1)
+    twitch_response = forms.BooleanField(label="Twitch", required=False)
+
+    def clean(self):
+        data = super().clean()
+        problem = depth_problem(data.get("depth", ""), data.get("depth_mm"))
+        if problem:
+            self.add_error("depth_mm", problem)
+        return data
+
+    def planned(self) -> dict:
+        """The site as the session services take it."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "DELETE"}
+
+
+SiteFormSet = forms.formset_factory(SiteForm, extra=0, min_num=1, validate_min=True, max_num=60)
+
+
+def _stimulation_field(name: str, label: str, decimals: int | None = None) -> forms.Field:
+    low, high = STIMULATION_RANGES[name]
+    if decimals is None:
+        return forms.IntegerField(label=label, min_value=low, max_value=high, required=False)
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal(str(low)),
+        max_value=Decimal(str(high)),
+        decimal_places=decimals,
+        required=False,
+    )
+
+
+class ElectricalForm(forms.Form):
+    """One pair of electrical sites, named by their numbers on the page."""
+
+    used = forms.BooleanField(label="Electrical stimulation", required=False)
+    first_site = forms.IntegerField(label="Between site", min_value=1, required=False)
+    second_site = forms.IntegerField(label="and site", min_value=1, required=False)
+    frequency_hz = _stimulation_field("frequency_hz", "Frequency Hz", 1)
+    pulse_width_us = _stimulation_field("pulse_width_us", "Pulse width µs")
+    intensity_ma = _stimulation_field("intensity_ma", "Intensity mA", 1)
+    waveform = forms.ChoiceField(label="Waveform", choices=_choices(Waveform, "—"), required=False)
+    duration_minutes = _stimulation_field("duration_minutes", "Minutes")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("used"):
+            for name, field in self.fields.items():
+                if name != "used" and data.get(name) in (None, ""):
+                    self.add_error(name, f"{field.label}: required with electrical stimulation.")
+        return data
+
+    def check_pair(self, sites: list[dict]) -> None:
+        """The pair's rule, on the sites as planned; its refusal goes by the site numbers."""
+        electrodes = [Electrode(site["muscle"], site["side"], site["technique"]) for site in sites]
+        for block in self.blocks():
+            problem = pair_problem(electrodes, *block["site_indexes"])
+            if problem:
+                self.add_error("first_site", problem)
+
+    def blocks(self) -> list[dict]:
+        """The stimulation as the session services take it (sites counted from 0)."""
+        data = self.cleaned_data
+        if not data.get("used"):
+            return []
+        pair = [data["first_site"] - 1, data["second_site"] - 1]
+        return [
+            {"site_indexes": pair}
+            | {
+                name: data[name]
+                for name in self.fields
+                if name not in ("used", "first_site", "second_site")
+            }
+        ]
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label="Addendum", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SideEffectForm(forms.Form):
+    kind = forms.ChoiceField(label="What happened", choices=SideEffectKind.choices)
+    severity = forms.ChoiceField(label="Severity", choices=Severity.choices)
+    onset_at = forms.DateTimeField(label="Onset", required=False, widget=MomentInput)
+    resolved_at = forms.DateTimeField(label="Resolved", required=False, widget=MomentInput)
+    notes = forms.CharField(
+        label="Notes", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+REGION_SIDES = [
+    (f"{region}:{side}", f"{region_label} ({side_label.lower()})")
+    for region, region_label in Region.choices
+    for side, side_label in ExclusionSide.choices
+]
+
+
+class RegionsField(forms.MultipleChoiceField):
+    def __init__(self, label: str):
+        super().__init__(
+            label=label,
+            choices=REGION_SIDES,
+            required=False,
+            widget=forms.SelectMultiple(attrs={"size": 4}),
+        )
+
+    def clean(self, value):
+        return [
+            dict(zip(("region", "side"), ref.split(":"), strict=True))
+            for ref in super().clean(value)
+        ]
+
+
+class ScreeningForm(forms.Form):
+    """The screening checklist: the answers of the contract, in a clinician's order."""
+
+    consent_given = forms.BooleanField(label="The patient consents to dry needling", required=False)
+    understands_procedure = forms.BooleanField(
+        label="Understands the procedure", required=False, initial=True
+    )
+    willing = forms.BooleanField(label="Willing to be needled", required=False, initial=True)
+    needle_phobia = forms.BooleanField(label="Needle phobia", required=False)
+    acute_medical_condition = forms.BooleanField(
+        label="Acute medical condition or emergency", required=False
+    )
+    active_blood_infection = forms.BooleanField(
+        label="Active blood-borne infection", required=False
+    )
+    lymphedema_regions = RegionsField("Lymphedema in")
+    implanted_device_regions = RegionsField("Implanted device (e.g. pacemaker) in")
+    local_infection_regions = RegionsField("Local infection in")
+    pregnancy_trimester = forms.TypedChoiceField(
+        label="Pregnancy",
+        choices=[
+            ("", "Not pregnant"),
+            ("1", "First trimester"),
+            ("2", "Second trimester"),
+            ("3", "Third trimester"),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    diabetes = forms.BooleanField(label="Diabetes", required=False)
+    bleeding_disorder = forms.BooleanField(label="Bleeding disorder", required=False)
+    anticoagulants = forms.BooleanField(label="Takes anticoagulants", required=False)
+    immunocompromised = forms.BooleanField(label="Immunocompromised", required=False)
+    metal_allergy = forms.BooleanField(label="Metal allergy", required=False)
+    vascular_disease = forms.BooleanField(label="Vascular disease", required=False)
+    epilepsy = forms.BooleanField(label="Epilepsy", required=False)
+
+    def answers(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "consent_given"}
+
+
+class PersonChoice(forms.ModelChoiceField):
+    """People and rooms by name, never by id."""
+
+    def label_from_instance(self, obj) -> str:
+        return str(obj)
+
+
+class WhoAndWhen(forms.Form):
+    """Patient, therapist, room and time, chosen among the caller's clinic's."""
+
+    patient = PersonChoice(label="Patient", queryset=None, widget=forms.RadioSelect)
+    therapist = PersonChoice(label="Therapist", queryset=None)
+    starts_at = forms.DateTimeField(label="Starts", widget=MomentInput)
+    minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=480, initial=45)
+    room = PersonChoice(label="Room", queryset=None, required=False, empty_label="No room")
+
+    def __init__(self, *args, therapists, patients, rooms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = therapists.order_by("full_name", "username")
+        self.fields["patient"].queryset = patients
+        self.fields["room"].queryset = rooms.order_by("name")
+
+    def found(self, search: str, most: int = 20) -> list:
+        """Patients whose name or phone holds every word of `search`."""
+        patients = self.fields["patient"].queryset
+        for word in search.split():
+            patients = patients.filter(
+                models.Q(given_name__icontains=word)
+                | models.Q(family_name__icontains=word)
+                | models.Q(phone__icontains=word)
+            )
+        return list(patients.order_by("family_name", "given_name")[:most])
+
+
+class BookingForm(WhoAndWhen):
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("minutes"):
+            ends_at = data["starts_at"] + timedelta(minutes=data["minutes"])
+            try:
+                check_appointment_times(data["starts_at"], ends_at, timezone.now())
+            except ValidationError as refusal:
+                for field, messages in refusal.message_dict.items():
+                    self.add_error("starts_at" if field == "starts_at" else "minutes", messages)
+        return data
+
+
+class CourseForm(WhoAndWhen):
+    """A course: who, why, how many sessions how far apart; the service finds the dates."""
+
+    indication = forms.CharField(label="Indication", max_length=500)
+    planned_sessions = forms.IntegerField(label="Sessions", min_value=1, max_value=12, initial=5)
+    min_gap_days = forms.IntegerField(label="At least days apart", min_value=1, initial=2)
+    max_gap_days = forms.IntegerField(label="At most days apart", min_value=1, initial=7)
+
+    field_order = ["patient", "therapist", "indication", "planned_sessions", "minutes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].label = "Earliest start"
+        self.fields["minutes"].label = "Minutes each"
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_gap_days"), data.get("max_gap_days")
+        if low and high:
+            try:
+                check_course_gaps(low, high)
+            except ValidationError as refusal:
+                self.add_error(None, refusal)
+        return data
+
+    def course(self) -> dict:
+        """The course as the scheduling services take it."""
+        data = self.cleaned_data
+        return {
+            "patient": data["patient"],
+            "therapist": data["therapist"],
+            "room": data["room"],
+            "earliest_start": course_start(data["starts_at"], timezone.now()),
+            "planned_sessions": data["planned_sessions"],
+            "session_minutes": data["minutes"],
+            "min_gap_days": data["min_gap_days"],
+            "max_gap_days": data["max_gap_days"],
+        }

@@ -1,0 +1,134 @@
+"""What the staff pages show, each read in a fixed number of queries whatever its size."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from aftercare.models import Notification
+from clinic.models import Patient, Staff
+from screening.models import Screening
+from screening.vocabulary import ExclusionSide, Region, Technique
+from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
+from sessions.models.scheduling import LIVE
+
+# A screening that lapses within this many days is flagged on the therapist's day.
+EXPIRY_NOTICE = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class DayItem:
+    appointment: Appointment
+    session_number: int | None  # in its course, counting live appointments
+    screening: Screening | None
+    flags: tuple[str, ...]
+
+
+def ruling_screenings(patient_ids: Iterable, at: datetime) -> dict:
+    """Each patient's screening in force at `at` (the latest performed by then), in one query."""
+    ruling: dict = {}
+    for screening in Screening.objects.filter(
+        patient_id__in=list(patient_ids), performed_at__lte=at
+    ).order_by("patient_id", "-performed_at", "-created_at"):
+        ruling.setdefault(screening.patient_id, screening)
+    return ruling
+
+
+def screening_flags(screening: Screening | None, at: datetime) -> tuple[str, ...]:
+    if screening is None:
+        return ("Screening missing",)
+    if screening.valid_until < at:
+        return (f"Screening expired {screening.valid_until:%d %b}",)
+    flags = []
+    if screening.outcome == "not_cleared":
+        flags.append("Not cleared for needling")
+    if screening.precautions:
+        flags.append(
+            "Precautions: " + ", ".join(p.replace("_", " ") for p in screening.precautions)
+        )
+    excluded = [
+        f"{Region(ref['region']).label} ({ExclusionSide(ref['side']).label.lower()})"
+        for ref in screening.excluded_regions
+    ] + [f"{Technique(code).label.lower()} needling" for code in screening.excluded_techniques]
+    if excluded:
+        flags.append("Not: " + ", ".join(excluded))
+    if screening.valid_until < at + EXPIRY_NOTICE:
+        flags.append(f"Screening expires {screening.valid_until:%d %b}")
+    return tuple(flags)
+
+
+def day_of(therapist: Staff, day: date) -> list[DayItem]:
+    """The therapist's live appointments on a local day, in order, with what to know first."""
+    start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    earlier_in_course = Appointment.objects.filter(
+        course=OuterRef("course"), status__in=LIVE, starts_at__lte=OuterRef("starts_at")
+    )
+    appointments = list(
+        Appointment.objects.filter(
+            therapist=therapist,
+            status__in=LIVE,
+            starts_at__gte=start,
+            starts_at__lt=start + timedelta(days=1),
+        )
+        .select_related("patient", "room", "course", "needling_session")
+        .annotate(
+            session_number=Subquery(
+                earlier_in_course.values("course").annotate(n=Count("pk")).values("n")
+            )
+        )
+        .order_by("starts_at")
+    )
+    ruling = ruling_screenings({a.patient_id for a in appointments}, timezone.now())
+    return [
+        DayItem(
+            appointment=a,
+            session_number=a.session_number if a.course_id else None,
+            screening=ruling.get(a.patient_id),
+            flags=screening_flags(ruling.get(a.patient_id), a.starts_at),
+        )
+        for a in appointments
+    ]
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    kind: str  # screening | session | side_effect | message
+    record: object
+
+
+def timeline_of(patient: Patient) -> list[Event]:
+    """Screenings, sessions, side effects and messages of a patient, newest first."""
+    events = [Event(s.performed_at, "screening", s) for s in patient.screenings.all()]
+    events += [
+        Event(s.started_at, "session", s)
+        for s in NeedlingSession.objects.filter(patient=patient)
+        .select_related("therapist")
+        .prefetch_related("sites__muscle")
+    ]
+    events += [
+        Event(e.onset_at or e.created_at, "side_effect", e)
+        for e in SideEffect.objects.filter(patient=patient)
+    ]
+    events += [
+        Event(n.send_at, "message", n)
+        for n in Notification.objects.filter(patient=patient, staff__isnull=True)
+    ]
+    return sorted(events, key=lambda event: event.at, reverse=True)
+
+
+def courses_of(patient: Patient) -> list[TreatmentCourse]:
+    """The patient's courses with their progress (`sessions_done` of `planned_sessions`)."""
+    return list(
+        TreatmentCourse.objects.filter(patient=patient)
+        .select_related("therapist")
+        .annotate(
+            sessions_done=Coalesce(
+                Count("needling_sessions", filter=Q(needling_sessions__ended_at__isnull=False)), 0
+            )
+        )
+        .order_by("-created_at")
+    )

@@ -1,0 +1,185 @@
+"""The clinic's week: book a free slot, drag an appointment to reschedule it, cancel or mark a
+no-show — each through the scheduling services, whose refusals are shown on the page."""
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from clinic.models import Patient, Room, Staff
+from core.errors import RuleViolation
+from sessions.models import Appointment
+from sessions.scheduling.services import (
+    book_appointment,
+    cancel_appointment,
+    check_appointment_times,
+    mark_no_show,
+    reschedule_appointment,
+)
+from web.access import of_clinic, record_reads, staff_page
+from web.errors import show_on
+from web.forms import BookingForm
+from web.week import monday_of, week_of
+
+
+def _monday(request: HttpRequest) -> date:
+    try:
+        return monday_of(date.fromisoformat(request.GET.get("week", "")))
+    except ValueError:
+        return monday_of(timezone.localdate())
+
+
+def _week_page(request: HttpRequest, monday: date, problem: str = "", done: str = ""):
+    weeks = week_of(request.user.clinic, monday)
+    record_reads(
+        request,
+        [c.appointment for w in weeks for _, cells in w.rows for c in cells if c.appointment],
+    )
+    template = "web/_week.html" if request.htmx else "web/calendar.html"
+    return render(
+        request,
+        template,
+        {
+            "weeks": weeks,
+            "monday": monday,
+            "days": [monday + timedelta(days=n) for n in range(7)],
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "problem": problem,
+            "done": done,
+        },
+    )
+
+
+@staff_page
+def calendar(request: HttpRequest) -> HttpResponse:
+    return _week_page(request, _monday(request))
+
+
+def _changed(request: HttpRequest, appointment: Appointment, change) -> HttpResponse:
+    """Apply `change`; answer with the week as it now stands, and any refusal on top."""
+    problem = done = ""
+    try:
+        change(appointment)
+        done = f"{appointment.patient}: {appointment.get_status_display().lower()}, " + (
+            f"{timezone.localtime(appointment.starts_at):%a %d %b %H:%M}."
+        )
+    except RuleViolation as error:
+        problem = error.detail
+    monday = monday_of(timezone.localtime(appointment.starts_at).date())
+    if not request.htmx and not problem:
+        messages.success(request, done)
+        return redirect(f"{reverse('web:calendar')}?week={monday}")
+    return _week_page(request, monday, problem=problem, done=done)
+
+
+def _appointment(request: HttpRequest, appointment_id) -> Appointment:
+    return of_clinic(
+        request,
+        Appointment.objects.select_related("patient", "therapist__clinic"),
+        pk=appointment_id,
+    )
+
+
+@staff_page
+def reschedule(request: HttpRequest, appointment_id) -> HttpResponse:
+    appointment = _appointment(request, appointment_id)
+    if request.method != "POST":
+        return redirect("web:calendar")
+    starts_at = parse_datetime(request.POST.get("starts_at", ""))
+    if starts_at is not None and timezone.is_naive(starts_at):  # typed on the clinic's clock
+        starts_at = timezone.make_aware(starts_at)
+    if starts_at is None:
+        return _week_page(request, _monday(request), problem="Choose a time to move it to.")
+    length = appointment.ends_at - appointment.starts_at
+    try:
+        check_appointment_times(starts_at, starts_at + length, timezone.now())
+    except ValidationError as refusal:
+        monday = monday_of(timezone.localtime(appointment.starts_at).date())
+        message = refusal.messages[0]
+        problem = f"The new time {message[0].lower()}{message[1:]}"
+        return _week_page(request, monday, problem=problem)
+    # Refused moves are answered with the week from the database: the card snaps back.
+    original = (appointment.starts_at, appointment.ends_at)
+
+    def move(appointment: Appointment) -> None:
+        try:
+            reschedule_appointment(appointment, starts_at=starts_at, ends_at=starts_at + length)
+        except RuleViolation:
+            appointment.starts_at, appointment.ends_at = original
+            raise
+
+    return _changed(request, appointment, move)
+
+
+@staff_page
+def move(request: HttpRequest, appointment_id) -> HttpResponse:
+    """Rescheduling without a mouse: the new start typed in, posted to `reschedule`."""
+    appointment = _appointment(request, appointment_id)
+    record_reads(request, [appointment])
+    return render(request, "web/move.html", {"appointment": appointment})
+
+
+@staff_page
+def cancel(request: HttpRequest, appointment_id) -> HttpResponse:
+    appointment = _appointment(request, appointment_id)
+    if request.method != "POST":
+        return redirect("web:calendar")
+    return _changed(
+        request,
+        appointment,
+        lambda a: cancel_appointment(a, reason=request.POST.get("reason", "")[:500]),
+    )
+
+
+@staff_page
+def no_show(request: HttpRequest, appointment_id) -> HttpResponse:
+    appointment = _appointment(request, appointment_id)
+    if request.method != "POST":
+        return redirect("web:calendar")
+    return _changed(request, appointment, mark_no_show)
+
+
+@staff_page
+def book(request: HttpRequest) -> HttpResponse:
+    clinic_id = request.user.clinic_id
+    data = request.POST if request.method == "POST" else None
+    form = BookingForm(
+        data,
+        initial={
+            "therapist": request.GET.get("therapist"),
+            "starts_at": parse_datetime(request.GET.get("starts_at", "")),
+        },
+        therapists=Staff.objects.filter(clinic_id=clinic_id, is_active=True),
+        patients=Patient.objects.filter(clinic_id=clinic_id),
+        rooms=Room.objects.filter(clinic_id=clinic_id),
+    )
+    search = request.GET.get("q", "").strip()
+    found = form.found(search) if search else []
+    if data is not None and form.is_valid():
+        fields = form.cleaned_data
+        try:
+            appointment = book_appointment(
+                clinic=request.user.clinic,
+                patient=fields["patient"],
+                therapist=fields["therapist"],
+                room=fields["room"],
+                starts_at=fields["starts_at"],
+                ends_at=fields["starts_at"] + timedelta(minutes=fields["minutes"]),
+            )
+            messages.success(
+                request,
+                f"Booked {appointment.patient} with {appointment.therapist}, "
+                f"{timezone.localtime(appointment.starts_at):%a %d %b %H:%M}.",
+            )
+            monday = monday_of(timezone.localtime(appointment.starts_at).date())
+            return redirect(f"{reverse('web:calendar')}?week={monday}")
+        except RuleViolation as error:
+            show_on(form, error)
+    record_reads(request, found)
+    return render(request, "web/book.html", {"form": form, "found": found, "search": search})

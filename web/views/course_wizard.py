@@ -1,0 +1,54 @@
+"""A treatment course in two steps: the dates the scheduling service proposes, then the
+booking of them all by `create_course`, which plans again and books in one transaction."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from clinic.models import Patient, Room, Staff
+from core.errors import RuleViolation
+from sessions.scheduling.services import create_course, plan_course
+from web.access import record_reads, staff_page
+from web.errors import show_on
+from web.forms import CourseForm
+
+
+@staff_page
+def new_course(request: HttpRequest) -> HttpResponse:
+    clinic_id = request.user.clinic_id
+    data = request.POST if request.method == "POST" else None
+    form = CourseForm(
+        data,
+        initial={"starts_at": timezone.now(), "therapist": request.GET.get("therapist")},
+        therapists=Staff.objects.filter(clinic_id=clinic_id, is_active=True),
+        patients=Patient.objects.filter(clinic_id=clinic_id),
+        rooms=Room.objects.filter(clinic_id=clinic_id),
+    )
+    search = request.GET.get("q", "").strip()
+    found = form.found(search) if search else []
+    proposal = None
+    if data is not None and form.is_valid():
+        if "confirm" in data:
+            try:
+                course = create_course(
+                    clinic=request.user.clinic,
+                    indication=form.cleaned_data["indication"],
+                    **form.course(),
+                )
+                messages.success(
+                    request, f"Booked {course.planned_sessions} sessions for {course.patient}."
+                )
+                return redirect("web:patient", patient_id=course.patient_id)
+            except RuleViolation as error:
+                show_on(form, error)
+        else:
+            proposal = plan_course(**form.course()) or []
+    if data is not None and form.is_valid():
+        found = [form.cleaned_data["patient"]]
+    record_reads(request, found)
+    return render(
+        request,
+        "web/course_wizard.html",
+        {"form": form, "found": found, "search": search, "proposal": proposal},
+    )

@@ -1,0 +1,50 @@
+"""Finding a patient, and the patient's card: details, consents, the screening in force,
+courses and a timeline of everything recorded."""
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from clinic.models import Patient
+from screening.models import Screening
+from web.access import of_clinic, record_reads, staff_page
+from web.selectors import courses_of, screening_flags, timeline_of
+
+MOST_FOUND = 50
+
+
+@staff_page
+def patient_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    patients = Patient.objects.filter(clinic_id=request.user.clinic_id)
+    for word in search.split():
+        patients = patients.filter(
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(phone__icontains=word)
+        )
+    found = list(patients.order_by("family_name", "given_name")[:MOST_FOUND]) if search else []
+    record_reads(request, found)
+    return render(request, "web/patients.html", {"search": search, "patients": found})
+
+
+@staff_page
+def patient_card(request: HttpRequest, patient_id) -> HttpResponse:
+    patient = of_clinic(request, Patient.objects, pk=patient_id)
+    now = timezone.now()
+    screening = Screening.objects.latest_before(patient, now)
+    timeline = timeline_of(patient)
+    courses = courses_of(patient)
+    record_reads(request, [patient, *courses, *(event.record for event in timeline)])
+    return render(
+        request,
+        "web/patient.html",
+        {
+            "patient": patient,
+            "screening": screening,
+            "screening_flags": screening_flags(screening, now),
+            "timeline": timeline,
+            "courses": courses,
+        },
+    )

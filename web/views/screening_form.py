@@ -1,0 +1,44 @@
+"""Screening a patient: the checklist, a preview of the outcome by the same pure rules
+(`screening.rules.assess`), and the save through `record_screening`."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from clinic.models import Patient
+from core.errors import RuleViolation
+from screening import rules
+from screening.services import answers_from, record_screening
+from web.access import of_clinic, record_reads, staff_page
+from web.errors import show_on
+from web.forms import ScreeningForm
+
+
+@staff_page
+def new_screening(request: HttpRequest, patient_id) -> HttpResponse:
+    patient = of_clinic(request, Patient.objects, pk=patient_id)
+    record_reads(request, [patient])
+    form = ScreeningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_screening(
+                patient=patient,
+                performed_by=request.user,
+                consent_given=form.cleaned_data["consent_given"],
+                answers=form.answers(),
+            )
+            return redirect("web:patient", patient_id=patient.pk)
+        except RuleViolation as error:
+            show_on(form, error)
+    return render(request, "web/screening_form.html", {"patient": patient, "form": form})
+
+
+@staff_page
+def preview_screening(request: HttpRequest, patient_id) -> HttpResponse:
+    """What these answers would mean, before anything is saved."""
+    of_clinic(request, Patient.objects, pk=patient_id)
+    form = ScreeningForm(request.POST)
+    assessment = None
+    if form.is_valid():
+        assessment = rules.assess(answers_from(form.answers()), timezone.now())
+    return render(request, "web/_screening_preview.html", {"assessment": assessment})

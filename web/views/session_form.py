@@ -1,0 +1,251 @@
+"""Logging a session: the form, its live rule check, and the save that calls the same
+services as the API (`log_session`, then `sign_session` when asked)."""
+
+from collections.abc import Callable
+from functools import partial
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from clinic.models import Patient
+from core.errors import RuleViolation
+from screening.models import Screening
+from screening.services import PlannedSite, check_needling
+from sessions.models import Appointment, NeedlingSession
+from sessions.records.rules import SiteFacts, session_warnings
+from sessions.records.services import correct_session, log_session, sign_session
+from web.access import of_clinic, record_reads, staff_page
+from web.errors import show_on
+from web.forms import MUSCLE_NAMES, ElectricalForm, SessionForm, SiteFormSet
+
+
+def _bound(data) -> tuple[SessionForm, SiteFormSet, ElectricalForm]:
+    return (
+        SessionForm(data),
+        SiteFormSet(data, prefix="sites"),
+        ElectricalForm(data, prefix="estim"),
+    )
+
+
+def _all_valid(form: SessionForm, sites: SiteFormSet, stimulation: ElectricalForm) -> bool:
+    """Every field valid, and the electrical pair allowed on the sites as planned."""
+    valid = [form.is_valid(), sites.is_valid(), stimulation.is_valid()]
+    if all(valid):
+        stimulation.check_pair([site.planned() for site in sites])
+    return all(valid) and stimulation.is_valid()
+
+
+def _copied_from(session: NeedlingSession | None) -> tuple[list[dict], dict]:
+    """Sites and stimulation of an earlier session, as the form's initial values."""
+    if session is None:
+        return [{}], {}
+    sites = list(session.sites.select_related("muscle").order_by("position"))
+    initial_sites = [
+        {
+            "muscle": site.muscle.name,
+            **{
+                name: getattr(site, name)
+                for name in SiteFormSet.form.base_fields
+                if name != "muscle"
+            },
+        }
+        for site in sites
+    ]
+    block = session.electrical.select_related("site_a", "site_b").first()
+    stimulation = {}
+    if block is not None:
+        stimulation = {
+            "used": True,
+            "first_site": block.site_a.position + 1,
+            "second_site": block.site_b.position + 1,
+            **{
+                name: getattr(block, name)
+                for name in ElectricalForm.base_fields
+                if name not in ("used", "first_site", "second_site")
+            },
+        }
+    return initial_sites, stimulation
+
+
+def _initial(patient: Patient, appointment: Appointment | None, copy: bool):
+    last = None
+    if copy:
+        last = NeedlingSession.objects.filter(patient=patient).order_by("-started_at").first()
+    sites, stimulation = _copied_from(last)
+    moment = {"started_at": timezone.now()}
+    if appointment is not None:
+        moment = {"started_at": appointment.starts_at, "ended_at": appointment.ends_at}
+    if last is not None:  # the same box of needles, most likely
+        moment |= {"needle_lot": last.needle_lot, "needle_expiry": last.needle_expiry}
+    return (
+        SessionForm(initial=moment),
+        SiteFormSet(initial=sites, prefix="sites"),
+        ElectricalForm(initial=stimulation, prefix="estim"),
+        last,
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    patient: Patient,
+    write: Callable[..., NeedlingSession],
+    initial: Callable[[], tuple[SessionForm, SiteFormSet, ElectricalForm, NeedlingSession | None]],
+    **context,
+) -> HttpResponse:
+    """The session form: shown with `initial`, or saved through `write` (a session service
+    taking the sites, the stimulation and the form's fields), and signed when asked."""
+    screening = Screening.objects.latest_before(patient, timezone.now())
+    record_reads(request, [patient, *([screening] if screening else [])])
+    section_errors: dict[str, str] = {}
+    copied_from = None
+    if request.method == "POST":
+        form, sites, stimulation = _bound(request.POST)
+        if _all_valid(form, sites, stimulation):
+            try:
+                with transaction.atomic():
+                    session = write(
+                        sites=[site.planned() for site in sites],
+                        electrical=stimulation.blocks(),
+                        **form.cleaned_data,
+                    )
+                    if "sign" in request.POST:
+                        sign_session(session, actor=request.user)
+                return redirect("web:session", session_id=session.pk)
+            except RuleViolation as error:
+                section_errors = show_on(form, error, sections=("sites",))
+    else:
+        form, sites, stimulation, copied_from = initial()
+    return render(
+        request,
+        "web/session_form.html",
+        {
+            "patient": patient,
+            "screening": screening,
+            "form": form,
+            "sites": sites,
+            "stimulation": stimulation,
+            "section_errors": section_errors,
+            "copied_from": copied_from,
+            "muscle_names": MUSCLE_NAMES,
+            **context,
+        },
+    )
+
+
+@staff_page
+def new_session(request: HttpRequest, patient_id, appointment_id=None) -> HttpResponse:
+    patient = of_clinic(request, Patient.objects, pk=patient_id)
+    appointment = None
+    if appointment_id is not None:
+        appointment = of_clinic(
+            request,
+            Appointment.objects.select_related("course", "needling_session"),
+            pk=appointment_id,
+            patient=patient,
+        )
+        logged = getattr(appointment, "needling_session", None)
+        if logged is not None:  # one session per appointment: open the one already logged
+            return redirect("web:session", session_id=logged.pk)
+    return _form_page(
+        request,
+        patient,
+        write=partial(
+            log_session,
+            clinic=request.user.clinic,
+            actor=request.user,
+            patient=patient,
+            appointment=appointment,
+        ),
+        initial=lambda: _initial(patient, appointment, copy="copy" in request.GET),
+        appointment=appointment,
+    )
+
+
+@staff_page
+def edit_session(request: HttpRequest, session_id) -> HttpResponse:
+    """Go on with a draft; a signed session only takes addenda."""
+    session = of_clinic(
+        request,
+        NeedlingSession.objects.select_related("patient", "appointment__course"),
+        pk=session_id,
+    )
+    if session.is_signed:
+        return redirect("web:session", session_id=session.pk)
+
+    def initial():
+        sites, stimulation = _copied_from(session)
+        fields = {name: getattr(session, name) for name in SessionForm.base_fields}
+        return (
+            SessionForm(initial=fields),
+            SiteFormSet(initial=sites, prefix="sites"),
+            ElectricalForm(initial=stimulation, prefix="estim"),
+            None,
+        )
+
+    return _form_page(
+        request,
+        session.patient,
+        write=partial(correct_session, session, actor=request.user),
+        initial=initial,
+        appointment=session.appointment,
+        draft=session,
+    )
+
+
+def _planned_sites(sites: SiteFormSet) -> list[dict]:
+    """The rows complete enough to check; a row still being typed is left out."""
+    return [site.planned() for site in sites if site.is_valid()]
+
+
+def _typed_site_errors(sites: SiteFormSet) -> list[str]:
+    """What is wrong with the rows typed so far; a field still empty is not yet wrong."""
+    return [
+        f"Site {number}: {site.fields[name].label}: {' '.join(error.messages)}"
+        for number, site in enumerate(sites, start=1)
+        if site["muscle"].value()
+        for name, errors in site.errors.as_data().items()
+        if name in site.fields
+        for error in errors
+        if error.code != "required"
+    ]
+
+
+@staff_page
+def check_session(request: HttpRequest, patient_id) -> HttpResponse:
+    """The live check: the screening service and the warning rules on the form as it stands."""
+    patient = of_clinic(request, Patient.objects, pk=patient_id)
+    form, sites, stimulation = _bound(request.POST)
+    form.is_valid()
+    every_site_valid = sites.is_valid()
+    planned = _planned_sites(sites)
+    started_at = form.cleaned_data.get("started_at") or timezone.now()
+    problem = None
+    try:
+        check_needling(
+            patient=patient,
+            therapist=request.user,
+            at=started_at,
+            sites=[PlannedSite(s["muscle"], s["side"], s["technique"]) for s in planned],
+            precautions_acknowledged=form.cleaned_data.get("precautions_acknowledged", []),
+        )
+    except RuleViolation as error:
+        problem = error
+    minutes = []
+    if every_site_valid and stimulation.is_valid():  # site numbers mean the rows as typed
+        minutes = [block["duration_minutes"] for block in stimulation.blocks()]
+        stimulation.check_pair(planned)
+    warnings = session_warnings(
+        [SiteFacts(s["muscle"], s["side"], s["depth"], s["needle_count"]) for s in planned], minutes
+    )
+    return render(
+        request,
+        "web/_rule_check.html",
+        {
+            "problem": problem,
+            "site_errors": _typed_site_errors(sites),
+            "pair_errors": stimulation.errors.get("first_site"),
+            "warnings": warnings,
+        },
+    )

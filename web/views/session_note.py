@@ -1,0 +1,76 @@
+"""A session's note: what was done, its warnings, sign-off, addenda and side effects."""
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from core.errors import RuleViolation
+from sessions.models import Addendum, NeedleSite, NeedlingSession
+from sessions.records.rules import SiteFacts, session_warnings
+from sessions.records.services import add_addendum, report_side_effect, sign_session
+from web.access import of_clinic, record_reads, staff_page
+from web.errors import show_on
+from web.forms import AddendumForm, SideEffectForm
+
+NOTE = NeedlingSession.objects.select_related("patient", "therapist", "signed_by").prefetch_related(
+    Prefetch("sites", NeedleSite.objects.select_related("muscle").order_by("position")),
+    "electrical__site_a__muscle",
+    "electrical__site_b__muscle",
+    Prefetch("addenda", Addendum.objects.select_related("author").order_by("created_at")),
+    "side_effects",
+)
+
+
+def _note(request: HttpRequest, session: NeedlingSession, **context) -> HttpResponse:
+    sites = list(session.sites.all())
+    warnings = session_warnings(
+        [SiteFacts(s.muscle_id, s.side, s.depth, s.needle_count) for s in sites],
+        [block.duration_minutes for block in session.electrical.all()],
+    )
+    record_reads(request, [session, *session.side_effects.all()])  # its parts go with it
+    context.setdefault("addendum_form", AddendumForm())
+    return render(
+        request,
+        "web/session_note.html",
+        {"session": session, "sites": sites, "warnings": warnings, **context},
+    )
+
+
+@staff_page
+def session_note(request: HttpRequest, session_id) -> HttpResponse:
+    return _note(request, of_clinic(request, NOTE, pk=session_id))
+
+
+@staff_page
+def sign(request: HttpRequest, session_id) -> HttpResponse:
+    session = of_clinic(request, NOTE, pk=session_id)
+    if request.method == "POST":
+        try:
+            sign_session(session, actor=request.user)
+        except RuleViolation as error:
+            return _note(request, session, sign_error=error.detail)
+    return redirect("web:session", session_id=session.pk)
+
+
+@staff_page
+def addendum(request: HttpRequest, session_id) -> HttpResponse:
+    session = of_clinic(request, NOTE, pk=session_id)
+    form = AddendumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        add_addendum(session, author=request.user, text=form.cleaned_data["text"])
+        return redirect("web:session", session_id=session.pk)
+    return _note(request, session, addendum_form=form)
+
+
+@staff_page
+def side_effect(request: HttpRequest, session_id) -> HttpResponse:
+    session = of_clinic(request, NeedlingSession.objects.select_related("patient"), pk=session_id)
+    form = SideEffectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_side_effect(session=session, **form.cleaned_data)
+            return redirect("web:session", session_id=session.pk)
+        except RuleViolation as error:
+            show_on(form, error)
+    record_reads(request, [session])
+    return render(request, "web/side_effect_form.html", {"session": session, "form": form})

@@ -1,0 +1,110 @@
+"""The clinic's week: each therapist's days on a half-hour grid, working hours marked, live
+appointments placed in the slot they start in. Three queries whatever the clinic's size."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from clinic.models import Clinic, Staff, WorkingHours
+from sessions.models import Appointment
+from sessions.models.scheduling import LIVE
+
+SLOT = timedelta(minutes=30)
+DEFAULT_DAY = (time(8), time(18))
+
+
+@dataclass(frozen=True)
+class Cell:
+    starts_at: datetime
+    working: bool
+    appointment: Appointment | None  # the appointment starting in this slot
+    busy: bool  # taken by an appointment that started in an earlier slot
+    past: bool
+
+
+@dataclass(frozen=True)
+class TherapistWeek:
+    therapist: Staff
+    rows: list[tuple[time, list[Cell]]]
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _grid_hours(hours: list[WorkingHours]) -> tuple[time, time]:
+    if not hours:
+        return DEFAULT_DAY
+    return min(block.start for block in hours), max(block.end for block in hours)
+
+
+def _slot_times(first: time, last: time) -> list[time]:
+    moment = datetime.combine(date.min, first.replace(minute=first.minute // 30 * 30))
+    times = []
+    while moment.time() < last and moment.date() == date.min:
+        times.append(moment.time())
+        moment += SLOT
+    return times
+
+
+def _working(hours: list[WorkingHours], weekday: int, start: time, end: time) -> bool:
+    return any(
+        block.weekday == weekday and block.start <= start and end <= block.end for block in hours
+    )
+
+
+def week_of(clinic: Clinic, monday: date) -> list[TherapistWeek]:
+    days = [monday + timedelta(days=n) for n in range(7)]
+    start = timezone.make_aware(datetime.combine(monday, time()))
+    therapists = list(
+        Staff.objects.filter(clinic=clinic, is_active=True, working_hours__isnull=False)
+        .distinct()
+        .prefetch_related(Prefetch("working_hours", WorkingHours.objects.order_by("start")))
+        .order_by("full_name", "username")
+    )
+    appointments = Appointment.objects.filter(
+        clinic=clinic,
+        status__in=LIVE,
+        starts_at__gte=start,
+        starts_at__lt=start + timedelta(days=7),
+    ).select_related("patient", "room")
+    by_therapist: dict = {}
+    for appointment in appointments:
+        by_therapist.setdefault(appointment.therapist_id, []).append(appointment)
+    every_block = [block for t in therapists for block in t.working_hours.all()]
+    times = _slot_times(*_grid_hours(every_block))
+    now = timezone.now()
+    return [
+        TherapistWeek(t, _rows(t, days, times, by_therapist.get(t.pk, []), now)) for t in therapists
+    ]
+
+
+def _rows(
+    therapist: Staff,
+    days: list[date],
+    times: list[time],
+    appointments: list[Appointment],
+    now: datetime,
+) -> list[tuple[time, list[Cell]]]:
+    hours = list(therapist.working_hours.all())
+    rows = []
+    for clock in times:
+        cells = []
+        for day in days:
+            slot_start = timezone.make_aware(datetime.combine(day, clock))
+            slot_end = slot_start + SLOT
+            starting = next((a for a in appointments if slot_start <= a.starts_at < slot_end), None)
+            busy = any(a.starts_at < slot_start < a.ends_at for a in appointments)
+            cells.append(
+                Cell(
+                    starts_at=slot_start,
+                    working=_working(hours, day.weekday(), clock, (slot_start + SLOT).time()),
+                    appointment=starting,
+                    busy=busy and starting is None,
+                    past=slot_end <= now,
+                )
+            )
+        rows.append((clock, cells))
+    return rows
