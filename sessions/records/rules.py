@@ -54,7 +54,7 @@ class SiteFacts:
 
 
 @dataclass(frozen=True)
-class Warning:
+class SessionWarning:
     code: str
     message: str
 
@@ -70,9 +70,9 @@ def is_deep(site: SiteFacts) -> bool:
     )
 
 
-def pneumothorax_warnings(sites: Iterable[SiteFacts]) -> list[Warning]:
+def pneumothorax_warnings(sites: Iterable[SiteFacts]) -> list[SessionWarning]:
     return [
-        Warning(
+        SessionWarning(
             "pneumothorax_risk",
             f"Deep needling of {muscle_by_code[site.muscle].name.lower()} ({site.side}): "
             f"{muscle_by_code[site.muscle].risk_note}.",
@@ -82,13 +82,15 @@ def pneumothorax_warnings(sites: Iterable[SiteFacts]) -> list[Warning]:
     ]
 
 
-def vascular_warnings(sites: Iterable[SiteFacts], precautions: Iterable[str]) -> list[Warning]:
+def vascular_warnings(
+    sites: Iterable[SiteFacts], precautions: Iterable[str]
+) -> list[SessionWarning]:
     """Deep sites near a large vessel, for a patient on anticoagulants or who bleeds easily."""
     bleeding = sorted(BLEEDING_PRECAUTIONS & set(precautions))
     if not bleeding:
         return []
     return [
-        Warning(
+        SessionWarning(
             "vascular_site",
             f"Deep needling of {muscle_by_code[site.muscle].name.lower()} ({site.side}), near a "
             f"large vessel, with the precaution {' and '.join(bleeding)}: bleeding risk.",
@@ -102,13 +104,13 @@ def session_warnings(
     sites: Iterable[SiteFacts],
     stimulation_minutes: Iterable[int] = (),
     precautions: Iterable[str] = (),
-) -> list[Warning]:
+) -> list[SessionWarning]:
     sites = list(sites)
     warnings = pneumothorax_warnings(sites) + vascular_warnings(sites, precautions)
     sides = {side for site in sites if _over_the_lung(site) for side in _sides(site.side)}
     if {"left", "right"} <= sides:
         warnings.append(
-            Warning(
+            SessionWarning(
                 "bilateral_thorax",
                 "Both sides of the thorax were needled in one session: risk of a bilateral "
                 "pneumothorax.",
@@ -116,11 +118,11 @@ def session_warnings(
         )
     needles = sum(site.needle_count for site in sites)
     if needles > MOST_NEEDLES_WITHOUT_WARNING:
-        warnings.append(Warning("many_needles", f"{needles} needles in one session."))
+        warnings.append(SessionWarning("many_needles", f"{needles} needles in one session."))
     longest = max(stimulation_minutes, default=0)
     if longest > LONGEST_STIMULATION_WITHOUT_WARNING:
         warnings.append(
-            Warning("long_stimulation", f"Electrical stimulation for {longest} minutes.")
+            SessionWarning("long_stimulation", f"Electrical stimulation for {longest} minutes.")
         )
     return warnings
 
@@ -148,10 +150,10 @@ def time_problem(
     return None
 
 
-def late_entry(started_at: datetime, recorded_at: datetime) -> Warning | None:
+def late_entry(started_at: datetime, recorded_at: datetime) -> SessionWarning | None:
     if recorded_at - started_at <= LATE_ENTRY_AFTER:
         return None
-    return Warning(
+    return SessionWarning(
         "late_entry",
         f"Recorded {_hours(recorded_at - started_at)} hours after the session started.",
     )
@@ -172,7 +174,7 @@ class LaterScreening(Protocol):
 
 def superseded_screening(
     started_at: datetime, sites: Iterable[PlannedSite], screenings: Iterable[LaterScreening]
-) -> Warning | None:
+) -> SessionWarning | None:
     """A screening after the session that would have refused it: the clinic should look again."""
     sites = list(sites)
     for screening in sorted(screenings, key=lambda s: s.performed_at):
@@ -180,7 +182,7 @@ def superseded_screening(
             continue
         reason = _refusal(screening, sites)
         if reason:
-            return Warning(
+            return SessionWarning(
                 "superseded_screening",
                 f"A later screening ({screening.performed_at:%Y-%m-%d}) {reason}.",
             )

@@ -32,7 +32,7 @@ def sessions_done(course: TreatmentCourse) -> int:
     )
 
 
-def entry_warnings(session: NeedlingSession) -> list[rules.Warning]:
+def entry_warnings(session: NeedlingSession) -> list[rules.SessionWarning]:
     """Warnings about when the record was made: late, or overtaken by a later screening.
 
     Reads the session's sites and its patient's screenings from the prefetch cache when the
@@ -46,7 +46,7 @@ def entry_warnings(session: NeedlingSession) -> list[rules.Warning]:
     return [warning for warning in found if warning is not None]
 
 
-def warnings_of(session: NeedlingSession) -> list[rules.Warning]:
+def warnings_of(session: NeedlingSession) -> list[rules.SessionWarning]:
     """Every warning a session carries, as the API, the printed note and the staff app show it.
 
     Reads sites, stimulation and screenings from the prefetch cache when a list prefetched them.

@@ -237,7 +237,12 @@ def check_session(request: HttpRequest, patient_id) -> HttpResponse:
         minutes = [block["duration_minutes"] for block in stimulation.blocks()]
         stimulation.check_pair(planned)
     warnings = session_warnings(
-        [SiteFacts(s["muscle"], s["side"], s["depth"], s["needle_count"]) for s in planned], minutes
+        [
+            SiteFacts(s["muscle"], s["side"], s["depth"], s["needle_count"], s.get("depth_mm"))
+            for s in planned
+        ],
+        minutes,
+        form.cleaned_data.get("precautions_acknowledged", []),
     )
     return render(
         request,

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 
 from core.errors import RuleViolation
 from sessions.models import Addendum, NeedleSite, NeedlingSession
-from sessions.records.rules import SiteFacts, session_warnings
+from sessions.records.selectors import warnings_of
 from sessions.records.services import add_addendum, report_side_effect, sign_session
 from web.access import of_clinic, record_reads, staff_page
 from web.errors import show_on
@@ -23,10 +23,7 @@ NOTE = NeedlingSession.objects.select_related("patient", "therapist", "signed_by
 
 def _note(request: HttpRequest, session: NeedlingSession, **context) -> HttpResponse:
     sites = list(session.sites.all())
-    warnings = session_warnings(
-        [SiteFacts(s.muscle_id, s.side, s.depth, s.needle_count) for s in sites],
-        [block.duration_minutes for block in session.electrical.all()],
-    )
+    warnings = warnings_of(session)
     record_reads(request, [session, *session.side_effects.all()])  # its parts go with it
     context.setdefault("addendum_form", AddendumForm())
     return render(
