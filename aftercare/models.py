@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from clinic.models import Clinic, Patient, Staff
+from clinic.models import Channel, Clinic, Patient, Staff
 from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
 
 
@@ -25,11 +25,6 @@ class Kind(models.TextChoices):
 
 
 PATIENT_KINDS = [kind for kind in Kind.values if kind != Kind.SIDE_EFFECT_ALERT]
-
-
-class Channel(models.TextChoices):
-    SMS = "sms", "SMS"
-    EMAIL = "email", "Email"
 
 
 class Status(models.TextChoices):

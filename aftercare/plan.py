@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from clinic.models import Channel, PreferredChannel
+
 IMMEDIATE, HEAT_OK, CHECKIN, REMINDER, REBOOK = (
     "aftercare_immediate",
     "heat_ok",
@@ -95,11 +97,9 @@ def latest_allowed_minute_before(moment: datetime, tz: ZoneInfo, quiet: QuietHou
 
 def _channels(recipient: Recipient) -> list[tuple[str, bool]]:
     """(channel, consented) for each channel the patient prefers."""
-    preferred = {"sms": ["sms"], "email": ["email"], "both": ["sms", "email"]}
-    consent = {"sms": recipient.sms_consent, "email": recipient.email_consent}
-    return [
-        (channel, consent[channel]) for channel in preferred.get(recipient.preferred_channel, [])
-    ]
+    consent = {Channel.SMS: recipient.sms_consent, Channel.EMAIL: recipient.email_consent}
+    preferred = PreferredChannel(recipient.preferred_channel).channels()
+    return [(channel.value, consent[channel]) for channel in preferred]
 
 
 def _plan(

@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 
 from django.db import transaction
 
-from clinic.models import Channel, Clinic, Patient, Role, Room, Staff
+from clinic.models import Clinic, Patient, PreferredChannel, Role, Room, Staff
 from clinic.services import create_clinic, create_staff
 
 CLINIC_NAME = "Filiform Demo Physiotherapy"
@@ -64,7 +64,7 @@ def demo_patients(clinic: Clinic, count: int, seed: int = 7) -> Iterator[Patient
     rng = random.Random(seed)
     for n in range(count):
         given, family = rng.choice(GIVEN), rng.choice(FAMILY)
-        channel = rng.choice([Channel.SMS, Channel.EMAIL, Channel.BOTH, Channel.NONE])
+        channel = rng.choice(PreferredChannel.values)
         yield Patient(
             clinic=clinic,
             given_name=given,

@@ -7,6 +7,7 @@ import uuid
 from datetime import time
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
@@ -111,10 +112,33 @@ class WorkingHours(models.Model):
 
 
 class Channel(models.TextChoices):
+    """How a message travels to a patient."""
+
     SMS = "sms", "SMS"
     EMAIL = "email", "Email"
+
+
+class PreferredChannel(models.TextChoices):
+    """What the patient asked for: one channel, both, or no messages."""
+
+    SMS = Channel.SMS.value, "SMS"
+    EMAIL = Channel.EMAIL.value, "Email"
     BOTH = "both", "SMS and email"
     NONE = "none", "No messages"
+
+    def channels(self) -> list[Channel]:
+        if self == PreferredChannel.BOTH:
+            return [Channel.SMS, Channel.EMAIL]
+        if self == PreferredChannel.NONE:
+            return []
+        return [Channel(self.value)]
+
+
+# Where each channel reaches a patient, and what to say when it is missing.
+ADDRESS_NEEDED = {
+    Channel.SMS: ("phone", "A phone number is needed to send this patient SMS."),
+    Channel.EMAIL: ("email", "An email address is needed to email this patient."),
+}
 
 
 class Patient(models.Model):
@@ -127,7 +151,7 @@ class Patient(models.Model):
     phone = models.CharField(max_length=16, blank=True, validators=[validate_e164])
     email = models.EmailField(max_length=254, blank=True)
     preferred_channel = models.CharField(
-        max_length=8, choices=Channel.choices, default=Channel.NONE
+        max_length=8, choices=PreferredChannel.choices, default=PreferredChannel.NONE
     )
     sms_consent = models.BooleanField(default=False)
     email_consent = models.BooleanField(default=False)
@@ -145,7 +169,8 @@ class Patient(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(preferred_channel__in=Channel.values), name="patient_channel_known"
+                condition=Q(preferred_channel__in=PreferredChannel.values),
+                name="patient_channel_known",
             ),
             models.CheckConstraint(
                 condition=~Q(preferred_channel__in=["sms", "both"], phone=""),
@@ -165,6 +190,16 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        """A channel the patient prefers needs its address (also a database constraint)."""
+        errors = {}
+        for channel in PreferredChannel(self.preferred_channel or "none").channels():
+            field, message = ADDRESS_NEEDED[channel]
+            if not getattr(self, field):
+                errors[field] = message
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def full_name(self) -> str:

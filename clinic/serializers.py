@@ -3,7 +3,7 @@ import itertools
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from clinic.models import Channel, Clinic, Patient, Room, Staff, WorkingHours
+from clinic.models import Clinic, Patient, Room, Staff, WorkingHours
 
 
 # OpenAPI's `format: time` means RFC 3339 (seconds and an offset); the clock is plain "09:00".
@@ -156,20 +156,6 @@ class PatientSerializer(serializers.ModelSerializer):
     def validate_timezone(self, value):
         Patient._meta.get_field("timezone").run_validators(value)
         return value
-
-    def validate(self, attrs):
-        def current(name):
-            return attrs.get(name, getattr(self.instance, name, ""))
-
-        channel = current("preferred_channel") or Channel.NONE
-        errors = {}
-        if channel in (Channel.SMS, Channel.BOTH) and not current("phone"):
-            errors["phone"] = "A phone number is needed to send this patient SMS."
-        if channel in (Channel.EMAIL, Channel.BOTH) and not current("email"):
-            errors["email"] = "An email address is needed to email this patient."
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
 
 
 class ReleaseHoldSerializer(serializers.Serializer):

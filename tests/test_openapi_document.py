@@ -26,7 +26,7 @@ def test_an_independent_validator_finds_no_error_in_the_document():
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_generated_client_lists_the_clinics_patients(live_server, tmp_path, patient, admin):
     document = tmp_path / "openapi.json"
     answer = APIClient().get("/api/v1/schema/", {"format": "json"})
