@@ -175,7 +175,13 @@ def _sessions(clinic, slots, course_of, screening_of) -> None:
     )
     electrical = sessions[::10]
     sites = NeedleSite.objects.bulk_create(
-        NeedleSite(session=session, position=position, muscle_id=s["muscle"], **_fields(s))
+        NeedleSite(
+            clinic_id=session.clinic_id,
+            session=session,
+            position=position,
+            muscle_id=s["muscle"],
+            **_fields(s),
+        )
         for n, session in enumerate(sessions)
         for position, s in enumerate(
             ELECTRICAL_SITES + THREE_SITES[2:] if n % 10 == 0 else THREE_SITES
@@ -185,6 +191,7 @@ def _sessions(clinic, slots, course_of, screening_of) -> None:
     second_sites = {s.session_id: s for s in sites if s.position == 1}
     ElectricalStimulation.objects.bulk_create(
         ElectricalStimulation(
+            clinic_id=session.clinic_id,
             session=session,
             site_a=first_sites[session.pk],
             site_b=second_sites[session.pk],
@@ -193,7 +200,12 @@ def _sessions(clinic, slots, course_of, screening_of) -> None:
         for session in electrical
     )
     Addendum.objects.bulk_create(
-        Addendum(session=session, author_id=session.therapist_id, text="Reviewed at follow-up.")
+        Addendum(
+            clinic_id=session.clinic_id,
+            session=session,
+            author_id=session.therapist_id,
+            text="Reviewed at follow-up.",
+        )
         for session in sessions[::20]
     )
 

@@ -86,6 +86,8 @@ class Staff(AbstractUser):
 class WorkingHours(models.Model):
     """One block of a staff member's weekly hours, on the clinic's local wall clock."""
 
+    # Every clinic's table names its clinic, so a clinic's rows live together (docs/scaling.md).
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+", editable=False)
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="working_hours")
     weekday = models.PositiveSmallIntegerField(help_text="Monday=0 .. Sunday=6")
     start = models.TimeField()

@@ -70,7 +70,9 @@ def update_staff(
 def set_working_hours(staff: Staff, blocks: Iterable[dict]) -> None:
     """Replace the staff member's weekly hours with `blocks` ({weekday, start, end})."""
     staff.working_hours.all().delete()
-    WorkingHours.objects.bulk_create(WorkingHours(staff=staff, **block) for block in blocks)
+    WorkingHours.objects.bulk_create(
+        WorkingHours(clinic_id=staff.clinic_id, staff=staff, **block) for block in blocks
+    )
 
 
 @transaction.atomic

@@ -5,7 +5,8 @@ from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 
 
 def scoped_to_clinic(queryset: QuerySet, clinic_id: UUID | str | None) -> QuerySet:
@@ -25,3 +26,26 @@ def scoped_to_clinic(queryset: QuerySet, clinic_id: UUID | str | None) -> QueryS
     except FieldDoesNotExist:
         return queryset
     return queryset.filter(clinic_id=clinic_id)
+
+
+def with_scoped_prefetches(queryset: QuerySet, clinic_id: UUID | str | None) -> QuerySet:
+    """`queryset` whose every prefetch, at every hop of its path, asks for the clinic's rows
+    only, so each query a list runs names the clinic (docs/scaling.md: one node per clinic)."""
+    hops: dict[str, Prefetch] = {}
+    for lookup in queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
+        given = lookup if isinstance(lookup, Prefetch) else Prefetch(lookup)
+        model = queryset.model
+        names = given.prefetch_through.split(LOOKUP_SEP)
+        for depth, name in enumerate(names, start=1):
+            model = model._meta.get_field(name).related_model
+            path = LOOKUP_SEP.join(names[:depth])
+            if path == given.prefetch_through:  # the hop the lookup asked for, as it asked
+                rows = (
+                    given.queryset if given.queryset is not None else model._default_manager.all()
+                )
+                hops[path] = Prefetch(path, scoped_to_clinic(rows, clinic_id), given.to_attr)
+            elif path not in hops:  # a hop on the way
+                hops[path] = Prefetch(
+                    path, scoped_to_clinic(model._default_manager.all(), clinic_id)
+                )
+    return queryset.prefetch_related(None).prefetch_related(*hops.values())

@@ -13,7 +13,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS
 
 from audit import trail
-from httpapi.clinic_scope import scoped_to_clinic
+from httpapi.clinic_scope import scoped_to_clinic, with_scoped_prefetches
 from httpapi.idempotency import IdempotentPostMixin
 from httpapi.typing import ViewMixinBase
 
@@ -36,7 +36,8 @@ class ClinicScopedMixin(ViewMixinBase):
     forms offer, belong to the caller's clinic."""
 
     def get_queryset(self):
-        return super().get_queryset().filter(clinic_id=self.request.user.clinic_id)
+        clinic_id = self.request.user.clinic_id
+        return with_scoped_prefetches(super().get_queryset().filter(clinic_id=clinic_id), clinic_id)
 
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)

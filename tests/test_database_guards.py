@@ -61,6 +61,7 @@ REFUSED_ON_A_SIGNED_SESSION: dict[str, Callable] = {
     ),
     "stimulation deleted": lambda s: ElectricalStimulation.objects.filter(session=s).delete(),
     "stimulation added": lambda s: ElectricalStimulation.objects.create(
+        clinic_id=NeedlingSession.objects.get(pk=s).clinic_id,
         session_id=s,
         site_a=NeedleSite.objects.get(session=s, position=0),
         site_b=NeedleSite.objects.get(session=s, position=2),

@@ -140,6 +140,8 @@ class NeedlingSession(models.Model):
 
 
 class NeedleSite(models.Model):
+    # Every clinical table names its clinic, so a clinic's rows live together (docs/scaling.md).
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+", editable=False)
     session = models.ForeignKey(NeedlingSession, on_delete=models.CASCADE, related_name="sites")
     position = models.PositiveSmallIntegerField(help_text="Index of the site in the session")
     muscle = models.ForeignKey(Muscle, on_delete=models.PROTECT, related_name="+")
@@ -172,6 +174,8 @@ class NeedleSite(models.Model):
 class ElectricalStimulation(models.Model):
     """Current between two needled sites, both of technique `electrical`."""
 
+    # Every clinical table names its clinic, so a clinic's rows live together (docs/scaling.md).
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+", editable=False)
     session = models.ForeignKey(
         NeedlingSession, on_delete=models.CASCADE, related_name="electrical"
     )
@@ -202,6 +206,8 @@ class ElectricalStimulation(models.Model):
 
 
 class Addendum(models.Model):
+    # Every clinical table names its clinic, so a clinic's rows live together (docs/scaling.md).
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+", editable=False)
     session = models.ForeignKey(NeedlingSession, on_delete=models.CASCADE, related_name="addenda")
     author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()

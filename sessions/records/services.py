@@ -100,6 +100,7 @@ def _replace_sites(session: NeedlingSession, sites: Sequence[dict]) -> list[Need
     session.sites.all().delete()  # their stimulation goes with them
     return NeedleSite.objects.bulk_create(
         NeedleSite(
+            clinic_id=session.clinic_id,
             session=session,
             position=position,
             muscle_id=site["muscle"],
@@ -115,6 +116,7 @@ def _replace_stimulation(
     session.electrical.all().delete()
     ElectricalStimulation.objects.bulk_create(
         ElectricalStimulation(
+            clinic_id=session.clinic_id,
             session=session,
             site_a=sites[block["site_indexes"][0]],
             site_b=sites[block["site_indexes"][1]],
@@ -268,7 +270,9 @@ def sign_session(session: NeedlingSession, *, actor: Staff) -> NeedlingSession:
 
 @transaction.atomic
 def add_addendum(session: NeedlingSession, *, author: Staff, text: str) -> Addendum:
-    return Addendum.objects.create(session=session, author=author, text=text)
+    return Addendum.objects.create(
+        clinic_id=session.clinic_id, session=session, author=author, text=text
+    )
 
 
 @transaction.atomic
