@@ -1,27 +1,16 @@
 """Fixtures shared by every test: two clinics, their staff and patients, and API clients."""
 
 import functools
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, time, timedelta
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
+from django.test import Client
 
 from clinic.models import Role, Room
 from clinic.services import create_clinic, create_patient, create_staff
 from tests import bodies
-
-PASSWORD = "correct-horse-battery"
-WEEKDAYS_8_TO_18 = [{"weekday": d, "start": time(8), "end": time(18)} for d in range(5)]
-
-
-def api_client(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+from tests.accounts import PASSWORD, WEEKDAYS_8_TO_18, api_client
+from tests.moments import next_weekday
 
 
 @pytest.fixture(autouse=True)
@@ -124,23 +113,12 @@ def anonymous_api():
     return api_client()
 
 
-# Scheduling and session records: future local wall-clock times, whatever day the tests run.
-def next_weekday(tz_name: str, weekday: int, clock: time, weeks_ahead: int = 1) -> datetime:
-    """The given local wall-clock time on a weekday at least `weeks_ahead` weeks from today."""
-    tz = ZoneInfo(tz_name)
-    today = datetime.now(tz).date() + timedelta(weeks=weeks_ahead)
-    day = today + timedelta(days=(weekday - today.weekday()) % 7)
-    return datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)
-
-
-def next_dst_change(tz_name: str) -> datetime:
-    """The next local midnight after which the zone's UTC offset differs."""
-    tz = ZoneInfo(tz_name)
-    day = datetime.now(tz).date() + timedelta(days=1)
-    offset = datetime.combine(day, time(12), tzinfo=tz).utcoffset()
-    while datetime.combine(day, time(12), tzinfo=tz).utcoffset() == offset:
-        day += timedelta(days=1)
-    return datetime.combine(day, time(0), tzinfo=tz)
+@pytest.fixture
+def admin_site(admin):
+    """The Django admin, signed in as the clinic's administrator."""
+    client = Client()
+    client.force_login(admin)
+    return client
 
 
 @pytest.fixture

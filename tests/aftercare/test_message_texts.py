@@ -2,7 +2,6 @@
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -113,13 +112,6 @@ def test_a_clinic_sees_and_changes_only_its_own_texts(admin_api, other_admin_api
     assert heat["is_default"] and "South" not in heat["body"]
     assert admin_api.delete(f"{URL}en/heat_ok/").status_code == 204
     assert MessageText.objects.get().body == "South says heat."
-
-
-@pytest.fixture
-def admin_site(admin):
-    client = Client()
-    client.force_login(admin)
-    return client
 
 
 def test_the_admin_form_refuses_the_exploit_as_the_api_does(admin_site, clinic):

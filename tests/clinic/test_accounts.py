@@ -11,8 +11,8 @@ from rest_framework.test import APIClient
 
 from clinic import access
 from clinic.models import Staff
+from tests.accounts import PASSWORD
 from tests.clinic.test_operations import run_django
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a-brand-new-passphrase"

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.conftest import PASSWORD
+from tests.accounts import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +26,6 @@ def sign_in(username: str, password: str = PASSWORD):
         follow=True,
     )
     return client, answer
-
-
-@pytest.fixture
-def admin_site(admin):
-    client = Client()
-    client.force_login(admin)
-    return client
 
 
 def test_a_clinic_admin_sees_their_patients_and_not_others(admin_site, patient, other_patient):

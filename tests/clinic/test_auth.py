@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.accounts import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_a_bad_token_is_401(anonymous_api, clinic):
 
 def test_a_superuser_of_no_clinic_sees_no_clinic_data(db, clinic, patient):
     from clinic.models import Staff
-    from tests.conftest import api_client
+    from tests.accounts import api_client
 
     root = Staff.objects.create_superuser("platform-root", "root@example.org", PASSWORD)
     assert api_client(root).get("/api/v1/patients/").status_code == 403

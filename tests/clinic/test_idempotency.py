@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from clinic.models import Patient
-from tests.conftest import api_client
+from tests.accounts import api_client
 
 PATIENT = {
     "given_name": "Ben",

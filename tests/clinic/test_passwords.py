@@ -3,10 +3,9 @@ like the person's details) on every path that sets one: the API, the admin, crea
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client
 
 from clinic.models import Clinic, Staff
-from tests.conftest import PASSWORD
+from tests.accounts import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -38,13 +37,6 @@ def test_a_weak_new_password_is_a_400_and_changes_nothing(
     assert answer.status_code == 400
     assert complaint in " ".join(answer.json()["password"])
     assert Staff.objects.get(pk=person.pk).check_password(PASSWORD)
-
-
-@pytest.fixture
-def admin_site(admin):
-    client = Client()
-    client.force_login(admin)
-    return client
 
 
 def test_the_admin_refuses_a_weak_password_for_new_staff(admin_site):

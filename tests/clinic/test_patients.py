@@ -221,7 +221,7 @@ def test_the_admin_site_refuses_to_delete_a_screened_patient_with_a_message(admi
 
 
 def admin_api_sees(admin, patient) -> bool:
-    from tests.conftest import api_client
+    from tests.accounts import api_client
 
     return api_client(admin).get(f"/api/v1/patients/{patient.id}/").status_code == 200
 

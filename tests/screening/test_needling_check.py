@@ -49,13 +49,13 @@ def test_no_screening_means_screening_required(patient, ask):
 
 
 def test_a_screening_taken_after_the_session_start_does_not_count(screen, patient, ask):
-    screen(patient)
-    assert refusal(**ask(at=timezone.now() - timedelta(hours=1))) == "screening_required"
+    screening = screen(patient)
+    assert refusal(**ask(at=screening.performed_at - timedelta(hours=1))) == "screening_required"
 
 
 def test_a_screening_older_than_90_days_has_expired(screen, patient, ask):
-    screen(patient)
-    assert refusal(**ask(at=timezone.now() + timedelta(days=91))) == "screening_expired"
+    screening = screen(patient)
+    assert refusal(**ask(at=screening.performed_at + timedelta(days=91))) == "screening_expired"
 
 
 def test_the_latest_screening_rules(screen, patient, ask):
@@ -174,9 +174,9 @@ def test_pregnancy_closes_the_iliopsoas_on_both_sides_but_not_the_thigh(
 
 
 def test_a_pregnant_patients_screening_expires_after_28_days(screen, patient, ask):
-    screen(patient, pregnancy_trimester=2)
-    check_needling(**ask(at=timezone.now() + timedelta(days=27)))
-    assert refusal(**ask(at=timezone.now() + timedelta(days=29))) == "screening_expired"
+    screening = screen(patient, pregnancy_trimester=2)
+    check_needling(**ask(at=screening.performed_at + timedelta(days=27)))
+    assert refusal(**ask(at=screening.performed_at + timedelta(days=29))) == "screening_expired"
 
 
 def test_lymphedema_of_the_hand_closes_the_whole_arm_on_that_side(screen, patient, ask):

@@ -1,16 +1,8 @@
 """Past screenings in the admin: readable by the clinic's admin, never changed."""
 
 import pytest
-from django.test import Client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_site(admin):
-    client = Client()
-    client.force_login(admin)
-    return client
 
 
 def test_the_admin_lists_the_clinics_screenings_read_only(

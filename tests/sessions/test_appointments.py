@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from sessions import events
 from sessions.models import Appointment
 from sessions.scheduling.services import complete_appointment
-from tests.conftest import api_client, next_weekday
+from tests.accounts import api_client
+from tests.moments import next_weekday
 
 pytestmark = pytest.mark.django_db
 

@@ -221,13 +221,6 @@ def test_the_admin_course_form_says_the_patient_is_on_hold(
     assert TreatmentCourse.objects.count() == 1
 
 
-@pytest.fixture
-def admin_site(admin):
-    client = Client()
-    client.force_login(admin)
-    return client
-
-
 def test_a_serious_report_from_the_admin_holds_and_alerts_like_the_api(
     admin_site, treated, patient, therapist, admin
 ):

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from aftercare import delivery
@@ -14,7 +13,7 @@ from aftercare.models import Notification
 from clinic.models import WorkingHours
 from sessions.models import Appointment, TreatmentCourse
 from sessions.scheduling.services import complete_appointment
-from tests.conftest import next_dst_change
+from tests.moments import next_dst_change
 
 pytestmark = pytest.mark.django_db
 
@@ -297,13 +296,6 @@ def test_a_course_list_runs_the_same_queries_for_1_or_200(
             admin_api.get("/api/v1/courses/", {"page_size": size})
         counts.append(len(queries))
     assert counts[0] == counts[1]
-
-
-@pytest.fixture
-def admin_site(admin):
-    client = Client()
-    client.force_login(admin)
-    return client
 
 
 def admin_form(patient, therapist, start, **fields):

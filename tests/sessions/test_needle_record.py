@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from sessions.models import NeedlingSession
+from tests.accounts import api_client
 from tests.bodies import session_body as body_for
-from tests.conftest import api_client
 
 pytestmark = pytest.mark.django_db
 

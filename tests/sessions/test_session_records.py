@@ -108,7 +108,7 @@ def test_an_uncertified_therapist_cannot_log(cleared, session_body, therapist):
     # Lapsed well before the session, which started an hour ago: the day before, near midnight.
     therapist.dn_certified_until = date.today() - timedelta(days=30)
     therapist.save()
-    from tests.conftest import api_client
+    from tests.accounts import api_client
 
     answer = log(api_client(therapist), session_body())
     assert answer.json()["code"] == "therapist_not_certified" and nothing_written()

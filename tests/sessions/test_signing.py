@@ -28,7 +28,7 @@ def sign(api, session):
 def test_only_the_sessions_own_therapist_signs_it(
     signable, therapist_api, admin_api, clinic, make_therapist
 ):
-    from tests.conftest import api_client
+    from tests.accounts import api_client
 
     colleague = api_client(make_therapist(clinic, "sam"))
     for stranger in (colleague, admin_api):

@@ -1,17 +1,15 @@
 """The staff app's world: a therapist working every hour of every day (so the tests run at any
 time), booked appointments today and a screened patient."""
 
-from datetime import time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from sessions.models import Appointment, TreatmentCourse
 from sessions.scheduling.services import book_appointment
-from tests.conftest import PASSWORD
-
-ALL_DAY = [{"weekday": day, "start": time(0), "end": time(23, 59)} for day in range(7)]
+from tests.accounts import PASSWORD
+from tests.moments import ALL_DAY
 
 
 @pytest.fixture
@@ -35,18 +33,6 @@ def course(clinic, patient, therapist):
         planned_sessions=5,
         earliest_start=timezone.now(),
     )
-
-
-def today_at(hour: int, minute: int = 0):
-    """A moment of today on the clinic's wall clock (Europe/London)."""
-    local = timezone.localtime(timezone.now(), ZoneInfo("Europe/London"))
-    return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
-
-
-def about_now():
-    """A minute from now: still bookable (never in the past), and a session may be logged as
-    starting then (within the few minutes a clock may run ahead)."""
-    return timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from sessions.models import Appointment, TreatmentCourse
-from tests.web.conftest import today_at
+from tests.moments import today_at
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +115,7 @@ def test_another_clinics_appointment_cannot_be_touched(
     action, signed_in, other_clinic, other_patient, make_therapist
 ):
     from sessions.scheduling.services import book_appointment
-    from tests.web.conftest import ALL_DAY
+    from tests.moments import ALL_DAY
 
     appointment = book_appointment(
         clinic=other_clinic,
@@ -139,7 +139,7 @@ def test_the_week_costs_the_same_queries_for_few_or_many_appointments(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.web.conftest import ALL_DAY
+    from tests.moments import ALL_DAY
 
     url = f"/calendar/?week={week_of(tomorrow_at(10))}"
     book(patient, tomorrow_at(9))

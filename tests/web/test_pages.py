@@ -13,7 +13,7 @@ from screening.models import Screening
 from screening.services import record_screening
 from sessions.records.services import log_session
 from tests.bodies import site
-from tests.web.conftest import today_at
+from tests.moments import today_at
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sessions.records.services import add_addendum, log_session, report_side_effect
 from tests.bodies import site, stimulation
-from tests.web.conftest import today_at
+from tests.moments import today_at
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect, sync_playwright
 from sessions.models import NeedlingSession
 from sessions.records.services import log_session
 from tests.bodies import site
-from tests.web.conftest import about_now, today_at
+from tests.moments import about_now, today_at
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -1,0 +1,39 @@
+"""Moments the tests plan with, whatever day and hour they run (plain helpers)."""
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+# Working every hour of every day, so a test may book at whatever time it runs.
+ALL_DAY = [{"weekday": day, "start": time(0), "end": time(23, 59)} for day in range(7)]
+
+
+def next_weekday(tz_name: str, weekday: int, clock: time, weeks_ahead: int = 1) -> datetime:
+    """The given local wall-clock time on a weekday at least `weeks_ahead` weeks from today."""
+    tz = ZoneInfo(tz_name)
+    today = datetime.now(tz).date() + timedelta(weeks=weeks_ahead)
+    day = today + timedelta(days=(weekday - today.weekday()) % 7)
+    return datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)
+
+
+def next_dst_change(tz_name: str) -> datetime:
+    """The next local midnight after which the zone's UTC offset differs."""
+    tz = ZoneInfo(tz_name)
+    day = datetime.now(tz).date() + timedelta(days=1)
+    offset = datetime.combine(day, time(12), tzinfo=tz).utcoffset()
+    while datetime.combine(day, time(12), tzinfo=tz).utcoffset() == offset:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(0), tzinfo=tz)
+
+
+def today_at(hour: int, minute: int = 0):
+    """A moment of today on the clinic's wall clock (Europe/London)."""
+    local = timezone.localtime(timezone.now(), ZoneInfo("Europe/London"))
+    return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+def about_now():
+    """A minute from now: still bookable (never in the past), and a session may be logged as
+    starting then (within the few minutes a clock may run ahead)."""
+    return timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
