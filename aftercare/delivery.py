@@ -135,6 +135,10 @@ def send(notification_ids: list[str]) -> dict[str, str]:
 
 def _send_claimed(notification: Notification, lease: datetime, own: OwnTexts) -> str:
     try:
+        now = timezone.now()
+        allowed = _allowed_at(notification, now)
+        if allowed > now:
+            return _wait_or_expire(notification, lease, allowed)
         address = _address(notification)
         provider_id = _deliver(notification, address, own) if address else ""
     except channels.DeliveryError as error:
@@ -151,6 +155,33 @@ def _send_claimed(notification: Notification, lease: datetime, own: OwnTexts) ->
         return _finish(notification, lease, status=Status.SUPPRESSED)
     return _finish(
         notification, lease, status=Status.SENT, sent_at=timezone.now(), provider_id=provider_id
+    )
+
+
+def _allowed_at(notification: Notification, now: datetime) -> datetime:
+    """Quiet hours, checked again now: the clinic may have changed them since the plan."""
+    clinic = notification.patient.clinic
+    return plan.allowed_at(
+        notification.kind,
+        now,
+        ZoneInfo(notification.patient.timezone),
+        plan.QuietHours(clinic.quiet_hours_start, clinic.quiet_hours_end),
+    )
+
+
+def _wait_or_expire(notification: Notification, lease: datetime, allowed: datetime) -> str:
+    """Inside quiet hours: the message waits for their end, and this was no attempt; or
+    expires, if by then it would be too late."""
+    if allowed >= notification.expires_at:
+        return _finish(notification, lease, status=Status.EXPIRED)
+    return _finish(
+        notification,
+        lease,
+        status=Status.PENDING,
+        send_at=allowed,
+        due_at=allowed,
+        queued_until=None,
+        attempts=F("attempts") - 1,
     )
 
 
@@ -238,9 +269,9 @@ def _values(notification: Notification, language: str) -> dict[str, str]:
     }
     if session is not None:
         values |= {
-            "heat_time": _local(
-                plan.heat_time(session.ended_at), patient.timezone
-            ).strftime("%H:%M"),
+            "heat_time": _local(plan.heat_time(session.ended_at), patient.timezone).strftime(
+                "%H:%M"
+            ),
             "link": links.patient_page_url(session.id),
         }
     if notification.appointment is not None:
