@@ -26,6 +26,7 @@ from django.utils import timezone
 from aftercare import channels, links, message_texts, plan, texts
 from aftercare.message_texts import OwnTexts
 from aftercare.models import Channel, Kind, Notification, Status
+from sessions.models import NeedlingSession, TreatmentCourse
 from sessions.records.selectors import sessions_done
 
 logger = logging.getLogger(__name__)
@@ -255,6 +256,22 @@ def _deliver(notification: Notification, address: str, own: OwnTexts) -> str:
     )
 
 
+def _rerate_link(course: TreatmentCourse) -> str:
+    """The patient page of the course's latest session, where the re-rating form is."""
+    latest = (
+        NeedlingSession.objects.filter(course=course, ended_at__isnull=False)
+        .order_by("-ended_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if latest is None:
+        raise channels.DeliveryError(
+            "No session of the course has ended: there is no patient page to re-rate on yet.",
+            permanent=True,
+        )
+    return f"{links.patient_page_url(latest)}#rerate"
+
+
 def _local(moment: datetime, tz_name: str) -> datetime:
     return moment.astimezone(ZoneInfo(tz_name))
 
@@ -285,6 +302,8 @@ def _values(notification: Notification, language: str) -> dict[str, str]:
     if notification.course is not None:
         done = sessions_done(notification.course)
         values["sessions_left"] = str(max(notification.course.planned_sessions - done, 0))
+    if notification.kind == Kind.OUTCOME_RERATE:
+        values["link"] = _rerate_link(notification.course)
     if notification.side_effect is not None:
         effect = notification.side_effect
         values |= {

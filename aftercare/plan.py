@@ -85,6 +85,8 @@ TIMING = {
 SENT_IN_QUIET_HOURS = {kind for kind, (_, _, policy) in TIMING.items() if policy == IGNORE} | {
     ALERT
 }
+# Before this session of a course, the patient re-rates NPRS and PSFS (outcomes' mid-course look).
+RERATE_BEFORE_SESSION = 4
 # A notice of a cancelled or moved appointment is worth sending until the appointment's time.
 NOTICE_KINDS = (CANCELLED, RESCHEDULED)
 
@@ -170,7 +172,8 @@ def plan_for_appointment(
 def plan_notice(
     *, kind: str, starts_at: datetime, recipient: Recipient, quiet_hours: QuietHours, now: datetime
 ) -> list[PlannedMessage]:
-    """A cancelled or moved appointment: told now (after quiet hours), unless its time is past."""
+    """A cancelled or moved appointment (its time now `starts_at`): told now, or at the end of
+    quiet hours, and not after that time."""
     if starts_at <= now:
         return []
     send_at = next_allowed_minute(now, ZoneInfo(recipient.timezone), quiet_hours)
