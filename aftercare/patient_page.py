@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -103,7 +103,7 @@ def patient_page(request, token: str):
         return _page(request, session)
 
 
-def _page(request, session: NeedlingSession) -> HttpResponse:
+def _page(request: HttpRequest, session: NeedlingSession) -> HttpResponse:
     reader = trail.patient_link(session.id)
     # Which form was sent; a report from a page of before the re-rating names none.
     posted = request.POST.get("form", "report") if request.method == "POST" else None

@@ -167,3 +167,15 @@ def test_the_notice_names_the_time_and_the_therapist_in_the_patients_words(
     [notice] = [m["body"] for m in sms_file() if "ha cambiado" in m["body"]]
     assert notice.startswith("Northside Physio: su cita con North Therapist ha cambiado al martes")
     assert moved.astimezone(LONDON).strftime("%H:%M") in notice
+
+
+def test_a_replayed_event_plans_its_notice_once(book, monday_10, admin_api):
+    from sessions import events
+
+    appointment_id = book(monday_10).json()["id"]
+    reschedule(admin_api, appointment_id, monday_10 + timedelta(days=1))
+    appointment = Appointment.objects.get(pk=appointment_id)
+    events.appointment_rescheduled.send(
+        sender=Appointment, appointment=appointment, previous_starts_at=monday_10
+    )
+    assert notices() == [("appointment_rescheduled", "sms", "pending")]
