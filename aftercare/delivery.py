@@ -286,9 +286,9 @@ def _values(notification: Notification, language: str) -> dict[str, str]:
     }
     if session is not None:
         values |= {
-            "heat_time": _local(plan.heat_time(session.ended_at), patient.timezone).strftime(
-                "%H:%M"
-            ),
+            "heat_time": _local(
+                plan.heat_time(session.ended_at), patient.timezone
+            ).strftime("%H:%M"),
             "link": links.patient_page_url(session.id),
         }
     if notification.appointment is not None:
