@@ -179,3 +179,26 @@ def test_a_replayed_event_plans_its_notice_once(book, monday_10, admin_api):
         sender=Appointment, appointment=appointment, previous_starts_at=monday_10
     )
     assert notices() == [("appointment_rescheduled", "sms", "pending")]
+
+
+def test_a_clinics_own_spanish_notice_is_used_for_a_spanish_patient(
+    book, monday_10, admin_api, clinic, patient, sms_file
+):
+    clinic.quiet_hours_start = clinic.quiet_hours_end  # no quiet hours: due whatever the hour
+    clinic.save()
+    patient.language = "es"
+    patient.save()
+    own = {"subject": "Cita cancelada", "body": "{{ clinic }}: anulada su cita ({{ therapist }})."}
+    answer = admin_api.put("/api/v1/message-texts/es/appointment_cancelled/", own, format="json")
+    assert answer.status_code == 200 and answer.json()["placeholders"] == [
+        "clinic",
+        "given_name",
+        "appointment_time",
+        "therapist",
+    ]
+    appointment = book(monday_10).json()
+    admin_api.post(f"/api/v1/appointments/{appointment['id']}/cancel/", {}, format="json")
+    delivery.sweep(lambda ids, eta: delivery.send(ids))
+    assert [m["body"] for m in sms_file()] == [
+        "Northside Physio: anulada su cita (North Therapist)."
+    ]
