@@ -1,109 +1,111 @@
-"""The built-in words of every message, in every language patients are written to.
+"""The built-in words of every message, written once in English and translated through Django's
+gettext catalogues (`locale/<language>/LC_MESSAGES/django.po`, compiled to the committed `.mo`).
 
-One `Wording` per language (settings.LANGUAGES): per kind, the subject (email only) and the
-body (SMS as is, email after the greeting). Texts use only `{{ placeholder }}`, as a clinic's
-own must (aftercare/texts.py has each kind's placeholders); the red-flag sentence is added to
-the kinds that need it by texts.py, so no text here, and no clinic's text, can leave it out.
+Per kind, the subject (email only) and the body (SMS as is, email after the greeting). Texts use
+only `{{ placeholder }}`, as a clinic's own must (aftercare/texts.py has each kind's
+placeholders); the red-flag sentence and the patient-page link are added to the kinds that need
+them by texts.py, so no text here, and no clinic's text, can leave them out. Every function
+takes the language it answers in, so the words never depend on the caller's active language.
 """
 
-from dataclasses import dataclass
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftercare.models import Kind
 
-
-@dataclass(frozen=True)
-class Wording:
-    texts: dict[str, tuple[str, str]]  # kind -> (subject, body)
-    red_flag: str
-    greeting: str  # the first line of an email, with {name}
-    appointment_time: str  # Django date format; weekday and month names are translated
-
-
-WORDINGS: dict[str, Wording] = {
-    "en": Wording(
-        texts={
-            Kind.AFTERCARE_IMMEDIATE: (
-                "Your dry needling aftercare",
-                "{{ clinic }}: after today's dry needling, avoid intense activity for the rest"
-                " of the day. Use heat only if advised, and not before {{ heat_time }}."
-                " Soreness or slight bruising may last a day or two.",
-            ),
-            Kind.HEAT_OK: (
-                "Heat is fine now",
-                "{{ clinic }}: it is now 30 minutes since your needling. Heat is fine now, as"
-                " your therapist advised.",
-            ),
-            Kind.CHECKIN_24H: (
-                "How are you after your treatment?",
-                "{{ clinic }}: how are you after yesterday's dry needling? Mild soreness is"
-                " normal. Tell us about any side effects: {{ link }}",
-            ),
-            Kind.APPOINTMENT_REMINDER: (
-                "Your appointment tomorrow",
-                "{{ clinic }}: a reminder of your appointment on {{ appointment_time }} with"
-                " {{ therapist }}.",
-            ),
-            Kind.COURSE_REBOOK: (
-                "Book the rest of your treatment course",
-                "{{ clinic }}: your treatment course is not finished (sessions left:"
-                " {{ sessions_left }}). Please contact us to book the next one.",
-            ),
-            Kind.SIDE_EFFECT_ALERT: (
-                "Serious side effect reported: {{ side_effect }}",
-                "A serious side effect was reported for {{ patient_name }}: {{ side_effect }}"
-                " ({{ severity }}), reported by the {{ reported_by }}. {{ notes }} Please"
-                " contact the patient today. {{ patient_name }} is on clinical hold: no new"
-                " sessions or bookings, and no heat, reminder or rebooking messages, until a"
-                " clinic administrator releases the hold with a note.",
-            ),
-        },
-        red_flag="Shortness of breath or chest pain after needling: seek urgent care at once.",
-        greeting="Dear {name},",
-        appointment_time=r"l j F \a\t H:i",
+TEXTS = {
+    Kind.AFTERCARE_IMMEDIATE: (
+        _("Your dry needling aftercare"),
+        _(
+            "{{ clinic }}: after today's dry needling, avoid intense activity today. Heat only"
+            " if advised, not before {{ heat_time }}. Mild soreness may last a day or two."
+            " More: {{ link }}"
+        ),
     ),
-    "es": Wording(
-        texts={
-            Kind.AFTERCARE_IMMEDIATE: (
-                "Cuidados después de su punción seca",
-                "{{ clinic }}: después de la punción seca de hoy, evite la actividad física"
-                " intensa durante el resto del día. Aplique calor solo si se lo han indicado, y"
-                " no antes de las {{ heat_time }}. Las molestias o un pequeño hematoma pueden"
-                " durar uno o dos días.",
-            ),
-            Kind.HEAT_OK: (
-                "Ya puede aplicarse calor",
-                "{{ clinic }}: han pasado 30 minutos desde su punción. Ya puede aplicarse"
-                " calor, como le indicó su fisioterapeuta.",
-            ),
-            Kind.CHECKIN_24H: (
-                "¿Cómo se encuentra después del tratamiento?",
-                "{{ clinic }}: ¿cómo se encuentra después de la punción seca de ayer? Unas"
-                " molestias leves son normales. Cuéntenos cualquier efecto secundario:"
-                " {{ link }}",
-            ),
-            Kind.APPOINTMENT_REMINDER: (
-                "Su cita de mañana",
-                "{{ clinic }}: le recordamos su cita del {{ appointment_time }} con"
-                " {{ therapist }}.",
-            ),
-            Kind.COURSE_REBOOK: (
-                "Reserve el resto de su tratamiento",
-                "{{ clinic }}: su tratamiento aún no ha terminado (sesiones pendientes:"
-                " {{ sessions_left }}). Contacte con nosotros para reservar la próxima.",
-            ),
-            Kind.SIDE_EFFECT_ALERT: (
-                "Efecto adverso grave notificado: {{ side_effect }}",
-                "Se ha notificado un efecto adverso grave de {{ patient_name }}:"
-                " {{ side_effect }} ({{ severity }}), notificado por: {{ reported_by }}."
-                " {{ notes }} Contacte hoy con el paciente. {{ patient_name }} queda en"
-                " suspensión clínica: ni sesiones ni citas nuevas, ni mensajes de calor,"
-                " recordatorio o nueva cita, hasta que un administrador de la clínica la levante"
-                " con una nota.",
-            ),
-        },
-        red_flag="Si nota falta de aire o dolor en el pecho después de la punción, acuda a"
-        " urgencias de inmediato.",
-        greeting="Hola, {name}:",
-        appointment_time=r"l j \d\e F \a \l\a\s H:i",
+    Kind.HEAT_OK: (
+        _("Heat is fine now"),
+        _(
+            "{{ clinic }}: it is now 30 minutes since your needling. Heat is fine now, as"
+            " your therapist advised."
+        ),
+    ),
+    Kind.CHECKIN_24H: (
+        _("How are you after your treatment?"),
+        _(
+            "{{ clinic }}: how are you after yesterday's dry needling? Mild soreness is"
+            " normal. Tell us about any side effects: {{ link }}"
+        ),
+    ),
+    Kind.APPOINTMENT_REMINDER: (
+        _("Your appointment tomorrow"),
+        _(
+            "{{ clinic }}: a reminder of your appointment on {{ appointment_time }} with"
+            " {{ therapist }}."
+        ),
+    ),
+    Kind.COURSE_REBOOK: (
+        _("Book the rest of your treatment course"),
+        _(
+            "{{ clinic }}: your treatment course is not finished (sessions left:"
+            " {{ sessions_left }}). Please contact us to book the next one."
+        ),
+    ),
+    Kind.APPOINTMENT_CANCELLED: (
+        _("Your appointment is cancelled"),
+        _(
+            "{{ clinic }}: your appointment on {{ appointment_time }} with {{ therapist }} is"
+            " cancelled. Please contact us to book another."
+        ),
+    ),
+    Kind.APPOINTMENT_RESCHEDULED: (
+        _("Your appointment has moved"),
+        _(
+            "{{ clinic }}: your appointment with {{ therapist }} has moved to"
+            " {{ appointment_time }}."
+        ),
+    ),
+    Kind.OUTCOME_RERATE: (
+        _("How is your pain before your next session?"),
+        _(
+            "{{ clinic }}: before your session on {{ appointment_time }}, please rate your"
+            " pain and your activities again: {{ link }}"
+        ),
+    ),
+    Kind.SIDE_EFFECT_ALERT: (
+        _("Serious side effect reported: {{ side_effect }}"),
+        _(
+            "A serious side effect was reported for {{ patient_name }}: {{ side_effect }}"
+            " ({{ severity }}), reported by the {{ reported_by }}. {{ notes }} Please"
+            " contact the patient today. {{ patient_name }} is on clinical hold: no new"
+            " sessions or bookings, and no heat, reminder or rebooking messages, until a"
+            " clinic administrator releases the hold with a note."
+        ),
     ),
 }
+RED_FLAG = _("Shortness of breath or chest pain after needling: seek urgent care at once.")
+GREETING = _("Dear {name},")  # the first line of an email
+# Translators: a Django date format (weekday, day, month, time); names are translated by Django.
+APPOINTMENT_TIME = pgettext_lazy("appointment time format", r"l j F \a\t H:i")
+
+
+def text(language: str, kind: str) -> tuple[str, str]:
+    """The built-in (subject, body) of a kind in a language."""
+    subject, body = TEXTS[kind]
+    with translation.override(language):
+        return str(subject), str(body)
+
+
+def red_flag(language: str) -> str:
+    with translation.override(language):
+        return str(RED_FLAG)
+
+
+def greeting(language: str, name: str) -> str:
+    with translation.override(language):
+        return str(GREETING).format(name=name)
+
+
+def appointment_time_format(language: str) -> str:
+    with translation.override(language):
+        return str(APPOINTMENT_TIME)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from aftercare import channels, links, message_texts, plan, texts
 from aftercare.message_texts import OwnTexts
 from aftercare.models import Channel, Kind, Notification, Status
+from sessions.models import NeedlingSession, TreatmentCourse
 from sessions.records.selectors import sessions_done
 
 logger = logging.getLogger(__name__)
@@ -135,6 +136,10 @@ def send(notification_ids: list[str]) -> dict[str, str]:
 
 def _send_claimed(notification: Notification, lease: datetime, own: OwnTexts) -> str:
     try:
+        now = timezone.now()
+        allowed = _allowed_at(notification, now)
+        if allowed > now:
+            return _wait_or_expire(notification, lease, allowed)
         address = _address(notification)
         provider_id = _deliver(notification, address, own) if address else ""
     except channels.DeliveryError as error:
@@ -151,6 +156,33 @@ def _send_claimed(notification: Notification, lease: datetime, own: OwnTexts) ->
         return _finish(notification, lease, status=Status.SUPPRESSED)
     return _finish(
         notification, lease, status=Status.SENT, sent_at=timezone.now(), provider_id=provider_id
+    )
+
+
+def _allowed_at(notification: Notification, now: datetime) -> datetime:
+    """Quiet hours, checked again now: the clinic may have changed them since the plan."""
+    clinic = notification.patient.clinic
+    return plan.allowed_at(
+        notification.kind,
+        now,
+        ZoneInfo(notification.patient.timezone),
+        plan.QuietHours(clinic.quiet_hours_start, clinic.quiet_hours_end),
+    )
+
+
+def _wait_or_expire(notification: Notification, lease: datetime, allowed: datetime) -> str:
+    """Inside quiet hours: the message waits for their end, and this was no attempt; or
+    expires, if by then it would be too late."""
+    if allowed >= notification.expires_at:
+        return _finish(notification, lease, status=Status.EXPIRED)
+    return _finish(
+        notification,
+        lease,
+        status=Status.PENDING,
+        send_at=allowed,
+        due_at=allowed,
+        queued_until=None,
+        attempts=F("attempts") - 1,
     )
 
 
@@ -224,6 +256,22 @@ def _deliver(notification: Notification, address: str, own: OwnTexts) -> str:
     )
 
 
+def _rerate_link(course: TreatmentCourse) -> str:
+    """The patient page of the course's latest session, where the re-rating form is."""
+    latest = (
+        NeedlingSession.objects.filter(course=course, ended_at__isnull=False)
+        .order_by("-ended_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if latest is None:
+        raise channels.DeliveryError(
+            "No session of the course has ended: there is no patient page to re-rate on yet.",
+            permanent=True,
+        )
+    return f"{links.patient_page_url(latest)}#rerate"
+
+
 def _local(moment: datetime, tz_name: str) -> datetime:
     return moment.astimezone(ZoneInfo(tz_name))
 
@@ -254,6 +302,8 @@ def _values(notification: Notification, language: str) -> dict[str, str]:
     if notification.course is not None:
         done = sessions_done(notification.course)
         values["sessions_left"] = str(max(notification.course.planned_sessions - done, 0))
+    if notification.kind == Kind.OUTCOME_RERATE:
+        values["link"] = _rerate_link(notification.course)
     if notification.side_effect is not None:
         effect = notification.side_effect
         values |= {

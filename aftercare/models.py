@@ -20,6 +20,9 @@ class Kind(models.TextChoices):
     CHECKIN_24H = "checkin_24h", "Check-in the next day"
     APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
     COURSE_REBOOK = "course_rebook", "Book the rest of the course"
+    APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled"
+    APPOINTMENT_RESCHEDULED = "appointment_rescheduled", "Appointment moved"
+    OUTCOME_RERATE = "outcome_rerate", "Re-rate pain and activities before the 4th session"
     # To the treating therapist and the clinic's administrators (`staff`), not the patient.
     SIDE_EFFECT_ALERT = "side_effect_alert", "Serious side effect alert"
 

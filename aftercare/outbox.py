@@ -1,7 +1,7 @@
 """Writing the outbox: each event's messages, planned in the event's own transaction."""
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -153,6 +153,7 @@ def cancel_aftercare(session: NeedlingSession) -> None:
 def plan_reminder(appointment: Appointment, *, occasion: str = "") -> None:
     """`occasion` tells a later plan for the same time (after a hold) from the first one."""
     patient = appointment.patient
+    _plan_rerate(appointment)
     _write(
         f"appointment:{appointment.pk}:{appointment.starts_at.isoformat()}{occasion}",
         plan.plan_for_appointment(
@@ -168,8 +169,60 @@ def plan_reminder(appointment: Appointment, *, occasion: str = "") -> None:
         _cancel(Notification.objects.filter(course=appointment.course_id, kind=Kind.COURSE_REBOOK))
 
 
+def _plan_rerate(appointment: Appointment) -> None:
+    """The course's 4th session is booked: the day before it, ask the patient to re-rate."""
+    if appointment.course_id is None:
+        return
+    live = Appointment.objects.filter(
+        course=appointment.course_id,
+        status__in=(AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED),
+    ).order_by("starts_at")
+    positions = list(live.values_list("pk", flat=True)[: plan.RERATE_BEFORE_SESSION])
+    if positions[plan.RERATE_BEFORE_SESSION - 1 :] != [appointment.pk]:
+        return
+    _write(
+        f"course:{appointment.course_id}:rerate:{appointment.pk}:{appointment.starts_at.isoformat()}",
+        plan.plan_rerate(starts_at=appointment.starts_at, **_audience(appointment.patient)),
+        clinic_id=appointment.clinic_id,
+        patient=appointment.patient,
+        appointment=appointment,
+        course_id=appointment.course_id,
+    )
+
+
+def send_notice(appointment: Appointment, kind: str, *, was_at: datetime) -> None:
+    """Tell the patient their appointment was cancelled or moved, unless it was in the past.
+    Once per change: the key names the appointment's time after it. An older notice of the
+    same appointment still waiting says what no longer holds, and is cancelled."""
+    event = f"appointment:{appointment.pk}:{kind}:{appointment.starts_at.isoformat()}"
+    _cancel(
+        Notification.objects.filter(appointment=appointment, kind__in=plan.NOTICE_KINDS).exclude(
+            dedupe_key__startswith=f"{event}:"
+        )
+    )
+    if was_at <= timezone.now():
+        return
+    _write(
+        event,
+        plan.plan_notice(
+            kind=kind,
+            starts_at=appointment.starts_at,
+            **_audience(appointment.patient),
+        ),
+        clinic_id=appointment.clinic_id,
+        patient=appointment.patient,
+        appointment=appointment,
+        course_id=appointment.course_id,
+    )
+
+
 def cancel_reminders(appointment: Appointment) -> None:
-    _cancel(Notification.objects.filter(appointment=appointment, kind=Kind.APPOINTMENT_REMINDER))
+    """Cancelled, moved or missed: its reminder and re-rating message no longer hold."""
+    _cancel(
+        Notification.objects.filter(
+            appointment=appointment, kind__in=(Kind.APPOINTMENT_REMINDER, Kind.OUTCOME_RERATE)
+        )
+    )
 
 
 def move_reminder(appointment: Appointment) -> None:

@@ -1,4 +1,6 @@
-"""`/p/<token>/`: the patient's aftercare page for one session, with a side-effect report form.
+"""`/p/<token>/`: the patient's aftercare page for one session, with a side-effect report form
+and, for a session of a course, a re-rating of pain (NPRS) and of the baseline's activities
+(PSFS). In the patient's language.
 
 No account: the signed token is the key, it opens one session only, and it expires after 14
 days; anything else is a plain 404 that reveals nothing.
@@ -7,42 +9,76 @@ days; anything else is a plain 404 that reveals nothing.
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
-from aftercare import links, plan
+from aftercare import links, plan, texts
 from audit import trail
 from httpapi.throttling import PatientPageThrottle
+from outcomes.selectors import baseline_activities
+from outcomes.services import record_patient_rerating
 from sessions.models import AppointmentStatus, NeedlingSession, Reporter, Severity, SideEffectKind
 from sessions.models.records import RED_FLAG_KINDS
 from sessions.records.services import report_side_effect
 
-EMERGENCY = "If this is happening now, call emergency services at once: do not wait for the clinic."
+EMERGENCY = _(
+    "If this is happening now, call emergency services at once: do not wait for the clinic."
+)
 # What the page answers once a report is in: the red flags send the patient to emergency care
 # at once; any other serious report has reached the clinic, which now holds further treatment.
-URGENT, SERIOUS, RECEIVED = "urgent", "serious", "1"
+URGENT, SERIOUS, RECEIVED, RERATED = "urgent", "serious", "1", "rerated"
+RATING = [(n, str(n)) for n in range(11)]
 
 
 class SideEffectReportForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="What happened?",
-        choices=SideEffectKind.choices,
-        help_text=f"Chest pain or breathlessness? {EMERGENCY}",
-    )
-    severity = forms.ChoiceField(label="How bad is it?", choices=Severity.choices)
+    kind = forms.ChoiceField(label=_("What happened?"), choices=SideEffectKind.choices)
+    severity = forms.ChoiceField(label=_("How bad is it?"), choices=Severity.choices)
     notes = forms.CharField(
-        label="Anything else we should know?",
+        label=_("Anything else we should know?"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].help_text = _("Chest pain or breathlessness?") + f" {EMERGENCY}"
+
+
+class RerateForm(forms.Form):
+    """NPRS, and one 0-10 rating per activity of the course's baseline PSFS."""
+
+    nprs = forms.TypedChoiceField(
+        label=_("Your pain now, from 0 (none) to 10 (the worst imaginable)"),
+        choices=RATING,
+        coerce=int,
+    )
+
+    def __init__(self, *args, activities: list[str], **kwargs):
+        super().__init__(*args, prefix="rerate", **kwargs)
+        self.activities = activities
+        for index, activity in enumerate(activities):
+            self.fields[f"activity_{index}"] = forms.TypedChoiceField(
+                label=_("How well can you do this now, from 0 (not at all) to 10 (as before): %s")
+                % activity,
+                choices=RATING,
+                coerce=int,
+            )
+
+    def psfs_items(self) -> list[dict]:
+        return [
+            {"activity": activity, "score": self.cleaned_data[f"activity_{index}"]}
+            for index, activity in enumerate(self.activities)
+        ]
+
 
 def _session(token: str) -> NeedlingSession:
     session_id = links.session_id_from(token)
     session = (
-        NeedlingSession.objects.select_related("patient", "patient__clinic")
+        NeedlingSession.objects.select_related("patient", "patient__clinic", "course")
         .filter(pk=session_id, ended_at__isnull=False)
         .first()
         if session_id
@@ -63,14 +99,40 @@ def patient_page(request, token: str):
             headers={"Retry-After": str(int(throttle.wait() or 60))},
         )
     session = _session(token)
+    with translation.override(texts.supported_language(session.patient.language)):
+        return _page(request, session)
+
+
+def _page(request: HttpRequest, session: NeedlingSession) -> HttpResponse:
     reader = trail.patient_link(session.id)
-    form = SideEffectReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        trail.attribute_writes(request, reader)
-        report = report_side_effect(
-            session=session, reported_by=Reporter.PATIENT, **form.cleaned_data
+    # Which form was sent; a report from a page of before the re-rating names none.
+    posted = request.POST.get("form", "report") if request.method == "POST" else None
+    report = SideEffectReportForm(request.POST if posted == "report" else None)
+    course = session.course
+    rerate = (
+        RerateForm(
+            request.POST if posted == "rerate" else None,
+            activities=baseline_activities(course),
         )
-        return redirect(f"{request.path}?reported={_answer(report.kind, report.serious)}")
+        if course is not None
+        else None
+    )
+    if posted == "report" and report.is_valid():
+        trail.attribute_writes(request, reader)
+        effect = report_side_effect(
+            session=session, reported_by=Reporter.PATIENT, **report.cleaned_data
+        )
+        return redirect(f"{request.path}?reported={_answer(effect.kind, effect.serious)}")
+    if posted == "rerate" and rerate is not None and rerate.is_valid():
+        trail.attribute_writes(request, reader)
+        try:
+            record_patient_rerating(
+                course=course, nprs=rerate.cleaned_data["nprs"], psfs=rerate.psfs_items()
+            )
+        except ValidationError as refused:
+            rerate.add_error(None, refused)
+        else:
+            return redirect(f"{request.path}?reported={RERATED}#rerate")
     trail.record_reads(request, reader, [session])
     patient = session.patient
     tz = ZoneInfo(patient.timezone)
@@ -89,7 +151,8 @@ def patient_page(request, token: str):
             "heat_time": plan.heat_time(session.ended_at).astimezone(tz),
             "heat_advised": session.heat_advised,
             "next_visit": next_visit.starts_at.astimezone(tz) if next_visit else None,
-            "form": form,
+            "form": report,
+            "rerate": rerate,
             "reported": request.GET.get("reported"),
             "emergency": EMERGENCY,
         },

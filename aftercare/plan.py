@@ -20,6 +20,12 @@ IMMEDIATE, HEAT_OK, CHECKIN, REMINDER, REBOOK = (
     "appointment_reminder",
     "course_rebook",
 )
+CANCELLED, RESCHEDULED, RERATE = (
+    "appointment_cancelled",
+    "appointment_rescheduled",
+    "outcome_rerate",
+)
+ALERT = "side_effect_alert"
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,18 @@ TIMING = {
     CHECKIN: (timedelta(hours=24), timedelta(hours=72), LATER),
     REMINDER: (-timedelta(hours=24), None, EARLIER),
     REBOOK: (timedelta(days=2), timedelta(days=7), LATER),
+    # The day before the course's 4th session, with the reminder: re-rate pain and activities.
+    RERATE: (-timedelta(hours=24), None, EARLIER),
 }
+# Sent whatever the hour, when planned and when sent: what the plan sends at once after
+# needling, and the alerts of a serious side effect to the clinic's staff.
+SENT_IN_QUIET_HOURS = {kind for kind, (_, _, policy) in TIMING.items() if policy == IGNORE} | {
+    ALERT
+}
+# Before this session of a course, the patient re-rates NPRS and PSFS (outcomes' mid-course look).
+RERATE_BEFORE_SESSION = 4
+# A notice of a cancelled or moved appointment is worth sending until the appointment's time.
+NOTICE_KINDS = (CANCELLED, RESCHEDULED)
 
 
 def next_allowed_minute(moment: datetime, tz: ZoneInfo, quiet: QuietHours) -> datetime:
@@ -93,6 +110,15 @@ def latest_allowed_minute_before(moment: datetime, tz: ZoneInfo, quiet: QuietHou
     day = local.date() if local.time() >= quiet.start else local.date() - timedelta(days=1)
     began = datetime.combine(day, quiet.start, tzinfo=tz)
     return (began - timedelta(minutes=1)).astimezone(moment.tzinfo)
+
+
+def allowed_at(kind: str, moment: datetime, tz: ZoneInfo, quiet: QuietHours) -> datetime:
+    """When a message due at `moment` may go, asked again at the moment of sending (the clinic
+    may have changed its quiet hours since the plan): the moment itself, or the end of quiet
+    hours. Never earlier: what the plan would have moved before them is already late."""
+    if kind in SENT_IN_QUIET_HOURS:
+        return moment
+    return next_allowed_minute(moment, tz, quiet)
 
 
 def _channels(recipient: Recipient) -> list[tuple[str, bool]]:
@@ -141,6 +167,34 @@ def plan_for_appointment(
     *, starts_at: datetime, recipient: Recipient, quiet_hours: QuietHours, now: datetime
 ) -> list[PlannedMessage]:
     return _plan(REMINDER, starts_at, recipient, quiet_hours, now)
+
+
+def plan_notice(
+    *, kind: str, starts_at: datetime, recipient: Recipient, quiet_hours: QuietHours, now: datetime
+) -> list[PlannedMessage]:
+    """A cancelled or moved appointment (its time now `starts_at`): told now, or at the end of
+    quiet hours, and not after that time."""
+    if starts_at <= now:
+        return []
+    send_at = next_allowed_minute(now, ZoneInfo(recipient.timezone), quiet_hours)
+    too_late = send_at >= starts_at  # quiet hours last until the appointment
+    return [
+        PlannedMessage(
+            kind,
+            channel,
+            now if too_late else send_at,
+            starts_at,
+            "expired" if too_late else "pending" if consented else "suppressed",
+        )
+        for channel, consented in _channels(recipient)
+    ]
+
+
+def plan_rerate(
+    *, starts_at: datetime, recipient: Recipient, quiet_hours: QuietHours, now: datetime
+) -> list[PlannedMessage]:
+    """The day before the course's 4th session: a link to re-rate NPRS and PSFS."""
+    return _plan(RERATE, starts_at, recipient, quiet_hours, now)
 
 
 def plan_course_rebook(

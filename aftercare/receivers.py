@@ -4,8 +4,10 @@ or cancels messages."""
 from django.dispatch import receiver
 
 from aftercare import outbox
+from aftercare.models import Kind
 from clinic import events as clinic_events
 from sessions import events
+from sessions.models import AppointmentStatus
 
 
 @receiver(events.session_completed, dispatch_uid="aftercare.session_completed")
@@ -29,13 +31,16 @@ def appointment_booked(sender, appointment, **kwargs):
 
 
 @receiver(events.appointment_rescheduled, dispatch_uid="aftercare.appointment_rescheduled")
-def appointment_rescheduled(sender, appointment, **kwargs):
+def appointment_rescheduled(sender, appointment, previous_starts_at, **kwargs):
     outbox.move_reminder(appointment)
+    outbox.send_notice(appointment, Kind.APPOINTMENT_RESCHEDULED, was_at=previous_starts_at)
 
 
 @receiver(events.appointment_cancelled, dispatch_uid="aftercare.appointment_cancelled")
 def appointment_cancelled(sender, appointment, **kwargs):
     outbox.cancel_reminders(appointment)
+    if appointment.status == AppointmentStatus.CANCELLED:  # a no-show is not told anything
+        outbox.send_notice(appointment, Kind.APPOINTMENT_CANCELLED, was_at=appointment.starts_at)
 
 
 @receiver(events.side_effect_reported, dispatch_uid="aftercare.side_effect_reported")

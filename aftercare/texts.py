@@ -1,6 +1,6 @@
-"""The words of each message: built-in (aftercare/default_texts.py) or a clinic's own
-(MessageText), in the patient's language. One text per kind serves SMS (as is) and email
-(with a greeting, and an HTML part made from the same text).
+"""The words of each message: built-in (aftercare/default_texts.py, translated by gettext) or a
+clinic's own (MessageText), in the patient's language. One text per kind serves SMS (as is) and
+email (with a greeting, and an HTML part made from the same words under the clinic's name).
 
 A text is not a template. Django's template language would let a clinic's text walk from any
 object it is given through its relations (`{{ therapist.clinic.patients.all }}`) into every
@@ -16,21 +16,24 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import dateformat, translation
-from django.utils.html import escape, linebreaks, urlize
 
-from aftercare.default_texts import WORDINGS
+from aftercare import default_texts
 from aftercare.models import Kind
 from core.errors import RuleViolation
 
 logger = logging.getLogger(__name__)
 
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    Kind.AFTERCARE_IMMEDIATE: ("clinic", "given_name", "heat_time"),
+    Kind.AFTERCARE_IMMEDIATE: ("clinic", "given_name", "heat_time", "link"),
     Kind.HEAT_OK: ("clinic", "given_name"),
     Kind.CHECKIN_24H: ("clinic", "given_name", "link"),
     Kind.APPOINTMENT_REMINDER: ("clinic", "given_name", "appointment_time", "therapist"),
     Kind.COURSE_REBOOK: ("clinic", "given_name", "sessions_left"),
+    Kind.APPOINTMENT_CANCELLED: ("clinic", "given_name", "appointment_time", "therapist"),
+    Kind.APPOINTMENT_RESCHEDULED: ("clinic", "given_name", "appointment_time", "therapist"),
+    Kind.OUTCOME_RERATE: ("clinic", "given_name", "appointment_time", "link"),
     Kind.SIDE_EFFECT_ALERT: (
         "clinic",
         "patient_name",
@@ -43,6 +46,9 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
 # The messages a patient may read soon after needling: pneumothorax shows from 2 hours to
 # 2 days after (domain.md), so these always say when to seek urgent care.
 RED_FLAG_KINDS = {Kind.AFTERCARE_IMMEDIATE, Kind.CHECKIN_24H}
+# The messages that lead to the patient page: the first of a session, the check-in, and the
+# re-rating before a course's 4th session. A clinic's text that leaves the link out gets it.
+LINK_KINDS = {Kind.AFTERCARE_IMMEDIATE, Kind.CHECKIN_24H, Kind.OUTCOME_RERATE}
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
 DEFAULT_LANGUAGE = settings.LANGUAGE_CODE
 
@@ -111,13 +117,18 @@ def render(source: str, values: Mapping[str, str]) -> str:
 def language_for(kind: str, patient_language: str) -> str:
     """Patients read their own language where it is supported; alerts go to the clinic's staff
     in the default one."""
-    if kind != Kind.SIDE_EFFECT_ALERT and patient_language in LANGUAGES:
-        return patient_language
-    return DEFAULT_LANGUAGE
+    if kind == Kind.SIDE_EFFECT_ALERT:
+        return DEFAULT_LANGUAGE
+    return supported_language(patient_language)
+
+
+def supported_language(language: str) -> str:
+    """A patient's language where it is supported, else the default."""
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def default_text(language: str, kind: str) -> tuple[str, str]:
-    return WORDINGS[language].texts[kind]
+    return default_texts.text(language, kind)
 
 
 @dataclass(frozen=True)
@@ -125,6 +136,7 @@ class Words:
     subject: str
     text: str
     language: str
+    clinic: str = ""
 
 
 def words(
@@ -139,23 +151,35 @@ def words(
         logger.warning("An invalid %s text (%s) was replaced by the built-in one", kind, language)
     filled = {name: values.get(name, "") for name in PLACEHOLDERS[kind]}
     text = render(body, filled).strip()
-    red_flag = WORDINGS[language].red_flag
+    link = filled.get("link", "")
+    if kind in LINK_KINDS and link and link not in text:
+        text = f"{text} {link}"
+    red_flag = default_texts.red_flag(language)
     if kind in RED_FLAG_KINDS and red_flag not in text:
         text = f"{text} {red_flag}"
-    return Words(render(subject, filled).strip(), text, language)
+    return Words(render(subject, filled).strip(), text, language, filled.get("clinic", ""))
 
 
 def appointment_time(local: datetime, language: str) -> str:
     """A local date and time as the message's language writes it ("Monday 7 December at
     10:00")."""
     with translation.override(language):
-        return dateformat.format(local, WORDINGS[language].appointment_time)
+        return dateformat.format(local, default_texts.appointment_time_format(language))
 
 
 def email_text(words: Words, name: str) -> str:
-    return f"{WORDINGS[words.language].greeting.format(name=name)}\n\n{words.text}\n"
+    return f"{default_texts.greeting(words.language, name)}\n\n{words.text}\n"
 
 
 def email_html(words: Words, name: str) -> str:
-    greeting = WORDINGS[words.language].greeting.format(name=escape(name))
-    return linebreaks(f"{greeting}\n\n") + f"<p>{urlize(escape(words.text))}</p>"
+    """The same words as the text part, as a small HTML page headed by the clinic's name."""
+    return render_to_string(
+        "aftercare/email.html",
+        {
+            "language": words.language,
+            "subject": words.subject,
+            "clinic": words.clinic,
+            "greeting": default_texts.greeting(words.language, name),
+            "text": words.text,
+        },
+    )

@@ -154,7 +154,7 @@ class ReadOnlyClinicAdmin(ReadOnlyAdminMixin, ClinicScopedAdmin):
 @admin.register(Clinic)
 class ClinicAdmin(ClinicScopedAdmin):
     clinic_lookup = "pk"
-    list_display = ["name", "timezone", "quiet_hours_start", "quiet_hours_end"]
+    list_display = ["name", "timezone", "phone", "quiet_hours_start", "quiet_hours_end"]
 
     def has_add_permission(self, request):
         return request.user.is_superuser

@@ -27,6 +27,8 @@ class Clinic(models.Model):
     # Aftercare that may wait is not sent between these local times (21:00-08:00 by default).
     quiet_hours_start = models.TimeField(default=time(21, 0))
     quiet_hours_end = models.TimeField(default=time(8, 0))
+    # Shown to patients on their aftercare page, to call the clinic.
+    phone = models.CharField(max_length=16, blank=True, validators=[validate_e164])
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

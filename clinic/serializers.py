@@ -23,7 +23,7 @@ class ClinicSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Clinic
-        fields = ["id", "name", "timezone", "quiet_hours_start", "quiet_hours_end"]
+        fields = ["id", "name", "timezone", "phone", "quiet_hours_start", "quiet_hours_end"]
 
 
 class WorkingHoursSerializer(serializers.ModelSerializer):

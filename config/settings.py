@@ -136,8 +136,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-# The languages patients are written to in (aftercare/default_texts.py has words for each).
+# The languages patients are written to in: English in the code, the others translated in
+# locale/<language>/LC_MESSAGES/django.po (compiled .mo committed beside it).
 LANGUAGES = [("en", "English"), ("es", "Spanish")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -17,3 +17,14 @@ def course_changes(measures: list[OutcomeMeasure]) -> dict[str, Change]:
         )
         for instrument in Instrument.values
     }
+
+
+def baseline_activities(course: TreatmentCourse) -> list[str]:
+    """The activities of the course's first PSFS rating: the ones every later rating re-rates."""
+    first = (
+        course.outcome_measures.filter(instrument=Instrument.PSFS)
+        .order_by("recorded_at", "created_at")
+        .values_list("items", flat=True)
+        .first()
+    )
+    return [item["activity"] for item in first or []]

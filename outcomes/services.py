@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.models import Clinic, Patient, Staff
-from outcomes.models import OutcomeMeasure
+from outcomes.models import Instrument, OutcomeMeasure
 from outcomes.rules import measure_score
 from sessions.models import NeedlingSession, Reporter, TreatmentCourse
 
@@ -59,3 +59,26 @@ def record_outcome(
         score=measure_score(instrument, score, items),
         items=[{"activity": item["activity"].strip(), "score": item["score"]} for item in items],
     )
+
+
+@transaction.atomic
+def record_patient_rerating(
+    *, course: TreatmentCourse, nprs: int, psfs: Sequence[dict]
+) -> list[OutcomeMeasure]:
+    """The patient re-rates their pain, and the baseline's activities when there are any, from
+    their aftercare page (between sessions: at none of them): both or neither."""
+    ratings = [(Instrument.NPRS, {"score": nprs})]
+    if psfs:
+        ratings.append((Instrument.PSFS, {"items": psfs}))
+    return [
+        record_outcome(
+            clinic=course.clinic,
+            patient=course.patient,
+            course=course,
+            instrument=instrument,
+            recorded_by=None,
+            reported_by=Reporter.PATIENT,
+            **rating,
+        )
+        for instrument, rating in ratings
+    ]

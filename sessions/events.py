@@ -16,7 +16,8 @@ session_deleted = Signal()
 side_effect_reported = Signal()
 # kwargs: appointment (Appointment).
 appointment_booked = Signal()
-# kwargs: appointment (Appointment), with its new times already saved.
+# kwargs: appointment (Appointment), with its new times already saved; previous_starts_at
+# (datetime), when it was booked for before.
 appointment_rescheduled = Signal()
 # kwargs: appointment (Appointment), now cancelled or marked no-show.
 appointment_cancelled = Signal()

@@ -9,6 +9,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic, Patient, Staff
 from screening.models import Muscle, Screening
@@ -222,28 +223,28 @@ class Addendum(models.Model):
 
 
 class SideEffectKind(models.TextChoices):
-    BRUISING = "bruising", "Bruising"
-    BLEEDING = "bleeding", "Bleeding"
-    PAIN_DURING = "pain_during", "Pain during needling"
-    SORENESS_AFTER = "soreness_after", "Soreness after"
-    FATIGUE = "fatigue", "Fatigue"
-    HEADACHE = "headache", "Headache"
-    DIZZINESS = "dizziness", "Dizziness"
-    NAUSEA = "nausea", "Nausea"
-    FAINTING = "fainting", "Fainting"
-    SKIN_IRRITATION = "skin_irritation", "Skin irritation"
-    PNEUMOTHORAX = "pneumothorax", "Pneumothorax"
-    NERVE_INJURY = "nerve_injury", "Nerve injury"
-    INFECTION = "infection", "Infection"
-    CHEST_PAIN = "chest_pain", "Chest pain"
-    BREATHLESSNESS = "breathlessness", "Breathlessness"
-    OTHER = "other", "Other"
+    BRUISING = "bruising", _("Bruising")
+    BLEEDING = "bleeding", _("Bleeding")
+    PAIN_DURING = "pain_during", _("Pain during needling")
+    SORENESS_AFTER = "soreness_after", _("Soreness after")
+    FATIGUE = "fatigue", _("Fatigue")
+    HEADACHE = "headache", _("Headache")
+    DIZZINESS = "dizziness", _("Dizziness")
+    NAUSEA = "nausea", _("Nausea")
+    FAINTING = "fainting", _("Fainting")
+    SKIN_IRRITATION = "skin_irritation", _("Skin irritation")
+    PNEUMOTHORAX = "pneumothorax", _("Pneumothorax")
+    NERVE_INJURY = "nerve_injury", _("Nerve injury")
+    INFECTION = "infection", _("Infection")
+    CHEST_PAIN = "chest_pain", _("Chest pain")
+    BREATHLESSNESS = "breathlessness", _("Breathlessness")
+    OTHER = "other", _("Other")
 
 
 class Severity(models.TextChoices):
-    MILD = "mild", "Mild"
-    MODERATE = "moderate", "Moderate"
-    SEVERE = "severe", "Severe"
+    MILD = "mild", _("Mild")
+    MODERATE = "moderate", _("Moderate")
+    SEVERE = "severe", _("Severe")
 
 
 class Reporter(models.TextChoices):

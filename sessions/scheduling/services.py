@@ -143,9 +143,12 @@ def reschedule_appointment(
     check_appointment_times(starts_at, ends_at, timezone.now())
     check_open_for_care(appointment.patient)
     _check_within_working_hours(appointment.therapist, starts_at, ends_at)
+    previous_starts_at = appointment.starts_at
     appointment.starts_at, appointment.ends_at = starts_at, ends_at
     _save_free(appointment)
-    events.appointment_rescheduled.send(sender=Appointment, appointment=appointment)
+    events.appointment_rescheduled.send(
+        sender=Appointment, appointment=appointment, previous_starts_at=previous_starts_at
+    )
     return appointment
 
 

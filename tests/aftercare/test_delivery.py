@@ -32,7 +32,7 @@ def test_due_messages_are_sent_with_the_right_words(log_session, sms_file, patie
     assert texts[str(immediate.id)]["to"] == patient.phone
     assert "Northside Physio" in body and "not before" in body
     assert "chest pain" in body and "intense activity" in body
-    assert len(body) <= 306  # two SMS segments
+    assert len(body) <= 459  # three SMS segments, the patient page's link included
     immediate.refresh_from_db()
     assert (immediate.status, immediate.attempts) == ("sent", 1) and immediate.sent_at
 

@@ -98,7 +98,9 @@ def test_rescheduling_moves_the_reminder(book, monday_10, admin_api):
         {"starts_at": later.isoformat(), "ends_at": (later + timedelta(minutes=45)).isoformat()},
         format="json",
     )
-    reminders = Notification.objects.filter(appointment=appointment["id"]).order_by("send_at")
+    reminders = Notification.objects.filter(
+        appointment=appointment["id"], kind="appointment_reminder"
+    ).order_by("send_at")
     assert [(r.status, r.send_at) for r in reminders] == [
         ("cancelled", monday_10 - timedelta(days=1)),
         ("pending", later - timedelta(days=1)),

@@ -1,13 +1,14 @@
 """The words of messages, as pure functions: what a text may say, how it is filled, in which
 language, and the red flags that no text can leave out."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
-from aftercare import texts
-from aftercare.default_texts import WORDINGS
+from aftercare import default_texts, texts
 from aftercare.models import Kind
 from core.errors import RuleViolation
 
@@ -56,10 +57,9 @@ def test_anything_else_is_an_invalid_template(kind, source, why):
     assert ", ".join(f"{{{{ {n} }}}}" for n in texts.PLACEHOLDERS[kind]) in refused.value.detail
 
 
-def test_every_kind_has_a_default_text_in_every_supported_language():
-    assert sorted(WORDINGS) == sorted(texts.LANGUAGES) == ["en", "es"]
-    for wording in WORDINGS.values():
-        assert sorted(wording.texts) == sorted(Kind.values) == sorted(texts.PLACEHOLDERS)
+def test_every_kind_has_a_default_text_and_placeholders():
+    assert texts.LANGUAGES == ["en", "es"]
+    assert sorted(default_texts.TEXTS) == sorted(Kind.values) == sorted(texts.PLACEHOLDERS)
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -77,26 +77,61 @@ def test_every_kind_renders_in_every_language_with_its_placeholders_filled(kind,
         assert (f"<{name} value>" in words.subject + words.text) == (
             f"{{{{ {name} }}}}" in subject + body
         )
-    red_flag = WORDINGS[language].red_flag
+    red_flag = default_texts.red_flag(language)
     assert (red_flag in words.text) == (kind in texts.RED_FLAG_KINDS)
+    assert ("<link value>" in words.text) == (kind in texts.LINK_KINDS)
+
+
+@pytest.mark.parametrize("kind", Kind.values)
+def test_every_text_is_translated_and_keeps_the_english_placeholders(kind):
+    english, spanish = texts.default_text("en", kind), texts.default_text("es", kind)
+    for en, es in zip(english, spanish, strict=True):
+        assert en != es  # a missing translation falls back to English: caught here
+        assert texts.BRACES.findall(en) == texts.BRACES.findall(es) or sorted(
+            texts.BRACES.findall(en)
+        ) == sorted(texts.BRACES.findall(es))
+
+
+@pytest.mark.parametrize("language", ["fr", "de"])
+def test_a_language_without_a_catalogue_is_written_to_in_english(language):
+    assert texts.default_text(texts.supported_language(language), Kind.HEAT_OK) == (
+        texts.default_text("en", Kind.HEAT_OK)
+    )
+
+
+def test_the_words_do_not_depend_on_the_language_active_in_the_caller():
+    with translation.override("es"):
+        assert texts.default_text("en", Kind.HEAT_OK)[0] == "Heat is fine now"
+        assert default_texts.red_flag("en").startswith("Shortness of breath")
+    assert texts.default_text("es", Kind.HEAT_OK)[0] == "Ya puede aplicarse calor"
 
 
 def test_spanish_texts_are_spanish():
     _, immediate = texts.default_text("es", Kind.AFTERCARE_IMMEDIATE)
     assert "punción seca" in immediate and "no antes de las {{ heat_time }}" in immediate
-    assert "falta de aire" in WORDINGS["es"].red_flag
-    assert "dolor en el pecho" in WORDINGS["es"].red_flag
-    assert "urgencias" in WORDINGS["es"].red_flag
+    red_flag = default_texts.red_flag("es")
+    assert "falta de aire" in red_flag and "dolor en el pecho" in red_flag
+    assert "urgencias" in red_flag
 
 
 @pytest.mark.parametrize("kind", sorted(texts.RED_FLAG_KINDS))
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_red_flags_are_added_once_to_a_clinics_text_that_leaves_them_out(kind, language):
-    red_flag = WORDINGS[language].red_flag
+    red_flag = default_texts.red_flag(language)
     without = texts.words(kind, language, {"clinic": "North"}, own=("Hi", "{{ clinic }}: rest."))
-    assert without.text == f"North: rest. {red_flag}"
+    assert without.text == f"North: rest. {red_flag}"  # no link given: none added
     with_them = texts.words(kind, language, {}, own=("Hi", f"{red_flag} Rest."))
     assert with_them.text.count(red_flag) == 1
+
+
+@pytest.mark.parametrize("kind", sorted(texts.LINK_KINDS))
+def test_the_patient_page_link_is_added_once_to_a_clinics_text_that_leaves_it_out(kind):
+    link = "https://clinic.example/p/token/"
+    values = {"clinic": "North", "link": link}
+    without = texts.words(kind, "en", values, own=("Hi", "{{ clinic }}: rest."))
+    assert without.text.startswith(f"North: rest. {link}")
+    with_it = texts.words(kind, "en", values, own=("Hi", "Rest, then {{ link }}"))
+    assert with_it.text.count(link) == 1
 
 
 def test_a_stored_text_that_is_not_plain_placeholders_is_never_rendered():
@@ -155,3 +190,20 @@ def test_emails_greet_in_the_messages_language(language, greeting):
     words = texts.Words("Subject", "Text <b>", language)
     assert texts.email_text(words, "Ada").startswith(f"{greeting}\n\nText <b>")
     assert "Text &lt;b&gt;" in texts.email_html(words, "Ada")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_an_emails_html_part_is_the_same_words_under_the_clinics_name(language):
+    link = "https://clinic.example/p/abc/"
+    words = texts.words(
+        Kind.CHECKIN_24H,
+        language,
+        {"clinic": "North & Co", "given_name": "Ada", "link": link},
+        own=None,
+    )
+    html = texts.email_html(words, "Ada <3")
+    assert f'<html lang="{language}">' in html
+    assert "<h1" in html and "North &amp; Co</h1>" in html
+    assert "Ada &lt;3" in html and f'<a href="{link}"' in html
+    visible = re.sub(r"<[^>]+>", "", html).replace("&amp;", "&").replace("&#x27;", "'")
+    assert words.text in " ".join(visible.split())
