@@ -41,12 +41,26 @@ WORDINGS: dict[str, Wording] = {
             Kind.APPOINTMENT_REMINDER: (
                 "Your appointment tomorrow",
                 "{{ clinic }}: a reminder of your appointment on {{ appointment_time }} with"
-                " {{ therapist }}.",
+                " {{ therapist }}. Reply C to confirm, X to cancel.",
             ),
             Kind.COURSE_REBOOK: (
                 "Book the rest of your treatment course",
                 "{{ clinic }}: your treatment course is not finished (sessions left:"
                 " {{ sessions_left }}). Please contact us to book the next one.",
+            ),
+            Kind.APPOINTMENT_CONFIRMED: (
+                "Your appointment is confirmed",
+                "{{ clinic }}: thank you, your appointment on {{ appointment_time }} with"
+                " {{ therapist }} is confirmed.",
+            ),
+            Kind.URGENT_CARE: (
+                "Seek urgent care now",
+                "{{ clinic }}: we have told your clinic.",
+            ),
+            Kind.WAITLIST_OFFER: (
+                "An earlier appointment is free",
+                "{{ clinic }}: a place is free on {{ appointment_time }} with {{ therapist }}."
+                " The first to take it gets it: {{ link }}",
             ),
             Kind.SIDE_EFFECT_ALERT: (
                 "Serious side effect reported: {{ side_effect }}",
@@ -55,6 +69,12 @@ WORDINGS: dict[str, Wording] = {
                 " contact the patient today. {{ patient_name }} is on clinical hold: no new"
                 " sessions or bookings, and no heat, reminder or rebooking messages, until a"
                 " clinic administrator releases the hold with a note.",
+            ),
+            Kind.PATIENT_CANCELLED: (
+                "{{ patient_name }} cancelled by SMS",
+                "{{ clinic }}: {{ patient_name }} cancelled their appointment on"
+                " {{ appointment_time }} with {{ therapist }} by SMS. The slot is free for the"
+                " waitlist.",
             ),
         },
         red_flag="Shortness of breath or chest pain after needling: seek urgent care at once.",
@@ -84,12 +104,26 @@ WORDINGS: dict[str, Wording] = {
             Kind.APPOINTMENT_REMINDER: (
                 "Su cita de mañana",
                 "{{ clinic }}: le recordamos su cita del {{ appointment_time }} con"
-                " {{ therapist }}.",
+                " {{ therapist }}. Responda C para confirmarla, X para anularla.",
             ),
             Kind.COURSE_REBOOK: (
                 "Reserve el resto de su tratamiento",
                 "{{ clinic }}: su tratamiento aún no ha terminado (sesiones pendientes:"
                 " {{ sessions_left }}). Contacte con nosotros para reservar la próxima.",
+            ),
+            Kind.APPOINTMENT_CONFIRMED: (
+                "Su cita está confirmada",
+                "{{ clinic }}: gracias, su cita del {{ appointment_time }} con {{ therapist }}"
+                " está confirmada.",
+            ),
+            Kind.URGENT_CARE: (
+                "Acuda a urgencias ahora",
+                "{{ clinic }}: hemos avisado a su clínica.",
+            ),
+            Kind.WAITLIST_OFFER: (
+                "Hay una cita libre antes",
+                "{{ clinic }}: hay un hueco libre el {{ appointment_time }} con {{ therapist }}."
+                " Será para quien lo reserve primero: {{ link }}",
             ),
             Kind.SIDE_EFFECT_ALERT: (
                 "Efecto adverso grave notificado: {{ side_effect }}",
@@ -99,6 +133,12 @@ WORDINGS: dict[str, Wording] = {
                 " suspensión clínica: ni sesiones ni citas nuevas, ni mensajes de calor,"
                 " recordatorio o nueva cita, hasta que un administrador de la clínica la levante"
                 " con una nota.",
+            ),
+            Kind.PATIENT_CANCELLED: (
+                "{{ patient_name }} ha anulado su cita por SMS",
+                "{{ clinic }}: {{ patient_name }} ha anulado por SMS su cita del"
+                " {{ appointment_time }} con {{ therapist }}. El hueco queda libre para la lista"
+                " de espera.",
             ),
         },
         red_flag="Si nota falta de aire o dolor en el pecho después de la punción, acuda a"

@@ -151,3 +151,34 @@ def plan_course_rebook(
     now: datetime,
 ) -> list[PlannedMessage]:
     return _plan(REBOOK, last_session_ended_at, recipient, quiet_hours, now)
+
+
+# An answer to a patient's SMS goes back by SMS; only the urgent-care one ignores quiet hours.
+ANSWER_LIFETIME = timedelta(hours=6)
+
+
+def plan_sms_answer(
+    kind: str, *, urgent: bool, recipient: Recipient, quiet_hours: QuietHours, now: datetime
+) -> list[PlannedMessage]:
+    tz = ZoneInfo(recipient.timezone)
+    send_at = now if urgent else next_allowed_minute(now, tz, quiet_hours)
+    status = "pending" if recipient.sms_consent else "suppressed"
+    return [PlannedMessage(kind, "sms", send_at, send_at + ANSWER_LIFETIME, status)]
+
+
+def plan_offer(
+    kind: str,
+    *,
+    lifetime: timedelta,
+    recipient: Recipient,
+    quiet_hours: QuietHours,
+    now: datetime,
+) -> list[PlannedMessage]:
+    """A waitlist offer goes at the next allowed minute and stands for `lifetime` from then."""
+    send_at = next_allowed_minute(now, ZoneInfo(recipient.timezone), quiet_hours)
+    return [
+        PlannedMessage(
+            kind, channel, send_at, send_at + lifetime, "pending" if consented else "suppressed"
+        )
+        for channel, consented in _channels(recipient)
+    ]

@@ -3,7 +3,7 @@ or cancels messages."""
 
 from django.dispatch import receiver
 
-from aftercare import outbox
+from aftercare import outbox, waitlist
 from clinic import events as clinic_events
 from sessions import events
 
@@ -36,6 +36,7 @@ def appointment_rescheduled(sender, appointment, **kwargs):
 @receiver(events.appointment_cancelled, dispatch_uid="aftercare.appointment_cancelled")
 def appointment_cancelled(sender, appointment, **kwargs):
     outbox.cancel_reminders(appointment)
+    waitlist.offer_freed_slot(appointment)  # a no-show frees nothing: it does not offer
 
 
 @receiver(events.side_effect_reported, dispatch_uid="aftercare.side_effect_reported")

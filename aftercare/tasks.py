@@ -2,11 +2,12 @@
 
 from celery import shared_task
 
-from aftercare import delivery
+from aftercare import delivery, waitlist
 
 
 @shared_task(ignore_result=True)
 def sweep() -> int:
+    waitlist.pass_on_lapsed()  # the same few seconds' beat serves the offers' time limit
     return delivery.sweep(
         lambda notification_ids, eta: send_notifications.apply_async((notification_ids,), eta=eta)
     )

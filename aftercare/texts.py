@@ -20,7 +20,7 @@ from django.utils import dateformat, translation
 from django.utils.html import escape, linebreaks, urlize
 
 from aftercare.default_texts import WORDINGS
-from aftercare.models import Kind
+from aftercare.models import STAFF_KINDS, Kind
 from core.errors import RuleViolation
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,9 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     Kind.CHECKIN_24H: ("clinic", "given_name", "link"),
     Kind.APPOINTMENT_REMINDER: ("clinic", "given_name", "appointment_time", "therapist"),
     Kind.COURSE_REBOOK: ("clinic", "given_name", "sessions_left"),
+    Kind.APPOINTMENT_CONFIRMED: ("clinic", "given_name", "appointment_time", "therapist"),
+    Kind.URGENT_CARE: ("clinic", "given_name"),
+    Kind.WAITLIST_OFFER: ("clinic", "given_name", "appointment_time", "therapist", "link"),
     Kind.SIDE_EFFECT_ALERT: (
         "clinic",
         "patient_name",
@@ -39,10 +42,11 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
         "reported_by",
         "notes",
     ),
+    Kind.PATIENT_CANCELLED: ("clinic", "patient_name", "appointment_time", "therapist"),
 }
 # The messages a patient may read soon after needling: pneumothorax shows from 2 hours to
 # 2 days after (domain.md), so these always say when to seek urgent care.
-RED_FLAG_KINDS = {Kind.AFTERCARE_IMMEDIATE, Kind.CHECKIN_24H}
+RED_FLAG_KINDS = {Kind.AFTERCARE_IMMEDIATE, Kind.CHECKIN_24H, Kind.URGENT_CARE}
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
 DEFAULT_LANGUAGE = settings.LANGUAGE_CODE
 
@@ -111,7 +115,7 @@ def render(source: str, values: Mapping[str, str]) -> str:
 def language_for(kind: str, patient_language: str) -> str:
     """Patients read their own language where it is supported; alerts go to the clinic's staff
     in the default one."""
-    if kind != Kind.SIDE_EFFECT_ALERT and patient_language in LANGUAGES:
+    if kind not in STAFF_KINDS and patient_language in LANGUAGES:
         return patient_language
     return DEFAULT_LANGUAGE
 

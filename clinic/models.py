@@ -26,6 +26,8 @@ class Clinic(models.Model):
     # Aftercare that may wait is not sent between these local times (21:00-08:00 by default).
     quiet_hours_start = models.TimeField(default=time(21, 0))
     quiet_hours_end = models.TimeField(default=time(8, 0))
+    # A freed slot offered to the waitlist passes to the next entry after this long unanswered.
+    waitlist_offer_minutes = models.PositiveSmallIntegerField(default=120)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

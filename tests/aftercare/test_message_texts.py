@@ -31,7 +31,16 @@ def test_the_list_has_every_kind_with_its_default_text_and_placeholders(admin_ap
     assert answer.status_code == 200
     items = {item["kind"]: item for item in answer.json()}
     assert sorted(items) == sorted(
-        ["aftercare_immediate", "heat_ok", "checkin_24h", "appointment_reminder", "course_rebook"]
+        [
+            "aftercare_immediate",
+            "heat_ok",
+            "checkin_24h",
+            "appointment_reminder",
+            "course_rebook",
+            "appointment_confirmed",
+            "urgent_care",
+            "waitlist_offer",
+        ]
     )
     heat = items["heat_ok"]
     assert (heat["language"], heat["is_default"]) == ("es", True)
