@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from aftercare import links, waitlist
+from aftercare import delivery, links, waitlist
 from aftercare.models import Notification, WaitlistOffer
 from sessions.models import Appointment
 from tests.conftest import api_client
@@ -97,11 +97,11 @@ def test_the_patient_takes_the_offer_from_the_link_and_a_second_take_books_nothi
     join, freed, make_patient, clinic, therapist, monday_10, sms_file, settings
 ):
     settings.PUBLIC_BASE_URL = "https://clinic.example.org"
+    clinic.quiet_hours_end = clinic.quiet_hours_start  # no quiet hours: the offer goes now
+    clinic.save()
     grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
     join(grace)
     freed()
-    from aftercare import delivery
-
     delivery.sweep(lambda ids, eta: delivery.send(ids))
     [sms] = [m for m in sms_file() if m["to"] == grace.phone]
     path = re.search(r"https://clinic\.example\.org(/p/offer/\S+/)", sms["body"]).group(1)
