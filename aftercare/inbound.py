@@ -158,6 +158,4 @@ def _raise_alert(inbound: InboundSms, kinds: tuple[str, ...]) -> None:
         )
     detail = "" if session else "No session on record to attach the report to: call the patient."
     _record(inbound, ReplyAction.RED_FLAG, detail, side_effect=side_effect)
-    outbox.answer_sms(
-        inbound, Kind.URGENT_CARE, event=f"sms:{inbound.provider_id}:urgent", urgent=True
-    )
+    outbox.answer_sms(inbound, Kind.URGENT_CARE, event=f"sms:{inbound.provider_id or inbound.pk}")

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from aftercare import plan
@@ -225,7 +225,7 @@ def tell_clinic_of_sms_cancellation(inbound: InboundSms) -> None:
     )
 
 
-def _alert_staff(recipients, event: str, kind: str, **links) -> None:
+def _alert_staff(recipients: QuerySet[Staff], event: str, kind: str, **links) -> None:
     now = timezone.now()
     for staff in recipients:
         Notification.objects.get_or_create(
@@ -242,12 +242,12 @@ def _alert_staff(recipients, event: str, kind: str, **links) -> None:
         )
 
 
-def answer_sms(inbound: InboundSms, kind: str, *, event: str, urgent: bool = False) -> None:
+def answer_sms(inbound: InboundSms, kind: str, *, event: str) -> None:
     """An answer to the patient's SMS, once per `event` (a replayed webhook plans none)."""
     patient = inbound.patient
     _write(
         event,
-        plan.plan_sms_answer(kind, urgent=urgent, **_audience(patient)),
+        plan.plan_sms_answer(kind, **_audience(patient)),
         clinic_id=inbound.clinic_id,
         patient=patient,
         appointment=inbound.appointment,

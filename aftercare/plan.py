@@ -18,6 +18,8 @@ IMMEDIATE, HEAT_OK, CHECKIN, REMINDER, REBOOK = (
     "appointment_reminder",
     "course_rebook",
 )
+# Answers to a patient's SMS, and a waitlist offer.
+CONFIRMED, URGENT_CARE, OFFER = "appointment_confirmed", "urgent_care", "waitlist_offer"
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,9 @@ TIMING = {
     CHECKIN: (timedelta(hours=24), timedelta(hours=72), LATER),
     REMINDER: (-timedelta(hours=24), None, EARLIER),
     REBOOK: (timedelta(days=2), timedelta(days=7), LATER),
+    CONFIRMED: (timedelta(0), timedelta(hours=6), LATER),
+    URGENT_CARE: (timedelta(0), timedelta(hours=6), IGNORE),  # red flags wait for nothing
+    OFFER: (timedelta(0), None, LATER),  # stands for the clinic's offer time (plan_offer)
 }
 
 
@@ -153,17 +158,18 @@ def plan_course_rebook(
     return _plan(REBOOK, last_session_ended_at, recipient, quiet_hours, now)
 
 
-# An answer to a patient's SMS goes back by SMS; only the urgent-care one ignores quiet hours.
-ANSWER_LIFETIME = timedelta(hours=6)
-
-
 def plan_sms_answer(
-    kind: str, *, urgent: bool, recipient: Recipient, quiet_hours: QuietHours, now: datetime
+    kind: str, *, recipient: Recipient, quiet_hours: QuietHours, now: datetime
 ) -> list[PlannedMessage]:
-    tz = ZoneInfo(recipient.timezone)
-    send_at = now if urgent else next_allowed_minute(now, tz, quiet_hours)
+    """An answer to the patient's SMS goes back by SMS, whatever channel they prefer."""
+    _, lifetime, policy = TIMING[kind]
+    send_at = (
+        now
+        if policy == IGNORE
+        else next_allowed_minute(now, ZoneInfo(recipient.timezone), quiet_hours)
+    )
     status = "pending" if recipient.sms_consent else "suppressed"
-    return [PlannedMessage(kind, "sms", send_at, send_at + ANSWER_LIFETIME, status)]
+    return [PlannedMessage(kind, "sms", send_at, send_at + lifetime, status)]
 
 
 def plan_offer(

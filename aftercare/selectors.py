@@ -12,8 +12,8 @@ def inbound_sms() -> QuerySet[InboundSms]:
     return InboundSms.objects.order_by("-received_at", "-id")
 
 
-def inbox(clinic_id: UUID, *, unread_only: bool = True) -> QuerySet[InboundSms]:
+def inbox(clinic_id: UUID, *, kept_only: bool = True) -> QuerySet[InboundSms]:
     """What staff should read: the messages no rule acted on (or all of them), newest first,
     with their patients."""
     messages = inbound_sms().filter(clinic_id=clinic_id).select_related("patient")
-    return messages.filter(action=ReplyAction.KEPT) if unread_only else messages
+    return messages.filter(action=ReplyAction.KEPT) if kept_only else messages

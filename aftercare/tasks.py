@@ -7,10 +7,13 @@ from aftercare import delivery, waitlist
 
 @shared_task(ignore_result=True)
 def sweep() -> int:
-    waitlist.pass_on_lapsed()  # the same few seconds' beat serves the offers' time limit
-    return delivery.sweep(
+    queued = delivery.sweep(
         lambda notification_ids, eta: send_notifications.apply_async((notification_ids,), eta=eta)
     )
+    # The same few seconds' beat keeps the offers' time limit; after delivery, which nothing
+    # of the waitlist's may hold up.
+    waitlist.pass_on_lapsed()
+    return queued
 
 
 @shared_task(ignore_result=True)

@@ -1,7 +1,7 @@
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -141,6 +141,11 @@ class WaitlistFilter(django_filters.FilterSet):
         fields = ["patient", "therapist", "status"]
 
 
+@extend_schema_view(
+    create=extend_schema(
+        responses={201: WaitlistEntrySerializer, 409: conflict("clinical_hold", "invalid_state")}
+    )
+)
 class WaitlistViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ClinicViewSet):
     """Patients who would take an earlier slot; a cancelled appointment is offered to them."""
 

@@ -100,6 +100,7 @@ def offer_freed_slot(freed: Appointment, now: datetime | None = None) -> Waitlis
             patient__archived_at__isnull=True,
         )
         .exclude(patient=freed.patient_id)
+        .exclude(patient__preferred_channel="none")  # they would never hear of it
         .exclude(offers__freed=freed)
         .select_related("patient__clinic")
         .order_by("created_at")
@@ -161,10 +162,11 @@ def accept_offer(offer_id: object) -> Appointment:
     offer = WaitlistOffer.objects.select_related("entry__patient", "freed__clinic").get(pk=offer_id)
     Appointment.objects.select_for_update().filter(pk=offer.freed_id).first()
     offer = WaitlistOffer.objects.select_for_update().get(pk=offer.pk)
+    entry, freed, now = offer.entry, offer.freed, timezone.now()
     taken = WaitlistOffer.objects.filter(freed=offer.freed_id, status=OfferStatus.ACCEPTED)
-    if offer.status != OfferStatus.OFFERED or offer.expires_at <= timezone.now() or taken.exists():
+    lapsed = offer.expires_at <= now or freed.starts_at <= now
+    if offer.status != OfferStatus.OFFERED or lapsed or taken.exists():
         raise Conflict("slot_gone", SLOT_GONE)
-    entry, freed = offer.entry, offer.freed
     try:
         booked = book_appointment(
             clinic=freed.clinic,

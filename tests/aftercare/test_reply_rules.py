@@ -1,11 +1,11 @@
 """The pure rules of two-way SMS: what a reply asks for, a soreness score's severity, and
 which waitlist entry a freed slot fits."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from aftercare import replies
+from aftercare import plan, replies
 from aftercare.waitlist import Slot, fits
 
 CHEST, BREATH = "chest_pain", "breathlessness"
@@ -85,3 +85,24 @@ def test_a_waitlist_entry_fits_a_freed_slot(therapist, earliest, latest, minutes
         fits(therapist_id=therapist, earliest=earliest, latest=latest, minutes=minutes, slot=SLOT)
         is fit
     )
+
+
+LONDON_NIGHT = datetime(2026, 12, 7, 23, 0, tzinfo=UTC)  # 23:00 in London, in quiet hours
+QUIET = plan.QuietHours(time(21), time(8))
+
+
+@pytest.mark.parametrize(
+    ("kind", "consent", "send_at", "status"),
+    [
+        ("urgent_care", True, LONDON_NIGHT, "pending"),
+        ("appointment_confirmed", True, datetime(2026, 12, 8, 8, 0, tzinfo=UTC), "pending"),
+        ("appointment_confirmed", False, datetime(2026, 12, 8, 8, 0, tzinfo=UTC), "suppressed"),
+    ],
+)
+def test_an_answer_goes_by_sms_and_only_urgent_care_ignores_quiet_hours(
+    kind, consent, send_at, status
+):
+    recipient = plan.Recipient("email", consent, True, "Europe/London")
+    [answer] = plan.plan_sms_answer(kind, recipient=recipient, quiet_hours=QUIET, now=LONDON_NIGHT)
+    assert (answer.channel, answer.send_at, answer.status) == ("sms", send_at, status)
+    assert answer.expires_at == send_at + timedelta(hours=6)

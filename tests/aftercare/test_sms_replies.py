@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
+from aftercare import selectors
 from aftercare.models import InboundSms, Notification
 from clinic.models import Patient
 from sessions.models import SideEffect
@@ -205,3 +206,14 @@ def test_the_list_filters_by_patient_and_action_and_costs_the_same_queries_for_1
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert InboundSms.objects.count() == 5
+
+
+def test_the_staff_inbox_holds_the_clinics_kept_messages_only(
+    text, book, monday_10, patient, other_patient, clinic
+):
+    book(monday_10)
+    text(patient.phone, "C")
+    text(patient.phone, "Running late")
+    assert [m.body for m in selectors.inbox(clinic.id)] == ["Running late"]
+    assert [m.body for m in selectors.inbox(clinic.id, kept_only=False)] == ["Running late", "C"]
+    assert {m.patient_id for m in selectors.inbox(other_patient.clinic_id)} == {other_patient.id}

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from aftercare import delivery, links, waitlist
 from aftercare.models import Notification, WaitlistOffer
+from clinic.holds import place_on_hold
 from sessions.models import Appointment
 from tests.conftest import api_client
 
@@ -193,3 +194,26 @@ def test_racing_acceptances_book_exactly_once(admin, therapist, clinic, make_pat
         thread.join()
     assert sorted(outcomes) == ["booked"] + ["slot_gone"] * 3
     assert Appointment.objects.filter(patient=grace, status="booked").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_patient_on_clinical_hold_cannot_join_the_waitlist(join, make_patient, clinic):
+    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
+    place_on_hold(grace, reason="Serious side effect reported by the therapist.")
+    answer = join(grace)
+    assert answer.status_code == 409 and answer.json()["code"] == "clinical_hold"
+
+
+@pytest.mark.django_db
+def test_an_offer_for_a_slot_that_has_begun_books_nothing(join, freed, make_patient, clinic):
+    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
+    join(grace)
+    freed()
+    offer = WaitlistOffer.objects.get()
+    Appointment.objects.filter(pk=offer.freed_id).update(
+        starts_at=timezone.now() - timedelta(minutes=5),
+        ends_at=timezone.now() + timedelta(minutes=40),
+    )
+    answer = Client().post(offer_path(offer), follow=True)
+    assert "this slot has gone" in answer.content.decode()
+    assert not Appointment.objects.filter(patient=grace).exists()
