@@ -217,3 +217,15 @@ def test_the_staff_inbox_holds_the_clinics_kept_messages_only(
     assert [m.body for m in selectors.inbox(clinic.id)] == ["Running late"]
     assert [m.body for m in selectors.inbox(clinic.id, kept_only=False)] == ["Running late", "C"]
     assert {m.patient_id for m in selectors.inbox(other_patient.clinic_id)} == {other_patient.id}
+
+
+def test_a_forged_reply_cancels_nothing_and_is_not_kept(text, book, monday_10, patient, admin_api):
+    booked = book(monday_10).json()
+    forged = Client().post(
+        "/hooks/sms/inbound/",
+        {"From": patient.phone, "Body": "X", "MessageSid": "SM-forged"},
+        HTTP_X_TWILIO_SIGNATURE="forged",
+    )
+    assert forged.status_code == 403
+    assert admin_api.get(f"/api/v1/appointments/{booked['id']}/").json()["status"] == "booked"
+    assert inbox(admin_api) == []
