@@ -12,6 +12,7 @@ from twilio.request_validator import RequestValidator
 
 from aftercare import selectors
 from aftercare.models import InboundSms, Notification
+from aftercare.texts import default_text
 from clinic.models import Patient
 from sessions.models import SideEffect
 
@@ -229,3 +230,11 @@ def test_a_forged_reply_cancels_nothing_and_is_not_kept(text, book, monday_10, p
     assert forged.status_code == 403
     assert admin_api.get(f"/api/v1/appointments/{booked['id']}/").json()["status"] == "booked"
     assert inbox(admin_api) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "how"),
+    [("en", "Reply C to confirm, X to cancel."), ("es", "Responda C para confirmarla, X para")],
+)
+def test_a_reminder_says_how_to_reply(language, how):
+    assert how in default_text(language, "appointment_reminder")[1]

@@ -14,6 +14,7 @@ from aftercare import delivery, links, waitlist
 from aftercare.models import Notification, WaitlistOffer
 from clinic.holds import place_on_hold
 from sessions.models import Appointment
+from sessions.scheduling.services import mark_no_show
 from tests.conftest import api_client
 
 URL = "/api/v1/waitlist/"
@@ -217,3 +218,12 @@ def test_an_offer_for_a_slot_that_has_begun_books_nothing(join, freed, make_pati
     answer = Client().post(offer_path(offer), follow=True)
     assert "this slot has gone" in answer.content.decode()
     assert not Appointment.objects.filter(patient=grace).exists()
+
+
+@pytest.mark.django_db
+def test_a_no_show_offers_nothing(join, book, monday_10, admin_api, make_patient, clinic):
+    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
+    join(grace)
+    booked = book(monday_10).json()
+    mark_no_show(Appointment.objects.get(pk=booked["id"]))
+    assert not WaitlistOffer.objects.exists()
