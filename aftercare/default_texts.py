@@ -41,7 +41,7 @@ TEXTS = {
         _("Your appointment tomorrow"),
         _(
             "{{ clinic }}: a reminder of your appointment on {{ appointment_time }} with"
-            " {{ therapist }}."
+            " {{ therapist }}. Reply C to confirm, X to cancel."
         ),
     ),
     Kind.COURSE_REBOOK: (
@@ -80,6 +80,29 @@ TEXTS = {
             " contact the patient today. {{ patient_name }} is on clinical hold: no new"
             " sessions or bookings, and no heat, reminder or rebooking messages, until a"
             " clinic administrator releases the hold with a note."
+        ),
+    ),
+    Kind.APPOINTMENT_CONFIRMED: (
+        _("Your appointment is confirmed"),
+        _(
+            "{{ clinic }}: thank you, your appointment on {{ appointment_time }} with"
+            " {{ therapist }} is confirmed."
+        ),
+    ),
+    Kind.URGENT_CARE: (_("Seek urgent care now"), _("{{ clinic }}: we have told your clinic.")),
+    Kind.WAITLIST_OFFER: (
+        _("An earlier appointment is free"),
+        _(
+            "{{ clinic }}: a place is free on {{ appointment_time }} with {{ therapist }}."
+            " The first to take it gets it: {{ link }}"
+        ),
+    ),
+    Kind.PATIENT_CANCELLED: (
+        _("{{ patient_name }} cancelled by SMS"),
+        _(
+            "{{ clinic }}: {{ patient_name }} cancelled their appointment on"
+            " {{ appointment_time }} with {{ therapist }} by SMS. The slot is free for the"
+            " waitlist."
         ),
     ),
 }

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from aftercare import channels, links, message_texts, plan, texts
 from aftercare.message_texts import OwnTexts
-from aftercare.models import Channel, Kind, Notification, Status
+from aftercare.models import STAFF_KINDS, Channel, Kind, Notification, Status
 from sessions.models import NeedlingSession, TreatmentCourse
 from sessions.records.selectors import sessions_done
 
@@ -148,7 +148,7 @@ def _send_claimed(notification: Notification, lease: datetime, own: OwnTexts) ->
         # A bug or bad data, not the provider: logged, and limited like any other failure.
         logger.exception("Sending notification %s failed", notification.id)
         return _retry_or_fail(notification, lease, f"{type(error).__name__}: {error}")
-    if address is None and notification.kind == Kind.SIDE_EFFECT_ALERT:
+    if address is None and notification.kind in STAFF_KINDS:
         # Not a choice the person made, as a patient's withdrawn consent is: a gap to close.
         reason = f"{notification.staff} has no email address: tell them another way."
         return _finish(notification, lease, status=Status.FAILED, last_error=reason)
@@ -226,7 +226,7 @@ def _give_back(unsent: list[Notification], lease: datetime) -> None:
 
 def _address(notification: Notification) -> str | None:
     """Where to send, checked again now: consent may have been withdrawn since planning."""
-    if notification.kind == Kind.SIDE_EFFECT_ALERT:
+    if notification.kind in STAFF_KINDS:
         return notification.staff.email or None
     patient = notification.patient
     if notification.channel == Channel.SMS:
@@ -299,6 +299,8 @@ def _values(notification: Notification, language: str) -> dict[str, str]:
             ),
             "therapist": str(appointment.therapist),
         }
+    if notification.waitlist_offer_id is not None:
+        values["link"] = links.offer_url(notification.waitlist_offer_id)
     if notification.course is not None:
         done = sessions_done(notification.course)
         values["sessions_left"] = str(max(notification.course.planned_sessions - done, 0))

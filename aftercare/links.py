@@ -1,4 +1,5 @@
-"""Signed links to the patient's aftercare page: one session each, valid for 14 days."""
+"""Signed links for patients: the aftercare page (one session each, valid for 14 days) and a
+waitlist offer (one offer each; the offer itself says until when it stands)."""
 
 from datetime import timedelta
 
@@ -23,3 +24,22 @@ def session_id_from(token: str) -> str | None:
 
 def patient_page_url(session_id) -> str:
     return f"{settings.PUBLIC_BASE_URL}/p/{token_for(session_id)}/"
+
+
+_OFFER_SALT = "aftercare.waitlist-offer"
+OFFER_LINK_LIFETIME = timedelta(days=7)
+
+
+def offer_token_for(offer_id) -> str:
+    return signing.dumps(str(offer_id), salt=_OFFER_SALT, compress=True)
+
+
+def offer_id_from(token: str) -> str | None:
+    try:
+        return signing.loads(token, salt=_OFFER_SALT, max_age=OFFER_LINK_LIFETIME)
+    except signing.BadSignature:
+        return None
+
+
+def offer_url(offer_id) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/p/offer/{offer_token_for(offer_id)}/"

@@ -3,11 +3,11 @@
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from aftercare import plan
-from aftercare.models import Channel, Kind, Notification, Status
+from aftercare.models import Channel, InboundSms, Kind, Notification, Status, WaitlistOffer
 from clinic.models import Patient, Role, Staff
 from sessions.models import (
     Appointment,
@@ -251,27 +251,76 @@ def alert_clinic(side_effect: SideEffect) -> None:
     """A serious side effect: the treating therapist and every administrator of the clinic
     are emailed at once. Someone without an email address still gets the alert's row, which
     fails visibly (delivery) rather than leaving no trace."""
-    now = timezone.now()
     recipients = Staff.objects.filter(
         Q(role=Role.ADMIN, clinic=side_effect.clinic_id) | Q(pk=side_effect.session.therapist_id),
         is_active=True,
     )
+    _alert_staff(
+        recipients,
+        f"side_effect:{side_effect.pk}:{Kind.SIDE_EFFECT_ALERT}",
+        Kind.SIDE_EFFECT_ALERT,
+        clinic_id=side_effect.clinic_id,
+        patient_id=side_effect.patient_id,
+        session_id=side_effect.session_id,
+        side_effect=side_effect,
+    )
+
+
+def tell_clinic_of_sms_cancellation(inbound: InboundSms) -> None:
+    """The patient cancelled by SMS: the clinic's administrators hear of it at once."""
+    _alert_staff(
+        Staff.objects.filter(role=Role.ADMIN, clinic=inbound.clinic_id, is_active=True),
+        f"inbound:{inbound.pk}:{Kind.PATIENT_CANCELLED}",
+        Kind.PATIENT_CANCELLED,
+        clinic_id=inbound.clinic_id,
+        patient_id=inbound.patient_id,
+        appointment_id=inbound.appointment_id,
+    )
+
+
+def _alert_staff(recipients: QuerySet[Staff], event: str, kind: str, **links) -> None:
+    now = timezone.now()
     for staff in recipients:
         Notification.objects.get_or_create(
-            dedupe_key=f"side_effect:{side_effect.pk}:{Kind.SIDE_EFFECT_ALERT}:{staff.pk}",
+            dedupe_key=f"{event}:{staff.pk}",
             defaults=dict(
-                clinic_id=side_effect.clinic_id,
-                patient_id=side_effect.patient_id,
-                session_id=side_effect.session_id,
-                side_effect=side_effect,
                 staff=staff,
-                kind=Kind.SIDE_EFFECT_ALERT,
+                kind=kind,
                 channel=Channel.EMAIL,
                 send_at=now,
                 due_at=now,
                 expires_at=now + ALERT_LIFETIME,
+                **links,
             ),
         )
+
+
+def answer_sms(inbound: InboundSms, kind: str, *, event: str) -> None:
+    """An answer to the patient's SMS, once per `event` (a replayed webhook plans none)."""
+    patient = inbound.patient
+    _write(
+        event,
+        plan.plan_sms_answer(kind, **_audience(patient)),
+        clinic_id=inbound.clinic_id,
+        patient=patient,
+        appointment=inbound.appointment,
+    )
+
+
+def offer_slot(offer: WaitlistOffer, lifetime: timedelta) -> datetime:
+    """Plan the offer's messages; returns until when the offer stands."""
+    patient = offer.entry.patient
+    audience = _audience(patient)
+    planned = plan.plan_offer(Kind.WAITLIST_OFFER, lifetime=lifetime, **audience)
+    _write(
+        f"offer:{offer.pk}",
+        planned,
+        clinic_id=offer.clinic_id,
+        patient=patient,
+        appointment=offer.freed,
+        waitlist_offer=offer,
+    )
+    return max((m.expires_at for m in planned), default=audience["now"] + lifetime)
 
 
 def withdraw_sms_consent(phone: str) -> int:

@@ -25,7 +25,9 @@ CANCELLED, RESCHEDULED, RERATE = (
     "appointment_rescheduled",
     "outcome_rerate",
 )
-ALERT = "side_effect_alert"
+ALERT, PATIENT_CANCELLED = "side_effect_alert", "patient_cancelled"  # to staff
+# Answers to a patient's SMS, and a waitlist offer.
+CONFIRMED, URGENT_CARE, OFFER = "appointment_confirmed", "urgent_care", "waitlist_offer"
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,16 @@ TIMING = {
     REBOOK: (timedelta(days=2), timedelta(days=7), LATER),
     # The day before the course's 4th session, with the reminder: re-rate pain and activities.
     RERATE: (-timedelta(hours=24), None, EARLIER),
+    CONFIRMED: (timedelta(0), timedelta(hours=6), LATER),
+    URGENT_CARE: (timedelta(0), timedelta(hours=6), IGNORE),  # red flags wait for nothing
+    OFFER: (timedelta(0), None, LATER),  # stands for the clinic's offer time (plan_offer)
 }
 # Sent whatever the hour, when planned and when sent: what the plan sends at once after
 # needling, and the alerts of a serious side effect to the clinic's staff.
+# Quiet hours keep patients' phones quiet; what staff are told goes at once.
 SENT_IN_QUIET_HOURS = {kind for kind, (_, _, policy) in TIMING.items() if policy == IGNORE} | {
-    ALERT
+    ALERT,
+    PATIENT_CANCELLED,
 }
 # Before this session of a course, the patient re-rates NPRS and PSFS (outcomes' mid-course look).
 RERATE_BEFORE_SESSION = 4
@@ -205,3 +212,35 @@ def plan_course_rebook(
     now: datetime,
 ) -> list[PlannedMessage]:
     return _plan(REBOOK, last_session_ended_at, recipient, quiet_hours, now)
+
+
+def plan_sms_answer(
+    kind: str, *, recipient: Recipient, quiet_hours: QuietHours, now: datetime
+) -> list[PlannedMessage]:
+    """An answer to the patient's SMS goes back by SMS, whatever channel they prefer."""
+    _, lifetime, policy = TIMING[kind]
+    send_at = (
+        now
+        if policy == IGNORE
+        else next_allowed_minute(now, ZoneInfo(recipient.timezone), quiet_hours)
+    )
+    status = "pending" if recipient.sms_consent else "suppressed"
+    return [PlannedMessage(kind, "sms", send_at, send_at + lifetime, status)]
+
+
+def plan_offer(
+    kind: str,
+    *,
+    lifetime: timedelta,
+    recipient: Recipient,
+    quiet_hours: QuietHours,
+    now: datetime,
+) -> list[PlannedMessage]:
+    """A waitlist offer goes at the next allowed minute and stands for `lifetime` from then."""
+    send_at = next_allowed_minute(now, ZoneInfo(recipient.timezone), quiet_hours)
+    return [
+        PlannedMessage(
+            kind, channel, send_at, send_at + lifetime, "pending" if consented else "suppressed"
+        )
+        for channel, consented in _channels(recipient)
+    ]

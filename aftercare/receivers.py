@@ -3,7 +3,7 @@ or cancels messages."""
 
 from django.dispatch import receiver
 
-from aftercare import outbox
+from aftercare import outbox, waitlist
 from aftercare.models import Kind
 from clinic import events as clinic_events
 from sessions import events
@@ -41,6 +41,7 @@ def appointment_cancelled(sender, appointment, **kwargs):
     outbox.cancel_reminders(appointment)
     if appointment.status == AppointmentStatus.CANCELLED:  # a no-show is not told anything
         outbox.send_notice(appointment, Kind.APPOINTMENT_CANCELLED, was_at=appointment.starts_at)
+    waitlist.offer_freed_slot(appointment)  # a no-show frees nothing: it does not offer
 
 
 @receiver(events.side_effect_reported, dispatch_uid="aftercare.side_effect_reported")

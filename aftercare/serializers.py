@@ -1,7 +1,16 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from aftercare.models import PATIENT_KINDS, MessageText, Notification
+from aftercare.models import (
+    PATIENT_KINDS,
+    InboundSms,
+    MessageText,
+    Notification,
+    WaitlistEntry,
+)
+from clinic.models import Patient, Staff
+from httpapi.fields import MomentField
+from httpapi.scoping import ClinicObjectField
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -46,3 +55,33 @@ class OwnTextSerializer(serializers.ModelSerializer):
 
 class LanguageQuerySerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+
+
+class InboundSmsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InboundSms
+        fields = [
+            "id",
+            "patient",
+            "from_number",
+            "body",
+            "action",
+            "detail",
+            "appointment",
+            "side_effect",
+            "received_at",
+        ]
+        read_only_fields = fields
+
+
+class WaitlistEntrySerializer(serializers.ModelSerializer):
+    patient = ClinicObjectField(queryset=Patient.objects.all())
+    therapist = ClinicObjectField(queryset=Staff.objects.all(), required=False, allow_null=True)
+    earliest = MomentField()
+    latest = MomentField()
+    minutes = serializers.IntegerField(min_value=5, max_value=480)
+
+    class Meta:
+        model = WaitlistEntry
+        fields = ["id", "patient", "therapist", "earliest", "latest", "minutes", "status"]
+        read_only_fields = ["status"]

@@ -2,14 +2,18 @@
 
 from celery import shared_task
 
-from aftercare import delivery
+from aftercare import delivery, waitlist
 
 
 @shared_task(ignore_result=True)
 def sweep() -> int:
-    return delivery.sweep(
+    queued = delivery.sweep(
         lambda notification_ids, eta: send_notifications.apply_async((notification_ids,), eta=eta)
     )
+    # The same few seconds' beat keeps the offers' time limit; after delivery, which nothing
+    # of the waitlist's may hold up.
+    waitlist.pass_on_lapsed()
+    return queued
 
 
 @shared_task(ignore_result=True)

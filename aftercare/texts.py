@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import dateformat, translation
 
 from aftercare import default_texts
-from aftercare.models import Kind
+from aftercare.models import STAFF_KINDS, Kind
 from core.errors import RuleViolation
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,9 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     Kind.APPOINTMENT_CANCELLED: ("clinic", "given_name", "appointment_time", "therapist"),
     Kind.APPOINTMENT_RESCHEDULED: ("clinic", "given_name", "appointment_time", "therapist"),
     Kind.OUTCOME_RERATE: ("clinic", "given_name", "appointment_time", "link"),
+    Kind.APPOINTMENT_CONFIRMED: ("clinic", "given_name", "appointment_time", "therapist"),
+    Kind.URGENT_CARE: ("clinic", "given_name"),
+    Kind.WAITLIST_OFFER: ("clinic", "given_name", "appointment_time", "therapist", "link"),
     Kind.SIDE_EFFECT_ALERT: (
         "clinic",
         "patient_name",
@@ -42,13 +45,15 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
         "reported_by",
         "notes",
     ),
+    Kind.PATIENT_CANCELLED: ("clinic", "patient_name", "appointment_time", "therapist"),
 }
 # The messages a patient may read soon after needling: pneumothorax shows from 2 hours to
 # 2 days after (domain.md), so these always say when to seek urgent care.
-RED_FLAG_KINDS = {Kind.AFTERCARE_IMMEDIATE, Kind.CHECKIN_24H}
-# The messages that lead to the patient page: the first of a session, the check-in, and the
-# re-rating before a course's 4th session. A clinic's text that leaves the link out gets it.
-LINK_KINDS = {Kind.AFTERCARE_IMMEDIATE, Kind.CHECKIN_24H, Kind.OUTCOME_RERATE}
+RED_FLAG_KINDS = {Kind.AFTERCARE_IMMEDIATE, Kind.CHECKIN_24H, Kind.URGENT_CARE}
+# The messages that lead to the patient's page: the first of a session, the check-in, the
+# re-rating before a course's 4th session, and a waitlist offer (its page takes the slot). A
+# clinic's text that leaves the link out gets it.
+LINK_KINDS = {Kind.AFTERCARE_IMMEDIATE, Kind.CHECKIN_24H, Kind.OUTCOME_RERATE, Kind.WAITLIST_OFFER}
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
 DEFAULT_LANGUAGE = settings.LANGUAGE_CODE
 
@@ -117,7 +122,7 @@ def render(source: str, values: Mapping[str, str]) -> str:
 def language_for(kind: str, patient_language: str) -> str:
     """Patients read their own language where it is supported; alerts go to the clinic's staff
     in the default one."""
-    if kind == Kind.SIDE_EFFECT_ALERT:
+    if kind in STAFF_KINDS:
         return DEFAULT_LANGUAGE
     return supported_language(patient_language)
 

@@ -5,6 +5,8 @@ from aftercare import views
 
 router = SimpleRouter()
 router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("inbound-sms", views.InboundSmsViewSet, basename="inbound-sms")
+router.register("waitlist", views.WaitlistViewSet, basename="waitlist")
 texts = views.MessageTextViewSet
 urlpatterns = [
     *router.urls,

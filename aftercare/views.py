@@ -1,19 +1,31 @@
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from aftercare import message_texts
-from aftercare.models import PATIENT_KINDS, Kind, MessageText, Notification, Status
+from aftercare import message_texts, selectors, waitlist
+from aftercare.models import (
+    PATIENT_KINDS,
+    InboundSms,
+    Kind,
+    MessageText,
+    Notification,
+    ReplyAction,
+    Status,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from aftercare.serializers import (
+    InboundSmsSerializer,
     LanguageQuerySerializer,
     MessageTextSerializer,
     NotificationSerializer,
     OwnTextSerializer,
+    WaitlistEntrySerializer,
 )
 from aftercare.texts import LANGUAGES
 from core.errors import Conflict
@@ -102,3 +114,48 @@ class MessageTextViewSet(ClinicViewSet):
 def _known(language: str, kind: str) -> None:
     if language not in LANGUAGES or kind not in PATIENT_KINDS:
         raise NotFound()
+
+
+class InboundSmsFilter(django_filters.FilterSet):
+    action = django_filters.ChoiceFilter(choices=ReplyAction.choices)
+
+    class Meta:
+        model = InboundSms
+        fields = ["patient", "action"]
+
+
+class InboundSmsViewSet(mixins.ListModelMixin, ClinicViewSet):
+    """Every SMS the clinic's patients sent, newest first, and what each one did."""
+
+    queryset = selectors.inbound_sms()
+    serializer_class = InboundSmsSerializer
+    filterset_class = InboundSmsFilter
+    cursor_ordering = ("-received_at", "-id")
+
+
+class WaitlistFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=WaitlistStatus.choices)
+
+    class Meta:
+        model = WaitlistEntry
+        fields = ["patient", "therapist", "status"]
+
+
+@extend_schema_view(
+    create=extend_schema(
+        responses={201: WaitlistEntrySerializer, 409: conflict("clinical_hold", "invalid_state")}
+    )
+)
+class WaitlistViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ClinicViewSet):
+    """Patients who would take an earlier slot; a cancelled appointment is offered to them."""
+
+    queryset = WaitlistEntry.objects.order_by("created_at")
+    serializer_class = WaitlistEntrySerializer
+    filterset_class = WaitlistFilter
+
+    def perform_create(self, serializer):
+        serializer.instance = waitlist.add_entry(
+            clinic=self.request.user.clinic,
+            therapist=serializer.validated_data.pop("therapist", None),
+            **serializer.validated_data,
+        )

@@ -1,5 +1,6 @@
-"""SMS provider webhooks: delivery receipts and inbound STOP/START. Both are signed by the
-provider (Twilio's X-Twilio-Signature); an unsigned or badly signed request changes nothing."""
+"""SMS provider webhooks: delivery receipts and the patients' own messages (STOP/START, replies:
+aftercare/inbound.py). Both are signed by the provider (Twilio's X-Twilio-Signature); an
+unsigned or badly signed request changes nothing."""
 
 from django.conf import settings
 from django.db import transaction
@@ -9,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
-from aftercare import outbox
+from aftercare import inbound
 from aftercare.models import Notification, Status
 
 # Provider status -> ours. Only final receipts move a message on, and only forwards.
@@ -50,10 +51,10 @@ def delivery_receipt(request):
 def inbound_sms(request):
     if not _signed(request):
         return HttpResponseForbidden("Bad signature.")
-    word = request.POST.get("Body", "").strip().upper()
-    phone = request.POST.get("From", "")
-    if word == "STOP":
-        outbox.withdraw_sms_consent(phone)
-    elif word == "START":
-        outbox.restore_sms_consent(phone)
+    inbound.receive(
+        from_number=request.POST.get("From", "")[:16],
+        body=request.POST.get("Body", "").replace("\x00", "")[:1600],
+        provider_id=request.POST.get("MessageSid", "")[:64],
+    )
+    # Answers go through the outbox (once, and on record), never in this response.
     return HttpResponse(EMPTY_REPLY, content_type="text/xml")

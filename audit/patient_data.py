@@ -14,6 +14,8 @@ RECORDS = {
     "aftercare.Notification": "notification",
     "clinic.ClinicalHold": "clinical_hold",  # trigger: clinic/migrations/0005
     "outcomes.OutcomeMeasure": "outcome_measure",
+    "aftercare.InboundSms": "inbound_sms",  # trigger: aftercare/migrations/0006
+    "aftercare.WaitlistEntry": "waitlist_entry",
 }
 
 # Rows of a session, which reach their clinic and patient through it.

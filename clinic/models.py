@@ -29,6 +29,8 @@ class Clinic(models.Model):
     quiet_hours_end = models.TimeField(default=time(8, 0))
     # Shown to patients on their aftercare page, to call the clinic.
     phone = models.CharField(max_length=16, blank=True, validators=[validate_e164])
+    # A freed slot offered to the waitlist passes to the next entry after this long unanswered.
+    waitlist_offer_minutes = models.PositiveSmallIntegerField(default=120)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -100,6 +100,9 @@ class Appointment(models.Model):
         max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
     )
     cancel_reason = models.CharField(max_length=500, blank=True)
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the patient confirmed it (an SMS reply)"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

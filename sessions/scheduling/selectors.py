@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from clinic.models import Patient, Room, Staff
-from sessions.models import Appointment
+from sessions.models import Appointment, AppointmentStatus
 from sessions.models.scheduling import LIVE, LONGEST_APPOINTMENT
 from sessions.slots import Shift
 
@@ -39,4 +39,13 @@ def busy_intervals(
             starts_at__lt=end,
             ends_at__gt=start,
         ).values_list("starts_at", "ends_at")
+    )
+
+
+def next_booked(patient: Patient, now: datetime) -> Appointment | None:
+    """The patient's next appointment still to come, the one a reply to a reminder means."""
+    return (
+        patient.appointments.filter(status=AppointmentStatus.BOOKED, starts_at__gt=now)
+        .order_by("starts_at")
+        .first()
     )

@@ -32,8 +32,9 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "ends_at",
             "status",
             "cancel_reason",
+            "confirmed_at",
         ]
-        read_only_fields = ["status", "cancel_reason"]
+        read_only_fields = ["status", "cancel_reason", "confirmed_at"]
 
     def validate(self, attrs):
         course = attrs.get("course")

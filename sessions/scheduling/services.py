@@ -162,6 +162,16 @@ def cancel_appointment(appointment: Appointment, *, reason: str = "") -> Appoint
 
 
 @transaction.atomic
+def confirm_appointment(appointment: Appointment) -> Appointment:
+    """The patient said they will come. Confirming twice keeps the first moment."""
+    _require_booked(appointment, "confirmed")
+    if appointment.confirmed_at is None:
+        appointment.confirmed_at = timezone.now()
+        appointment.save(update_fields=["confirmed_at", "updated_at"])
+    return appointment
+
+
+@transaction.atomic
 def mark_no_show(appointment: Appointment) -> Appointment:
     _require_booked(appointment, "marked as a no-show")
     appointment.status = AppointmentStatus.NO_SHOW

@@ -38,6 +38,9 @@ def test_the_list_has_every_kind_with_its_default_text_and_placeholders(admin_ap
             "appointment_cancelled",
             "appointment_rescheduled",
             "outcome_rerate",
+            "appointment_confirmed",
+            "urgent_care",
+            "waitlist_offer",
         ]
     )
     heat = items["heat_ok"]

@@ -1,0 +1,161 @@
+"""Acting on a patient's SMS: each clinic that knows the number acts for its own patient.
+
+A number may belong to patients of several clinics (one phone, two clinics): each gets its own
+row and its own action, and nothing of one clinic's reaches the other. Within one clinic, a
+number shared by several patients (a family's phone) cannot say whose appointment or soreness
+it means: such a reply is kept for staff, except red-flag words, which alert for every one of
+them (a missed alert costs more than a needless call).
+"""
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from aftercare import outbox, replies
+from aftercare.models import InboundSms, Kind, Notification, ReplyAction, Status
+from clinic.models import Patient
+from core.errors import Conflict
+from sessions.models import NeedlingSession, Reporter, Severity, SideEffectKind
+from sessions.records.services import report_side_effect
+from sessions.scheduling.selectors import next_booked
+from sessions.scheduling.services import cancel_appointment, confirm_appointment
+
+# domain.md: the 24-hour check-in stands for 72 hours; a score is its answer within that time.
+CHECKIN_ANSWER_WINDOW = timedelta(hours=72)
+CANCEL_REASON = "patient_sms"
+
+
+@transaction.atomic
+def receive(*, from_number: str, body: str, provider_id: str) -> list[InboundSms]:
+    """Keep the message once per patient with that number and act on it; a replay of the
+    same provider message finds its rows already there and does nothing again."""
+    reply = replies.read_reply(body)
+    if reply.intent == replies.STOP:  # the carrier stops every sender's SMS to the number
+        outbox.withdraw_sms_consent(from_number)
+    elif reply.intent == replies.START:
+        outbox.restore_sms_consent(from_number)
+    patients = list(
+        Patient.objects.filter(phone=from_number, archived_at__isnull=True).select_related("clinic")
+    )
+    per_clinic = Counter(patient.clinic_id for patient in patients)
+    kept = []
+    for patient in patients:
+        fields = dict(
+            clinic_id=patient.clinic_id, from_number=from_number, body=body, action=ReplyAction.KEPT
+        )
+        if provider_id:
+            inbound, created = InboundSms.objects.get_or_create(
+                provider_id=provider_id, patient=patient, defaults=fields
+            )
+        else:  # no provider id to know a replay by
+            inbound, created = InboundSms.objects.create(patient=patient, **fields), True
+        if created:
+            _act(inbound, reply, shared=per_clinic[patient.clinic_id] > 1, now=timezone.now())
+        kept.append(inbound)
+    return kept
+
+
+def _act(inbound: InboundSms, reply: replies.Reply, *, shared: bool, now: datetime) -> None:
+    if reply.intent == replies.RED_FLAG:
+        _raise_alert(inbound, reply.red_flags)
+    elif reply.intent in (replies.STOP, replies.START):
+        opted = ReplyAction.OPTED_OUT if reply.intent == replies.STOP else ReplyAction.OPTED_IN
+        _record(inbound, opted)
+    elif reply.intent == replies.OTHER:
+        _record(inbound, ReplyAction.KEPT)
+    elif shared:
+        _record(inbound, ReplyAction.KEPT, "Several patients of the clinic share this number.")
+    elif reply.intent == replies.SORENESS:
+        _record_soreness(inbound, reply.score, now)
+    else:
+        _answer_appointment(inbound, reply.intent, now)
+
+
+def _record(inbound: InboundSms, action: str, detail: str = "", **links) -> None:
+    inbound.action, inbound.detail = action, detail[:500]
+    for name, value in links.items():
+        setattr(inbound, name, value)
+    inbound.save()
+
+
+def _answer_appointment(inbound: InboundSms, intent: str, now: datetime) -> None:
+    appointment = next_booked(inbound.patient, now)
+    if appointment is None:
+        _record(inbound, ReplyAction.KEPT, "No appointment booked to confirm or cancel.")
+        return
+    try:
+        with transaction.atomic():
+            if intent == replies.CONFIRM:
+                confirm_appointment(appointment)
+            else:
+                cancel_appointment(appointment, reason=CANCEL_REASON)
+    except Conflict as refusal:
+        _record(inbound, ReplyAction.KEPT, refusal.detail)
+        return
+    if intent == replies.CONFIRM:
+        _record(inbound, ReplyAction.CONFIRMED, appointment=appointment)
+        outbox.answer_sms(inbound, Kind.APPOINTMENT_CONFIRMED, event=f"inbound:{inbound.pk}")
+    else:
+        _record(inbound, ReplyAction.CANCELLED, appointment=appointment)
+        outbox.tell_clinic_of_sms_cancellation(inbound)
+
+
+def last_checkin_session(patient: Patient, now: datetime) -> NeedlingSession | None:
+    """The session of the check-in sent to the patient within the last 72 hours, if any."""
+    checkin = (
+        Notification.objects.filter(
+            patient=patient,
+            kind=Kind.CHECKIN_24H,
+            status__in=[Status.SENT, Status.DELIVERED],
+            sent_at__gte=now - CHECKIN_ANSWER_WINDOW,
+            session__isnull=False,
+        )
+        .select_related("session")
+        .order_by("-sent_at")
+        .first()
+    )
+    return checkin.session if checkin else None
+
+
+def _record_soreness(inbound: InboundSms, score: int, now: datetime) -> None:
+    session = last_checkin_session(inbound.patient, now)
+    if session is None:
+        _record(inbound, ReplyAction.KEPT, "A number, but no check-in was sent in the last 72 h.")
+        return
+    severity = replies.severity_of(score)
+    if severity is None:
+        _record(inbound, ReplyAction.SORENESS, "Soreness 0/10: nothing to record.")
+        return
+    side_effect = report_side_effect(
+        session=session,
+        kind=SideEffectKind.SORENESS_AFTER,
+        severity=severity,
+        reported_by=Reporter.PATIENT,
+        notes=f"Soreness {score}/10, by SMS reply to the check-in.",
+    )
+    _record(inbound, ReplyAction.SORENESS, f"Soreness {score}/10.", side_effect=side_effect)
+
+
+def _raise_alert(inbound: InboundSms, kinds: tuple[str, ...]) -> None:
+    """Red-flag words: a serious side effect on the latest session (hold and alerts follow),
+    and at once the advice to seek urgent care, one answer per message whatever the clinics."""
+    session = (
+        NeedlingSession.objects.filter(patient=inbound.patient, ended_at__isnull=False)
+        .order_by("-ended_at")
+        .first()
+    )
+    side_effect = None
+    for kind in kinds if session else ():
+        # The patient gave no severity; words that need urgent care are taken as severe.
+        side_effect = report_side_effect(
+            session=session,
+            kind=kind,
+            severity=Severity.SEVERE,
+            reported_by=Reporter.PATIENT,
+            notes=f"By SMS: {inbound.body[:1000]}",
+        )
+    detail = "" if session else "No session on record to attach the report to: call the patient."
+    _record(inbound, ReplyAction.RED_FLAG, detail, side_effect=side_effect)
+    outbox.answer_sms(inbound, Kind.URGENT_CARE, event=f"sms:{inbound.provider_id or inbound.pk}")

@@ -1,0 +1,73 @@
+"""`/p/offer/<token>/`: a waitlist offer, taken with one button.
+
+No account: the signed token opens one offer only; anything else is a plain 404. Taking it
+books through the booking service (aftercare/waitlist.py); a slot already taken, or an offer
+that lapsed, answers that the slot is gone, and books nothing.
+"""
+
+from zoneinfo import ZoneInfo
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from aftercare import links, waitlist
+from aftercare.models import OfferStatus, WaitlistOffer
+from audit import trail
+from core.errors import RuleViolation
+from httpapi.throttling import PatientPageThrottle
+
+TAKEN, GONE = "taken", "gone"
+
+
+def _offer(token: str) -> WaitlistOffer:
+    offer_id = links.offer_id_from(token)
+    offer = (
+        WaitlistOffer.objects.select_related("entry__patient__clinic", "freed__therapist")
+        .filter(pk=offer_id)
+        .first()
+        if offer_id
+        else None
+    )
+    if offer is None:
+        raise Http404
+    return offer
+
+
+def offer_page(request, token: str):
+    throttle = PatientPageThrottle()
+    if not throttle.allow_request(request, None):
+        return HttpResponse(
+            "Too many requests. Please try again in a minute.",
+            status=429,
+            content_type="text/plain",
+            headers={"Retry-After": str(int(throttle.wait() or 60))},
+        )
+    offer = _offer(token)
+    patient = offer.entry.patient
+    reader = trail.patient_link(offer.id)
+    if request.method == "POST":
+        trail.attribute_writes(request, reader)
+        try:
+            waitlist.accept_offer(offer.id)
+        except RuleViolation:  # taken (by this patient's other click too), lapsed, or on hold
+            offer.refresh_from_db(fields=["status"])
+            answer = TAKEN if offer.status == OfferStatus.ACCEPTED else GONE
+            return redirect(f"{request.path}?answer={answer}")
+        return redirect(f"{request.path}?answer={TAKEN}")
+    trail.record_reads(request, reader, [patient])
+    answer = request.GET.get("answer")
+    if answer is None and offer.status != OfferStatus.OFFERED:
+        answer = TAKEN if offer.status == OfferStatus.ACCEPTED else GONE
+    tz = ZoneInfo(patient.timezone)
+    return render(
+        request,
+        "aftercare/offer_page.html",
+        {
+            "clinic": patient.clinic,
+            "patient": patient,
+            "starts_at": offer.freed.starts_at.astimezone(tz),
+            "therapist": offer.freed.therapist,
+            "expires_at": offer.expires_at.astimezone(tz),
+            "answer": answer,
+        },
+    )

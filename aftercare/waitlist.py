@@ -1,0 +1,185 @@
+"""The waitlist: patients who would take an earlier slot, and the offers of freed ones.
+
+A cancelled appointment frees its therapist's time; the earliest entry it fits is offered it
+(one entry at a time, for the clinic's offer time), and the offer passes on when it lapses.
+Accepting books through the booking service, so every booking rule (working hours, no double
+booking, the clinical hold) holds here too, and the first acceptance of a slot is the only one.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from aftercare import outbox
+from aftercare.models import (
+    OfferStatus,
+    WaitlistEntry,
+    WaitlistOffer,
+    WaitlistStatus,
+)
+from clinic.holds import check_open_for_care
+from clinic.models import Clinic, Patient, Staff
+from core.errors import Conflict
+from sessions.models import Appointment, AppointmentStatus
+from sessions.scheduling.services import book_appointment
+
+SLOT_GONE = "This slot has been taken or is no longer offered."
+
+
+@dataclass(frozen=True)
+class Slot:
+    therapist_id: object
+    starts_at: datetime
+    ends_at: datetime
+
+
+def fits(
+    *,
+    therapist_id: object | None,
+    earliest: datetime,
+    latest: datetime,
+    minutes: int,
+    slot: Slot,
+) -> bool:
+    """An entry fits a freed slot: the therapist it names (if any), its window holding the
+    whole appointment, and its length within the freed time."""
+    ends_at = slot.starts_at + timedelta(minutes=minutes)
+    return (
+        therapist_id in (None, slot.therapist_id)
+        and earliest <= slot.starts_at
+        and ends_at <= latest
+        and ends_at <= slot.ends_at
+    )
+
+
+def add_entry(
+    *,
+    clinic: Clinic,
+    patient: Patient,
+    therapist: Staff | None,
+    earliest: datetime,
+    latest: datetime,
+    minutes: int,
+) -> WaitlistEntry:
+    if latest <= earliest:
+        raise ValidationError({"latest": "Must be after earliest."})
+    if earliest + timedelta(minutes=minutes) > latest:
+        raise ValidationError({"minutes": "The appointment does not fit between the two times."})
+    with transaction.atomic():
+        check_open_for_care(patient)
+        return WaitlistEntry.objects.create(
+            clinic=clinic,
+            patient=patient,
+            therapist=therapist,
+            earliest=earliest,
+            latest=latest,
+            minutes=minutes,
+        )
+
+
+def offer_freed_slot(freed: Appointment, now: datetime | None = None) -> WaitlistOffer | None:
+    """Offer the cancelled appointment's time to the earliest entry it fits and that has not
+    been offered it yet. Inside the cancelling transaction: no cancel, no offer."""
+    now = now or timezone.now()
+    if freed.status != AppointmentStatus.CANCELLED or freed.starts_at <= now:
+        return None
+    slot = Slot(freed.therapist_id, freed.starts_at, freed.ends_at)
+    candidates = (
+        WaitlistEntry.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(
+            Q(therapist__isnull=True) | Q(therapist=freed.therapist_id),
+            clinic=freed.clinic_id,
+            status=WaitlistStatus.WAITING,
+            earliest__lte=freed.starts_at,
+            latest__gt=freed.starts_at,
+            patient__clinical_hold=False,
+            patient__archived_at__isnull=True,
+        )
+        .exclude(patient=freed.patient_id)
+        .exclude(patient__preferred_channel="none")  # they would never hear of it
+        .exclude(offers__freed=freed)
+        .select_related("patient__clinic")
+        .order_by("created_at")
+    )
+    entry = next(
+        (
+            entry
+            for entry in candidates
+            if fits(
+                therapist_id=entry.therapist_id,
+                earliest=entry.earliest,
+                latest=entry.latest,
+                minutes=entry.minutes,
+                slot=slot,
+            )
+        ),
+        None,
+    )
+    if entry is None:
+        return None
+    lifetime = timedelta(minutes=freed.clinic.waitlist_offer_minutes)
+    offer = WaitlistOffer.objects.create(
+        clinic_id=freed.clinic_id, entry=entry, freed=freed, expires_at=now + lifetime
+    )
+    offer.expires_at = outbox.offer_slot(offer, lifetime)  # from when the message may go
+    offer.save(update_fields=["expires_at"])
+    entry.status = WaitlistStatus.OFFERED
+    entry.save(update_fields=["status"])
+    return offer
+
+
+def pass_on_lapsed(now: datetime | None = None) -> int:
+    """Offers unanswered in time lapse; their entries wait again, and the slot goes to the next
+    entry. Returns how many lapsed."""
+    now = now or timezone.now()
+    lapsed = 0
+    with transaction.atomic():
+        offers = (
+            WaitlistOffer.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=OfferStatus.OFFERED, expires_at__lte=now)
+            .select_related("entry", "freed__clinic")
+        )
+        for offer in offers:
+            offer.status = OfferStatus.LAPSED
+            offer.save(update_fields=["status"])
+            WaitlistEntry.objects.filter(pk=offer.entry_id, status=WaitlistStatus.OFFERED).update(
+                status=WaitlistStatus.WAITING
+            )
+            offer_freed_slot(offer.freed, now)
+            lapsed += 1
+    return lapsed
+
+
+@transaction.atomic
+def accept_offer(offer_id: object) -> Appointment:
+    """Book the offered slot for the entry's patient. Concurrent acceptances of the same slot
+    wait for each other on the freed appointment's row: the first books, the rest hear
+    `slot_gone` (409)."""
+    offer = WaitlistOffer.objects.select_related("entry__patient", "freed__clinic").get(pk=offer_id)
+    Appointment.objects.select_for_update().filter(pk=offer.freed_id).first()
+    offer = WaitlistOffer.objects.select_for_update().get(pk=offer.pk)
+    entry, freed, now = offer.entry, offer.freed, timezone.now()
+    taken = WaitlistOffer.objects.filter(freed=offer.freed_id, status=OfferStatus.ACCEPTED)
+    lapsed = offer.expires_at <= now or freed.starts_at <= now
+    if offer.status != OfferStatus.OFFERED or lapsed or taken.exists():
+        raise Conflict("slot_gone", SLOT_GONE)
+    try:
+        booked = book_appointment(
+            clinic=freed.clinic,
+            patient=entry.patient,
+            therapist=freed.therapist,
+            room=freed.room,
+            starts_at=freed.starts_at,
+            ends_at=freed.starts_at + timedelta(minutes=entry.minutes),
+        )
+    except Conflict as refusal:  # booked by the clinic meanwhile
+        raise Conflict("slot_gone", SLOT_GONE) from refusal
+    offer.status, offer.booked = OfferStatus.ACCEPTED, booked
+    offer.save(update_fields=["status", "booked"])
+    entry.status = WaitlistStatus.BOOKED
+    entry.save(update_fields=["status"])
+    return booked

@@ -1,0 +1,240 @@
+"""Two-way SMS: what a patient's reply does, as the clinic sees it through the API."""
+
+from datetime import timedelta
+from itertools import count
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from twilio.request_validator import RequestValidator
+
+from aftercare import selectors
+from aftercare.models import InboundSms, Notification
+from aftercare.texts import default_text
+from clinic.models import Patient
+from sessions.models import SideEffect
+
+pytestmark = pytest.mark.django_db
+TOKEN = "twilio-test-auth-token"
+SIDS = count()
+
+
+@pytest.fixture
+def text(settings):
+    """The patient texts `body` from `phone`, through the signed provider webhook."""
+    settings.TWILIO_AUTH_TOKEN = TOKEN
+    settings.PUBLIC_BASE_URL = "https://clinic.example.org"
+
+    def send(phone, body, sid=None):
+        params = {"From": phone, "Body": body, "MessageSid": sid or f"SM{next(SIDS):032d}"}
+        signature = RequestValidator(TOKEN).compute_signature(
+            "https://clinic.example.org/hooks/sms/inbound/", params
+        )
+        answer = Client().post("/hooks/sms/inbound/", params, HTTP_X_TWILIO_SIGNATURE=signature)
+        assert answer.status_code == 200
+        return answer
+
+    return send
+
+
+def inbox(api, **filters) -> list[dict]:
+    answer = api.get("/api/v1/inbound-sms/", filters)
+    assert answer.status_code == 200
+    return answer.json()["results"]
+
+
+def answers(kind) -> list[Notification]:
+    return list(Notification.objects.filter(kind=kind))
+
+
+def test_c_confirms_the_next_booked_appointment(text, book, monday_10, patient, admin_api):
+    later = book(monday_10 + timedelta(days=1)).json()
+    first = book(monday_10).json()
+    text(patient.phone, "c")
+    shown = admin_api.get(f"/api/v1/appointments/{first['id']}/").json()
+    assert shown["confirmed_at"] is not None
+    assert admin_api.get(f"/api/v1/appointments/{later['id']}/").json()["confirmed_at"] is None
+    [message] = inbox(admin_api)
+    assert (message["action"], message["appointment"]) == ("confirmed", first["id"])
+    [confirmation] = answers("appointment_confirmed")
+    assert (confirmation.channel, confirmation.patient_id) == ("sms", patient.id)
+
+
+def test_x_cancels_frees_the_slot_and_tells_the_clinics_admins(
+    text, book, monday_10, patient, admin, admin_api
+):
+    booked = book(monday_10).json()
+    text(patient.phone, "CANCEL")
+    shown = admin_api.get(f"/api/v1/appointments/{booked['id']}/").json()
+    assert (shown["status"], shown["cancel_reason"]) == ("cancelled", "patient_sms")
+    [notice] = answers("patient_cancelled")
+    assert (notice.staff_id, notice.channel, str(notice.appointment_id)) == (
+        admin.id,
+        "email",
+        shown["id"],
+    )
+    assert inbox(admin_api)[0]["action"] == "cancelled"
+
+
+def test_a_reply_with_nothing_booked_is_kept_for_staff(text, patient, admin_api):
+    text(patient.phone, "C")
+    [message] = inbox(admin_api)
+    assert message["action"] == "kept" and "No appointment booked" in message["detail"]
+
+
+def sent_checkin(log_session, hours_ago=2):
+    session = log_session()
+    checkin = Notification.objects.get(kind="checkin_24h", session=session["id"])
+    checkin.status, checkin.sent_at = "sent", timezone.now() - timedelta(hours=hours_ago)
+    checkin.save()
+    return session
+
+
+@pytest.mark.parametrize(
+    ("score", "severity", "serious"),
+    [("2", "mild", False), ("5", "moderate", False), ("8", "severe", True)],
+)
+def test_a_score_after_the_check_in_records_soreness(
+    text, log_session, patient, admin_api, score, severity, serious
+):
+    session = sent_checkin(log_session)
+    text(patient.phone, score)
+    [effect] = SideEffect.objects.all()
+    assert (str(effect.session_id), effect.kind, effect.severity, effect.reported_by) == (
+        session["id"],
+        "soreness_after",
+        severity,
+        "patient",
+    )
+    patient.refresh_from_db()
+    assert (effect.serious, patient.clinical_hold) == (serious, serious)
+    assert len(answers("side_effect_alert")) == (2 if serious else 0)  # therapist and admin
+    assert inbox(admin_api)[0]["action"] == "soreness"
+
+
+def test_zero_records_nothing_and_a_score_long_after_the_check_in_is_kept(
+    text, log_session, patient, admin_api
+):
+    sent_checkin(log_session)
+    text(patient.phone, "0")
+    assert not SideEffect.objects.exists()
+    Notification.objects.filter(kind="checkin_24h").update(
+        sent_at=timezone.now() - timedelta(hours=73)
+    )
+    text(patient.phone, "6")
+    assert not SideEffect.objects.exists()
+    assert [m["action"] for m in inbox(admin_api)] == ["kept", "soreness"]
+
+
+@pytest.mark.parametrize(
+    ("words", "kind"),
+    [("my chest hurts a lot", "chest_pain"), ("no puedo respirar", "breathlessness")],
+)
+def test_red_flag_words_alert_at_once_and_advise_urgent_care_even_in_quiet_hours(
+    text, log_session, patient, clinic, words, kind
+):
+    log_session()
+    clinic.quiet_hours_start, clinic.quiet_hours_end = (
+        timezone.now().time().replace(microsecond=0),
+        (timezone.now() + timedelta(hours=1)).time().replace(microsecond=0),
+    )
+    clinic.save()
+    before = timezone.now()
+    text(patient.phone, words)
+    [effect] = SideEffect.objects.all()
+    assert (effect.kind, effect.serious, effect.reported_by) == (kind, True, "patient")
+    patient.refresh_from_db()
+    assert patient.clinical_hold
+    assert len(answers("side_effect_alert")) == 2
+    [advice] = answers("urgent_care")
+    assert advice.send_at - before < timedelta(seconds=5)
+
+
+def test_anything_else_is_kept_for_staff_to_read(text, patient, admin_api):
+    text(patient.phone, "Can I bring my daughter?")
+    [message] = inbox(admin_api, action="kept")
+    assert message["body"] == "Can I bring my daughter?"
+    assert message["patient"] == str(patient.id)
+    assert not Notification.objects.exists()
+
+
+def test_a_replayed_webhook_acts_once(text, book, monday_10, patient, admin_api):
+    book(monday_10)
+    text(patient.phone, "C", sid="SM-once")
+    text(patient.phone, "C", sid="SM-once")
+    assert len(inbox(admin_api)) == 1
+    assert len(answers("appointment_confirmed")) == 1
+
+
+def test_a_number_two_clinics_share_acts_for_each_clinics_patient_alone(
+    text, book, monday_10, patient, other_patient, admin_api, other_admin_api
+):
+    assert patient.phone == other_patient.phone
+    book(monday_10)
+    text(patient.phone, "X")
+    [ours] = inbox(admin_api)
+    [theirs] = inbox(other_admin_api)
+    assert (ours["patient"], ours["action"]) == (str(patient.id), "cancelled")
+    assert (theirs["patient"], theirs["action"]) == (str(other_patient.id), "kept")
+    assert other_admin_api.get(f"/api/v1/inbound-sms/?patient={patient.id}").status_code == 400
+
+
+def test_a_number_two_patients_of_one_clinic_share_is_kept_unless_a_red_flag(
+    text, book, monday_10, patient, clinic, make_patient, admin_api
+):
+    make_patient(clinic, given_name="Byron")
+    book(monday_10)
+    text(patient.phone, "X")
+    assert {m["action"] for m in inbox(admin_api)} == {"kept"}
+    assert Patient.objects.filter(phone=patient.phone).count() == 2
+
+
+def test_the_list_filters_by_patient_and_action_and_costs_the_same_queries_for_1_or_200(
+    text, patient, clinic, make_patient, admin_api
+):
+    someone = make_patient(clinic, given_name="Mary", phone="+447911000111")
+    for n in range(4):
+        text(patient.phone, f"hello {n}")
+    text(someone.phone, "C")
+    assert len(inbox(admin_api, patient=someone.id)) == 1
+    assert len(inbox(admin_api, action="kept")) == 5
+    counts = []
+    for size in (1, 200):
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_api.get("/api/v1/inbound-sms/", {"page_size": size}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert InboundSms.objects.count() == 5
+
+
+def test_the_staff_inbox_holds_the_clinics_kept_messages_only(
+    text, book, monday_10, patient, other_patient, clinic
+):
+    book(monday_10)
+    text(patient.phone, "C")
+    text(patient.phone, "Running late")
+    assert [m.body for m in selectors.inbox(clinic.id)] == ["Running late"]
+    assert [m.body for m in selectors.inbox(clinic.id, kept_only=False)] == ["Running late", "C"]
+    assert {m.patient_id for m in selectors.inbox(other_patient.clinic_id)} == {other_patient.id}
+
+
+def test_a_forged_reply_cancels_nothing_and_is_not_kept(text, book, monday_10, patient, admin_api):
+    booked = book(monday_10).json()
+    forged = Client().post(
+        "/hooks/sms/inbound/",
+        {"From": patient.phone, "Body": "X", "MessageSid": "SM-forged"},
+        HTTP_X_TWILIO_SIGNATURE="forged",
+    )
+    assert forged.status_code == 403
+    assert admin_api.get(f"/api/v1/appointments/{booked['id']}/").json()["status"] == "booked"
+    assert inbox(admin_api) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "how"),
+    [("en", "Reply C to confirm, X to cancel."), ("es", "Responda C para confirmarla, X para")],
+)
+def test_a_reminder_says_how_to_reply(language, how):
+    assert how in default_text(language, "appointment_reminder")[1]

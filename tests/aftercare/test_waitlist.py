@@ -1,0 +1,229 @@
+"""The waitlist: a cancelled appointment's time is offered to the earliest entry it fits, and
+the patient takes it from the link in the offer, booked by the same rules as any booking."""
+
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from aftercare import delivery, links, waitlist
+from aftercare.models import Notification, WaitlistOffer
+from clinic.holds import place_on_hold
+from sessions.models import Appointment
+from sessions.scheduling.services import mark_no_show
+from tests.accounts import api_client
+
+URL = "/api/v1/waitlist/"
+
+
+@pytest.fixture
+def join(admin_api, therapist, monday_10):
+    """Put a patient on the waitlist for Monday 09:00-12:00 (or as given)."""
+
+    def join(patient, minutes=45, **fields):
+        body = {
+            "patient": str(patient.id),
+            "earliest": (monday_10 - timedelta(hours=1)).isoformat(),
+            "latest": (monday_10 + timedelta(hours=2)).isoformat(),
+            "minutes": minutes,
+            **fields,
+        }
+        return admin_api.post(URL, body, format="json")
+
+    return join
+
+
+@pytest.fixture
+def freed(book, monday_10, admin_api):
+    """Book Monday 10:00 for the fixture patient, then let the clinic cancel it."""
+
+    def cancel():
+        booked = book(monday_10).json()
+        answer = admin_api.post(f"/api/v1/appointments/{booked['id']}/cancel/", {}, format="json")
+        assert answer.status_code == 200
+        return booked
+
+    return cancel
+
+
+def offer_path(offer: WaitlistOffer) -> str:
+    return f"/p/offer/{links.offer_token_for(offer.id)}/"
+
+
+@pytest.mark.django_db
+def test_the_waitlist_is_listed_and_joined_per_clinic(
+    join, admin_api, other_admin_api, make_patient, clinic, other_patient
+):
+    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
+    answer = join(grace)
+    assert answer.status_code == 201 and answer.json()["status"] == "waiting"
+    assert [e["patient"] for e in admin_api.get(URL).json()["results"]] == [str(grace.id)]
+    assert other_admin_api.get(URL).json()["results"] == []
+    assert join(other_patient).status_code == 400  # another clinic's patient: not found here
+
+
+@pytest.mark.django_db
+def test_a_window_too_short_for_the_appointment_is_refused(join, make_patient, clinic, monday_10):
+    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
+    answer = join(grace, latest=(monday_10 - timedelta(minutes=30)).isoformat())
+    assert answer.status_code == 400 and "minutes" in answer.json()
+    answer = join(grace, latest=(monday_10 - timedelta(hours=2)).isoformat())
+    assert answer.status_code == 400 and "latest" in answer.json()
+
+
+@pytest.mark.django_db
+def test_a_cancellation_offers_the_slot_to_the_earliest_entry_that_fits(
+    join, freed, make_patient, clinic, other_therapist, make_therapist
+):
+    someone_else = make_therapist(clinic, "ben")
+    first, second, third = (
+        make_patient(clinic, given_name=name, phone=f"+44791100033{n}")
+        for n, name in enumerate(["Ann", "Bea", "Cy"])
+    )
+    join(first, therapist=str(someone_else.id))  # waits for another therapist
+    join(second, minutes=60)  # longer than the freed 45 minutes
+    join(third)
+    freed()
+    [offer] = WaitlistOffer.objects.all()
+    assert offer.entry.patient == third
+    [message] = Notification.objects.filter(kind="waitlist_offer")
+    assert (message.patient, message.waitlist_offer) == (third, offer)
+
+
+@pytest.mark.django_db
+def test_the_patient_takes_the_offer_from_the_link_and_a_second_take_books_nothing(
+    join, freed, make_patient, clinic, therapist, monday_10, sms_file, settings
+):
+    settings.PUBLIC_BASE_URL = "https://clinic.example.org"
+    clinic.quiet_hours_end = clinic.quiet_hours_start  # no quiet hours: the offer goes now
+    clinic.save()
+    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
+    join(grace)
+    freed()
+    delivery.sweep(lambda ids, eta: delivery.send(ids))
+    [sms] = [m for m in sms_file() if m["to"] == grace.phone]
+    path = re.search(r"https://clinic\.example\.org(/p/offer/\S+/)", sms["body"]).group(1)
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(path)
+    assert "Take this appointment" in page.content.decode()
+    token = page.cookies["csrftoken"].value
+    taken = client.post(path, {"csrfmiddlewaretoken": token}, follow=True)
+    assert "It is yours" in taken.content.decode()
+    [booked] = Appointment.objects.filter(patient=grace)
+    assert (booked.starts_at, booked.therapist, booked.status) == (monday_10, therapist, "booked")
+    again = client.post(path, {"csrfmiddlewaretoken": token}, follow=True)
+    assert "It is yours" in again.content.decode()
+    assert Appointment.objects.filter(patient=grace).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_unanswered_offer_passes_to_the_next_entry_and_its_link_says_the_slot_is_gone(
+    join, freed, make_patient, clinic
+):
+    ann, bea = (
+        make_patient(clinic, given_name=name, phone=f"+44791100044{n}")
+        for n, name in enumerate(["Ann", "Bea"])
+    )
+    join(ann)
+    join(bea)
+    freed()
+    first = WaitlistOffer.objects.get()
+    assert waitlist.pass_on_lapsed(timezone.now() + timedelta(hours=1)) == 0
+    assert waitlist.pass_on_lapsed(first.expires_at + timedelta(seconds=1)) == 1
+    second = WaitlistOffer.objects.exclude(pk=first.pk).get()
+    assert (second.entry.patient, second.status) == (bea, "offered")
+    late = Client().post(offer_path(first), follow=True)
+    assert "this slot has gone" in late.content.decode()
+    assert not Appointment.objects.filter(patient=ann).exists()
+
+
+@pytest.mark.django_db
+def test_a_forged_offer_link_is_not_found(join, freed):
+    assert Client().get("/p/offer/forged-token/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_racing_acceptances_book_exactly_once(admin, therapist, clinic, make_patient, monday_10):
+    patient = make_patient(clinic)
+    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
+    admin_api = api_client(admin)
+    assert (
+        admin_api.post(
+            URL,
+            {
+                "patient": str(grace.id),
+                "earliest": monday_10.isoformat(),
+                "latest": (monday_10 + timedelta(hours=1)).isoformat(),
+                "minutes": 45,
+            },
+            format="json",
+        ).status_code
+        == 201
+    )
+    booked = admin_api.post(
+        "/api/v1/appointments/",
+        {
+            "patient": str(patient.id),
+            "therapist": str(therapist.id),
+            "starts_at": monday_10.isoformat(),
+            "ends_at": (monday_10 + timedelta(minutes=45)).isoformat(),
+        },
+        format="json",
+    ).json()
+    admin_api.post(f"/api/v1/appointments/{booked['id']}/cancel/", {}, format="json")
+    offer = WaitlistOffer.objects.get()
+    barrier, outcomes = threading.Barrier(4), []
+
+    def accept():
+        barrier.wait()
+        try:
+            waitlist.accept_offer(offer.id)
+            outcomes.append("booked")
+        except Exception as refusal:  # the losers say why they lost
+            outcomes.append(getattr(refusal, "code", repr(refusal)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["booked"] + ["slot_gone"] * 3
+    assert Appointment.objects.filter(patient=grace, status="booked").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_patient_on_clinical_hold_cannot_join_the_waitlist(join, make_patient, clinic):
+    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
+    place_on_hold(grace, reason="Serious side effect reported by the therapist.")
+    answer = join(grace)
+    assert answer.status_code == 409 and answer.json()["code"] == "clinical_hold"
+
+
+@pytest.mark.django_db
+def test_an_offer_for_a_slot_that_has_begun_books_nothing(join, freed, make_patient, clinic):
+    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
+    join(grace)
+    freed()
+    offer = WaitlistOffer.objects.get()
+    Appointment.objects.filter(pk=offer.freed_id).update(
+        starts_at=timezone.now() - timedelta(minutes=5),
+        ends_at=timezone.now() + timedelta(minutes=40),
+    )
+    answer = Client().post(offer_path(offer), follow=True)
+    assert "this slot has gone" in answer.content.decode()
+    assert not Appointment.objects.filter(patient=grace).exists()
+
+
+@pytest.mark.django_db
+def test_a_no_show_offers_nothing(join, book, monday_10, admin_api, make_patient, clinic):
+    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
+    join(grace)
+    booked = book(monday_10).json()
+    mark_no_show(Appointment.objects.get(pk=booked["id"]))
+    assert not WaitlistOffer.objects.exists()
