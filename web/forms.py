@@ -227,9 +227,22 @@ class RegionsField(forms.MultipleChoiceField):
 
 
 class ScreeningForm(forms.Form):
-    """The screening checklist: the answers of the contract, in a clinician's order."""
+    """The screening checklist: the answers of the contract, in a clinician's order, after
+    when it was done (a paper screening is entered later) and who consented."""
 
+    performed_at = forms.DateTimeField(
+        label="Screened at (blank: now)",
+        required=False,
+        widget=MomentInput,
+        help_text="A paper screening may be entered up to 7 days later.",
+    )
     consent_given = forms.BooleanField(label="The patient consents to dry needling", required=False)
+    guardian_name = forms.CharField(
+        label="Parent or guardian (under 18s)", max_length=200, required=False
+    )
+    guardian_consent = forms.BooleanField(
+        label="The parent or guardian consents", required=False
+    )
     understands_procedure = forms.BooleanField(
         label="Understands the procedure", required=False, initial=True
     )
@@ -265,7 +278,17 @@ class ScreeningForm(forms.Form):
     epilepsy = forms.BooleanField(label="Epilepsy", required=False)
 
     def answers(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if name != "consent_given"}
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in self.ABOUT_THE_SCREENING
+        }
+
+    ABOUT_THE_SCREENING = ("performed_at", "consent_given", "guardian_name", "guardian_consent")
+
+    def about_the_screening(self) -> dict:
+        """When it was done and who consented, as `record_screening` takes them."""
+        return {name: self.cleaned_data[name] for name in self.ABOUT_THE_SCREENING}
 
 
 class PersonChoice(forms.ModelChoiceField):

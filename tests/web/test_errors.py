@@ -13,6 +13,10 @@ class Visit(forms.Form):
     precautions_acknowledged = forms.CharField(required=False)
 
 
+class Screening(forms.Form):
+    performed_at = forms.DateTimeField(required=False)
+
+
 @pytest.mark.parametrize(
     ("error", "where"),
     [
@@ -28,6 +32,13 @@ def test_each_refusal_is_shown_where_it_belongs(error, where):
     form.is_valid()
     assert show_on(form, error) == {}
     assert form.errors == {where or "__all__": [error.detail]}
+
+
+def test_a_code_goes_to_the_field_of_its_name_on_each_page():
+    form = Screening({})
+    form.is_valid()
+    show_on(form, RuleViolation("invalid_time", "Too far back."))
+    assert form.errors == {"performed_at": ["Too far back."]}
 
 
 def test_a_section_of_the_page_gets_its_refusal_to_show_there():

@@ -114,6 +114,7 @@ def work_through_a_session(page, live_server, day, password):
     expect(page.locator("#rule-check")).to_contain_text("Deep needling of upper trapezius")
     page.locator("[data-site]").nth(1).get_by_role("button", name="Remove site").click()
     expect(page.locator("[data-site]")).to_have_count(1)
+    page.get_by_label("Needles removed").fill("1")  # counted out: needed to sign
 
     page.get_by_role("button", name="Save as draft").click()
     expect(page.get_by_text("Draft", exact=True)).to_be_visible()
