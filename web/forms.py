@@ -240,9 +240,7 @@ class ScreeningForm(forms.Form):
     guardian_name = forms.CharField(
         label="Parent or guardian (under 18s)", max_length=200, required=False
     )
-    guardian_consent = forms.BooleanField(
-        label="The parent or guardian consents", required=False
-    )
+    guardian_consent = forms.BooleanField(label="The parent or guardian consents", required=False)
     understands_procedure = forms.BooleanField(
         label="Understands the procedure", required=False, initial=True
     )
