@@ -95,3 +95,68 @@ def course_chart(measures: Sequence[OutcomeMeasure], changes: dict[str, Change])
         "data": {"labels": labels, "datasets": datasets},
         "options": {"scales": {"y": ZERO_TO_TEN}},
     }
+
+
+def _percent(rate: float) -> float:
+    return round(100 * rate, 2)
+
+
+def _line(label: str, points: list[dict], colour: str) -> dict:
+    return {
+        "type": "line",
+        "label": label,
+        "data": points,
+        "borderColor": colour,
+        "borderDash": [6, 4],
+        "pointRadius": 0,
+        "fill": False,
+    }
+
+
+def funnel_chart(report: dict) -> dict | None:
+    """Each therapist's rate of sessions followed by a mild side effect against their number of
+    sessions, inside the clinic's 95% control limits (`reports.adverse_events`)."""
+    if not report["therapists"]:
+        return None
+    funnel = report["funnel"]
+    clinic_rate = _percent(report["mild"]["rate"])
+    return {
+        "type": "scatter",
+        "data": {
+            "datasets": [
+                {
+                    "label": "Therapists",
+                    "data": [
+                        {"x": row["sessions"], "y": _percent(row["rate"])}
+                        for row in report["therapists"]
+                    ],
+                    "backgroundColor": AFTER,
+                    "pointRadius": 5,
+                },
+                _line(
+                    "Clinic rate",
+                    [{"x": 1, "y": clinic_rate}, {"x": funnel[-1]["sessions"], "y": clinic_rate}],
+                    "#5b6675",
+                ),
+                _line(
+                    "Upper 95% limit",
+                    [{"x": p["sessions"], "y": _percent(p["limits95"][1])} for p in funnel],
+                    BEFORE,
+                ),
+                _line(
+                    "Lower 95% limit",
+                    [{"x": p["sessions"], "y": _percent(p["limits95"][0])} for p in funnel],
+                    BEFORE,
+                ),
+            ]
+        },
+        "options": {
+            "scales": {
+                "x": {"type": "linear", "min": 0, "title": {"display": True, "text": "Sessions"}},
+                "y": {
+                    "min": 0,
+                    "title": {"display": True, "text": "Followed by a mild side effect (%)"},
+                },
+            }
+        },
+    }

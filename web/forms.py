@@ -1,7 +1,7 @@
 """The staff app's forms. They turn what was typed into the services' keyword arguments; the
 rules themselves stay in the services and pure functions they call."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django import forms
@@ -374,3 +374,33 @@ class CourseForm(WhoAndWhen):
             "min_gap_days": data["min_gap_days"],
             "max_gap_days": data["max_gap_days"],
         }
+
+
+class ReportWindowForm(forms.Form):
+    """The days a report covers, on the clinic's calendar; blank ends are open."""
+
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To (inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", "Must not be before the first day.")
+        return data
+
+    def moments(self) -> dict:
+        """Sessions started on or after the first day and before the day after the last."""
+        since, until = self.cleaned_data["since"], self.cleaned_data["until"]
+        return {
+            "since": _midnight(since) if since else None,
+            "until": _midnight(until + timedelta(days=1)) if until else None,
+        }
+
+
+def _midnight(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))

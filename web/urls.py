@@ -4,6 +4,7 @@ from web.views import (
     calendar,
     course_wizard,
     patients,
+    reports,
     screening_form,
     session_form,
     session_note,
@@ -53,4 +54,5 @@ urlpatterns = [
     path("calendar/appointments/<uuid:appointment_id>/cancel/", calendar.cancel, name="cancel"),
     path("calendar/appointments/<uuid:appointment_id>/no-show/", calendar.no_show, name="no-show"),
     path("courses/new/", course_wizard.new_course, name="new-course"),
+    path("reports/adverse-events/", reports.adverse_events, name="adverse-events"),
 ]
