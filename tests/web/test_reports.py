@@ -56,7 +56,7 @@ def test_the_clinics_rates_stand_beside_brady_and_boyce_with_wilson_intervals(ad
     sessions(4)
     page = admin_in.get(REPORT).content.decode()
     assert "This clinic" in page
-    assert "50.0% (15.0%–85.0%); 2 events" in page  # 2 of 4, Wilson 95%
+    assert "50.0% (15.0%\u201385.0%); 2 events" in page  # 2 of 4, Wilson 95%
     assert "Brady, McEvoy, Dommerholt, Doody" in page and "19.2%" in page
     assert "Boyce et al." in page and "36.8%" in page
 
