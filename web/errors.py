@@ -8,6 +8,7 @@ added to a service shows up here without new code.
 from collections.abc import Collection
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from core.errors import RuleViolation
 
@@ -23,6 +24,7 @@ FIELD_OF_CODE: dict[str, tuple[str, ...]] = {
     "guardian_consent_required": ("guardian_consent",),
     "double_booked": ("starts_at",),
     "outside_working_hours": ("starts_at",),
+    "invalid_template": ("body",),
 }
 
 
@@ -39,3 +41,11 @@ def show_on(
     field = next((field for field in fields if field in form.fields), None)
     form.add_error(field, forms.ValidationError(error.detail, code=error.code))
     return {}
+
+
+def show_invalid(form: forms.Form, refusal: ValidationError) -> None:
+    """Put a model's or service's `ValidationError` on the fields it names, if the form has
+    them; the rest at the top of the form."""
+    by_field = refusal.message_dict if hasattr(refusal, "error_dict") else {None: refusal.messages}
+    for field, messages in by_field.items():
+        form.add_error(field if field in form.fields else None, messages)

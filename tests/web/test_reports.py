@@ -19,12 +19,6 @@ REPORT = "/reports/adverse-events/"
 
 
 @pytest.fixture
-def admin_in(client, admin):
-    client.force_login(admin)
-    return client
-
-
-@pytest.fixture
 def sessions(clinic, patient, therapist, screen):
     """`n` ended sessions of the therapist from noon `days_ago` (clinic's clock), every other
     one followed by bruising."""
