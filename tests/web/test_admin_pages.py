@@ -13,6 +13,7 @@ from aftercare.models import MessageText, Notification
 from clinic.holds import place_on_hold
 from clinic.models import ClinicalHold, Room, Staff
 from tests.conftest import PASSWORD
+from tests.web.test_pages import INLINE
 
 pytestmark = pytest.mark.django_db
 
@@ -247,3 +248,10 @@ def test_each_admin_page_costs_the_same_queries_for_few_or_many(
     few = costs()
     add(6, 1)
     assert costs() == few
+
+
+def test_no_admin_page_carries_inline_script_or_style(admin_in, patient):
+    place_on_hold(patient, reason="Pneumothorax reported")
+    for path in ADMIN_PAGES:
+        page = admin_in.get(path).content.decode()
+        assert not INLINE.search(page), (path, INLINE.search(page))

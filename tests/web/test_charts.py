@@ -13,7 +13,8 @@ from outcomes.rules import Change
 from outcomes.services import record_outcome
 from sessions.records.services import log_session
 from tests.bodies import site
-from tests.web.test_staff_app_in_a_browser import TABLET, chromium, sign_in
+from tests.web.test_admin_pages import ADMIN_PAGES
+from tests.web.test_staff_app_in_a_browser import TABLET, chromium, fits_and_labels, sign_in
 from web.charts import mcid_line
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +129,38 @@ def test_the_charts_are_drawn_in_a_browser_under_the_content_security_policy(
         )
     assert drawn == [True, True]
     assert problems == []  # a CSP violation is reported on the console as an error
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_admin_pages_work_in_a_browser_under_the_csp_and_fit_a_tablet(
+    live_server, admin, rated_course, password
+):
+    problems = []
+    with chromium() as browser:
+        page = browser.new_page(viewport=TABLET)
+        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.goto(live_server.url + "/accounts/login/")
+        page.get_by_label("Username").fill(admin.username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+        page.get_by_role("link", name="Side effects").click()
+        funnel = page.locator("canvas[data-chart]")
+        expect(funnel).to_have_count(1)
+        assert page.evaluate(
+            "() => Boolean(window.Chart.getChart(document.querySelector('canvas[data-chart]')))"
+        )
+
+        page.get_by_role("link", name="Clinic", exact=True).click()
+        page.get_by_role("link", name="Message texts").click()
+        preview = page.locator("#preview-heat_ok")
+        expect(preview).to_contain_text("Preview")  # drawn as the page opens
+        page.locator("#id_heat_ok-body").fill("Hello {{ given_name }}, heat is fine.")
+        expect(preview).to_contain_text("Hello Ada, heat is fine.")
+        page.locator("#id_heat_ok-body").fill("Hello {{ given_name|upper }}")
+        expect(preview).to_contain_text("filters (|) are not allowed")
+
+        for path in [*ADMIN_PAGES, f"/clinic/staff/{admin.pk}/hours/"]:
+            fits_and_labels(page, live_server.url + path)
+    assert problems == []
