@@ -275,14 +275,15 @@ class ScreeningForm(forms.Form):
     vascular_disease = forms.BooleanField(label="Vascular disease", required=False)
     epilepsy = forms.BooleanField(label="Epilepsy", required=False)
 
+    # Fields about the screening itself; every other field is an answer of the checklist.
+    ABOUT_THE_SCREENING = ("performed_at", "consent_given", "guardian_name", "guardian_consent")
+
     def answers(self) -> dict:
         return {
             name: value
             for name, value in self.cleaned_data.items()
             if name not in self.ABOUT_THE_SCREENING
         }
-
-    ABOUT_THE_SCREENING = ("performed_at", "consent_given", "guardian_name", "guardian_consent")
 
     def about_the_screening(self) -> dict:
         """When it was done and who consented, as `record_screening` takes them."""

@@ -141,7 +141,8 @@ def test_a_deactivated_therapist_can_no_longer_sign_in(admin_in, client, therapi
     admin_in.post(f"/clinic/staff/{therapist.pk}/active/", {"active": "0"})
     therapist.refresh_from_db()
     assert not therapist.is_active
-    admin_in.post(f"/clinic/staff/{admin.pk}/active/", {"active": "0"})
+    refused = admin_in.post(f"/clinic/staff/{admin.pk}/active/", {"active": "0"}, follow=True)
+    assert '<p class="error">You cannot end your own access' in refused.content.decode()
     admin.refresh_from_db()
     assert admin.is_active  # nobody ends their own access
 

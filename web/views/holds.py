@@ -18,7 +18,7 @@ HOLDS = ClinicalHold.objects.select_related("patient", "released_by")
 
 
 def _holds_page(
-    request: HttpRequest, refused: ClinicalHold | None = None, form=None
+    request: HttpRequest, refused: ClinicalHold | None = None, form: ReleaseForm | None = None
 ) -> HttpResponse:
     mine = HOLDS.filter(clinic_id=request.user.clinic_id)
     held = list(mine.filter(released_at__isnull=True).order_by("started_at"))
