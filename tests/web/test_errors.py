@@ -3,9 +3,10 @@ to the top of the form, so rules added to the services show without new code."""
 
 import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 
 from core.errors import Conflict, RuleViolation
-from web.errors import show_on
+from web.errors import show_invalid, show_on
 
 
 class Visit(forms.Form):
@@ -47,3 +48,22 @@ def test_a_section_of_the_page_gets_its_refusal_to_show_there():
     error = RuleViolation("region_excluded", "Not the left shoulder.")
     assert show_on(form, error, sections=("sites",)) == {"sites": "Not the left shoulder."}
     assert form.errors == {}
+
+
+class Person(forms.Form):
+    password = forms.CharField(required=False)
+
+
+@pytest.mark.parametrize(
+    ("refusal", "errors"),
+    [
+        (ValidationError({"password": ["Too short."]}), {"password": ["Too short."]}),
+        (ValidationError({"note": ["Say why."]}), {"__all__": ["Say why."]}),  # not on this form
+        (ValidationError("No date of birth."), {"__all__": ["No date of birth."]}),
+    ],
+)
+def test_a_validation_error_goes_to_the_fields_it_names(refusal, errors):
+    form = Person({})
+    form.is_valid()
+    show_invalid(form, refusal)
+    assert form.errors == errors

@@ -120,3 +120,8 @@ def test_a_signed_note_has_a_print_button_for_its_pdf(
     pdf = signed_in.get(link)  # the staff app's sign-in is enough
     assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_a_window_that_ends_before_it_begins_is_refused_by_its_end(admin_in):
+    page = admin_in.get(REPORT, {"since": "2026-03-10", "until": "2026-03-01"}).content.decode()
+    assert page.index('for="id_until"') < page.index("Must not be before the first day.")
