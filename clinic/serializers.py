@@ -1,8 +1,7 @@
-import itertools
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from clinic.hours import overlap_problem
 from clinic.models import Clinic, Patient, Room, Staff, WorkingHours
 
 
@@ -41,14 +40,6 @@ class WorkingHoursSerializer(serializers.ModelSerializer):
         return attrs
 
 
-def _first_overlap(blocks: list[dict]) -> dict | None:
-    ordered = sorted(blocks, key=lambda b: (b["weekday"], b["start"]))
-    for earlier, later in itertools.pairwise(ordered):
-        if earlier["weekday"] == later["weekday"] and later["start"] < earlier["end"]:
-            return later
-    return None
-
-
 class TherapistSerializer(serializers.ModelSerializer):
     # Checked by Django's password validators in the service, against the person's details.
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
@@ -73,11 +64,9 @@ class TherapistSerializer(serializers.ModelSerializer):
         }
 
     def validate_working_hours(self, blocks):
-        overlap = _first_overlap(blocks)
-        if overlap is not None:
-            raise serializers.ValidationError(
-                f"Blocks overlap on weekday {overlap['weekday']} at {overlap['start']:%H:%M}."
-            )
+        problem = overlap_problem(blocks)
+        if problem:
+            raise serializers.ValidationError(problem)
         return blocks
 
     def get_fields(self):

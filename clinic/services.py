@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from clinic.models import Clinic, Patient, Role, Staff, WorkingHours
+from clinic.models import Clinic, Patient, Role, Room, Staff, WorkingHours
 from core.errors import Conflict
 
 
@@ -18,6 +18,25 @@ def create_clinic(*, name: str, timezone: str, admin_username: str, admin_passwo
     clinic.save()
     create_staff(clinic=clinic, username=admin_username, password=admin_password, role=Role.ADMIN)
     return clinic
+
+
+@transaction.atomic
+def update_clinic(clinic: Clinic, **fields) -> Clinic:
+    """Change the clinic's own settings (its name, timezone, quiet hours)."""
+    for name, value in fields.items():
+        setattr(clinic, name, value)
+    clinic.full_clean()
+    clinic.save()
+    return clinic
+
+
+@transaction.atomic
+def add_room(*, clinic: Clinic, name: str) -> Room:
+    """A room of the clinic; its name is the clinic's only room of that name."""
+    room = Room(clinic=clinic, name=name.strip())
+    room.full_clean()
+    room.save()
+    return room
 
 
 def _set_password(staff: Staff, password: str) -> None:

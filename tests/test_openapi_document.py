@@ -51,9 +51,7 @@ def test_a_generated_client_lists_the_clinics_patients(live_server, tmp_path, pa
     anonymous = client_module.Client(base_url=live_server.url)
     login = token_body.AuthTokenRequest(username=admin.username, password="correct-horse-battery")
     token = token_create.sync(client=anonymous, body=login).token
-    staff = client_module.AuthenticatedClient(
-        base_url=live_server.url, token=token, prefix="Token"
-    )
+    staff = client_module.AuthenticatedClient(base_url=live_server.url, token=token, prefix="Token")
     page = patients_list.sync(client=staff)
 
     assert [(p.given_name, p.family_name) for p in page.results] == [

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, resolve_url
@@ -41,6 +42,20 @@ def staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
             return view(request, *args, **kwargs)
 
     return signed_in_page
+
+
+def admin_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page for the clinic's administrators: running the clinic and comparing colleagues.
+    Another member of the clinic is refused (403), as the API refuses them."""
+
+    @staff_page
+    @wraps(view)
+    def administered_page(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_clinic_admin:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return administered_page
 
 
 def of_clinic[M: Model](request: HttpRequest, queryset: QuerySet[M], **lookup) -> M:

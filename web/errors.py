@@ -8,20 +8,23 @@ added to a service shows up here without new code.
 from collections.abc import Collection
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from core.errors import RuleViolation
 
-FIELD_OF_CODE = {
-    "invalid_time": "started_at",
-    "region_excluded": "sites",
-    "technique_excluded": "sites",
-    "precaution_not_acknowledged": "precautions_acknowledged",
-    "needle_expired": "needle_expiry",
-    "needle_count_mismatch": "needles_removed",
-    "consent_required": "consent_given",
-    "guardian_consent_required": "guardian_consent",
-    "double_booked": "starts_at",
-    "outside_working_hours": "starts_at",
+# A code may concern a differently named field on each page: the first the form has is used.
+FIELD_OF_CODE: dict[str, tuple[str, ...]] = {
+    "invalid_time": ("started_at", "performed_at"),
+    "region_excluded": ("sites",),
+    "technique_excluded": ("sites",),
+    "precaution_not_acknowledged": ("precautions_acknowledged",),
+    "needle_expired": ("needle_expiry",),
+    "needle_count_mismatch": ("needles_removed",),
+    "consent_required": ("consent_given",),
+    "guardian_consent_required": ("guardian_consent",),
+    "double_booked": ("starts_at",),
+    "outside_working_hours": ("starts_at",),
+    "invalid_template": ("body",),
 }
 
 
@@ -31,11 +34,18 @@ def show_on(
     """Put `error` on its field of `form`. A field that is a section of the page rather than
     of the form (the session's sites) is returned as {section: detail} for the page to show
     there; anything else goes at the top of the form."""
-    field = FIELD_OF_CODE.get(error.code)
-    if field in sections:
-        return {field: error.detail}
-    form.add_error(
-        field if field in form.fields else None,
-        forms.ValidationError(error.detail, code=error.code),
-    )
+    fields = FIELD_OF_CODE.get(error.code, ())
+    for field in fields:
+        if field in sections:
+            return {field: error.detail}
+    field = next((field for field in fields if field in form.fields), None)
+    form.add_error(field, forms.ValidationError(error.detail, code=error.code))
     return {}
+
+
+def show_invalid(form: forms.Form, refusal: ValidationError) -> None:
+    """Put a model's or service's `ValidationError` on the fields it names, if the form has
+    them; the rest at the top of the form."""
+    by_field = refusal.message_dict if hasattr(refusal, "error_dict") else {None: refusal.messages}
+    for field, messages in by_field.items():
+        form.add_error(field if field in form.fields else None, messages)

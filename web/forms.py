@@ -1,7 +1,7 @@
 """The staff app's forms. They turn what was typed into the services' keyword arguments; the
 rules themselves stay in the services and pure functions they call."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django import forms
@@ -227,9 +227,20 @@ class RegionsField(forms.MultipleChoiceField):
 
 
 class ScreeningForm(forms.Form):
-    """The screening checklist: the answers of the contract, in a clinician's order."""
+    """The screening checklist: the answers of the contract, in a clinician's order, after
+    when it was done (a paper screening is entered later) and who consented."""
 
+    performed_at = forms.DateTimeField(
+        label="Screened at (blank: now)",
+        required=False,
+        widget=MomentInput,
+        help_text="A paper screening may be entered up to 7 days later.",
+    )
     consent_given = forms.BooleanField(label="The patient consents to dry needling", required=False)
+    guardian_name = forms.CharField(
+        label="Parent or guardian (under 18s)", max_length=200, required=False
+    )
+    guardian_consent = forms.BooleanField(label="The parent or guardian consents", required=False)
     understands_procedure = forms.BooleanField(
         label="Understands the procedure", required=False, initial=True
     )
@@ -264,8 +275,19 @@ class ScreeningForm(forms.Form):
     vascular_disease = forms.BooleanField(label="Vascular disease", required=False)
     epilepsy = forms.BooleanField(label="Epilepsy", required=False)
 
+    # Fields about the screening itself; every other field is an answer of the checklist.
+    ABOUT_THE_SCREENING = ("performed_at", "consent_given", "guardian_name", "guardian_consent")
+
     def answers(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if name != "consent_given"}
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in self.ABOUT_THE_SCREENING
+        }
+
+    def about_the_screening(self) -> dict:
+        """When it was done and who consented, as `record_screening` takes them."""
+        return {name: self.cleaned_data[name] for name in self.ABOUT_THE_SCREENING}
 
 
 class PersonChoice(forms.ModelChoiceField):
@@ -353,3 +375,33 @@ class CourseForm(WhoAndWhen):
             "min_gap_days": data["min_gap_days"],
             "max_gap_days": data["max_gap_days"],
         }
+
+
+class ReportWindowForm(forms.Form):
+    """The days a report covers, on the clinic's calendar; blank ends are open."""
+
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To (inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", "Must not be before the first day.")
+        return data
+
+    def moments(self) -> dict:
+        """Sessions started on or after the first day and before the day after the last."""
+        since, until = self.cleaned_data["since"], self.cleaned_data["until"]
+        return {
+            "since": _midnight(since) if since else None,
+            "until": _midnight(until + timedelta(days=1)) if until else None,
+        }
+
+
+def _midnight(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))

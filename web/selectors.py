@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from aftercare.models import Notification
 from clinic.models import Patient, Staff
+from outcomes.models import OutcomeMeasure
+from outcomes.rules import Change
+from outcomes.selectors import course_changes
 from screening.models import Screening
 from screening.vocabulary import ExclusionSide, Region, Technique
 from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
@@ -132,3 +135,23 @@ def courses_of(patient: Patient) -> list[TreatmentCourse]:
         )
         .order_by("-created_at")
     )
+
+
+@dataclass(frozen=True)
+class CourseOutcome:
+    course: TreatmentCourse
+    measures: list[OutcomeMeasure]
+    changes: dict[str, Change]
+
+
+def course_outcomes(patient: Patient, courses: list[TreatmentCourse]) -> list[CourseOutcome]:
+    """Each course's ratings and its change per instrument, in one query for them all."""
+    by_course: dict = {course.pk: [] for course in courses}
+    for measure in OutcomeMeasure.objects.filter(patient=patient).order_by(
+        "recorded_at", "created_at"
+    ):
+        by_course.setdefault(measure.course_id, []).append(measure)
+    return [
+        CourseOutcome(course, by_course[course.pk], course_changes(by_course[course.pk]))
+        for course in courses
+    ]

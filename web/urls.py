@@ -2,11 +2,16 @@ from django.urls import path
 
 from web.views import (
     calendar,
+    clinic_admin,
     course_wizard,
+    holds,
+    message_admin,
     patients,
+    reports,
     screening_form,
     session_form,
     session_note,
+    staff_admin,
     today,
 )
 
@@ -53,4 +58,26 @@ urlpatterns = [
     path("calendar/appointments/<uuid:appointment_id>/cancel/", calendar.cancel, name="cancel"),
     path("calendar/appointments/<uuid:appointment_id>/no-show/", calendar.no_show, name="no-show"),
     path("courses/new/", course_wizard.new_course, name="new-course"),
+    path("reports/adverse-events/", reports.adverse_events, name="adverse-events"),
+    # The clinic's administrators run the clinic from here.
+    path("clinic/", clinic_admin.clinic_settings, name="clinic"),
+    path("clinic/rooms/", clinic_admin.rooms, name="rooms"),
+    path("clinic/staff/", staff_admin.staff_list, name="staff"),
+    path("clinic/staff/new/", staff_admin.add_therapist, name="add-therapist"),
+    path("clinic/staff/<uuid:staff_id>/hours/", staff_admin.staff_hours, name="staff-hours"),
+    path("clinic/staff/<uuid:staff_id>/active/", staff_admin.set_active, name="staff-active"),
+    path("clinic/messages/", message_admin.message_texts, name="message-texts"),
+    path(
+        "clinic/messages/<str:language>/<str:kind>/",
+        message_admin.message_text,
+        name="message-text",
+    ),
+    path(
+        "clinic/messages/<str:language>/<str:kind>/preview/",
+        message_admin.preview_text,
+        name="message-preview",
+    ),
+    path("clinic/message-log/", message_admin.message_log, name="message-log"),
+    path("clinic/holds/", holds.holds, name="holds"),
+    path("clinic/holds/<uuid:hold_id>/release/", holds.release, name="release-hold"),
 ]

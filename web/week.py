@@ -23,6 +23,27 @@ class Cell:
     busy: bool  # taken by an appointment that started in an earlier slot
     past: bool
 
+    # Formatted here rather than by the template's date filter: a week has hundreds of slots.
+    @property
+    def stamp(self) -> str:
+        """The slot's start in ISO 8601 on the clinic's clock."""
+        return self.starts_at.isoformat()
+
+    @property
+    def css(self) -> str:
+        marks = ["working" if self.working else "off"]
+        marks += [name for name in ("past", "busy") if getattr(self, name)]
+        return " ".join(marks)
+
+    @property
+    def free(self) -> bool:
+        """Bookable: in working hours, not past, not taken."""
+        return self.working and not self.past and not self.busy and self.appointment is None
+
+    @property
+    def label(self) -> str:
+        return f"{self.starts_at:%a} {self.starts_at.day} {self.starts_at:%b %H:%M}"
+
 
 @dataclass(frozen=True)
 class TherapistWeek:

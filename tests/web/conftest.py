@@ -24,6 +24,12 @@ def signed_in(client, therapist):
 
 
 @pytest.fixture
+def admin_in(client, admin):
+    client.force_login(admin)
+    return client
+
+
+@pytest.fixture
 def course(clinic, patient, therapist):
     return TreatmentCourse.objects.create(
         clinic=clinic,

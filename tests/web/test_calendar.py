@@ -177,6 +177,15 @@ def test_the_course_wizard_proposes_dates_then_books_them(signed_in, patient, th
     assert course.appointments.count() == 4
 
 
+def test_the_course_wizard_books_for_the_signed_in_therapist_unless_told_otherwise(
+    signed_in, client, admin, therapist
+):
+    page = signed_in.get("/courses/new/").content.decode()
+    assert f'<option value="{therapist.pk}" selected>' in page
+    client.force_login(admin)  # an administrator books for whoever is chosen
+    assert '<option value="" selected>' in client.get("/courses/new/").content.decode()
+
+
 def test_an_appointment_is_moved_from_the_keyboard_by_typing_its_new_start(
     signed_in, book, patient
 ):

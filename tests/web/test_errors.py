@@ -3,14 +3,19 @@ to the top of the form, so rules added to the services show without new code."""
 
 import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 
 from core.errors import Conflict, RuleViolation
-from web.errors import show_on
+from web.errors import show_invalid, show_on
 
 
 class Visit(forms.Form):
     started_at = forms.DateTimeField(required=False)
     precautions_acknowledged = forms.CharField(required=False)
+
+
+class Screening(forms.Form):
+    performed_at = forms.DateTimeField(required=False)
 
 
 @pytest.mark.parametrize(
@@ -30,9 +35,35 @@ def test_each_refusal_is_shown_where_it_belongs(error, where):
     assert form.errors == {where or "__all__": [error.detail]}
 
 
+def test_a_code_goes_to_the_field_of_its_name_on_each_page():
+    form = Screening({})
+    form.is_valid()
+    show_on(form, RuleViolation("invalid_time", "Too far back."))
+    assert form.errors == {"performed_at": ["Too far back."]}
+
+
 def test_a_section_of_the_page_gets_its_refusal_to_show_there():
     form = Visit({})
     form.is_valid()
     error = RuleViolation("region_excluded", "Not the left shoulder.")
     assert show_on(form, error, sections=("sites",)) == {"sites": "Not the left shoulder."}
     assert form.errors == {}
+
+
+class Person(forms.Form):
+    password = forms.CharField(required=False)
+
+
+@pytest.mark.parametrize(
+    ("refusal", "errors"),
+    [
+        (ValidationError({"password": ["Too short."]}), {"password": ["Too short."]}),
+        (ValidationError({"note": ["Say why."]}), {"__all__": ["Say why."]}),  # not on this form
+        (ValidationError("No date of birth."), {"__all__": ["No date of birth."]}),
+    ],
+)
+def test_a_validation_error_goes_to_the_fields_it_names(refusal, errors):
+    form = Person({})
+    form.is_valid()
+    show_invalid(form, refusal)
+    assert form.errors == errors

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from clinic.models import Patient
 from screening.models import Screening
 from sessions.models import NeedlingSession, SideEffect
 from sessions.records.services import log_session
@@ -77,6 +78,54 @@ def test_a_screening_is_saved_and_shown_on_the_card(signed_in, patient):
     )
     assert "Not cleared" in response.content.decode()
     assert Screening.objects.get().outcome == "not_cleared"
+
+
+CLEARED = {"consent_given": "on", "understands_procedure": "on", "willing": "on"}
+
+
+def test_a_paper_screening_is_dated_when_it_was_done(signed_in, patient):
+    done = timezone.now().replace(second=0, microsecond=0) - timedelta(days=3)
+    signed_in.post(f"/patients/{patient.pk}/screening/", CLEARED | {"performed_at": moment(done)})
+    assert Screening.objects.get().performed_at == done
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "refusal"),
+    [(8, "more than 7 days ago: too late to enter"), (-1, "It is in the future")],
+)
+def test_a_screening_dated_outside_the_entry_window_is_refused_by_its_date(
+    signed_in, patient, days_ago, refusal
+):
+    done = timezone.now() - timedelta(days=days_ago)
+    response = signed_in.post(
+        f"/patients/{patient.pk}/screening/", CLEARED | {"performed_at": moment(done)}
+    )
+    page = response.content.decode()
+    assert refusal in page
+    assert page.index("Screened at") < page.index(refusal) < page.index("consents to dry")
+    assert not Screening.objects.exists()
+
+
+def test_a_minor_is_screened_only_with_a_named_guardian_who_consents(
+    signed_in, clinic, make_patient
+):
+    child = make_patient(clinic, date_of_birth=timezone.localdate() - timedelta(days=365 * 12))
+    refused = signed_in.post(f"/patients/{child.pk}/screening/", CLEARED).content.decode()
+    assert "name the parent or guardian" in refused
+    assert refused.index("guardian consents") < refused.index("name the parent or guardian")
+    assert not Screening.objects.exists()
+
+    guardian = {"guardian_name": "Grace Hopper", "guardian_consent": "on"}
+    signed_in.post(f"/patients/{child.pk}/screening/", CLEARED | guardian)
+    screening = Screening.objects.get()
+    assert (screening.guardian_name, screening.guardian_consent) == ("Grace Hopper", True)
+
+
+def test_a_patient_without_a_date_of_birth_is_not_screened_and_told_why(signed_in, patient):
+    Patient.objects.filter(pk=patient.pk).update(date_of_birth=None)  # recorded before required
+    response = signed_in.post(f"/patients/{patient.pk}/screening/", CLEARED)
+    assert "date of birth" in response.content.decode()
+    assert not Screening.objects.exists()
 
 
 def test_an_unacknowledged_precaution_is_shown_by_the_boxes_and_the_input_kept(

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from outcomes.services import record_outcome
 from sessions.records.services import add_addendum, log_session, report_side_effect
 from tests.bodies import site, stimulation
 from tests.moments import today_at
@@ -25,7 +26,7 @@ def queries(client, path: str, method: str = "get", data=None) -> int:
 @pytest.fixture
 def record(clinic, patient, therapist, screen, book, course, make_patient):
     """Add `n` of everything a page may show: appointments today (each patient screened),
-    sessions with sites, stimulation, addenda and side effects."""
+    sessions with sites, stimulation, addenda, side effects and pain ratings."""
 
     booked = []
 
@@ -49,6 +50,16 @@ def record(clinic, patient, therapist, screen, book, course, make_patient):
             )
             add_addendum(session, author=therapist, text=f"Note {number}")
             report_side_effect(session=session, kind="bruising", severity="mild")
+            record_outcome(
+                clinic=clinic,
+                patient=patient,
+                course=course,
+                session=session,
+                instrument="nprs",
+                score=number % 11,
+                recorded_by=therapist,
+                recorded_at=session.started_at,
+            )
             sessions.append(session)
         book(patient, today_at(20) + timedelta(minutes=31 * len(booked)), course=course)
         return sessions

@@ -109,11 +109,16 @@ def work_through_a_session(page, live_server, day, password):
 
     page.get_by_role("button", name="Add site").click()
     expect(page.locator("[data-site]")).to_have_count(2)
+    # The new site starts on the side of the one before.
+    expect(page.locator("[data-site]").nth(1).get_by_label("Side", exact=True)).to_have_value(
+        "right"
+    )
     page.locator("[data-site]").nth(1).get_by_label("Muscle", exact=True).fill("Upper trapezius")
     page.locator("[data-site]").nth(1).get_by_label("Side", exact=True).select_option("right")
     expect(page.locator("#rule-check")).to_contain_text("Deep needling of upper trapezius")
     page.locator("[data-site]").nth(1).get_by_role("button", name="Remove site").click()
     expect(page.locator("[data-site]")).to_have_count(1)
+    page.get_by_label("Needles removed").fill("1")  # counted out: needed to sign
 
     page.get_by_role("button", name="Save as draft").click()
     expect(page.get_by_text("Draft", exact=True)).to_be_visible()

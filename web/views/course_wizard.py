@@ -14,13 +14,20 @@ from web.errors import show_on
 from web.forms import CourseForm
 
 
+def _therapist(request: HttpRequest):
+    """The therapist asked for, else the signed-in person if they treat patients."""
+    if request.GET.get("therapist"):
+        return request.GET["therapist"]
+    return None if request.user.is_clinic_admin else request.user.pk
+
+
 @staff_page
 def new_course(request: HttpRequest) -> HttpResponse:
     clinic_id = request.user.clinic_id
     data = request.POST if request.method == "POST" else None
     form = CourseForm(
         data,
-        initial={"starts_at": timezone.now(), "therapist": request.GET.get("therapist")},
+        initial={"starts_at": timezone.now(), "therapist": _therapist(request)},
         therapists=Staff.objects.filter(clinic_id=clinic_id, is_active=True),
         patients=Patient.objects.filter(clinic_id=clinic_id),
         rooms=Room.objects.filter(clinic_id=clinic_id),

@@ -9,7 +9,8 @@ from django.utils import timezone
 from clinic.models import Patient
 from screening.models import Screening
 from web.access import of_clinic, record_reads, staff_page
-from web.selectors import courses_of, screening_flags, timeline_of
+from web.charts import course_chart, pain_chart
+from web.selectors import course_outcomes, courses_of, screening_flags, timeline_of
 
 MOST_FOUND = 50
 
@@ -35,8 +36,11 @@ def patient_card(request: HttpRequest, patient_id) -> HttpResponse:
     now = timezone.now()
     screening = Screening.objects.latest_before(patient, now)
     timeline = timeline_of(patient)
-    courses = courses_of(patient)
-    record_reads(request, [patient, *courses, *(event.record for event in timeline)])
+    outcomes = course_outcomes(patient, courses_of(patient))
+    measures = [measure for outcome in outcomes for measure in outcome.measures]
+    records = [event.record for event in timeline]
+    record_reads(request, [patient, *(o.course for o in outcomes), *records, *measures])
+    sessions = [event.record for event in timeline if event.kind == "session"]
     return render(
         request,
         "web/patient.html",
@@ -45,6 +49,9 @@ def patient_card(request: HttpRequest, patient_id) -> HttpResponse:
             "screening": screening,
             "screening_flags": screening_flags(screening, now),
             "timeline": timeline,
-            "courses": courses,
+            "pain_chart": pain_chart(sessions),
+            "courses": [
+                (outcome, course_chart(outcome.measures, outcome.changes)) for outcome in outcomes
+            ],
         },
     )

@@ -1,6 +1,7 @@
 """Screening a patient: the checklist, a preview of the outcome by the same pure rules
 (`screening.rules.assess`), and the save through `record_screening`."""
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,12 +25,14 @@ def new_screening(request: HttpRequest, patient_id) -> HttpResponse:
             record_screening(
                 patient=patient,
                 performed_by=request.user,
-                consent_given=form.cleaned_data["consent_given"],
                 answers=form.answers(),
+                **form.about_the_screening(),
             )
             return redirect("web:patient", patient_id=patient.pk)
         except RuleViolation as error:
             show_on(form, error)
+        except ValidationError as refusal:  # the patient's record lacks what screening needs
+            form.add_error(None, refusal.messages)
     return render(request, "web/screening_form.html", {"patient": patient, "form": form})
 
 
@@ -40,5 +43,6 @@ def preview_screening(request: HttpRequest, patient_id) -> HttpResponse:
     form = ScreeningForm(request.POST)
     assessment = None
     if form.is_valid():
-        assessment = rules.assess(answers_from(form.answers()), timezone.now())
+        performed_at = form.cleaned_data["performed_at"] or timezone.now()
+        assessment = rules.assess(answers_from(form.answers()), performed_at)
     return render(request, "web/_screening_preview.html", {"assessment": assessment})

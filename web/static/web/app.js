@@ -27,8 +27,13 @@
     const form = event.target.closest("form");
     if (event.target.matches("[data-add-site]")) {
       const row = document.getElementById("site-template").content.firstElementChild.cloneNode(true);
+      const rows = form.querySelectorAll("#site-rows [data-site]");
+      const previous = rows[rows.length - 1];
       form.querySelector("#site-rows").appendChild(row);
       renumber(form);
+      // The next site is most often on the same side: start from the previous row's side.
+      const side = previous && previous.querySelector("select[name$='-side']");
+      if (side) row.querySelector("select[name$='-side']").value = side.value;
       row.querySelector("input, select").focus();
     } else if (event.target.matches("[data-remove-site]")) {
       if (form.querySelectorAll("#site-rows [data-site]").length > 1) {

@@ -1,0 +1,28 @@
+"""Working hours: blocks of one day must not overlap (the API and the staff app ask the same
+pure rule)."""
+
+from datetime import time
+
+import pytest
+
+from clinic.hours import overlap_problem
+
+
+def block(weekday: int, start: int, end: int) -> dict:
+    return {"weekday": weekday, "start": time(start), "end": time(end)}
+
+
+@pytest.mark.parametrize(
+    ("blocks", "problem"),
+    [
+        ([], None),
+        ([block(0, 9, 13), block(0, 14, 18)], None),
+        ([block(0, 9, 13), block(0, 13, 18)], None),  # end to start is not an overlap
+        ([block(0, 9, 13), block(1, 10, 12)], None),  # another day
+        ([block(0, 9, 13), block(0, 12, 18)], "Blocks overlap on weekday 0 at 12:00."),
+        ([block(2, 12, 18), block(2, 9, 17)], "Blocks overlap on weekday 2 at 12:00."),  # any order
+        ([block(4, 8, 18), block(4, 10, 11)], "Blocks overlap on weekday 4 at 10:00."),  # inside
+    ],
+)
+def test_blocks_of_one_day_must_not_overlap(blocks, problem):
+    assert overlap_problem(blocks) == problem

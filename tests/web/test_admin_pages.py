@@ -1,0 +1,258 @@
+"""The administrator runs the clinic from the staff app: staff and their hours, rooms, quiet
+hours, message texts with a preview, the message log and clinical holds. Therapists are refused,
+another clinic's records are not found, and each page costs the same queries whatever its size."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from aftercare.models import MessageText, Notification
+from clinic.holds import place_on_hold
+from clinic.models import ClinicalHold, Room, Staff
+from tests.accounts import PASSWORD
+from tests.web.test_pages import INLINE
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_PAGES = [
+    "/clinic/",
+    "/clinic/rooms/",
+    "/clinic/staff/",
+    "/clinic/staff/new/",
+    "/clinic/messages/",
+    "/clinic/messages/?language=es",
+    "/clinic/message-log/",
+    "/clinic/message-log/?status=failed",
+    "/clinic/holds/",
+    "/reports/adverse-events/",
+]
+
+
+def message(patient, number: int = 0, **fields) -> Notification:
+    """A message as the aftercare plan leaves it (written as it stands)."""
+    at = timezone.now() - timedelta(hours=number)
+    fields = {
+        "clinic_id": patient.clinic_id,
+        "patient": patient,
+        "kind": "heat_ok",
+        "channel": "sms",
+        "dedupe_key": f"test:{patient.pk}:{number}",
+        "send_at": at,
+        "due_at": at,
+        "expires_at": at + timedelta(hours=6),
+    } | fields
+    return Notification.objects.create(**fields)
+
+
+def test_a_therapist_may_not_run_the_clinic(signed_in, therapist, patient):
+    hold = place_on_hold(patient, reason="Pneumothorax reported")
+    for path in [*ADMIN_PAGES, f"/clinic/staff/{therapist.pk}/hours/"]:
+        assert signed_in.get(path).status_code == 403, path
+    for path in (f"/clinic/staff/{therapist.pk}/active/", f"/clinic/holds/{hold.pk}/release/"):
+        assert signed_in.post(path, {"active": "0", f"{hold.pk}-note": "Fine"}).status_code == 403
+    therapist.refresh_from_db()
+    assert therapist.is_active and ClinicalHold.objects.get().released_at is None
+
+
+def test_another_clinics_staff_and_holds_are_not_found(admin_in, other_therapist, other_patient):
+    hold = place_on_hold(other_patient, reason="Nerve injury reported")
+    assert admin_in.get(f"/clinic/staff/{other_therapist.pk}/hours/").status_code == 404
+    assert (
+        admin_in.post(f"/clinic/staff/{other_therapist.pk}/active/", {"active": "0"}).status_code
+        == 404
+    )
+    release = admin_in.post(f"/clinic/holds/{hold.pk}/release/", {f"{hold.pk}-note": "Fine"})
+    assert release.status_code == 404
+    other_therapist.refresh_from_db()
+    assert other_therapist.is_active and ClinicalHold.objects.get().released_at is None
+    assert "Nerve injury" not in admin_in.get("/clinic/holds/").content.decode()
+    assert other_therapist.username not in admin_in.get("/clinic/staff/").content.decode()
+
+
+THERAPIST = {
+    "username": "new-therapist",
+    "full_name": "Mary Somerville",
+    "dn_certified_until": "2030-01-31",
+    "password": PASSWORD,
+}
+
+
+def test_a_therapist_is_added_then_given_working_hours(admin_in, clinic):
+    response = admin_in.post("/clinic/staff/new/", THERAPIST)
+    added = Staff.objects.get(username="new-therapist")
+    assert (added.clinic, added.role, added.full_name) == (clinic, "therapist", "Mary Somerville")
+    assert response["Location"] == f"/clinic/staff/{added.pk}/hours/"
+
+    hours = {
+        "hours-TOTAL_FORMS": 3,
+        "hours-INITIAL_FORMS": 0,
+        "hours-0-weekday": 0,
+        "hours-0-start": "09:00",
+        "hours-0-end": "13:00",
+        "hours-1-weekday": 0,
+        "hours-1-start": "14:00",
+        "hours-1-end": "18:00",
+    }
+    admin_in.post(f"/clinic/staff/{added.pk}/hours/", hours)
+    blocks = [(b.weekday, b.start, b.end) for b in added.working_hours.order_by("start")]
+    assert blocks == [(0, time(9), time(13)), (0, time(14), time(18))]
+    assert "Mon 09:00-13:00, Mon 14:00-18:00" in admin_in.get("/clinic/staff/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "refusal"),
+    [
+        ({"password": "password"}, "password", "This password is too common."),
+        ({"username": "north-admin"}, "username", "A user with that username already exists."),
+    ],
+)
+def test_a_therapist_the_rules_refuse_is_not_added_and_told_by_the_field(
+    admin_in, fields, field, refusal
+):
+    page = admin_in.post("/clinic/staff/new/", THERAPIST | fields).content.decode()
+    assert refusal in page
+    assert page.index(f'for="id_{field}"') < page.index(refusal)
+    assert not Staff.objects.filter(full_name="Mary Somerville").exists()
+
+
+@pytest.mark.parametrize(
+    ("rows", "refusal"),
+    [
+        ([(1, "09:00", "13:00"), (1, "12:00", "15:00")], "Blocks overlap on weekday 1 at 12:00."),
+        ([(1, "13:00", "09:00")], "Must be after the start."),
+        ([(1, "", "09:00")], "Give the day, the start and the end"),
+    ],
+)
+def test_working_hours_that_make_no_sense_are_refused(admin_in, therapist, rows, refusal):
+    before = list(therapist.working_hours.values_list("weekday", "start", "end"))
+    data = {"hours-TOTAL_FORMS": len(rows), "hours-INITIAL_FORMS": 0}
+    for number, (weekday, start, end) in enumerate(rows):
+        data |= {f"hours-{number}-weekday": weekday, f"hours-{number}-start": start}
+        data |= {f"hours-{number}-end": end}
+    page = admin_in.post(f"/clinic/staff/{therapist.pk}/hours/", data).content.decode()
+    assert refusal in page
+    assert list(therapist.working_hours.values_list("weekday", "start", "end")) == before
+
+
+def test_a_deactivated_therapist_can_no_longer_sign_in(admin_in, client, therapist, admin):
+    admin_in.post(f"/clinic/staff/{therapist.pk}/active/", {"active": "0"})
+    therapist.refresh_from_db()
+    assert not therapist.is_active
+    refused = admin_in.post(f"/clinic/staff/{admin.pk}/active/", {"active": "0"}, follow=True)
+    assert '<p class="error">You cannot end your own access' in refused.content.decode()
+    admin.refresh_from_db()
+    assert admin.is_active  # nobody ends their own access
+
+
+def test_rooms_are_added_and_a_name_is_the_clinics_only_one(admin_in, clinic):
+    admin_in.post("/clinic/rooms/", {"name": "Room 1"})
+    page = admin_in.post("/clinic/rooms/", {"name": "Room 1"}).content.decode()
+    assert "already exists" in page
+    assert list(Room.objects.filter(clinic=clinic).values_list("name", flat=True)) == ["Room 1"]
+
+
+def test_the_quiet_hours_are_set(admin_in, clinic):
+    admin_in.post(
+        "/clinic/",
+        {"name": "Northside Physio", "quiet_hours_start": "20:30", "quiet_hours_end": "07:45"},
+    )
+    clinic.refresh_from_db()
+    assert (clinic.quiet_hours_start, clinic.quiet_hours_end) == (time(20, 30), time(7, 45))
+
+
+def test_a_message_text_is_previewed_as_typed_and_saved(admin_in, clinic):
+    text = {"heat_ok-subject": "Heat", "heat_ok-body": "Hi {{ given_name }}, heat is fine now."}
+    preview = admin_in.post(
+        "/clinic/messages/en/heat_ok/preview/", text, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Hi Ada, heat is fine now." in preview
+    assert not MessageText.objects.exists()
+
+    admin_in.post("/clinic/messages/en/heat_ok/", text)
+    own = MessageText.objects.get(clinic=clinic, language="en", kind="heat_ok")
+    assert own.body == "Hi {{ given_name }}, heat is fine now."
+    assert (
+        "Hi {{ given_name }}, heat is fine now."
+        in admin_in.get("/clinic/messages/").content.decode()
+    )
+
+    admin_in.post("/clinic/messages/en/heat_ok/", {"use_default": "1"})
+    assert not MessageText.objects.exists()
+
+
+def test_a_text_with_more_than_placeholders_is_refused_by_its_field(admin_in):
+    text = {"heat_ok-subject": "Heat", "heat_ok-body": "Hi {{ patient.clinic.name }}"}
+    preview = admin_in.post("/clinic/messages/en/heat_ok/preview/", text).content.decode()
+    assert "attribute lookups (.) are not allowed" in preview
+    page = admin_in.post("/clinic/messages/en/heat_ok/", text).content.decode()
+    assert page.index('for="id_heat_ok-body"') < page.index("attribute lookups (.) are not allowed")
+    assert not MessageText.objects.exists()
+
+
+def test_an_unknown_kind_or_language_of_text_is_not_found(admin_in):
+    assert admin_in.post("/clinic/messages/en/side_effect_alert/", {}).status_code == 404
+    assert admin_in.post("/clinic/messages/xx/heat_ok/preview/", {}).status_code == 404
+
+
+def test_the_message_log_shows_failures_with_their_reason(admin_in, patient, other_patient):
+    message(patient, 1, status="failed", attempts=3, last_error="Twilio 21610: unsubscribed")
+    message(patient, 2, status="sent")
+    message(other_patient, 3, status="failed", last_error="Southside's failure")
+    failed = admin_in.get("/clinic/message-log/", {"status": "failed"}).content.decode()
+    assert "Twilio 21610: unsubscribed" in failed and "Southside" not in failed
+    assert "The latest 1 messages" in failed
+    assert "The latest 2 messages" in admin_in.get("/clinic/message-log/").content.decode()
+
+
+def test_a_hold_is_released_only_with_a_note(admin_in, patient, admin):
+    hold = place_on_hold(patient, reason="Pneumothorax reported")
+    assert "Pneumothorax reported" in admin_in.get("/clinic/holds/").content.decode()
+    page = admin_in.post(f"/clinic/holds/{hold.pk}/release/", {f"{hold.pk}-note": " "})
+    assert "Say why the hold may be released." in page.content.decode()
+    hold.refresh_from_db()
+    assert hold.released_at is None
+
+    admin_in.post(f"/clinic/holds/{hold.pk}/release/", {f"{hold.pk}-note": "Chest X-ray clear"})
+    hold.refresh_from_db()
+    patient.refresh_from_db()
+    assert (hold.released_by, hold.release_note, patient.clinical_hold) == (
+        admin,
+        "Chest X-ray clear",
+        False,
+    )
+    assert "Chest X-ray clear" in admin_in.get("/clinic/holds/").content.decode()
+
+
+def test_each_admin_page_costs_the_same_queries_for_few_or_many(
+    admin_in, clinic, make_patient, make_therapist
+):
+    def add(n: int, start: int):
+        for number in range(start, start + n):
+            patient = make_patient(clinic, given_name=f"Held{number}")
+            place_on_hold(patient, reason="Nerve injury reported")
+            message(patient, number, status="failed", last_error="Bounced")
+            make_therapist(clinic, f"therapist-{number}")
+            Room.objects.create(clinic=clinic, name=f"Room {number}")
+
+    def costs() -> list[int]:
+        counts = []
+        for path in ADMIN_PAGES:
+            with CaptureQueriesContext(connection) as captured:
+                assert admin_in.get(path).status_code == 200, path
+            counts.append(len(captured))
+        return counts
+
+    add(1, 0)
+    few = costs()
+    add(6, 1)
+    assert costs() == few
+
+
+def test_no_admin_page_carries_inline_script_or_style(admin_in, patient):
+    place_on_hold(patient, reason="Pneumothorax reported")
+    for path in ADMIN_PAGES:
+        page = admin_in.get(path).content.decode()
+        assert not INLINE.search(page), (path, INLINE.search(page))

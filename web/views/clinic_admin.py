@@ -1,0 +1,49 @@
+"""The clinic's own settings and rooms, for its administrators (`clinic.services`)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from clinic import services
+from clinic.models import Room
+from web.access import admin_page
+from web.admin_forms import ClinicSettingsForm, RoomForm
+from web.errors import show_invalid
+
+
+@admin_page
+def clinic_settings(request: HttpRequest) -> HttpResponse:
+    clinic = request.user.clinic
+    form = ClinicSettingsForm(
+        request.POST or None,
+        initial={
+            "name": clinic.name,
+            "quiet_hours_start": clinic.quiet_hours_start,
+            "quiet_hours_end": clinic.quiet_hours_end,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_clinic(clinic, **form.cleaned_data)
+        except ValidationError as refusal:
+            show_invalid(form, refusal)
+        else:
+            messages.success(request, "The clinic's settings are saved.")
+            return redirect("web:clinic")
+    return render(request, "web/admin/clinic.html", {"form": form})
+
+
+@admin_page
+def rooms(request: HttpRequest) -> HttpResponse:
+    form = RoomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            room = services.add_room(clinic=request.user.clinic, name=form.cleaned_data["name"])
+        except ValidationError as refusal:
+            show_invalid(form, refusal)
+        else:
+            messages.success(request, f"Room {room} added.")
+            return redirect("web:rooms")
+    listed = Room.objects.filter(clinic_id=request.user.clinic_id).order_by("name")
+    return render(request, "web/admin/rooms.html", {"rooms": list(listed), "form": form})

@@ -1,0 +1,25 @@
+"""Reports for the clinic's administrators: side effects against the published rates, and each
+therapist against the clinic (`reports.adverse_events`, the same report as the API's)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from reports.adverse_events import adverse_event_report
+from reports.window import Window
+from sessions.models import NeedlingSession
+from web.access import admin_page
+from web.charts import funnel_chart
+from web.forms import ReportWindowForm
+
+
+@admin_page
+def adverse_events(request: HttpRequest) -> HttpResponse:
+    form = ReportWindowForm(request.GET)
+    window = Window(**form.moments()) if form.is_valid() else Window()
+    sessions = NeedlingSession.objects.filter(clinic_id=request.user.clinic_id)
+    report = adverse_event_report(sessions, window)
+    return render(
+        request,
+        "web/adverse_events.html",
+        {"form": form, "report": report, "funnel": funnel_chart(report)},
+    )
