@@ -98,6 +98,10 @@ def _check_current_paths(sites: Sequence[dict], electrical: Sequence[dict]) -> N
 
 def _replace_sites(session: NeedlingSession, sites: Sequence[dict]) -> list[NeedleSite]:
     session.sites.all().delete()  # their stimulation goes with them
+    return _add_sites(session, sites)
+
+
+def _add_sites(session: NeedlingSession, sites: Sequence[dict]) -> list[NeedleSite]:
     return NeedleSite.objects.bulk_create(
         NeedleSite(
             session=session,
@@ -113,7 +117,13 @@ def _replace_stimulation(
     session: NeedlingSession, sites: Sequence[NeedleSite], electrical: Sequence[dict]
 ) -> None:
     session.electrical.all().delete()
-    ElectricalStimulation.objects.bulk_create(
+    _add_stimulation(session, sites, electrical)
+
+
+def _add_stimulation(
+    session: NeedlingSession, sites: Sequence[NeedleSite], electrical: Sequence[dict]
+) -> list[ElectricalStimulation]:
+    return ElectricalStimulation.objects.bulk_create(
         ElectricalStimulation(
             session=session,
             site_a=sites[block["site_indexes"][0]],
@@ -165,7 +175,13 @@ def log_session(
     _check_appointment_free(session)
     _attach_appointment(session, appointment)
     session.save()
-    _replace_stimulation(session, _replace_sites(session, sites), electrical)
+    added = _add_sites(session, sites)  # a new session: nothing to replace
+    # What was written is what the answer shows: no need to read the parts back.
+    session._prefetched_objects_cache = {
+        "sites": added,
+        "electrical": _add_stimulation(session, added, electrical),
+        "addenda": [],
+    }
     if session.ended_at is not None:
         events.session_completed.send(sender=NeedlingSession, session=session)
     return session

@@ -69,10 +69,10 @@ class SessionViewSet(
         list_rows.attach_parts(rows)
 
     def perform_create(self, serializer):
-        session = services.log_session(
+        # The new session as written, its parts at hand (log_session): not read back.
+        serializer.instance = services.log_session(
             clinic=self.request.user.clinic, actor=self.request.user, **serializer.validated_data
         )
-        serializer.instance = self.get_queryset().get(pk=session.pk)
 
     def perform_update(self, serializer):
         session = services.correct_session(

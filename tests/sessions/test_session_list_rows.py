@@ -148,3 +148,38 @@ def test_each_listed_appointment_is_byte_for_byte_the_appointment_read_alone(
         alone = admin_api.get(f"/api/v1/appointments/{appointment['id']}/")
         item = alone.accepted_renderer.render(appointment, alone.accepted_media_type)
         assert alone.content == item
+
+
+def test_the_answer_to_logging_a_session_is_byte_for_byte_the_session_read_back(
+    therapist_api, screen, patient, therapist, session_body
+):
+    # The answer is rendered from what was written, not read back: it must not differ by a byte,
+    # warnings (a later screening, entered late, long stimulation) and stimulation included.
+    screen(patient)
+    record_screening(
+        patient=patient,
+        performed_by=therapist,
+        consent_given=True,
+        answers={"local_infection_regions": [{"region": "knee_leg", "side": "right"}]},
+        performed_at=datetime.now(UTC) - timedelta(hours=2),
+    )
+    answer = therapist_api.post(
+        "/api/v1/sessions/",
+        session_body(
+            started_at=ago(hours=30),
+            ended_at=ago(hours=29),
+            sites=[
+                site(technique="electrical", depth_mm="12.5", needle_gauge_mm="0.3"),
+                site(side="right", technique="electrical", needle_length_mm="30"),
+                site("soleus", technique="superficial", depth="superficial", depth_mm="8"),
+            ],
+            electrical=[stimulation(1, 0, duration_minutes=45, frequency_hz="100")],
+            needle_lot="LOT-7",
+            needle_expiry=(date.today() + timedelta(days=30)).isoformat(),
+        ),
+        format="json",
+    )
+    assert answer.status_code == 201, answer.json()
+    codes = [w["code"] for w in answer.json()["warnings"]]
+    assert codes == ["long_stimulation", "late_entry", "superseded_screening"]
+    assert therapist_api.get(f"/api/v1/sessions/{answer.json()['id']}/").content == answer.content
