@@ -183,3 +183,12 @@ def test_the_answer_to_logging_a_session_is_byte_for_byte_the_session_read_back(
     codes = [w["code"] for w in answer.json()["warnings"]]
     assert codes == ["long_stimulation", "late_entry", "superseded_screening"]
     assert therapist_api.get(f"/api/v1/sessions/{answer.json()['id']}/").content == answer.content
+
+
+def test_the_rows_page_on_by_cursor_newest_first(therapist_api, rich_record):
+    seen, url, query = [], "/api/v1/sessions/", {"page_size": 1}
+    while url:
+        page = therapist_api.get(url, query).json()
+        seen += [(s["started_at"], s["id"]) for s in page["results"]]
+        url, query = page["next"], None
+    assert len(seen) == 3 and seen == sorted(seen, reverse=True)
