@@ -134,6 +134,18 @@ def _add_stimulation(
     )
 
 
+def _remember_parts(session: NeedlingSession, **parts: list) -> None:
+    """What was written is what the answer shows: the parts are kept as a prefetch would keep
+    them, so the answer does not read them back (a new session has no addenda yet)."""
+    known = {"addenda": [], **parts}
+    managers = {name: getattr(session, name) for name in known}
+    session._prefetched_objects_cache = {}
+    for name, rows in known.items():
+        queryset = managers[name].get_queryset()
+        queryset._result_cache, queryset._prefetch_done = list(rows), True
+        session._prefetched_objects_cache[name] = queryset
+
+
 def _attach_appointment(session: NeedlingSession, appointment: Appointment | None) -> None:
     if appointment is None:
         return
@@ -176,12 +188,7 @@ def log_session(
     _attach_appointment(session, appointment)
     session.save()
     added = _add_sites(session, sites)  # a new session: nothing to replace
-    # What was written is what the answer shows: no need to read the parts back.
-    session._prefetched_objects_cache = {
-        "sites": added,
-        "electrical": _add_stimulation(session, added, electrical),
-        "addenda": [],
-    }
+    _remember_parts(session, sites=added, electrical=_add_stimulation(session, added, electrical))
     if session.ended_at is not None:
         events.session_completed.send(sender=NeedlingSession, session=session)
     return session
