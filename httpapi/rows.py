@@ -39,6 +39,9 @@ def _renderer(field):
         return _as_is
     if isinstance(field, serializers.BaseSerializer):
         return field.to_representation
+    if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+        # The request's time zone, looked up once for the page rather than once per value.
+        field.timezone = field.default_timezone()
 
     def render(value):
         return None if value is None else field.to_representation(value)
