@@ -56,12 +56,18 @@ def _write(
     """Create each planned message once; one still `movable` is moved to the new plan. A
     patient on hold is planned none of the held kinds."""
     held = Patient.objects.filter(pk=links["patient"].pk, clinical_hold=True).exists()
-    for message in planned:
-        if held and message.kind in HELD_KINDS:
-            continue
-        Notification.objects.filter(
-            dedupe_key=f"{event}:{message.kind}:{message.channel}", status__in=movable
-        ).update(
+    by_key = {
+        f"{event}:{message.kind}:{message.channel}": message
+        for message in planned
+        if not (held and message.kind in HELD_KINDS)
+    }
+    # A new event has no messages yet: one look for its keys, then one INSERT for them all.
+    written = set(
+        Notification.objects.filter(dedupe_key__in=by_key).values_list("dedupe_key", flat=True)
+    )
+    for key in sorted(written):  # one order for all: concurrent re-plans never deadlock
+        message = by_key[key]
+        Notification.objects.filter(dedupe_key=key, status__in=movable).update(
             send_at=message.send_at,
             due_at=message.send_at,
             expires_at=message.expires_at,
@@ -69,9 +75,10 @@ def _write(
             queued_until=None,
             updated_at=timezone.now(),
         )
-        Notification.objects.get_or_create(
-            dedupe_key=f"{event}:{message.kind}:{message.channel}",
-            defaults=dict(
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                dedupe_key=key,
                 kind=message.kind,
                 channel=message.channel,
                 send_at=message.send_at,
@@ -79,8 +86,12 @@ def _write(
                 expires_at=message.expires_at,
                 status=message.status,
                 **links,
-            ),
-        )
+            )
+            for key, message in by_key.items()
+            if key not in written
+        ],
+        ignore_conflicts=True,  # written meanwhile by a concurrent plan: that one stands
+    )
 
 
 def _cancel(messages) -> int:

@@ -15,6 +15,9 @@ from django.db import connection
 from audit.models import Action, ActorType, AuditEntry
 from audit.patient_data import RECORDS, patient_id_of
 
+# What one read entry names of its record: object type, object id, clinic id, patient id.
+type Read = tuple[str, object, object, object]
+
 # Where the write triggers look for the request's actor (see migration 0002).
 WRITE_CONTEXT = "filiform.audit"
 
@@ -44,20 +47,75 @@ def _origin(request, actor: Actor) -> dict:
 
 def record_reads(request, actor: Actor, records: Iterable) -> None:
     """Note that `actor` was shown these records; records that are not patient data are skipped."""
-    origin = _origin(request, actor)
-    entries = [
-        AuditEntry(
-            action=Action.READ,
-            object_type=RECORDS[record._meta.label],
-            object_id=str(record.pk),
-            clinic_id=record.clinic_id,
-            patient_id=patient_id_of(record),
-            **origin,
-        )
-        for record in records
-        if record._meta.label in RECORDS
+    _insert_reads(
+        request,
+        actor,
+        [
+            (RECORDS[record._meta.label], record.pk, record.clinic_id, patient_id_of(record))
+            for record in records
+            if record._meta.label in RECORDS
+        ],
+    )
+
+
+def record_rows_read(request, actor: Actor, model, rows: Iterable[dict]) -> None:
+    """The same for rows read as dicts (`values()`), each with its `id`, `clinic` and, unless
+    it is a patient's own row, `patient`."""
+    object_type = RECORDS.get(model._meta.label)
+    if object_type is None:
+        return
+    own = model._meta.label == "clinic.Patient"
+    _insert_reads(
+        request,
+        actor,
+        [
+            (object_type, row["id"], row["clinic"], row["id"] if own else row["patient"])
+            for row in rows
+        ],
+    )
+
+
+_READ_COLUMNS = ("object_type", "object_id", "clinic_id", "patient_id")
+_ORIGIN_COLUMNS = ("action", "actor_type", "actor_id", "request_id", "client_address")
+
+
+def _insert_reads(request, actor: Actor, reads: list[Read]) -> None:
+    """One statement of plain values for all of them: building an AuditEntry per record cost as
+    much as the rest of a list page, and so did a placeholder per value (docs/performance.md)."""
+    if not reads:
+        return
+    fields = [AuditEntry._meta.get_field(name) for name in _READ_COLUMNS + _ORIGIN_COLUMNS]
+    quote = connection.ops.quote_name
+    table = quote(AuditEntry._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in fields)
+    origin = {"action": Action.READ, **_origin(request, actor)}
+    constants = [
+        field.get_db_prep_value(origin[field.name], connection)
+        for field in fields[len(_READ_COLUMNS) :]
     ]
-    AuditEntry.objects.bulk_create(entries)
+    clinic, patient = fields[2], fields[3]
+    per_read = [
+        (
+            object_type,
+            str(object_id),
+            clinic.get_db_prep_value(clinic_id, connection),
+            patient.get_db_prep_value(patient_id, connection),
+        )
+        for object_type, object_id, clinic_id, patient_id in reads
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # an array per column, whatever the count
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT r.*, %s, %s, %s, %s, %s::inet "
+                "FROM unnest(%s::text[], %s::text[], %s::uuid[], %s::uuid[]) AS r",
+                [*constants, *(list(column) for column in zip(*per_read, strict=True))],
+            )
+        else:
+            row = ", ".join(["%s"] * len(fields))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({row})",
+                [(*read, *constants) for read in per_read],
+            )
 
 
 def attribute_writes(request, actor: Actor) -> None:

@@ -5,12 +5,14 @@
 2. The sessions list (default page) of a clinic with 1,000 sessions vs one with 100,000, in
    one database: the ratio of medians (goal <= 1.2).
 3. The sessions list, a page of 200, vs psycopg fetching the same rows (sessions, sites,
-   stimulation, addenda) and encoding them as JSON: the ratio of medians (goal <= 3).
+   stimulation, addenda and the patients' screenings its warnings read) and encoding them as
+   JSON: the ratio of medians (goal <= 3). The same for the appointments list.
 
-    .venv/bin/python bench/lists.py
+    .venv/bin/python bench/lists.py   # BENCH_LIST_SESSIONS=20000 for a smaller large clinic
 """
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -33,16 +35,23 @@ ENDPOINTS = [
     "notifications",
 ]
 PAGE_SIZES = (1, 50, 200)
-SMALL, LARGE = 1_000, 100_000
+SMALL, LARGE = 1_000, int(os.environ.get("BENCH_LIST_SESSIONS", 100_000))
 RUNS = 40
 
 # The same rows the sessions list shows, newest first, fetched as plainly as possible.
 SESSIONS_SQL = """
 SELECT id, patient_id, therapist_id, appointment_id, course_id, started_at, ended_at,
-       pain_before, pain_after, precautions_acknowledged, heat_advised, notes, status,
-       signed_at, signed_by_id, screening_id, created_at, updated_at
+       pain_before, pain_after, precautions_acknowledged, heat_advised, notes, needle_lot,
+       needle_expiry, needles_removed, status, signed_at, signed_by_id, screening_id,
+       created_at, updated_at
 FROM needling_needlingsession WHERE clinic_id = %s
 ORDER BY started_at DESC, id DESC LIMIT %s
+"""
+APPOINTMENTS_SQL = """
+SELECT id, patient_id, therapist_id, room_id, course_id, starts_at, ends_at, status,
+       cancel_reason
+FROM needling_appointment WHERE clinic_id = %s
+ORDER BY starts_at, id LIMIT %s
 """
 CHILDREN_SQL = {
     "sites": """
@@ -60,6 +69,10 @@ CHILDREN_SQL = {
         SELECT session_id, id, text, author_id, created_at
         FROM needling_addendum WHERE session_id = ANY(%s) ORDER BY created_at""",
 }
+# The patients' screenings, which the list reads for the superseded_screening warning.
+SCREENINGS_SQL = """
+SELECT patient_id, performed_at, outcome, excluded_regions, excluded_techniques
+FROM screening_screening WHERE patient_id = ANY(%s)"""
 
 
 def api_client(clinic):
@@ -99,7 +112,19 @@ def raw_sessions_page(database, clinic_id, page_size: int) -> bytes:
                 children[row.pop("session_id")].append(row)
             for session in sessions:
                 session[name] = children[session["id"]]
+        patients = list({session["patient_id"] for session in sessions})
+        screenings = {patient: [] for patient in patients}
+        for row in cursor.execute(SCREENINGS_SQL, (patients,)):
+            screenings[row.pop("patient_id")].append(row)
     return json.dumps({"results": sessions}, default=str).encode()
+
+
+def raw_appointments_page(database, clinic_id, page_size: int) -> bytes:
+    from psycopg.rows import dict_row
+
+    with database.cursor(row_factory=dict_row) as cursor:
+        appointments = cursor.execute(APPOINTMENTS_SQL, (clinic_id, page_size)).fetchall()
+    return json.dumps({"results": appointments}, default=str).encode()
 
 
 def measure() -> dict:
@@ -132,6 +157,11 @@ def measure() -> dict:
             lambda: raw_sessions_page(database, large.pk, 200),
             runs=RUNS,
         )
+        api_appointments, raw_appointments = interleaved_medians(
+            lambda: get_page(large_api, "appointments", 200),
+            lambda: raw_appointments_page(database, large.pk, 200),
+            runs=RUNS,
+        )
     return {
         "postgresql": postgresql,
         "queries": queries,
@@ -139,6 +169,8 @@ def measure() -> dict:
         "sessions_large_ms": large_list * 1000,
         "api_page_ms": api_page * 1000,
         "raw_page_ms": raw_page * 1000,
+        "api_appointments_ms": api_appointments * 1000,
+        "raw_appointments_ms": raw_appointments * 1000,
     }
 
 
@@ -160,6 +192,11 @@ def main() -> None:
     api, raw = results["api_page_ms"], results["raw_page_ms"]
     print(
         f"sessions list of 200 vs raw psycopg + JSON: {api:.1f} ms vs {raw:.1f} ms, "
+        f"ratio {api / raw:.2f}  (goal <= 3)"
+    )
+    api, raw = results["api_appointments_ms"], results["raw_appointments_ms"]
+    print(
+        f"appointments list of 200 vs raw psycopg + JSON: {api:.1f} ms vs {raw:.1f} ms, "
         f"ratio {api / raw:.2f}  (goal <= 3)"
     )
 

@@ -25,6 +25,7 @@ import load
 import plan_course
 import rates_and_export
 import staff_app
+import writes
 from setup_django import ROOT
 
 UUID = r"[0-9a-f]{8}-[0-9a-f-]{27}"
@@ -80,6 +81,26 @@ def list_rows(listing: dict) -> list[tuple]:
             "ms",
             goal=3,
         ),
+        ratio_row(
+            "appointments list, page of 200, vs raw psycopg fetch + JSON of the same rows",
+            listing["api_appointments_ms"],
+            listing["raw_appointments_ms"],
+            "ms",
+            goal=3,
+        ),
+    ]
+
+
+def write_rows(writing: dict) -> list[tuple]:
+    return [
+        ratio_row(
+            f"log a session, 3 sites ({writing['statements']} statements), vs a raw psycopg "
+            "transaction of the same rows",
+            writing["api_ms"],
+            writing["raw_ms"],
+            "ms",
+            goal=5,
+        )
     ]
 
 
@@ -226,10 +247,12 @@ def main() -> None:
     aftercare = in_own_process(aftercare_dispatch)
     loaded = in_own_process(load)
     listing = in_own_process(lists)
+    writing = in_own_process(writes)
     reporting = in_own_process(rates_and_export)
     table = [
         *query_rows(listing["queries"]),
         *list_rows(listing),
+        *write_rows(writing),
         *load_rows(loaded),
         *aftercare_rows(aftercare),
         *planning_rows(planning),

@@ -60,7 +60,12 @@ class AuditedMixin(ViewMixinBase):
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        self.record_reads(page or [])
+        if page and isinstance(page[0], dict):  # a page read as plain rows (httpapi.rows)
+            trail.record_rows_read(
+                self.request, trail.staff(self.request.user), queryset.model, page
+            )
+        else:
+            self.record_reads(page or [])
         return page
 
     def get_object(self):

@@ -1,5 +1,8 @@
 """Reads of the clinical record that more than one edge needs, each fact defined once."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -32,30 +35,56 @@ def sessions_done(course: TreatmentCourse) -> int:
     )
 
 
-def entry_warnings(session: NeedlingSession) -> list[rules.SessionWarning]:
-    """Warnings about when the record was made: late, or overtaken by a later screening.
+@dataclass(frozen=True)
+class ScreeningFacts:
+    """What a later screening tells of a session (rules.LaterScreening), read as a row."""
 
-    Reads the session's sites and its patient's screenings from the prefetch cache when the
-    list prefetched them, so a page costs the same queries whatever its size.
-    """
-    sites = [PlannedSite(s.muscle_id, s.side, s.technique) for s in session.sites.all()]
-    found = [
-        rules.late_entry(session.started_at, session.recorded_at),
-        rules.superseded_screening(session.started_at, sites, session.patient.screenings.all()),
+    performed_at: datetime
+    outcome: str
+    excluded_regions: list[dict]
+    excluded_techniques: list[str]
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    """What a session's warnings are made of, from an instance or from rows alike."""
+
+    started_at: datetime
+    recorded_at: datetime
+    precautions: list[str]  # every precaution of the screening is acknowledged on the session
+    sites: list[rules.SiteFacts]
+    planned_sites: list[PlannedSite]
+    stimulation_minutes: list[int]
+    screenings: list[rules.LaterScreening]  # the patient's, for superseded_screening
+
+
+def warnings_from(facts: SessionFacts) -> list[rules.SessionWarning]:
+    """Every warning a session carries, as the API, the printed note and the staff app show it:
+    what was needled, then when the record was made (late, or overtaken by a later screening)."""
+    entry = [
+        rules.late_entry(facts.started_at, facts.recorded_at),
+        rules.superseded_screening(facts.started_at, facts.planned_sites, facts.screenings),
     ]
-    return [warning for warning in found if warning is not None]
+    return rules.session_warnings(facts.sites, facts.stimulation_minutes, facts.precautions) + [
+        warning for warning in entry if warning is not None
+    ]
 
 
 def warnings_of(session: NeedlingSession) -> list[rules.SessionWarning]:
-    """Every warning a session carries, as the API, the printed note and the staff app show it.
-
-    Reads sites, stimulation and screenings from the prefetch cache when a list prefetched them.
-    """
-    sites = [
-        rules.SiteFacts(s.muscle_id, s.side, s.depth, s.needle_count, s.depth_mm)
-        for s in session.sites.all()
-    ]
-    minutes = [block.duration_minutes for block in session.electrical.all()]
-    # Every precaution of the screening is acknowledged on the session: no query needed.
-    precautions = session.precautions_acknowledged
-    return rules.session_warnings(sites, minutes, precautions) + entry_warnings(session)
+    """A session's warnings. Reads sites, stimulation and screenings from the prefetch cache
+    when a list prefetched them, so a page costs the same queries whatever its size."""
+    sites = session.sites.all()
+    return warnings_from(
+        SessionFacts(
+            started_at=session.started_at,
+            recorded_at=session.recorded_at,
+            precautions=session.precautions_acknowledged,
+            sites=[
+                rules.SiteFacts(s.muscle_id, s.side, s.depth, s.needle_count, s.depth_mm)
+                for s in sites
+            ],
+            planned_sites=[PlannedSite(s.muscle_id, s.side, s.technique) for s in sites],
+            stimulation_minutes=[block.duration_minutes for block in session.electrical.all()],
+            screenings=list(session.patient.screenings.all()),
+        )
+    )

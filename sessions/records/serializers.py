@@ -1,9 +1,11 @@
+from collections.abc import Mapping
 from decimal import Decimal
 
 from rest_framework import serializers
 
 from clinic.models import Patient, Staff
 from httpapi.fields import MomentField
+from httpapi.rows import RowRepresentation
 from httpapi.scoping import ClinicObjectField
 from screening.vocabulary import Manipulation, Precaution, SiteSide, Technique, muscle_by_code
 from sessions.models import (
@@ -62,6 +64,8 @@ class SiteSerializer(serializers.Serializer):
     def to_representation(self, site):
         # A page of sessions holds hundreds of sites: plain reads, not DRF's walk field by field
         # (a third of the list's serialisation). Stored decimals already have the fields' places.
+        if isinstance(site, Mapping):  # a row of the list (sessions.records.list_rows)
+            return {name: _plain(site[name]) for name in self.fields}
         return {
             name: _plain(getattr(site, "muscle_id" if name == "muscle" else name))
             for name in self.fields
@@ -98,6 +102,8 @@ class ElectricalSerializer(serializers.Serializer):
     duration_minutes = _range_field("duration_minutes")
 
     def to_representation(self, block):
+        if isinstance(block, Mapping):  # a row of the list, its site_indexes attached
+            return super().to_representation(block)
         data = super().to_representation(
             {
                 **{f: getattr(block, f) for f in self.fields if f != "site_indexes"},
@@ -107,7 +113,7 @@ class ElectricalSerializer(serializers.Serializer):
         return data
 
 
-class AddendumSerializer(serializers.ModelSerializer):
+class AddendumSerializer(RowRepresentation, serializers.ModelSerializer):
     class Meta:
         model = Addendum
         fields = ["id", "text", "author", "created_at"]
@@ -120,7 +126,7 @@ class WarningSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(RowRepresentation, serializers.ModelSerializer):
     patient = ClinicObjectField(queryset=Patient.objects.all())
     therapist = ClinicObjectField(
         queryset=Staff.objects.all(), required=False, help_text="Defaults to the caller"

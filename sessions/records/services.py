@@ -98,6 +98,10 @@ def _check_current_paths(sites: Sequence[dict], electrical: Sequence[dict]) -> N
 
 def _replace_sites(session: NeedlingSession, sites: Sequence[dict]) -> list[NeedleSite]:
     session.sites.all().delete()  # their stimulation goes with them
+    return _add_sites(session, sites)
+
+
+def _add_sites(session: NeedlingSession, sites: Sequence[dict]) -> list[NeedleSite]:
     return NeedleSite.objects.bulk_create(
         NeedleSite(
             clinic_id=session.clinic_id,
@@ -114,7 +118,13 @@ def _replace_stimulation(
     session: NeedlingSession, sites: Sequence[NeedleSite], electrical: Sequence[dict]
 ) -> None:
     session.electrical.all().delete()
-    ElectricalStimulation.objects.bulk_create(
+    _add_stimulation(session, sites, electrical)
+
+
+def _add_stimulation(
+    session: NeedlingSession, sites: Sequence[NeedleSite], electrical: Sequence[dict]
+) -> list[ElectricalStimulation]:
+    return ElectricalStimulation.objects.bulk_create(
         ElectricalStimulation(
             clinic_id=session.clinic_id,
             session=session,
@@ -124,6 +134,18 @@ def _replace_stimulation(
         )
         for block in electrical
     )
+
+
+def _remember_parts(session: NeedlingSession, **parts: list) -> None:
+    """What was written is what the answer shows: the parts are kept as a prefetch would keep
+    them, so the answer does not read them back (a new session has no addenda yet)."""
+    known = {"addenda": [], **parts}
+    managers = {name: getattr(session, name) for name in known}
+    session._prefetched_objects_cache = {}
+    for name, rows in known.items():
+        queryset = managers[name].get_queryset()
+        queryset._result_cache, queryset._prefetch_done = list(rows), True
+        session._prefetched_objects_cache[name] = queryset
 
 
 def _attach_appointment(session: NeedlingSession, appointment: Appointment | None) -> None:
@@ -167,7 +189,8 @@ def log_session(
     _check_appointment_free(session)
     _attach_appointment(session, appointment)
     session.save()
-    _replace_stimulation(session, _replace_sites(session, sites), electrical)
+    added = _add_sites(session, sites)  # a new session: nothing to replace
+    _remember_parts(session, sites=added, electrical=_add_stimulation(session, added, electrical))
     if session.ended_at is not None:
         events.session_completed.send(sender=NeedlingSession, session=session)
     return session

@@ -6,10 +6,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from httpapi.filters import MomentFilter
+from httpapi.rows import RowListMixin
 from httpapi.schema import conflict
 from httpapi.scoping import ClinicViewSet
 from sessions.models import Addendum, ElectricalStimulation, NeedlingSession, SideEffect
-from sessions.records import services
+from sessions.records import list_rows, services
 from sessions.records.serializers import (
     AddendumSerializer,
     SessionSerializer,
@@ -37,6 +38,7 @@ class SessionFilter(django_filters.FilterSet):
     destroy=extend_schema(responses={204: None, 409: conflict("session_signed")}),
 )
 class SessionViewSet(
+    RowListMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -44,7 +46,9 @@ class SessionViewSet(
     mixins.DestroyModelMixin,
     ClinicViewSet,
 ):
-    """Needling sessions: drafts may be corrected, signed sessions only annotated."""
+    """Needling sessions: drafts may be corrected, signed sessions only annotated.
+
+    The list is read as rows (list_rows); one session is read as an instance."""
 
     queryset = NeedlingSession.objects.select_related("patient").prefetch_related(
         "sites",
@@ -58,12 +62,17 @@ class SessionViewSet(
     filterset_class = SessionFilter
     cursor_ordering = ("-started_at", "-id")
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    row_fields = list_rows.SESSION_FIELDS
+    row_expressions = list_rows.SESSION_EXPRESSIONS
+
+    def attach_to_rows(self, rows):
+        list_rows.attach_parts(rows, self.request.user.clinic_id)
 
     def perform_create(self, serializer):
-        session = services.log_session(
+        # The new session as written, its parts at hand (log_session): not read back.
+        serializer.instance = services.log_session(
             clinic=self.request.user.clinic, actor=self.request.user, **serializer.validated_data
         )
-        serializer.instance = self.get_queryset().get(pk=session.pk)
 
     def perform_update(self, serializer):
         session = services.correct_session(

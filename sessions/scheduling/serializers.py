@@ -4,13 +4,14 @@ from rest_framework import serializers
 
 from clinic.models import Patient, Room, Staff
 from httpapi.fields import MomentField
+from httpapi.rows import RowRepresentation
 from httpapi.scoping import ClinicObjectField
 from sessions.models import Appointment, TreatmentCourse
 
 MAX_FREE_SLOT_WINDOW = timedelta(days=31)
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
+class AppointmentSerializer(RowRepresentation, serializers.ModelSerializer):
     patient = ClinicObjectField(queryset=Patient.objects.all())
     therapist = ClinicObjectField(queryset=Staff.objects.all())
     room = ClinicObjectField(queryset=Room.objects.all(), required=False, allow_null=True)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from clinic.models import Staff
 from httpapi.filters import MomentFilter
+from httpapi.rows import RowListMixin
 from httpapi.schema import conflict
 from httpapi.scoping import ClinicViewSet
 from sessions import slots
@@ -48,14 +49,20 @@ class AppointmentFilter(django_filters.FilterSet):
     )
 )
 class AppointmentViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, ClinicViewSet
+    RowListMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    ClinicViewSet,
 ):
-    """Appointments; no therapist, room or patient is ever double-booked."""
+    """Appointments; no therapist, room or patient is ever double-booked. The list is read as
+    rows (httpapi.rows)."""
 
     queryset = Appointment.objects.all()
     serializer_class = AppointmentSerializer
     filterset_class = AppointmentFilter
     cursor_ordering = ("starts_at", "id")
+    row_fields = ("clinic", *AppointmentSerializer.Meta.fields)
 
     def perform_create(self, serializer):
         serializer.instance = services.book_appointment(

@@ -1,0 +1,117 @@
+"""The sessions list read as rows (httpapi.rows): a page of sessions and, a query each, their
+sites, stimulation, addenda and their patients' screenings, attached as lists of dicts."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import F
+
+from screening.models import Screening
+from screening.services import PlannedSite
+from sessions.models import Addendum, ElectricalStimulation, NeedleSite
+from sessions.records import rules
+from sessions.records.selectors import ScreeningFacts, SessionFacts, warnings_from
+
+# A session's own columns, as the API shows them; `clinic` and `patient` also name the row
+# in the audit trail.
+SESSION_FIELDS = (
+    "id",
+    "clinic",
+    "patient",
+    "therapist",
+    "appointment",
+    "course",
+    "started_at",
+    "ended_at",
+    "pain_before",
+    "pain_after",
+    "precautions_acknowledged",
+    "heat_advised",
+    "notes",
+    "needle_lot",
+    "needle_expiry",
+    "needles_removed",
+    "status",
+    "signed_at",
+    "signed_by",
+    "screening",
+    "created_at",
+    "updated_at",
+)
+SESSION_EXPRESSIONS = {"recorded_at": F("created_at")}  # NeedlingSession.recorded_at
+SITE_FIELDS = (
+    "muscle",
+    "side",
+    "technique",
+    "manipulation",
+    "depth",
+    "depth_mm",
+    "needle_length_mm",
+    "needle_gauge_mm",
+    "needle_count",
+    "twitch_response",
+)
+STIMULATION_FIELDS = ("frequency_hz", "pulse_width_us", "intensity_ma", "waveform")
+
+
+def attach_parts(sessions: list[dict], clinic_id: object) -> None:
+    """Each session row of the clinic gets its `sites`, `electrical`, `addenda` and `warnings`.
+
+    Every query names the clinic, as every list's does (docs/scaling.md)."""
+    ids = [session["id"] for session in sessions]
+    mine = {"clinic_id": clinic_id, "session__in": ids}
+    sites = _by_session(NeedleSite.objects.filter(**mine).values("session", *SITE_FIELDS))
+    electrical = _by_session(
+        ElectricalStimulation.objects.filter(**mine)
+        .order_by("id")
+        .values(
+            "session",
+            *STIMULATION_FIELDS,
+            "duration_minutes",
+            a=F("site_a__position"),
+            b=F("site_b__position"),
+        )
+    )
+    addenda = _by_session(
+        Addendum.objects.filter(**mine)
+        .order_by("created_at")
+        .values("session", "id", "text", "author", "created_at")
+    )
+    screenings = defaultdict(list)
+    patients = {session["patient"] for session in sessions}
+    for row in Screening.objects.filter(clinic_id=clinic_id, patient__in=patients).values(
+        "patient", "performed_at", "outcome", "excluded_regions", "excluded_techniques"
+    ):
+        screenings[row.pop("patient")].append(ScreeningFacts(**row))
+    for session in sessions:
+        session["sites"] = sites[session["id"]]
+        session["electrical"] = electrical[session["id"]]
+        for block in session["electrical"]:
+            block["site_indexes"] = [block.pop("a"), block.pop("b")]
+        session["addenda"] = addenda[session["id"]]
+        session["warnings"] = [
+            warning.__dict__ for warning in warnings_from(_facts(session, screenings))
+        ]
+
+
+def _by_session(rows: Iterable[dict]) -> defaultdict[object, list[dict]]:
+    children = defaultdict(list)
+    for row in rows:
+        children[row.pop("session")].append(row)
+    return children
+
+
+def _facts(session: dict, screenings: dict) -> SessionFacts:
+    sites = session["sites"]
+    return SessionFacts(
+        started_at=session["started_at"],
+        recorded_at=session["recorded_at"],
+        precautions=session["precautions_acknowledged"],
+        sites=[
+            rules.SiteFacts(s["muscle"], s["side"], s["depth"], s["needle_count"], s["depth_mm"])
+            for s in sites
+        ],
+        planned_sites=[PlannedSite(s["muscle"], s["side"], s["technique"]) for s in sites],
+        stimulation_minutes=[block["duration_minutes"] for block in session["electrical"]],
+        screenings=screenings[session["patient"]],
+    )
