@@ -23,3 +23,8 @@ class NotAllowed(RuleViolation):
 
     def __init__(self, detail: str, code: str = "permission_denied"):
         super().__init__(code, detail)
+
+
+class Unavailable(RuleViolation):
+    """Something the server lacks (a system library) stands in the way, not the request."""
+

@@ -13,7 +13,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from core.errors import Conflict, NotAllowed, RuleViolation
+from core.errors import Conflict, NotAllowed, RuleViolation, Unavailable
 
 
 def status_of(error: RuleViolation) -> int:
@@ -21,6 +21,8 @@ def status_of(error: RuleViolation) -> int:
         return status.HTTP_409_CONFLICT
     if isinstance(error, NotAllowed):
         return status.HTTP_403_FORBIDDEN
+    if isinstance(error, Unavailable):
+        return status.HTTP_503_SERVICE_UNAVAILABLE
     return status.HTTP_400_BAD_REQUEST
 
 

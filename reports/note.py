@@ -4,9 +4,8 @@ cleared it, what was needled, what followed and every addendum, as a PDF (WeasyP
 from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
-from core.errors import Conflict
+from core.errors import Conflict, Unavailable
 from screening.vocabulary import Precaution, muscle_by_code
 from sessions.models import NeedlingSession
 from sessions.records.selectors import warnings_of
@@ -41,4 +40,13 @@ def session_note_pdf(session: NeedlingSession) -> bytes:
     if not session.is_signed:
         raise Conflict("invalid_state", "Only a signed session has a note to print; sign it first.")
     html = render_to_string("reports/session_note.html", note_context(session))
+    try:
+        # Imported here: WeasyPrint loads Pango, a system library only printing needs, so the
+        # service (bin/run) starts on a machine without it.
+        from weasyprint import HTML
+    except OSError as missing:
+        raise Unavailable(
+            "pdf_unavailable",
+            "Printing needs the Pango library on the server (Debian: libpango-1.0-0).",
+        ) from missing
     return HTML(string=html).write_pdf()
