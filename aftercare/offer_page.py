@@ -7,14 +7,14 @@ that lapsed, answers that the slot is gone, and books nothing.
 
 from zoneinfo import ZoneInfo
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from aftercare import links, waitlist
 from aftercare.models import OfferStatus, WaitlistOffer
+from aftercare.patient_page import too_many
 from audit import trail
 from core.errors import RuleViolation
-from httpapi.throttling import PatientPageThrottle
 
 TAKEN, GONE = "taken", "gone"
 
@@ -34,14 +34,8 @@ def _offer(token: str) -> WaitlistOffer:
 
 
 def offer_page(request, token: str):
-    throttle = PatientPageThrottle()
-    if not throttle.allow_request(request, None):
-        return HttpResponse(
-            "Too many requests. Please try again in a minute.",
-            status=429,
-            content_type="text/plain",
-            headers={"Retry-After": str(int(throttle.wait() or 60))},
-        )
+    if refused := too_many(request):
+        return refused
     offer = _offer(token)
     patient = offer.entry.patient
     reader = trail.patient_link(offer.id)

@@ -89,15 +89,22 @@ def _session(token: str) -> NeedlingSession:
     return session
 
 
-def patient_page(request, token: str):
+def too_many(request: HttpRequest) -> HttpResponse | None:
+    """429 once an address has opened too many patient links this minute (bad tokens too)."""
     throttle = PatientPageThrottle()
-    if not throttle.allow_request(request, None):
-        return HttpResponse(
-            "Too many requests. Please try again in a minute.",
-            status=429,
-            content_type="text/plain",
-            headers={"Retry-After": str(int(throttle.wait() or 60))},
-        )
+    if throttle.allow_request(request, None):  # type: ignore[arg-type]  # no DRF view here
+        return None
+    return HttpResponse(
+        "Too many requests. Please try again in a minute.",
+        status=429,
+        content_type="text/plain",
+        headers={"Retry-After": str(int(throttle.wait() or 60))},
+    )
+
+
+def patient_page(request, token: str):
+    if refused := too_many(request):
+        return refused
     session = _session(token)
     with translation.override(texts.supported_language(session.patient.language)):
         return _page(request, session)
