@@ -2,7 +2,9 @@
 
 1. 10,000 due messages through the outbox (sweep, claim, send, record) versus 10,000 no-op
    Celery tasks through the same worker: the ratio of wall times (goal <= 2).
-2. Lateness after send_at for messages falling due over 30 seconds, swept every 5 seconds as
+2. The same with replies flowing: 1,000 patient SMS replies through the signed inbound webhook
+   while the 10,000 messages send, versus the no-op tasks (goal <= 2).
+3. Lateness after send_at for messages falling due over 30 seconds, swept every 5 seconds as
    beat does: p50 and p99 (goal p99 <= 2 s).
 
     .venv/bin/python bench/aftercare_dispatch.py     (BENCH_BROKER_URL: redis://127.0.0.1:6379/15)
@@ -12,6 +14,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,6 +26,9 @@ from timing import percentile
 from tests.real_parts import Celery, celery_environment, wait_until
 
 MESSAGES = 10_000
+REPLIES = 1_000
+REPLY_BODIES = ("Thanks, all fine", "C", "5", "See you Tuesday")  # kept, confirmed, scored
+WEBHOOK_BASE, WEBHOOK_TOKEN = "https://clinic.example.org", "bench-twilio-auth-token"
 SPREAD_MESSAGES, SPREAD_SECONDS = 3_000, 30
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15")
 
@@ -59,7 +65,7 @@ def run_until_sent(sweep_every: float) -> None:
     from aftercare.models import Notification
     from aftercare.tasks import sweep
 
-    while Notification.objects.exclude(status="sent").exists():
+    while Notification.objects.filter(status__in=("pending", "sending")).exists():
         sweep()  # what beat does, on this schedule
         time.sleep(sweep_every)
 
@@ -72,6 +78,42 @@ def outbox_seconds(clinic, patient) -> float:
     due_sms(clinic, patient, [timezone.now()] * MESSAGES, label="bench")
     started = time.perf_counter()
     run_until_sent(sweep_every=0.2)
+    return time.perf_counter() - started
+
+
+def send_replies(phone: str) -> None:
+    """The patient's replies, one after another, through the signed provider webhook."""
+    from django.db import connection
+    from django.test import Client
+    from twilio.request_validator import RequestValidator
+
+    sign = RequestValidator(WEBHOOK_TOKEN).compute_signature
+    webhook = Client()
+    for n in range(REPLIES):
+        params = {"From": phone, "Body": REPLY_BODIES[n % 4], "MessageSid": f"SM{n:032d}"}
+        signature = sign(f"{WEBHOOK_BASE}/hooks/sms/inbound/", params)
+        answer = webhook.post("/hooks/sms/inbound/", params, HTTP_X_TWILIO_SIGNATURE=signature)
+        assert answer.status_code == 200, answer.content
+    connection.close()  # this thread's own connection
+
+
+def outbox_with_replies_seconds(clinic, patient) -> float:
+    """As outbox_seconds, while the replies arrive: both share the database and the worker."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from aftercare.models import Notification
+    from tests.aftercare.outbox_rows import due_sms
+
+    settings.TWILIO_AUTH_TOKEN, settings.PUBLIC_BASE_URL = WEBHOOK_TOKEN, WEBHOOK_BASE
+    Notification.objects.all().delete()
+    due_sms(clinic, patient, [timezone.now()] * MESSAGES, label="bench-replies")
+    replies = threading.Thread(target=send_replies, args=(patient.phone,))
+    started = time.perf_counter()
+    replies.start()
+    run_until_sent(sweep_every=0.2)
+    replies.join()
+    run_until_sent(sweep_every=0.2)  # the answers the last replies planned
     return time.perf_counter() - started
 
 
@@ -115,12 +157,14 @@ def measure() -> dict:
         try:
             noop = noop_tasks_seconds()
             outbox = outbox_seconds(clinic, patient)
+            with_replies = outbox_with_replies_seconds(clinic, patient)
             late = lateness(clinic, patient)
         finally:
             worker.stop()
     return {
         "noop_s": noop,
         "outbox_s": outbox,
+        "outbox_replies_s": with_replies,
         "late_p50_s": statistics.median(late),
         "late_p99_s": percentile(late, 0.99),
     }
@@ -139,6 +183,9 @@ def main() -> None:
     print(f"{MESSAGES:,} no-op Celery tasks:        {noop:6.2f} s")
     print(f"{MESSAGES:,} due aftercare messages:    {outbox:6.2f} s")
     print(f"ratio outbox / no-op: {outbox / noop:.2f}  (goal <= 2)")
+    replied = results["outbox_replies_s"]
+    print(f"the same with {REPLIES:,} replies arriving: {replied:6.2f} s")
+    print(f"ratio outbox with replies / no-op: {replied / noop:.2f}  (goal <= 2)")
     print(
         f"lateness after send_at, {SPREAD_MESSAGES:,} messages due over {SPREAD_SECONDS} s: "
         f"p50 {results['late_p50_s']:.2f} s, p99 {results['late_p99_s']:.2f} s  (goal p99 <= 2 s)"

@@ -130,6 +130,13 @@ def aftercare_rows(aftercare: dict) -> list[tuple]:
             "s",
             goal=2,
         ),
+        ratio_row(
+            f"aftercare: the same with {aftercare_dispatch.REPLIES:,} SMS replies arriving",
+            aftercare["outbox_replies_s"],
+            aftercare["noop_s"],
+            "s",
+            goal=2,
+        ),
         (
             f"aftercare: lateness after send_at, {spread}",
             f"p50 {aftercare['late_p50_s']:.2f} s, p99 **{aftercare['late_p99_s']:.2f} s**",

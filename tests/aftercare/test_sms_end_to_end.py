@@ -20,6 +20,7 @@ from twilio.request_validator import RequestValidator
 
 from aftercare.models import Notification
 from sessions.models import Appointment, SideEffect
+from tests import bodies
 from tests.aftercare.test_twilio_sms import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio
 from tests.real_parts import Celery, Redis, celery_environment, wait_until
 
@@ -83,7 +84,18 @@ def mail(directory) -> str:
 
 
 def test_a_patients_replies_and_the_waitlist_with_the_real_worker_and_twilio(
-    parts, book, monday_10, patient, admin, admin_api, therapist, clinic, make_patient, log_session
+    parts,
+    book,
+    monday_10,
+    patient,
+    admin,
+    admin_api,
+    therapist,
+    clinic,
+    make_patient,
+    log_session,
+    screen,
+    therapist_api,
 ):
     twilio, mail_dir = parts
     admin.email = "lead@example.org"
@@ -149,3 +161,13 @@ def test_a_patients_replies_and_the_waitlist_with_the_real_worker_and_twilio(
     text(patient.phone, "Is there parking nearby?")
     kept = admin_api.get("/api/v1/inbound-sms/", {"action": "kept"}).json()["results"]
     assert [m["body"] for m in kept] == ["Is there parking nearby?"]
+
+    lucia = make_patient(clinic, given_name="Lucía", phone="+447911000333", language="es")
+    screen(lucia)
+    logged = therapist_api.post("/api/v1/sessions/", bodies.session_body(str(lucia.id)))
+    assert logged.status_code == 201
+    wait_until(lambda: sms_to(twilio, lucia.phone, "punción seca"), 30, "Spanish aftercare")
+    [first] = sms_to(twilio, lucia.phone, "punción seca")
+    assert "dolor en el pecho" in first  # the red flags, in Spanish
+    page = Client().get(re.search(rf"{re.escape(BASE)}(/p/\S+/)", first).group(1))
+    assert "Acuda a urgencias de inmediato." in page.content.decode()
