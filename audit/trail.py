@@ -9,6 +9,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import connection
 
@@ -84,10 +85,12 @@ def _insert_reads(request, actor: Actor, reads: list[Read]) -> None:
     much as the rest of a list page, and so did a placeholder per value (docs/performance.md)."""
     if not reads:
         return
-    fields = [AuditEntry._meta.get_field(name) for name in _READ_COLUMNS + _ORIGIN_COLUMNS]
+    concrete = {field.name: field for field in AuditEntry._meta.concrete_fields}
+    fields = [concrete[name] for name in _READ_COLUMNS + _ORIGIN_COLUMNS]
     quote = connection.ops.quote_name
     table = quote(AuditEntry._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
+    # A field's column is set when its model class is built; the stubs allow None before that.
+    columns = ", ".join(quote(cast(str, field.column)) for field in fields)
     origin = {"action": Action.READ, **_origin(request, actor)}
     constants = [
         field.get_db_prep_value(origin[field.name], connection)

@@ -26,7 +26,8 @@ def token_expired(issued_at: datetime, *, now: datetime, ttl: timedelta) -> bool
 
 
 def token_expires_at(token: Token) -> datetime:
-    return token.created + token_ttl()
+    issued_at: datetime = token.created
+    return issued_at + token_ttl()
 
 
 def access_lost_because(*, was_active: bool, is_active: bool, password_changed: bool) -> str:

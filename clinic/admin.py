@@ -225,7 +225,8 @@ class ReleaseForm(forms.ModelForm):
 
     class Meta:
         model = ClinicalHold
-        fields = []  # the note goes to clinic.holds.release_hold, which records the release
+        # The note goes to clinic.holds.release_hold, which records the release.
+        fields: list[str] = []
 
 
 @admin.register(ClinicalHold)

@@ -18,7 +18,7 @@ class PatientFilter(django_filters.FilterSet):
 
     class Meta:
         model = Patient
-        fields = []
+        fields: list[str] = []
 
     def filter_search(self, queryset, name, value):
         # Every word must match somewhere, so "Ada Love" finds Ada Lovelace.

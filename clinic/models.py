@@ -68,6 +68,13 @@ class Staff(AbstractUser):
         ]
 
     @property
+    def own_clinic(self) -> Clinic:
+        """The clinic a clinic's staff member works for; a platform superuser has none."""
+        if self.clinic is None:
+            raise ValueError(f"{self} is a platform superuser and belongs to no clinic.")
+        return self.clinic
+
+    @property
     def is_clinic_admin(self) -> bool:
         return self.clinic_id is not None and self.role == Role.ADMIN
 
@@ -75,7 +82,8 @@ class Staff(AbstractUser):
         # Django keeps a login session only while this hash is unchanged. It covers the
         # password; mixing in the last revocation ends every session of a deactivated person
         # too, for good: reactivating them later does not bring an old session back.
-        digest = super()._get_session_auth_hash(secret)
+        # The stubs omit this private method of AbstractBaseUser, which Django has had since 4.1.
+        digest = super()._get_session_auth_hash(secret)  # type: ignore[misc]
         if self.access_revoked_at is None:
             return digest
         revoked = f"{digest}:{self.access_revoked_at.isoformat()}"

@@ -1,6 +1,7 @@
 """Writes for clinics, staff and patients. Each is one transaction."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -21,7 +22,7 @@ def create_clinic(*, name: str, timezone: str, admin_username: str, admin_passwo
 
 
 @transaction.atomic
-def update_clinic(clinic: Clinic, **fields) -> Clinic:
+def update_clinic(clinic: Clinic, **fields: Any) -> Clinic:
     """Change the clinic's own settings (its name, timezone, quiet hours)."""
     for name, value in fields.items():
         setattr(clinic, name, value)
@@ -56,7 +57,12 @@ def _grant_admin_site(staff: Staff) -> None:
 
 @transaction.atomic
 def create_staff(
-    *, clinic: Clinic, username: str, password: str, working_hours: Iterable[dict] = (), **fields
+    *,
+    clinic: Clinic,
+    username: str,
+    password: str,
+    working_hours: Iterable[dict[str, Any]] = (),
+    **fields: Any,
 ) -> Staff:
     staff = Staff(clinic=clinic, username=username, **fields)
     _set_password(staff, password)
@@ -72,8 +78,8 @@ def update_staff(
     staff: Staff,
     *,
     password: str | None = None,
-    working_hours: Iterable[dict] | None = None,
-    **fields,
+    working_hours: Iterable[dict[str, Any]] | None = None,
+    **fields: Any,
 ) -> Staff:
     for name, value in fields.items():
         setattr(staff, name, value)
@@ -86,16 +92,19 @@ def update_staff(
     return staff
 
 
-def set_working_hours(staff: Staff, blocks: Iterable[dict]) -> None:
+def set_working_hours(staff: Staff, blocks: Iterable[dict[str, Any]]) -> None:
     """Replace the staff member's weekly hours with `blocks` ({weekday, start, end})."""
+    clinic_id = staff.clinic_id
+    if clinic_id is None:  # every caller edits a clinic's staff; superusers keep no hours
+        raise ValueError(f"{staff} belongs to no clinic, so keeps no working hours.")
     staff.working_hours.all().delete()
     WorkingHours.objects.bulk_create(
-        WorkingHours(clinic_id=staff.clinic_id, staff=staff, **block) for block in blocks
+        WorkingHours(clinic_id=clinic_id, staff=staff, **block) for block in blocks
     )
 
 
 @transaction.atomic
-def create_patient(*, clinic: Clinic, **fields) -> Patient:
+def create_patient(*, clinic: Clinic, **fields: Any) -> Patient:
     fields.setdefault("timezone", clinic.timezone)
     patient = Patient(clinic=clinic, **fields)
     patient.full_clean()  # date of birth and language, whoever registers the patient
@@ -104,7 +113,7 @@ def create_patient(*, clinic: Clinic, **fields) -> Patient:
 
 
 @transaction.atomic
-def update_patient(patient: Patient, **fields) -> Patient:
+def update_patient(patient: Patient, **fields: Any) -> Patient:
     for name, value in fields.items():
         setattr(patient, name, value)
     patient.full_clean()

@@ -8,7 +8,7 @@ the same bytes.
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import serializers
 from rest_framework.fields import SerializerMethodField
@@ -28,8 +28,9 @@ class RowRepresentation(serializers.Serializer):
     def _row_renderers(self) -> list[tuple[str, Any]]:
         renderers = getattr(self, "_renderers", None)
         if renderers is None:
+            # A readable field is bound, so it has its name; the stubs allow None before binding.
             renderers = self._renderers = [
-                (field.field_name, _renderer(field)) for field in self._readable_fields
+                (cast(str, field.field_name), _renderer(field)) for field in self._readable_fields
             ]
         return renderers
 

@@ -23,12 +23,18 @@ def scope_related_fields(
 ) -> None:
     """Limit every related field of `serializer`, nested ones included, to the clinic."""
     serializer = getattr(serializer, "child", serializer)  # many=True wraps the serializer
+    if not isinstance(serializer, serializers.Serializer):
+        return  # a serializer without declared fields has no related fields either
     for field in serializer.fields.values():
         field = getattr(field, "child_relation", getattr(field, "child", field))  # and fields
         if isinstance(field, serializers.BaseSerializer):
             scope_related_fields(field, clinic_id)
-        elif isinstance(field, serializers.RelatedField) and field.queryset is not None:
-            field.queryset = scoped_to_clinic(field.queryset.all(), clinic_id)
+        elif isinstance(field, serializers.RelatedField):
+            # The stubs declare `queryset` as possibly a Manager, so mypy reads and writes it
+            # through Manager.__get__ as a class attribute; it is a plain instance attribute.
+            choices = field.queryset  # type: ignore[arg-type]
+            if choices is not None:
+                field.queryset = scoped_to_clinic(choices.all(), clinic_id)  # type: ignore[arg-type]
 
 
 class ClinicScopedMixin(ViewMixinBase):

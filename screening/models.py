@@ -6,6 +6,7 @@ The assessment (outcome, findings, exclusions, precautions) is computed once by
 """
 
 import uuid
+from datetime import datetime
 
 from django.db import models
 from django.db.models import Q
@@ -36,8 +37,8 @@ class Outcome(models.TextChoices):
     NOT_CLEARED = "not_cleared", "Not cleared"
 
 
-class ScreeningQuerySet(models.QuerySet):
-    def latest_before(self, patient, moment):
+class ScreeningQuerySet(models.QuerySet["Screening"]):
+    def latest_before(self, patient: Patient, moment: datetime) -> "Screening | None":
         """The screening that rules at `moment`: the latest performed by then, or None."""
         return (
             self.filter(patient=patient, performed_at__lte=moment)

@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ class PlannedSite:
     technique: str
 
 
-def answers_from(data: dict) -> rules.Answers:
+def answers_from(data: dict[str, Any]) -> rules.Answers:
     """Answers from validated API data (region lists as {region, side} dicts)."""
     regional = {
         name: tuple(rules.SiteRef(**ref) for ref in data.get(name, ()))
@@ -41,7 +42,7 @@ def record_screening(
     patient: Patient,
     performed_by: Staff,
     consent_given: bool,
-    answers: dict,
+    answers: dict[str, Any],
     performed_at: datetime | None = None,
     guardian_name: str = "",
     guardian_consent: bool = False,
@@ -122,7 +123,7 @@ def _check_entry_time(performed_at: datetime) -> None:
 
 def _check_certified(practitioner: Staff, at: datetime) -> None:
     """Whoever screens or needles, admins included, is certified on that day (clinic's date)."""
-    day = at.astimezone(ZoneInfo(practitioner.clinic.timezone)).date()
+    day = at.astimezone(ZoneInfo(practitioner.own_clinic.timezone)).date()
     certified = practitioner.dn_certified_until
     if certified is None or certified < day:
         raise RuleViolation(

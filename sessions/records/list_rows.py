@@ -3,6 +3,8 @@ sites, stimulation, addenda and their patients' screenings, attached as lists of
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
 
 from django.db.models import F
 
@@ -52,9 +54,10 @@ SITE_FIELDS = (
     "twitch_response",
 )
 STIMULATION_FIELDS = ("frequency_hz", "pulse_width_us", "intensity_ma", "waveform")
+ADDENDUM_FIELDS = ("id", "text", "author", "created_at")
 
 
-def attach_parts(sessions: list[dict], clinic_id: object) -> None:
+def attach_parts(sessions: list[dict[str, Any]], clinic_id: UUID | str) -> None:
     """Each session row of the clinic gets its `sites`, `electrical`, `addenda` and `warnings`.
 
     Every query names the clinic, as every list's does (docs/scaling.md)."""
@@ -73,16 +76,14 @@ def attach_parts(sessions: list[dict], clinic_id: object) -> None:
         )
     )
     addenda = _by_session(
-        Addendum.objects.filter(**mine)
-        .order_by("created_at")
-        .values("session", "id", "text", "author", "created_at")
+        Addendum.objects.filter(**mine).order_by("created_at").values("session", *ADDENDUM_FIELDS)
     )
     screenings = defaultdict(list)
     patients = {session["patient"] for session in sessions}
-    for row in Screening.objects.filter(clinic_id=clinic_id, patient__in=patients).values(
-        "patient", "performed_at", "outcome", "excluded_regions", "excluded_techniques"
-    ):
-        screenings[row.pop("patient")].append(ScreeningFacts(**row))
+    for patient, performed_at, outcome, regions, techniques in Screening.objects.filter(
+        clinic_id=clinic_id, patient__in=patients
+    ).values_list("patient", "performed_at", "outcome", "excluded_regions", "excluded_techniques"):
+        screenings[patient].append(ScreeningFacts(performed_at, outcome, regions, techniques))
     for session in sessions:
         session["sites"] = sites[session["id"]]
         session["electrical"] = electrical[session["id"]]

@@ -168,7 +168,7 @@ class LaterScreening(Protocol):
 
     performed_at: datetime
     outcome: str
-    excluded_regions: list[dict]  # [{"region", "side"}]
+    excluded_regions: list[dict[str, str]]  # [{"region", "side"}]
     excluded_techniques: list[str]
 
 

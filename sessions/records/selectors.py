@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -9,6 +10,9 @@ from django.db.models.functions import Coalesce
 from screening.services import PlannedSite
 from sessions.models import NeedlingSession, TreatmentCourse
 from sessions.records import rules
+
+if TYPE_CHECKING:  # a typing-only package (requirements-dev.txt)
+    from django_stubs_ext import WithAnnotations
 
 # A course's sessions done: its sessions that have ended (api.md 1.1). Counted per course in a
 # subquery, so a page of courses costs one query whatever its size.
@@ -21,7 +25,13 @@ _DONE_IN_COURSE = (
 )
 
 
-def with_sessions_done(courses: QuerySet[TreatmentCourse]) -> QuerySet[TreatmentCourse]:
+class SessionsDone(TypedDict):
+    sessions_done: int
+
+
+def with_sessions_done(
+    courses: QuerySet[TreatmentCourse],
+) -> "QuerySet[WithAnnotations[TreatmentCourse, SessionsDone]]":
     return courses.annotate(
         sessions_done=Coalesce(Subquery(_DONE_IN_COURSE, output_field=IntegerField()), 0)
     )
@@ -41,7 +51,7 @@ class ScreeningFacts:
 
     performed_at: datetime
     outcome: str
-    excluded_regions: list[dict]
+    excluded_regions: list[dict[str, str]]
     excluded_techniques: list[str]
 
 

@@ -79,7 +79,8 @@ def _plain(value):
 def _range_field(field: str, decimals: int | None = None):
     low, high = STIMULATION_RANGES[field]
     if decimals is None:
-        return serializers.IntegerField(min_value=low, max_value=high)
+        # A range without decimals is whole numbers (pulse width, duration).
+        return serializers.IntegerField(min_value=int(low), max_value=int(high))
     return serializers.DecimalField(
         max_digits=4 + decimals,
         decimal_places=decimals,
@@ -162,8 +163,10 @@ class SessionSerializer(RowRepresentation, serializers.ModelSerializer):
         help_text="Needles counted out; must equal the needles inserted to sign",
     )
     recorded_at = serializers.DateTimeField(read_only=True)
-    sites = SiteSerializer(many=True, min_length=1, max_length=60)
-    electrical = ElectricalSerializer(many=True, required=False, max_length=30)
+    # many=True hands min_length/max_length to DRF's ListSerializer; the stubs type the call as
+    # the child serializer's, which does not take them.
+    sites = SiteSerializer(many=True, min_length=1, max_length=60)  # type: ignore[call-arg]
+    electrical = ElectricalSerializer(many=True, required=False, max_length=30)  # type: ignore[call-arg]
     warnings = serializers.SerializerMethodField()
     addenda = AddendumSerializer(many=True, read_only=True)
 

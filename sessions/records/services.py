@@ -2,13 +2,14 @@
 of a session passes the time check, then the screening check, before anything is written.
 Every change of an existing session (correct, delete, sign) first locks its row."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from clinic import holds
@@ -74,7 +75,7 @@ def _check_appointment_free(session: NeedlingSession) -> None:
         raise ValidationError({"appointment": "A session is already logged for it."})
 
 
-def _screen(session: NeedlingSession, sites: Sequence[dict]) -> None:
+def _screen(session: NeedlingSession, sites: Iterable[Mapping[str, Any]]) -> None:
     session.screening = check_needling(
         patient=session.patient,
         therapist=session.therapist,
@@ -84,7 +85,9 @@ def _screen(session: NeedlingSession, sites: Sequence[dict]) -> None:
     )
 
 
-def _check_current_paths(sites: Sequence[dict], electrical: Sequence[dict]) -> None:
+def _check_current_paths(
+    sites: Iterable[Mapping[str, Any]], electrical: Iterable[Mapping[str, Any]]
+) -> None:
     """Each stimulation pair joins two electrical sites, on a path current may take."""
     electrodes = [Electrode(site["muscle"], site["side"], site["technique"]) for site in sites]
     problems = [
@@ -96,12 +99,12 @@ def _check_current_paths(sites: Sequence[dict], electrical: Sequence[dict]) -> N
         raise ValidationError({"electrical": problems})
 
 
-def _replace_sites(session: NeedlingSession, sites: Sequence[dict]) -> list[NeedleSite]:
+def _replace_sites(session: NeedlingSession, sites: Sequence[dict[str, Any]]) -> list[NeedleSite]:
     session.sites.all().delete()  # their stimulation goes with them
     return _add_sites(session, sites)
 
 
-def _add_sites(session: NeedlingSession, sites: Sequence[dict]) -> list[NeedleSite]:
+def _add_sites(session: NeedlingSession, sites: Sequence[dict[str, Any]]) -> list[NeedleSite]:
     return NeedleSite.objects.bulk_create(
         NeedleSite(
             clinic_id=session.clinic_id,
@@ -115,14 +118,14 @@ def _add_sites(session: NeedlingSession, sites: Sequence[dict]) -> list[NeedleSi
 
 
 def _replace_stimulation(
-    session: NeedlingSession, sites: Sequence[NeedleSite], electrical: Sequence[dict]
+    session: NeedlingSession, sites: Sequence[NeedleSite], electrical: Sequence[dict[str, Any]]
 ) -> None:
     session.electrical.all().delete()
     _add_stimulation(session, sites, electrical)
 
 
 def _add_stimulation(
-    session: NeedlingSession, sites: Sequence[NeedleSite], electrical: Sequence[dict]
+    session: NeedlingSession, sites: Sequence[NeedleSite], electrical: Sequence[dict[str, Any]]
 ) -> list[ElectricalStimulation]:
     return ElectricalStimulation.objects.bulk_create(
         ElectricalStimulation(
@@ -136,16 +139,18 @@ def _add_stimulation(
     )
 
 
-def _remember_parts(session: NeedlingSession, **parts: list) -> None:
+def _remember_parts(session: NeedlingSession, **parts: list[Any]) -> None:
     """What was written is what the answer shows: the parts are kept as a prefetch would keep
     them, so the answer does not read them back (a new session has no addenda yet)."""
     known = {"addenda": [], **parts}
     managers = {name: getattr(session, name) for name in known}
-    session._prefetched_objects_cache = {}
+    prefetched: dict[str, QuerySet[Any]] = {}
+    # Django's own prefetch cache: private, so the stubs do not declare it on models.
+    session._prefetched_objects_cache = prefetched  # type: ignore[attr-defined]
     for name, rows in known.items():
         queryset = managers[name].get_queryset()
         queryset._result_cache, queryset._prefetch_done = list(rows), True
-        session._prefetched_objects_cache[name] = queryset
+        prefetched[name] = queryset
 
 
 def _attach_appointment(session: NeedlingSession, appointment: Appointment | None) -> None:
@@ -163,12 +168,12 @@ def log_session(
     actor: Staff,
     patient: Patient,
     started_at: datetime,
-    sites: Sequence[dict],
-    electrical: Sequence[dict] = (),
+    sites: Sequence[dict[str, Any]],
+    electrical: Sequence[dict[str, Any]] = (),
     therapist: Staff | None = None,
     appointment: Appointment | None = None,
     course: TreatmentCourse | None = None,
-    **fields,
+    **fields: Any,
 ) -> NeedlingSession:
     therapist = therapist or actor
     _check_may_act_for(actor, therapist)
@@ -201,9 +206,9 @@ def correct_session(
     session: NeedlingSession,
     *,
     actor: Staff,
-    sites: Sequence[dict] | None = None,
-    electrical: Sequence[dict] | None = None,
-    **changes,
+    sites: Sequence[dict[str, Any]] | None = None,
+    electrical: Sequence[dict[str, Any]] | None = None,
+    **changes: Any,
 ) -> NeedlingSession:
     """Change a draft. New sites replace the old ones, and with them their stimulation."""
     session = _locked(session)
@@ -305,7 +310,7 @@ def report_side_effect(
     kind: str,
     severity: str,
     reported_by: str = Reporter.THERAPIST,
-    **fields,
+    **fields: Any,
 ) -> SideEffect:
     side_effect = SideEffect.objects.create(
         clinic_id=session.clinic_id,

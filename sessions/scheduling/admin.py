@@ -14,7 +14,7 @@ class CourseAdminForm(forms.ModelForm):
 
     class Meta:
         model = TreatmentCourse
-        fields = [
+        fields = (
             "patient",
             "therapist",
             "room",
@@ -24,7 +24,7 @@ class CourseAdminForm(forms.ModelForm):
             "min_gap_days",
             "max_gap_days",
             "earliest_start",
-        ]
+        )
 
     def clean(self):
         data = super().clean()
@@ -56,8 +56,7 @@ class CourseAdminForm(forms.ModelForm):
 
 class AppointmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Appointment
-    fields = ["starts_at", "ends_at", "therapist", "room", "status"]
-    readonly_fields = fields
+    fields = readonly_fields = ("starts_at", "ends_at", "therapist", "room", "status")
     extra = 0
     ordering = ["starts_at"]
 

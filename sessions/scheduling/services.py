@@ -61,15 +61,13 @@ def _double_booked(who: str) -> Conflict:
 
 
 def _check_within_working_hours(therapist: Staff, starts_at: datetime, ends_at: datetime) -> None:
+    zone = therapist.own_clinic.timezone
     if not slots.within_working_hours(
-        shifts=shifts_of(therapist),
-        tz=ZoneInfo(therapist.clinic.timezone),
-        starts_at=starts_at,
-        ends_at=ends_at,
+        shifts=shifts_of(therapist), tz=ZoneInfo(zone), starts_at=starts_at, ends_at=ends_at
     ):
         raise RuleViolation(
             "outside_working_hours",
-            f"{therapist} does not work then (working hours are in {therapist.clinic.timezone}).",
+            f"{therapist} does not work then (working hours are in {zone}).",
         )
 
 
@@ -210,7 +208,7 @@ def plan_course(
     window_end = earliest_start + HORIZON
     return slots.plan_course(
         shifts=shifts_of(therapist),
-        tz=ZoneInfo(therapist.clinic.timezone),
+        tz=ZoneInfo(therapist.own_clinic.timezone),
         busy=busy_intervals(
             therapist=therapist, patient=patient, room=room, start=earliest_start, end=window_end
         ),

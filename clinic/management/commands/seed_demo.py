@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from tqdm import tqdm
+
+# No types-tqdm stubs are pinned in requirements-dev.txt; the progress bar is all it gives.
+from tqdm import tqdm  # type: ignore[import-untyped]
 
 from clinic.demo import build_demo_clinic, demo_clinic, demo_patients, staff_logins
 from clinic.models import Patient
