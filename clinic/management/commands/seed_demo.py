@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # No types-tqdm stubs are pinned in requirements-dev.txt; the progress bar is all it gives.
-from tqdm import tqdm  # type: ignore[import-untyped]
+from tqdm import tqdm
 
 from clinic.demo import build_demo_clinic, demo_clinic, demo_patients, staff_logins
 from clinic.models import Patient
