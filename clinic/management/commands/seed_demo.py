@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-# No types-tqdm stubs are pinned in requirements-dev.txt; the progress bar is all it gives.
 from tqdm import tqdm
 
 from clinic.demo import build_demo_clinic, demo_clinic, demo_patients, staff_logins
