@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
-
 from tqdm import tqdm
 
 from clinic.demo import build_demo_clinic, demo_clinic, demo_patients, staff_logins
