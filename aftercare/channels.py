@@ -15,9 +15,14 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from requests import RequestException
-from twilio.base.exceptions import TwilioException, TwilioRestException
-from twilio.http.http_client import TwilioHttpClient
-from twilio.rest import Client
+
+# twilio ships neither type hints nor stubs (no py.typed): its names are Any to the checker.
+from twilio.base.exceptions import (  # type: ignore[import-untyped]
+    TwilioException,
+    TwilioRestException,
+)
+from twilio.http.http_client import TwilioHttpClient  # type: ignore[import-untyped]
+from twilio.rest import Client  # type: ignore[import-untyped]
 
 
 class DeliveryError(Exception):

@@ -35,7 +35,8 @@ def _offer(token: str) -> WaitlistOffer:
 
 def offer_page(request, token: str):
     throttle = PatientPageThrottle()
-    if not throttle.allow_request(request, None):
+    # A plain Django view has no APIView to give; the per-address key reads only the request.
+    if not throttle.allow_request(request, None):  # type: ignore[arg-type]
         return HttpResponse(
             "Too many requests. Please try again in a minute.",
             status=429,

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -106,6 +107,8 @@ def plan_after_session(session: NeedlingSession) -> None:
     What the new plan no longer holds is cancelled (heat_ok once heat is not advised); what it
     holds is re-timed, or planned again if an earlier correction had cancelled it.
     """
+    if session.ended_at is None:
+        raise ValueError("Only an ended session has aftercare to plan.")
     patient = session.patient
     planned = plan.plan_for_session(
         ended_at=session.ended_at, heat_advised=session.heat_advised, **_audience(patient)
@@ -124,12 +127,12 @@ def plan_after_session(session: NeedlingSession) -> None:
         session=session,
     )
     if session.course_id is not None:
-        _plan_rebook(session)
+        _plan_rebook(session, session.course_id, session.ended_at)
 
 
-def _plan_rebook(session: NeedlingSession) -> None:
+def _plan_rebook(session: NeedlingSession, course_id: UUID, ended_at: datetime) -> None:
     """Sessions left in the course and none booked: remind the patient to book them."""
-    course = TreatmentCourse.objects.get(pk=session.course_id)
+    course = TreatmentCourse.objects.get(pk=course_id)
     done = sessions_done(course)
     booked = course.appointments.filter(status=AppointmentStatus.BOOKED).exists()
     if done >= course.planned_sessions or booked:
@@ -138,7 +141,7 @@ def _plan_rebook(session: NeedlingSession) -> None:
     _write(
         f"course:{course.pk}:after:{session.pk}",
         plan.plan_course_rebook(
-            last_session_ended_at=session.ended_at,
+            last_session_ended_at=ended_at,
             **_audience(patient),
         ),
         clinic_id=session.clinic_id,

@@ -51,7 +51,7 @@ APPOINTMENT_STATUS = {
     "cancelled": "cancelled",
     "no_show": "noshow",
 }
-CAREPLAN_STATUS = {
+CAREPLAN_STATUS: dict[str, str] = {
     CourseStatus.ACTIVE: "active",
     CourseStatus.COMPLETED: "completed",
     CourseStatus.CANCELLED: "revoked",
@@ -81,15 +81,17 @@ def organization(record: PatientRecord) -> dict:
 
 def practitioner(staff: Staff) -> dict:
     certified = staff.dn_certified_until
-    qualification = [
-        {"code": {"text": "Dry needling certification"}, "period": {"end": certified.isoformat()}}
-    ]
+    qualification = (
+        [{"code": {"text": "Dry needling certification"}, "period": {"end": certified.isoformat()}}]
+        if certified
+        else None
+    )
     return _present(
         {
             "resourceType": "Practitioner",
             "id": str(staff.pk),
             "name": [{"text": staff.full_name or staff.username}],
-            "qualification": qualification if certified else None,
+            "qualification": qualification,
         }
     )
 

@@ -4,7 +4,9 @@ cleared it, what was needled, what followed and every addendum, as a PDF (WeasyP
 from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
+
+# WeasyPrint ships neither type hints nor stubs (no py.typed): HTML is Any to the checker.
+from weasyprint import HTML  # type: ignore[import-untyped]
 
 from core.errors import Conflict
 from screening.vocabulary import Precaution, muscle_by_code
