@@ -201,12 +201,12 @@ def _retry_or_fail(
     )
 
 
-def _finish(notification: Notification, lease: datetime, **fields) -> str:
+def _finish(notification: Notification, lease: datetime, *, status: str, **fields: object) -> str:
     """Record the outcome, unless the lease was lost to another sender meanwhile."""
     Notification.objects.filter(
         id=notification.id, status=Status.SENDING, lease_until=lease
-    ).update(lease_until=None, updated_at=timezone.now(), **fields)
-    return fields["status"]
+    ).update(status=status, lease_until=None, updated_at=timezone.now(), **fields)
+    return status
 
 
 def _give_back(unsent: list[Notification], lease: datetime) -> None:

@@ -75,7 +75,7 @@ def _act(inbound: InboundSms, reply: replies.Reply, *, shared: bool, now: dateti
         _answer_appointment(inbound, reply.intent, now)
 
 
-def _record(inbound: InboundSms, action: str, detail: str = "", **links) -> None:
+def _record(inbound: InboundSms, action: str, detail: str = "", **links: object) -> None:
     inbound.action, inbound.detail = action, detail[:500]
     for name, value in links.items():
         setattr(inbound, name, value)

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
@@ -52,7 +53,7 @@ def _write(
     event: str,
     planned: Iterable[plan.PlannedMessage],
     movable: Iterable[str] = OPEN,
-    **links,
+    **links: Any,  # the Notification's fields: its patient, session, course...
 ) -> None:
     """Create each planned message once; one still `movable` is moved to the new plan. A
     patient on hold is planned none of the held kinds."""
@@ -95,7 +96,7 @@ def _write(
     )
 
 
-def _cancel(messages) -> int:
+def _cancel(messages: QuerySet[Notification]) -> int:
     return messages.filter(status__in=OPEN).update(
         status=Status.CANCELLED, updated_at=timezone.now()
     )
@@ -248,7 +249,7 @@ def cancel_while_on_hold(patient: Patient) -> int:
     return _cancel(Notification.objects.filter(patient=patient, kind__in=HELD_KINDS))
 
 
-def remind_again_after_hold(patient: Patient, hold_id) -> None:
+def remind_again_after_hold(patient: Patient, hold_id: UUID) -> None:
     """The hold is over: the appointments still booked get their reminders again."""
     booked = patient.appointments.filter(
         status=AppointmentStatus.BOOKED, starts_at__gt=timezone.now()
@@ -292,7 +293,7 @@ def tell_clinic_of_sms_cancellation(inbound: InboundSms) -> None:
     )
 
 
-def _alert_staff(recipients: QuerySet[Staff], event: str, kind: str, **links) -> None:
+def _alert_staff(recipients: QuerySet[Staff], event: str, kind: str, **links: object) -> None:
     now = timezone.now()
     for staff in recipients:
         Notification.objects.get_or_create(
