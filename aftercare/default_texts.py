@@ -9,12 +9,14 @@ takes the language it answers in, so the words never depend on the caller's acti
 """
 
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aftercare.models import Kind
 
-TEXTS = {
+# Keyed by kind; looked up by the kind's plain string, as notifications store it.
+TEXTS: dict[str, tuple[Promise, Promise]] = {
     Kind.AFTERCARE_IMMEDIATE: (
         _("Your dry needling aftercare"),
         _(

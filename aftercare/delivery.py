@@ -201,12 +201,12 @@ def _retry_or_fail(
     )
 
 
-def _finish(notification: Notification, lease: datetime, **fields) -> str:
+def _finish(notification: Notification, lease: datetime, *, status: str, **fields: object) -> str:
     """Record the outcome, unless the lease was lost to another sender meanwhile."""
     Notification.objects.filter(
         id=notification.id, status=Status.SENDING, lease_until=lease
-    ).update(lease_until=None, updated_at=timezone.now(), **fields)
-    return fields["status"]
+    ).update(status=status, lease_until=None, updated_at=timezone.now(), **fields)
+    return status
 
 
 def _give_back(unsent: list[Notification], lease: datetime) -> None:
@@ -227,6 +227,8 @@ def _give_back(unsent: list[Notification], lease: datetime) -> None:
 def _address(notification: Notification) -> str | None:
     """Where to send, checked again now: consent may have been withdrawn since planning."""
     if notification.kind in STAFF_KINDS:
+        if notification.staff is None:
+            raise ValueError("A message to staff names no staff member.")
         return notification.staff.email or None
     patient = notification.patient
     if notification.channel == Channel.SMS:
@@ -256,8 +258,10 @@ def _deliver(notification: Notification, address: str, own: OwnTexts) -> str:
     )
 
 
-def _rerate_link(course: TreatmentCourse) -> str:
+def _rerate_link(course: TreatmentCourse | None) -> str:
     """The patient page of the course's latest session, where the re-rating form is."""
+    if course is None:
+        raise channels.DeliveryError("The re-rating names no course.", permanent=True)
     latest = (
         NeedlingSession.objects.filter(course=course, ended_at__isnull=False)
         .order_by("-ended_at")
@@ -285,6 +289,8 @@ def _values(notification: Notification, language: str) -> dict[str, str]:
         "patient_name": patient.full_name,
     }
     if session is not None:
+        if session.ended_at is None:
+            raise ValueError("The session was reopened: its aftercare waits for its new end.")
         values |= {
             "heat_time": _local(
                 plan.heat_time(session.ended_at), patient.timezone

@@ -68,12 +68,14 @@ def _act(inbound: InboundSms, reply: replies.Reply, *, shared: bool, now: dateti
     elif shared:
         _record(inbound, ReplyAction.KEPT, "Several patients of the clinic share this number.")
     elif reply.intent == replies.SORENESS:
+        if reply.score is None:
+            raise ValueError("A soreness reply carries its score.")
         _record_soreness(inbound, reply.score, now)
     else:
         _answer_appointment(inbound, reply.intent, now)
 
 
-def _record(inbound: InboundSms, action: str, detail: str = "", **links) -> None:
+def _record(inbound: InboundSms, action: str, detail: str = "", **links: object) -> None:
     inbound.action, inbound.detail = action, detail[:500]
     for name, value in links.items():
         setattr(inbound, name, value)
@@ -147,15 +149,16 @@ def _raise_alert(inbound: InboundSms, kinds: tuple[str, ...]) -> None:
         .first()
     )
     side_effect = None
-    for kind in kinds if session else ():
-        # The patient gave no severity; words that need urgent care are taken as severe.
-        side_effect = report_side_effect(
-            session=session,
-            kind=kind,
-            severity=Severity.SEVERE,
-            reported_by=Reporter.PATIENT,
-            notes=f"By SMS: {inbound.body[:1000]}",
-        )
+    # The patient gave no severity; words that need urgent care are taken as severe.
+    if session is not None:
+        for kind in kinds:
+            side_effect = report_side_effect(
+                session=session,
+                kind=kind,
+                severity=Severity.SEVERE,
+                reported_by=Reporter.PATIENT,
+                notes=f"By SMS: {inbound.body[:1000]}",
+            )
     detail = "" if session else "No session on record to attach the report to: call the patient."
     _record(inbound, ReplyAction.RED_FLAG, detail, side_effect=side_effect)
     outbox.answer_sms(inbound, Kind.URGENT_CARE, event=f"sms:{inbound.provider_id or inbound.pk}")

@@ -2,6 +2,7 @@
 waitlist offer (one offer each; the offer itself says until when it stands)."""
 
 from datetime import timedelta
+from uuid import UUID
 
 from django.conf import settings
 from django.core import signing
@@ -10,7 +11,7 @@ LINK_LIFETIME = timedelta(days=14)
 _SALT = "aftercare.patient-page"
 
 
-def token_for(session_id) -> str:
+def token_for(session_id: UUID | str) -> str:
     return signing.dumps(str(session_id), salt=_SALT, compress=True)
 
 
@@ -22,7 +23,7 @@ def session_id_from(token: str) -> str | None:
         return None
 
 
-def patient_page_url(session_id) -> str:
+def patient_page_url(session_id: UUID | str) -> str:
     return f"{settings.PUBLIC_BASE_URL}/p/{token_for(session_id)}/"
 
 
@@ -30,7 +31,7 @@ _OFFER_SALT = "aftercare.waitlist-offer"
 OFFER_LINK_LIFETIME = timedelta(days=7)
 
 
-def offer_token_for(offer_id) -> str:
+def offer_token_for(offer_id: UUID | str) -> str:
     return signing.dumps(str(offer_id), salt=_OFFER_SALT, compress=True)
 
 
@@ -41,5 +42,5 @@ def offer_id_from(token: str) -> str | None:
         return None
 
 
-def offer_url(offer_id) -> str:
+def offer_url(offer_id: UUID | str) -> str:
     return f"{settings.PUBLIC_BASE_URL}/p/offer/{offer_token_for(offer_id)}/"

@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -51,7 +53,7 @@ def _write(
     event: str,
     planned: Iterable[plan.PlannedMessage],
     movable: Iterable[str] = OPEN,
-    **links,
+    **links: Any,  # the Notification's fields: its patient, session, course...
 ) -> None:
     """Create each planned message once; one still `movable` is moved to the new plan. A
     patient on hold is planned none of the held kinds."""
@@ -94,7 +96,7 @@ def _write(
     )
 
 
-def _cancel(messages) -> int:
+def _cancel(messages: QuerySet[Notification]) -> int:
     return messages.filter(status__in=OPEN).update(
         status=Status.CANCELLED, updated_at=timezone.now()
     )
@@ -106,6 +108,8 @@ def plan_after_session(session: NeedlingSession) -> None:
     What the new plan no longer holds is cancelled (heat_ok once heat is not advised); what it
     holds is re-timed, or planned again if an earlier correction had cancelled it.
     """
+    if session.ended_at is None:
+        raise ValueError("Only an ended session has aftercare to plan.")
     patient = session.patient
     planned = plan.plan_for_session(
         ended_at=session.ended_at, heat_advised=session.heat_advised, **_audience(patient)
@@ -124,12 +128,12 @@ def plan_after_session(session: NeedlingSession) -> None:
         session=session,
     )
     if session.course_id is not None:
-        _plan_rebook(session)
+        _plan_rebook(session, session.course_id, session.ended_at)
 
 
-def _plan_rebook(session: NeedlingSession) -> None:
+def _plan_rebook(session: NeedlingSession, course_id: UUID, ended_at: datetime) -> None:
     """Sessions left in the course and none booked: remind the patient to book them."""
-    course = TreatmentCourse.objects.get(pk=session.course_id)
+    course = TreatmentCourse.objects.get(pk=course_id)
     done = sessions_done(course)
     booked = course.appointments.filter(status=AppointmentStatus.BOOKED).exists()
     if done >= course.planned_sessions or booked:
@@ -138,7 +142,7 @@ def _plan_rebook(session: NeedlingSession) -> None:
     _write(
         f"course:{course.pk}:after:{session.pk}",
         plan.plan_course_rebook(
-            last_session_ended_at=session.ended_at,
+            last_session_ended_at=ended_at,
             **_audience(patient),
         ),
         clinic_id=session.clinic_id,
@@ -245,7 +249,7 @@ def cancel_while_on_hold(patient: Patient) -> int:
     return _cancel(Notification.objects.filter(patient=patient, kind__in=HELD_KINDS))
 
 
-def remind_again_after_hold(patient: Patient, hold_id) -> None:
+def remind_again_after_hold(patient: Patient, hold_id: UUID) -> None:
     """The hold is over: the appointments still booked get their reminders again."""
     booked = patient.appointments.filter(
         status=AppointmentStatus.BOOKED, starts_at__gt=timezone.now()
@@ -289,7 +293,7 @@ def tell_clinic_of_sms_cancellation(inbound: InboundSms) -> None:
     )
 
 
-def _alert_staff(recipients: QuerySet[Staff], event: str, kind: str, **links) -> None:
+def _alert_staff(recipients: QuerySet[Staff], event: str, kind: str, **links: object) -> None:
     now = timezone.now()
     for staff in recipients:
         Notification.objects.get_or_create(

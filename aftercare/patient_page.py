@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -57,8 +57,8 @@ class RerateForm(forms.Form):
         coerce=int,
     )
 
-    def __init__(self, *args, activities: list[str], **kwargs):
-        super().__init__(*args, prefix="rerate", **kwargs)
+    def __init__(self, data: QueryDict | None, *, activities: list[str]) -> None:
+        super().__init__(data, prefix="rerate")
         self.activities = activities
         for index, activity in enumerate(activities):
             self.fields[f"activity_{index}"] = forms.TypedChoiceField(
@@ -92,7 +92,8 @@ def _session(token: str) -> NeedlingSession:
 def too_many(request: HttpRequest) -> HttpResponse | None:
     """429 once an address has opened too many patient links this minute (bad tokens too)."""
     throttle = PatientPageThrottle()
-    if throttle.allow_request(request, None):  # type: ignore[arg-type]  # no DRF view here
+    # A plain Django view has no APIView to give; the per-address key reads only the request.
+    if throttle.allow_request(request, None):  # type: ignore[arg-type]
         return None
     return HttpResponse(
         "Too many requests. Please try again in a minute.",
@@ -111,6 +112,8 @@ def patient_page(request, token: str):
 
 
 def _page(request: HttpRequest, session: NeedlingSession) -> HttpResponse:
+    if session.ended_at is None:  # _session serves only ended sessions
+        raise Http404
     reader = trail.patient_link(session.id)
     # Which form was sent; a report from a page of before the re-rating names none.
     posted = request.POST.get("form", "report") if request.method == "POST" else None
@@ -130,7 +133,7 @@ def _page(request: HttpRequest, session: NeedlingSession) -> HttpResponse:
             session=session, reported_by=Reporter.PATIENT, **report.cleaned_data
         )
         return redirect(f"{request.path}?reported={_answer(effect.kind, effect.serious)}")
-    if posted == "rerate" and rerate is not None and rerate.is_valid():
+    if posted == "rerate" and course is not None and rerate is not None and rerate.is_valid():
         trail.attribute_writes(request, reader)
         try:
             record_patient_rerating(

@@ -219,6 +219,8 @@ def plan_sms_answer(
 ) -> list[PlannedMessage]:
     """An answer to the patient's SMS goes back by SMS, whatever channel they prefer."""
     _, lifetime, policy = TIMING[kind]
+    if lifetime is None:
+        raise ValueError(f"{kind} lasts until an event: it is no answer to an SMS.")
     send_at = (
         now
         if policy == IGNORE

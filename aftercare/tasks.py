@@ -1,5 +1,7 @@
 """Celery tasks of the outbox. Both are safe to run twice: the database decides."""
 
+from datetime import datetime
+
 from celery import shared_task
 
 from aftercare import delivery, waitlist
@@ -7,9 +9,7 @@ from aftercare import delivery, waitlist
 
 @shared_task(ignore_result=True)
 def sweep() -> int:
-    queued = delivery.sweep(
-        lambda notification_ids, eta: send_notifications.apply_async((notification_ids,), eta=eta)
-    )
+    queued = delivery.sweep(_enqueue)
     # The same few seconds' beat keeps the offers' time limit; after delivery, which nothing
     # of the waitlist's may hold up.
     waitlist.pass_on_lapsed()
@@ -19,3 +19,11 @@ def sweep() -> int:
 @shared_task(ignore_result=True)
 def send_notifications(notification_ids: list[str]) -> dict[str, str]:
     return delivery.send(notification_ids)
+
+
+def _enqueue(notification_ids: list[str], eta: datetime | None) -> None:
+    """Send the batch at once, or at `eta` (Celery's own default when none is given)."""
+    if eta is None:
+        send_notifications.apply_async((notification_ids,))
+    else:
+        send_notifications.apply_async((notification_ids,), eta=eta)

@@ -8,6 +8,7 @@ booking, the clinical hold) holds here too, and the first acceptance of a slot i
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -155,7 +156,7 @@ def pass_on_lapsed(now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def accept_offer(offer_id: object) -> Appointment:
+def accept_offer(offer_id: UUID) -> Appointment:
     """Book the offered slot for the entry's patient. Concurrent acceptances of the same slot
     wait for each other on the freed appointment's row: the first books, the rest hear
     `slot_gone` (409)."""

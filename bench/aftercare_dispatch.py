@@ -81,14 +81,21 @@ def outbox_seconds(clinic, patient) -> float:
     return time.perf_counter() - started
 
 
-def send_replies(phone: str) -> None:
+def send_replies(phone: str, failures: list[BaseException]) -> None:
     """The patient's replies, one after another, through the signed provider webhook."""
+    try:
+        _send_replies(phone)
+    except BaseException as failure:  # the measuring thread re-raises it
+        failures.append(failure)
+
+
+def _send_replies(phone: str) -> None:
     from django.db import connection
     from django.test import Client
     from twilio.request_validator import RequestValidator
 
     sign = RequestValidator(WEBHOOK_TOKEN).compute_signature
-    webhook = Client()
+    webhook = Client(SERVER_NAME="localhost")
     for n in range(REPLIES):
         params = {"From": phone, "Body": REPLY_BODIES[n % 4], "MessageSid": f"SM{n:032d}"}
         signature = sign(f"{WEBHOOK_BASE}/hooks/sms/inbound/", params)
@@ -108,12 +115,18 @@ def outbox_with_replies_seconds(clinic, patient) -> float:
     settings.TWILIO_AUTH_TOKEN, settings.PUBLIC_BASE_URL = WEBHOOK_TOKEN, WEBHOOK_BASE
     Notification.objects.all().delete()
     due_sms(clinic, patient, [timezone.now()] * MESSAGES, label="bench-replies")
-    replies = threading.Thread(target=send_replies, args=(patient.phone,))
+    failures: list[BaseException] = []
+    replies = threading.Thread(target=send_replies, args=(patient.phone, failures))
     started = time.perf_counter()
     replies.start()
     run_until_sent(sweep_every=0.2)
     replies.join()
+    if failures:
+        raise failures[0]
     run_until_sent(sweep_every=0.2)  # the answers the last replies planned
+    from aftercare.models import InboundSms
+
+    assert InboundSms.objects.count() == REPLIES, "every reply kept"
     return time.perf_counter() - started
 
 

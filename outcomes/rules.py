@@ -3,6 +3,7 @@ what its score is, and whether a course changed it by a clinically important amo
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeGuard
 
 from django.core.exceptions import ValidationError
 
@@ -12,15 +13,15 @@ LOWEST, HIGHEST = 0, 10
 MOST_PSFS_ITEMS = 5
 # Minimal clinically important differences and the direction that is better:
 # NPRS 2 points down (Farrar 2001; Childs 2005), PSFS 2 points up (Stratford 1995).
-MCID = {Instrument.NPRS: 2, Instrument.PSFS: 2}
-BETTER = {Instrument.NPRS: -1, Instrument.PSFS: 1}
+MCID: dict[str, int] = {Instrument.NPRS: 2, Instrument.PSFS: 2}
+BETTER: dict[str, int] = {Instrument.NPRS: -1, Instrument.PSFS: 1}
 
 
-def _is_rating(value) -> bool:
+def _is_rating(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and LOWEST <= value <= HIGHEST
 
 
-def measure_score(instrument: str, score: int | None, items: Sequence[dict]) -> float:
+def measure_score(instrument: str, score: int | None, items: Sequence[dict[str, Any]]) -> float:
     """The score to store for a rating: NPRS its own 0-10 integer, with no items; PSFS the mean
     of one to five activities rated 0-10 (a score sent with it is refused: it is derived)."""
     if instrument == Instrument.NPRS:
@@ -33,14 +34,16 @@ def measure_score(instrument: str, score: int | None, items: Sequence[dict]) -> 
         raise ValidationError({"score": "The PSFS score is the mean of its items; send items."})
     if not 1 <= len(items) <= MOST_PSFS_ITEMS:
         raise ValidationError({"items": "PSFS rates one to five activities."})
+    ratings: list[int] = []
     for item in items:
-        activity = item.get("activity")
+        activity, rating = item.get("activity"), item.get("score")
         named = isinstance(activity, str) and activity.strip()
-        if not named or not _is_rating(item.get("score")):
+        if not named or not _is_rating(rating):
             raise ValidationError(
                 {"items": "Each PSFS item names an activity and rates it 0 to 10."}
             )
-    return round(sum(item["score"] for item in items) / len(items), 2)
+        ratings.append(rating)
+    return round(sum(ratings) / len(ratings), 2)
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -35,7 +37,9 @@ class OutcomeMeasureSerializer(serializers.ModelSerializer):
     reported_by = serializers.ChoiceField(choices=Reporter.choices, default=Reporter.THERAPIST)
     # NPRS: the rating, written. PSFS: the mean of the items, read only (sending one is a 400).
     score = ScoreField(required=False, allow_null=True, help_text="NPRS 0-10; PSFS: the mean")
-    items = PsfsItemSerializer(many=True, required=False, max_length=MOST_PSFS_ITEMS)
+    items: serializers.ListSerializer[list[dict[str, Any]]] = serializers.ListSerializer(
+        child=PsfsItemSerializer(), required=False, max_length=MOST_PSFS_ITEMS
+    )
 
     class Meta:
         model = OutcomeMeasure

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,7 +42,7 @@ def record_outcome(
     session: NeedlingSession | None = None,
     recorded_at: datetime | None = None,
     score: int | None = None,
-    items: Sequence[dict] = (),
+    items: Sequence[dict[str, Any]] = (),
 ) -> OutcomeMeasure:
     recorded_at = recorded_at or timezone.now()
     if recorded_at > timezone.now() + CLOCK_SKEW:
@@ -63,13 +64,14 @@ def record_outcome(
 
 @transaction.atomic
 def record_patient_rerating(
-    *, course: TreatmentCourse, nprs: int, psfs: Sequence[dict]
+    *, course: TreatmentCourse, nprs: int, psfs: Sequence[dict[str, Any]]
 ) -> list[OutcomeMeasure]:
     """The patient re-rates their pain, and the baseline's activities when there are any, from
     their aftercare page (between sessions: at none of them): both or neither."""
-    ratings = [(Instrument.NPRS, {"score": nprs})]
+    # (instrument, score, items): NPRS is a score, PSFS its items.
+    ratings: list[tuple[str, int | None, Sequence[dict[str, Any]]]] = [(Instrument.NPRS, nprs, ())]
     if psfs:
-        ratings.append((Instrument.PSFS, {"items": psfs}))
+        ratings.append((Instrument.PSFS, None, psfs))
     return [
         record_outcome(
             clinic=course.clinic,
@@ -78,7 +80,8 @@ def record_patient_rerating(
             instrument=instrument,
             recorded_by=None,
             reported_by=Reporter.PATIENT,
-            **rating,
+            score=score,
+            items=items,
         )
-        for instrument, rating in ratings
+        for instrument, score, items in ratings
     ]

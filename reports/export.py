@@ -11,7 +11,7 @@ caller, a chunk at a time.
 """
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from io import StringIO
 from itertools import batched
 from uuid import UUID
@@ -98,7 +98,7 @@ def _line(row: tuple) -> list:
     return line
 
 
-def _csv(lines: Iterable[tuple]) -> str:
+def _csv(lines: Iterable[Sequence[object]]) -> str:
     text = StringIO()
     csv.writer(text).writerows(lines)
     return text.getvalue()

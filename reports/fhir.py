@@ -20,6 +20,8 @@ from screening.vocabulary import muscle_by_code
 from sessions.models import (
     Appointment,
     CourseStatus,
+    ElectricalStimulation,
+    NeedleSite,
     NeedlingSession,
     Reporter,
     SideEffect,
@@ -51,18 +53,18 @@ APPOINTMENT_STATUS = {
     "cancelled": "cancelled",
     "no_show": "noshow",
 }
-CAREPLAN_STATUS = {
+CAREPLAN_STATUS: dict[str, str] = {
     CourseStatus.ACTIVE: "active",
     CourseStatus.COMPLETED: "completed",
     CourseStatus.CANCELLED: "revoked",
 }
 
 
-def ref(record_id) -> dict:
+def ref(record_id: object) -> dict:
     return {"reference": f"urn:uuid:{record_id}"}
 
 
-def derived_id(record_id, part: str) -> str:
+def derived_id(record_id: object, part: str) -> str:
     return str(uuid.uuid5(DERIVED_IDS, f"{record_id}/{part}"))
 
 
@@ -81,15 +83,17 @@ def organization(record: PatientRecord) -> dict:
 
 def practitioner(staff: Staff) -> dict:
     certified = staff.dn_certified_until
-    qualification = [
-        {"code": {"text": "Dry needling certification"}, "period": {"end": certified.isoformat()}}
-    ]
+    qualification = (
+        [{"code": {"text": "Dry needling certification"}, "period": {"end": certified.isoformat()}}]
+        if certified
+        else None
+    )
     return _present(
         {
             "resourceType": "Practitioner",
             "id": str(staff.pk),
             "name": [{"text": staff.full_name or staff.username}],
-            "qualification": qualification if certified else None,
+            "qualification": qualification,
         }
     )
 
@@ -148,7 +152,7 @@ def consent(screening: Screening, in_force: bool) -> dict:
     }
 
 
-def _body_site(site) -> dict:
+def _body_site(site: NeedleSite) -> dict:
     muscle = muscle_by_code[site.muscle_id]
     return {
         "extension": [{"url": SIDE_EXTENSION, "valueCode": site.side}],
@@ -157,7 +161,7 @@ def _body_site(site) -> dict:
     }
 
 
-def _site_note(site) -> str:
+def _site_note(site: NeedleSite) -> str:
     muscle = muscle_by_code[site.muscle_id]
     depth = f"{site.depth}" + (f" {site.depth_mm} mm" if site.depth_mm else "")
     needle = " ".join(
@@ -176,7 +180,7 @@ def _site_note(site) -> str:
     )
 
 
-def _stimulation_note(block) -> str:
+def _stimulation_note(block: ElectricalStimulation) -> str:
     return (
         f"Electrical stimulation between sites {block.site_a.position} and {block.site_b.position}:"
         f" {block.frequency_hz} Hz, {block.pulse_width_us} us, {block.intensity_ma} mA,"
@@ -209,7 +213,9 @@ def procedure(session: NeedlingSession) -> dict:
     )
 
 
-def _pain(session: NeedlingSession, part: str, value: int | None, at) -> dict | None:
+def _pain(
+    session: NeedlingSession, part: str, value: int | None, at: datetime | None
+) -> dict | None:
     if value is None or at is None:
         return None
     return {

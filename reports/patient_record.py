@@ -1,7 +1,9 @@
 """A patient's whole clinical record, read in a fixed number of queries (one per kind of
 record), for exports that carry all of it."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.db.models import Prefetch
 
@@ -42,7 +44,7 @@ class PatientRecord:
         ]
 
 
-def _staff_ids(*groups) -> set:
+def _staff_ids(*groups: Iterable[UUID | None]) -> set[UUID]:
     return {staff_id for group in groups for staff_id in group if staff_id is not None}
 
 

@@ -46,7 +46,7 @@ def funnel_signal(count: int, total: int, rate: float) -> str:
     return "within"
 
 
-def funnel_curve(rate: float, largest: int, points: int = 20) -> list[dict]:
+def funnel_curve(rate: float, largest: int, points: int = 20) -> list[dict[str, int | list[float]]]:
     """The funnel itself, for drawing: the control limits at session counts from 1 to
     `largest`, spaced evenly on a log scale (funnel plots widen fast at small counts)."""
     if largest < 1:

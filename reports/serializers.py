@@ -33,7 +33,9 @@ class KindSerializer(serializers.Serializer):
 
 
 class PublishedSerializer(serializers.Serializer):
-    source = serializers.CharField()
+    # The contract's field name. DRF's metaclass takes declared fields off the class, so this
+    # never shadows Field.source at run time; the stubs cannot know that.
+    source = serializers.CharField()  # type: ignore[assignment]
     sessions = serializers.IntegerField()
     rate = serializers.FloatField(help_text="Mild events per session")
     serious_rate = serializers.FloatField(help_text="Serious events per session")
