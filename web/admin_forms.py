@@ -2,6 +2,8 @@
 holds. The rules stay in `clinic` and `aftercare`; these turn what was typed into their
 arguments."""
 
+from typing import cast
+
 from django import forms
 
 from aftercare import texts
@@ -84,7 +86,11 @@ class BaseHoursFormSet(forms.BaseFormSet):
         return [block for form in self.forms if (block := form.block())]
 
 
-HoursFormSet = forms.formset_factory(HoursRow, formset=BaseHoursFormSet, extra=3, max_num=28)
+# formset_factory returns a subclass of `formset`; its stubs say only "some BaseFormSet".
+HoursFormSet = cast(
+    type[BaseHoursFormSet],
+    forms.formset_factory(HoursRow, formset=BaseHoursFormSet, extra=3, max_num=28),
+)
 
 
 class RoomForm(forms.Form):

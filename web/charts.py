@@ -6,6 +6,7 @@ has a sentence or table beside it for whoever cannot see it.
 """
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -14,12 +15,12 @@ from outcomes.rules import BETTER, Change
 from sessions.models import NeedlingSession
 
 BEFORE, AFTER = "#a4161a", "#0b5cad"
-COLOUR_OF = {Instrument.NPRS: "#a4161a", Instrument.PSFS: "#1f6f3f"}
-SHORT_NAME = {Instrument.NPRS: "Pain (NPRS)", Instrument.PSFS: "Function (PSFS)"}
-ZERO_TO_TEN = {"min": 0, "max": 10, "ticks": {"stepSize": 1}}
+COLOUR_OF: dict[str, str] = {Instrument.NPRS: "#a4161a", Instrument.PSFS: "#1f6f3f"}
+SHORT_NAME: dict[str, str] = {Instrument.NPRS: "Pain (NPRS)", Instrument.PSFS: "Function (PSFS)"}
+ZERO_TO_TEN: dict[str, object] = {"min": 0, "max": 10, "ticks": {"stepSize": 1}}
 
 
-def _day(moment) -> str:
+def _day(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%-d %b %Y}"
 
 
@@ -56,7 +57,7 @@ def mcid_line(change: Change, instrument: str) -> float | None:
     """The score the course must reach to change by a clinically important amount."""
     if change.baseline is None:
         return None
-    return min(10, max(0, change.baseline + BETTER[instrument] * change.mcid))
+    return min(10, max(0, change.baseline + BETTER[Instrument(instrument)] * change.mcid))
 
 
 def course_chart(measures: Sequence[OutcomeMeasure], changes: dict[str, Change]) -> dict | None:
@@ -64,7 +65,7 @@ def course_chart(measures: Sequence[OutcomeMeasure], changes: dict[str, Change])
     if not measures:
         return None
     labels = list(dict.fromkeys(_day(m.recorded_at) for m in measures))
-    datasets = []
+    datasets: list[dict[str, object]] = []
     for instrument, change in changes.items():
         points = [
             {"x": _day(m.recorded_at), "y": m.score} for m in measures if m.instrument == instrument

@@ -3,12 +3,15 @@ rules themselves stay in the services and pure functions they call."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from clinic.models import Patient, Room, Staff
 from screening.vocabulary import (
     ExclusionSide,
     Manipulation,
@@ -128,12 +131,16 @@ class SiteForm(forms.Form):
 
 
 SiteFormSet = forms.formset_factory(SiteForm, extra=0, min_num=1, validate_min=True, max_num=60)
+type SiteForms = forms.BaseFormSet[SiteForm]  # a bound SiteFormSet, as the checker names it
 
 
 def _stimulation_field(name: str, label: str, decimals: int | None = None) -> forms.Field:
     low, high = STIMULATION_RANGES[name]
     if decimals is None:
-        return forms.IntegerField(label=label, min_value=low, max_value=high, required=False)
+        # The integer fields' ranges are whole numbers; the checker types the table as floats.
+        return forms.IntegerField(
+            label=label, min_value=int(low), max_value=int(high), required=False
+        )
     return forms.DecimalField(
         label=label,
         min_value=Decimal(str(low)),
@@ -306,15 +313,27 @@ class WhoAndWhen(forms.Form):
     minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=480, initial=45)
     room = PersonChoice(label="Room", queryset=None, required=False, empty_label="No room")
 
-    def __init__(self, *args, therapists, patients, rooms, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        therapists: QuerySet[Staff],
+        patients: QuerySet[Patient],
+        rooms: QuerySet[Room],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["therapist"].queryset = therapists.order_by("full_name", "username")
-        self.fields["patient"].queryset = patients
-        self.fields["room"].queryset = rooms.order_by("name")
+        self._choice("therapist").queryset = therapists.order_by("full_name", "username")
+        self.patients = patients
+        self._choice("patient").queryset = patients
+        self._choice("room").queryset = rooms.order_by("name")
 
-    def found(self, search: str, most: int = 20) -> list:
+    def _choice(self, name: str) -> PersonChoice:
+        # `fields` holds this form's copies of the PersonChoice fields above, typed as Fields.
+        return cast(PersonChoice, self.fields[name])
+
+    def found(self, search: str, most: int = 20) -> list[Patient]:
         """Patients whose name or phone holds every word of `search`."""
-        patients = self.fields["patient"].queryset
+        patients = self.patients
         for word in search.split():
             patients = patients.filter(
                 models.Q(given_name__icontains=word)
