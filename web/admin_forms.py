@@ -2,7 +2,7 @@
 holds. The rules stay in `clinic` and `aftercare`; these turn what was typed into their
 arguments."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 
@@ -18,7 +18,7 @@ WEEKDAYS = list(
 class ClockInput(forms.TimeInput):
     input_type = "time"
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(format="%H:%M")
 
 
@@ -56,8 +56,9 @@ class HoursRow(forms.Form):
     start = forms.TimeField(label="From", widget=ClockInput(), required=False)
     end = forms.TimeField(label="Until", widget=ClockInput(), required=False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         filled = [data.get(name) is not None for name in ("weekday", "start", "end")]
         if any(filled) and not all(filled):
             self.add_error(None, "Give the day, the start and the end, or leave the row empty.")
@@ -75,7 +76,7 @@ class HoursRow(forms.Form):
 
 
 class BaseHoursFormSet(forms.BaseFormSet):
-    def clean(self):
+    def clean(self) -> None:
         if any(self.errors):
             return
         problem = overlap_problem(self.blocks())
@@ -104,7 +105,7 @@ class MessageTextForm(forms.Form):
     subject = forms.CharField(label="Subject (email)", max_length=200)
     body = forms.CharField(label="Text", max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
 
-    def __init__(self, *args, kind: str, **kwargs):
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
 

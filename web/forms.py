@@ -1,7 +1,7 @@
 """The staff app's forms. They turn what was typed into the services' keyword arguments; the
 rules themselves stay in the services and pure functions they call."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -31,14 +31,14 @@ MUSCLE_BY_NAME = {muscle.name.lower(): muscle.code for muscle in muscle_by_code.
 MUSCLE_NAMES = sorted(muscle.name for muscle in muscle_by_code.values())
 
 
-def _choices(options, blank: str = "") -> list[tuple[str, str]]:
+def _choices(options: type[models.Choices], blank: str = "") -> list[tuple[str, str]]:
     return ([("", blank)] if blank else []) + list(options.choices)
 
 
 class MomentInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> str | None:
         return value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value
 
 
@@ -73,8 +73,9 @@ class SessionForm(forms.Form):
         label="Notes", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         started, ended = data.get("started_at"), data.get("ended_at")
         if started and ended and ended <= started:
             self.add_error("ended_at", "Must be after the start.")
@@ -84,7 +85,7 @@ class SessionForm(forms.Form):
 class MuscleField(forms.CharField):
     """A muscle typed by its name (the page offers the names as a datalist); its code out."""
 
-    def clean(self, value):
+    def clean(self, value: Any) -> str:
         value = super().clean(value)
         code = MUSCLE_BY_NAME.get(value.strip().lower()) or (
             value if value in muscle_by_code else None
@@ -118,8 +119,9 @@ class SiteForm(forms.Form):
     needle_count = forms.IntegerField(label="Needles", min_value=1, max_value=200, initial=1)
     twitch_response = forms.BooleanField(label="Twitch", required=False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         problem = depth_problem(data.get("depth", ""), data.get("depth_mm"))
         if problem:
             self.add_error("depth_mm", problem)
@@ -162,8 +164,9 @@ class ElectricalForm(forms.Form):
     waveform = forms.ChoiceField(label="Waveform", choices=_choices(Waveform, "—"), required=False)
     duration_minutes = _stimulation_field("duration_minutes", "Minutes")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("used"):
             for name, field in self.fields.items():
                 if name != "used" and data.get(name) in (None, ""):
@@ -226,7 +229,7 @@ class RegionsField(forms.MultipleChoiceField):
             widget=forms.SelectMultiple(attrs={"size": 4}),
         )
 
-    def clean(self, value):
+    def clean(self, value: Any) -> list[dict[str, str]]:
         return [
             dict(zip(("region", "side"), ref.split(":"), strict=True))
             for ref in super().clean(value)
@@ -300,7 +303,7 @@ class ScreeningForm(forms.Form):
 class PersonChoice(forms.ModelChoiceField):
     """People and rooms by name, never by id."""
 
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: models.Model) -> str:
         return str(obj)
 
 
@@ -344,8 +347,9 @@ class WhoAndWhen(forms.Form):
 
 
 class BookingForm(WhoAndWhen):
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("starts_at") and data.get("minutes"):
             ends_at = data["starts_at"] + timedelta(minutes=data["minutes"])
             try:
@@ -366,13 +370,14 @@ class CourseForm(WhoAndWhen):
 
     field_order = ["patient", "therapist", "indication", "planned_sessions", "minutes"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["starts_at"].label = "Earliest start"
         self.fields["minutes"].label = "Minutes each"
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         low, high = data.get("min_gap_days"), data.get("max_gap_days")
         if low and high:
             try:
@@ -406,8 +411,9 @@ class ReportWindowForm(forms.Form):
         label="To (inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         since, until = data.get("since"), data.get("until")
         if since and until and until < since:
             self.add_error("until", "Must not be before the first day.")
@@ -422,5 +428,5 @@ class ReportWindowForm(forms.Form):
         }
 
 
-def _midnight(day) -> datetime:
+def _midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))

@@ -1,6 +1,7 @@
 """The clinic's week: book a free slot, drag an appointment to reschedule it, cancel or mark a
 no-show — each through the scheduling services, whose refusals are shown on the page."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from uuid import UUID
 
@@ -35,7 +36,9 @@ def _monday(request: HttpRequest) -> date:
         return monday_of(timezone.localdate())
 
 
-def _week_page(request: PageRequest, monday: date, problem: str = "", done: str = ""):
+def _week_page(
+    request: PageRequest, monday: date, problem: str = "", done: str = ""
+) -> HttpResponse:
     weeks = week_of(clinic_of(request), monday)
     record_reads(
         request,
@@ -62,7 +65,9 @@ def calendar(request: PageRequest) -> HttpResponse:
     return _week_page(request, _monday(request))
 
 
-def _changed(request: PageRequest, appointment: Appointment, change) -> HttpResponse:
+def _changed(
+    request: PageRequest, appointment: Appointment, change: Callable[[Appointment], object]
+) -> HttpResponse:
     """Apply `change`; answer with the week as it now stands, and any refusal on top."""
     problem = done = ""
     try:

@@ -23,7 +23,7 @@ NOTE = NeedlingSession.objects.select_related("patient", "therapist", "signed_by
 )
 
 
-def _note(request: HttpRequest, session: NeedlingSession, **context) -> HttpResponse:
+def _note(request: HttpRequest, session: NeedlingSession, **context: object) -> HttpResponse:
     sites = list(session.sites.all())
     warnings = warnings_of(session)
     record_reads(request, [session, *session.side_effects.all()])  # its parts go with it
