@@ -66,7 +66,7 @@ class HoursRow(forms.Form):
             self.add_error("end", "Must be after the start.")
         return data
 
-    def block(self) -> dict | None:
+    def block(self) -> dict[str, Any] | None:
         data = self.cleaned_data
         return (
             None
@@ -83,7 +83,7 @@ class BaseHoursFormSet(forms.BaseFormSet):
         if problem:
             raise forms.ValidationError(problem)
 
-    def blocks(self) -> list[dict]:
+    def blocks(self) -> list[dict[str, Any]]:
         return [block for form in self.forms if (block := form.block())]
 
 
@@ -110,7 +110,7 @@ class MessageTextForm(forms.Form):
         self.kind = kind
 
     def _checked(self, name: str) -> str:
-        source = self.cleaned_data[name]
+        source: str = self.cleaned_data[name]
         try:
             texts.check_text(source, self.kind)
         except RuleViolation as refusal:

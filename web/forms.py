@@ -127,7 +127,7 @@ class SiteForm(forms.Form):
             self.add_error("depth_mm", problem)
         return data
 
-    def planned(self) -> dict:
+    def planned(self) -> dict[str, Any]:
         """The site as the session services take it."""
         return {name: value for name, value in self.cleaned_data.items() if name != "DELETE"}
 
@@ -173,7 +173,7 @@ class ElectricalForm(forms.Form):
                     self.add_error(name, f"{field.label}: required with electrical stimulation.")
         return data
 
-    def check_pair(self, sites: list[dict]) -> None:
+    def check_pair(self, sites: list[dict[str, Any]]) -> None:
         """The pair's rule, on the sites as planned; its refusal goes by the site numbers."""
         electrodes = [Electrode(site["muscle"], site["side"], site["technique"]) for site in sites]
         for block in self.blocks():
@@ -181,7 +181,7 @@ class ElectricalForm(forms.Form):
             if problem:
                 self.add_error("first_site", problem)
 
-    def blocks(self) -> list[dict]:
+    def blocks(self) -> list[dict[str, Any]]:
         """The stimulation as the session services take it (sites counted from 0)."""
         data = self.cleaned_data
         if not data.get("used"):
@@ -288,14 +288,14 @@ class ScreeningForm(forms.Form):
     # Fields about the screening itself; every other field is an answer of the checklist.
     ABOUT_THE_SCREENING = ("performed_at", "consent_given", "guardian_name", "guardian_consent")
 
-    def answers(self) -> dict:
+    def answers(self) -> dict[str, Any]:
         return {
             name: value
             for name, value in self.cleaned_data.items()
             if name not in self.ABOUT_THE_SCREENING
         }
 
-    def about_the_screening(self) -> dict:
+    def about_the_screening(self) -> dict[str, Any]:
         """When it was done and who consented, as `record_screening` takes them."""
         return {name: self.cleaned_data[name] for name in self.ABOUT_THE_SCREENING}
 
@@ -386,7 +386,7 @@ class CourseForm(WhoAndWhen):
                 self.add_error(None, refusal)
         return data
 
-    def course(self) -> dict:
+    def course(self) -> dict[str, Any]:
         """The course as the scheduling services take it."""
         data = self.cleaned_data
         return {
@@ -419,7 +419,7 @@ class ReportWindowForm(forms.Form):
             self.add_error("until", "Must not be before the first day.")
         return data
 
-    def moments(self) -> dict:
+    def moments(self) -> dict[str, datetime | None]:
         """Sessions started on or after the first day and before the day after the last."""
         since, until = self.cleaned_data["since"], self.cleaned_data["until"]
         return {

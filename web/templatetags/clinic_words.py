@@ -45,5 +45,5 @@ def words(code: str) -> str:
 
 
 @register.filter
-def region_side(ref: dict) -> str:
+def region_side(ref: dict[str, str]) -> str:
     return f"{words(ref['region'])} ({words(ref['side']).lower()})"

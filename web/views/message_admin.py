@@ -38,7 +38,7 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _preview(request: HttpRequest, form: MessageTextForm) -> dict:
+def _preview(request: HttpRequest, form: MessageTextForm) -> dict[str, str]:
     values = EXAMPLE | {"clinic": clinic_of(request).name}
     return {name: texts.render(form.cleaned_data[name], values) for name in ("subject", "body")}
 

@@ -3,6 +3,7 @@ services as the API (`log_session`, then `sign_session` when asked)."""
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 from uuid import UUID
 
 from django.db import transaction
@@ -41,7 +42,9 @@ def _all_valid(form: SessionForm, sites: SiteForms, stimulation: ElectricalForm)
     return all(valid) and stimulation.is_valid()
 
 
-def _copied_from(session: NeedlingSession | None) -> tuple[list[dict], dict]:
+def _copied_from(
+    session: NeedlingSession | None,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Sites and stimulation of an earlier session, as the form's initial values."""
     if session is None:
         return [{}], {}
@@ -200,7 +203,7 @@ def edit_session(request: HttpRequest, session_id: UUID) -> HttpResponse:
     )
 
 
-def _planned_sites(sites: SiteForms) -> list[dict]:
+def _planned_sites(sites: SiteForms) -> list[dict[str, Any]]:
     """The rows complete enough to check; a row still being typed is left out."""
     return [site.planned() for site in sites if site.is_valid()]
 
