@@ -2,6 +2,8 @@
 holds. The rules stay in `clinic` and `aftercare`; these turn what was typed into their
 arguments."""
 
+from typing import Any, cast
+
 from django import forms
 
 from aftercare import texts
@@ -16,7 +18,7 @@ WEEKDAYS = list(
 class ClockInput(forms.TimeInput):
     input_type = "time"
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(format="%H:%M")
 
 
@@ -54,8 +56,9 @@ class HoursRow(forms.Form):
     start = forms.TimeField(label="From", widget=ClockInput(), required=False)
     end = forms.TimeField(label="Until", widget=ClockInput(), required=False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         filled = [data.get(name) is not None for name in ("weekday", "start", "end")]
         if any(filled) and not all(filled):
             self.add_error(None, "Give the day, the start and the end, or leave the row empty.")
@@ -63,7 +66,7 @@ class HoursRow(forms.Form):
             self.add_error("end", "Must be after the start.")
         return data
 
-    def block(self) -> dict | None:
+    def block(self) -> dict[str, Any] | None:
         data = self.cleaned_data
         return (
             None
@@ -73,18 +76,22 @@ class HoursRow(forms.Form):
 
 
 class BaseHoursFormSet(forms.BaseFormSet):
-    def clean(self):
+    def clean(self) -> None:
         if any(self.errors):
             return
         problem = overlap_problem(self.blocks())
         if problem:
             raise forms.ValidationError(problem)
 
-    def blocks(self) -> list[dict]:
+    def blocks(self) -> list[dict[str, Any]]:
         return [block for form in self.forms if (block := form.block())]
 
 
-HoursFormSet = forms.formset_factory(HoursRow, formset=BaseHoursFormSet, extra=3, max_num=28)
+# formset_factory returns a subclass of `formset`; its stubs say only "some BaseFormSet".
+HoursFormSet = cast(
+    type[BaseHoursFormSet],
+    forms.formset_factory(HoursRow, formset=BaseHoursFormSet, extra=3, max_num=28),
+)
 
 
 class RoomForm(forms.Form):
@@ -98,12 +105,12 @@ class MessageTextForm(forms.Form):
     subject = forms.CharField(label="Subject (email)", max_length=200)
     body = forms.CharField(label="Text", max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
 
-    def __init__(self, *args, kind: str, **kwargs):
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
 
     def _checked(self, name: str) -> str:
-        source = self.cleaned_data[name]
+        source: str = self.cleaned_data[name]
         try:
             texts.check_text(source, self.kind)
         except RuleViolation as refusal:

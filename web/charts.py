@@ -6,6 +6,8 @@ has a sentence or table beside it for whoever cannot see it.
 """
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -13,17 +15,20 @@ from outcomes.models import Instrument, OutcomeMeasure
 from outcomes.rules import BETTER, Change
 from sessions.models import NeedlingSession
 
+# A Chart.js configuration, or a part of one, as the page sends it in JSON.
+type Chart = dict[str, Any]
+
 BEFORE, AFTER = "#a4161a", "#0b5cad"
-COLOUR_OF = {Instrument.NPRS: "#a4161a", Instrument.PSFS: "#1f6f3f"}
-SHORT_NAME = {Instrument.NPRS: "Pain (NPRS)", Instrument.PSFS: "Function (PSFS)"}
-ZERO_TO_TEN = {"min": 0, "max": 10, "ticks": {"stepSize": 1}}
+COLOUR_OF: dict[str, str] = {Instrument.NPRS: "#a4161a", Instrument.PSFS: "#1f6f3f"}
+SHORT_NAME: dict[str, str] = {Instrument.NPRS: "Pain (NPRS)", Instrument.PSFS: "Function (PSFS)"}
+ZERO_TO_TEN: dict[str, object] = {"min": 0, "max": 10, "ticks": {"stepSize": 1}}
 
 
-def _day(moment) -> str:
+def _day(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%-d %b %Y}"
 
 
-def pain_chart(sessions: Sequence[NeedlingSession]) -> dict | None:
+def pain_chart(sessions: Sequence[NeedlingSession]) -> Chart | None:
     """Pain before and after each session that rated it, oldest first; None if none did."""
     rated = sorted(
         (s for s in sessions if s.pain_before is not None or s.pain_after is not None),
@@ -56,15 +61,15 @@ def mcid_line(change: Change, instrument: str) -> float | None:
     """The score the course must reach to change by a clinically important amount."""
     if change.baseline is None:
         return None
-    return min(10, max(0, change.baseline + BETTER[instrument] * change.mcid))
+    return min(10, max(0, change.baseline + BETTER[Instrument(instrument)] * change.mcid))
 
 
-def course_chart(measures: Sequence[OutcomeMeasure], changes: dict[str, Change]) -> dict | None:
+def course_chart(measures: Sequence[OutcomeMeasure], changes: dict[str, Change]) -> Chart | None:
     """A course's ratings over time per instrument, each with its MCID line (dashed)."""
     if not measures:
         return None
     labels = list(dict.fromkeys(_day(m.recorded_at) for m in measures))
-    datasets = []
+    datasets: list[Chart] = []
     for instrument, change in changes.items():
         points = [
             {"x": _day(m.recorded_at), "y": m.score} for m in measures if m.instrument == instrument
@@ -101,7 +106,7 @@ def _percent(rate: float) -> float:
     return round(100 * rate, 2)
 
 
-def _line(label: str, points: list[dict], colour: str) -> dict:
+def _line(label: str, points: list[dict[str, float]], colour: str) -> Chart:
     return {
         "type": "line",
         "label": label,
@@ -113,7 +118,7 @@ def _line(label: str, points: list[dict], colour: str) -> dict:
     }
 
 
-def funnel_chart(report: dict) -> dict | None:
+def funnel_chart(report: dict[str, Any]) -> Chart | None:
     """Each therapist's rate of sessions followed by a mild side effect against their number of
     sessions, inside the clinic's 95% control limits (`reports.adverse_events`)."""
     if not report["therapists"]:

@@ -38,8 +38,8 @@ def show_on(
     for field in fields:
         if field in sections:
             return {field: error.detail}
-    field = next((field for field in fields if field in form.fields), None)
-    form.add_error(field, forms.ValidationError(error.detail, code=error.code))
+    on_form = next((field for field in fields if field in form.fields), None)
+    form.add_error(on_form, forms.ValidationError(error.detail, code=error.code))
     return {}
 
 

@@ -1,14 +1,17 @@
 """The staff app's forms. They turn what was typed into the services' keyword arguments; the
 rules themselves stay in the services and pure functions they call."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from clinic.models import Patient, Room, Staff
 from screening.vocabulary import (
     ExclusionSide,
     Manipulation,
@@ -28,14 +31,14 @@ MUSCLE_BY_NAME = {muscle.name.lower(): muscle.code for muscle in muscle_by_code.
 MUSCLE_NAMES = sorted(muscle.name for muscle in muscle_by_code.values())
 
 
-def _choices(options, blank: str = "") -> list[tuple[str, str]]:
+def _choices(options: type[models.Choices], blank: str = "") -> list[tuple[str, str]]:
     return ([("", blank)] if blank else []) + list(options.choices)
 
 
 class MomentInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> str | None:
         return value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value
 
 
@@ -70,8 +73,9 @@ class SessionForm(forms.Form):
         label="Notes", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         started, ended = data.get("started_at"), data.get("ended_at")
         if started and ended and ended <= started:
             self.add_error("ended_at", "Must be after the start.")
@@ -81,7 +85,7 @@ class SessionForm(forms.Form):
 class MuscleField(forms.CharField):
     """A muscle typed by its name (the page offers the names as a datalist); its code out."""
 
-    def clean(self, value):
+    def clean(self, value: Any) -> str:
         value = super().clean(value)
         code = MUSCLE_BY_NAME.get(value.strip().lower()) or (
             value if value in muscle_by_code else None
@@ -115,25 +119,30 @@ class SiteForm(forms.Form):
     needle_count = forms.IntegerField(label="Needles", min_value=1, max_value=200, initial=1)
     twitch_response = forms.BooleanField(label="Twitch", required=False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         problem = depth_problem(data.get("depth", ""), data.get("depth_mm"))
         if problem:
             self.add_error("depth_mm", problem)
         return data
 
-    def planned(self) -> dict:
+    def planned(self) -> dict[str, Any]:
         """The site as the session services take it."""
         return {name: value for name, value in self.cleaned_data.items() if name != "DELETE"}
 
 
 SiteFormSet = forms.formset_factory(SiteForm, extra=0, min_num=1, validate_min=True, max_num=60)
+type SiteForms = forms.BaseFormSet[SiteForm]  # a bound SiteFormSet, as the checker names it
 
 
 def _stimulation_field(name: str, label: str, decimals: int | None = None) -> forms.Field:
     low, high = STIMULATION_RANGES[name]
     if decimals is None:
-        return forms.IntegerField(label=label, min_value=low, max_value=high, required=False)
+        # The integer fields' ranges are whole numbers; the checker types the table as floats.
+        return forms.IntegerField(
+            label=label, min_value=int(low), max_value=int(high), required=False
+        )
     return forms.DecimalField(
         label=label,
         min_value=Decimal(str(low)),
@@ -155,15 +164,16 @@ class ElectricalForm(forms.Form):
     waveform = forms.ChoiceField(label="Waveform", choices=_choices(Waveform, "—"), required=False)
     duration_minutes = _stimulation_field("duration_minutes", "Minutes")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("used"):
             for name, field in self.fields.items():
                 if name != "used" and data.get(name) in (None, ""):
                     self.add_error(name, f"{field.label}: required with electrical stimulation.")
         return data
 
-    def check_pair(self, sites: list[dict]) -> None:
+    def check_pair(self, sites: list[dict[str, Any]]) -> None:
         """The pair's rule, on the sites as planned; its refusal goes by the site numbers."""
         electrodes = [Electrode(site["muscle"], site["side"], site["technique"]) for site in sites]
         for block in self.blocks():
@@ -171,7 +181,7 @@ class ElectricalForm(forms.Form):
             if problem:
                 self.add_error("first_site", problem)
 
-    def blocks(self) -> list[dict]:
+    def blocks(self) -> list[dict[str, Any]]:
         """The stimulation as the session services take it (sites counted from 0)."""
         data = self.cleaned_data
         if not data.get("used"):
@@ -219,7 +229,7 @@ class RegionsField(forms.MultipleChoiceField):
             widget=forms.SelectMultiple(attrs={"size": 4}),
         )
 
-    def clean(self, value):
+    def clean(self, value: Any) -> list[dict[str, str]]:
         return [
             dict(zip(("region", "side"), ref.split(":"), strict=True))
             for ref in super().clean(value)
@@ -278,14 +288,14 @@ class ScreeningForm(forms.Form):
     # Fields about the screening itself; every other field is an answer of the checklist.
     ABOUT_THE_SCREENING = ("performed_at", "consent_given", "guardian_name", "guardian_consent")
 
-    def answers(self) -> dict:
+    def answers(self) -> dict[str, Any]:
         return {
             name: value
             for name, value in self.cleaned_data.items()
             if name not in self.ABOUT_THE_SCREENING
         }
 
-    def about_the_screening(self) -> dict:
+    def about_the_screening(self) -> dict[str, Any]:
         """When it was done and who consented, as `record_screening` takes them."""
         return {name: self.cleaned_data[name] for name in self.ABOUT_THE_SCREENING}
 
@@ -293,7 +303,7 @@ class ScreeningForm(forms.Form):
 class PersonChoice(forms.ModelChoiceField):
     """People and rooms by name, never by id."""
 
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: models.Model) -> str:
         return str(obj)
 
 
@@ -306,15 +316,27 @@ class WhoAndWhen(forms.Form):
     minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=480, initial=45)
     room = PersonChoice(label="Room", queryset=None, required=False, empty_label="No room")
 
-    def __init__(self, *args, therapists, patients, rooms, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        therapists: QuerySet[Staff],
+        patients: QuerySet[Patient],
+        rooms: QuerySet[Room],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["therapist"].queryset = therapists.order_by("full_name", "username")
-        self.fields["patient"].queryset = patients
-        self.fields["room"].queryset = rooms.order_by("name")
+        self._choice("therapist").queryset = therapists.order_by("full_name", "username")
+        self.patients = patients
+        self._choice("patient").queryset = patients
+        self._choice("room").queryset = rooms.order_by("name")
 
-    def found(self, search: str, most: int = 20) -> list:
+    def _choice(self, name: str) -> PersonChoice:
+        # `fields` holds this form's copies of the PersonChoice fields above, typed as Fields.
+        return cast(PersonChoice, self.fields[name])
+
+    def found(self, search: str, most: int = 20) -> list[Patient]:
         """Patients whose name or phone holds every word of `search`."""
-        patients = self.fields["patient"].queryset
+        patients = self.patients
         for word in search.split():
             patients = patients.filter(
                 models.Q(given_name__icontains=word)
@@ -325,8 +347,9 @@ class WhoAndWhen(forms.Form):
 
 
 class BookingForm(WhoAndWhen):
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("starts_at") and data.get("minutes"):
             ends_at = data["starts_at"] + timedelta(minutes=data["minutes"])
             try:
@@ -347,13 +370,14 @@ class CourseForm(WhoAndWhen):
 
     field_order = ["patient", "therapist", "indication", "planned_sessions", "minutes"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["starts_at"].label = "Earliest start"
         self.fields["minutes"].label = "Minutes each"
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         low, high = data.get("min_gap_days"), data.get("max_gap_days")
         if low and high:
             try:
@@ -362,7 +386,7 @@ class CourseForm(WhoAndWhen):
                 self.add_error(None, refusal)
         return data
 
-    def course(self) -> dict:
+    def course(self) -> dict[str, Any]:
         """The course as the scheduling services take it."""
         data = self.cleaned_data
         return {
@@ -387,14 +411,15 @@ class ReportWindowForm(forms.Form):
         label="To (inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         since, until = data.get("since"), data.get("until")
         if since and until and until < since:
             self.add_error("until", "Must not be before the first day.")
         return data
 
-    def moments(self) -> dict:
+    def moments(self) -> dict[str, datetime | None]:
         """Sessions started on or after the first day and before the day after the last."""
         since, until = self.cleaned_data["since"], self.cleaned_data["until"]
         return {
@@ -403,5 +428,5 @@ class ReportWindowForm(forms.Form):
         }
 
 
-def _midnight(day) -> datetime:
+def _midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))

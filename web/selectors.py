@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from uuid import UUID
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -30,9 +31,9 @@ class DayItem:
     flags: tuple[str, ...]
 
 
-def ruling_screenings(patient_ids: Iterable, at: datetime) -> dict:
+def ruling_screenings(patient_ids: Iterable[UUID], at: datetime) -> dict[UUID, Screening]:
     """Each patient's screening in force at `at` (the latest performed by then), in one query."""
-    ruling: dict = {}
+    ruling: dict[UUID, Screening] = {}
     for screening in Screening.objects.filter(
         patient_id__in=list(patient_ids), performed_at__lte=at
     ).order_by("patient_id", "-performed_at", "-created_at"):
@@ -100,7 +101,7 @@ def day_of(therapist: Staff, day: date) -> list[DayItem]:
 class Event:
     at: datetime
     kind: str  # screening | session | side_effect | message
-    record: object
+    record: Screening | NeedlingSession | SideEffect | Notification
 
 
 def timeline_of(patient: Patient) -> list[Event]:
@@ -146,7 +147,7 @@ class CourseOutcome:
 
 def course_outcomes(patient: Patient, courses: list[TreatmentCourse]) -> list[CourseOutcome]:
     """Each course's ratings and its change per instrument, in one query for them all."""
-    by_course: dict = {course.pk: [] for course in courses}
+    by_course: dict[UUID | None, list[OutcomeMeasure]] = {course.pk: [] for course in courses}
     for measure in OutcomeMeasure.objects.filter(patient=patient).order_by(
         "recorded_at", "created_at"
     ):

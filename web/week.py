@@ -3,6 +3,7 @@ appointments placed in the slot they start in. Three queries whatever the clinic
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from uuid import UUID
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -91,7 +92,7 @@ def week_of(clinic: Clinic, monday: date) -> list[TherapistWeek]:
         starts_at__gte=start,
         starts_at__lt=start + timedelta(days=7),
     ).select_related("patient", "room")
-    by_therapist: dict = {}
+    by_therapist: dict[UUID, list[Appointment]] = {}
     for appointment in appointments:
         by_therapist.setdefault(appointment.therapist_id, []).append(appointment)
     every_block = [block for t in therapists for block in t.working_hours.all()]

@@ -1,6 +1,7 @@
 """Codes of the clinical vocabulary in the clinic's words, for the pages."""
 
 from django import template
+from django.utils.functional import Promise
 
 from aftercare.models import Kind, Status
 from screening.models import Outcome
@@ -17,7 +18,7 @@ from sessions.models import Depth, Severity, SideEffectKind, Waveform
 
 register = template.Library()
 
-_LABELS: dict[str, str] = {}
+_LABELS: dict[str, str | Promise] = {}  # a choice's label stays lazy, to be translated
 for _choices in (  # where two lists share a code, the later label wins
     Depth,
     Region,
@@ -40,9 +41,9 @@ _LABELS |= {muscle.code: muscle.name for muscle in muscle_by_code.values()}
 @register.filter
 def words(code: str) -> str:
     """The label of a vocabulary code; an unknown code is shown readably as it is."""
-    return _LABELS.get(code, str(code).replace("_", " "))
+    return str(_LABELS.get(code, str(code).replace("_", " ")))
 
 
 @register.filter
-def region_side(ref: dict) -> str:
+def region_side(ref: dict[str, str]) -> str:
     return f"{words(ref['region'])} ({words(ref['side']).lower()})"

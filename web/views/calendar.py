@@ -1,7 +1,9 @@
 """The clinic's week: book a free slot, drag an appointment to reschedule it, cancel or mark a
 no-show — each through the scheduling services, whose refusals are shown on the page."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,7 +23,7 @@ from sessions.scheduling.services import (
     mark_no_show,
     reschedule_appointment,
 )
-from web.access import of_clinic, record_reads, staff_page
+from web.access import PageRequest, clinic_of, of_clinic, record_reads, staff_page
 from web.errors import show_on
 from web.forms import BookingForm
 from web.week import monday_of, week_of
@@ -34,8 +36,10 @@ def _monday(request: HttpRequest) -> date:
         return monday_of(timezone.localdate())
 
 
-def _week_page(request: HttpRequest, monday: date, problem: str = "", done: str = ""):
-    weeks = week_of(request.user.clinic, monday)
+def _week_page(
+    request: PageRequest, monday: date, problem: str = "", done: str = ""
+) -> HttpResponse:
+    weeks = week_of(clinic_of(request), monday)
     record_reads(
         request,
         [c.appointment for w in weeks for _, cells in w.rows for c in cells if c.appointment],
@@ -57,11 +61,13 @@ def _week_page(request: HttpRequest, monday: date, problem: str = "", done: str 
 
 
 @staff_page
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: PageRequest) -> HttpResponse:
     return _week_page(request, _monday(request))
 
 
-def _changed(request: HttpRequest, appointment: Appointment, change) -> HttpResponse:
+def _changed(
+    request: PageRequest, appointment: Appointment, change: Callable[[Appointment], object]
+) -> HttpResponse:
     """Apply `change`; answer with the week as it now stands, and any refusal on top."""
     problem = done = ""
     try:
@@ -78,7 +84,7 @@ def _changed(request: HttpRequest, appointment: Appointment, change) -> HttpResp
     return _week_page(request, monday, problem=problem, done=done)
 
 
-def _appointment(request: HttpRequest, appointment_id) -> Appointment:
+def _appointment(request: HttpRequest, appointment_id: UUID) -> Appointment:
     return of_clinic(
         request,
         Appointment.objects.select_related("patient", "therapist__clinic"),
@@ -87,7 +93,7 @@ def _appointment(request: HttpRequest, appointment_id) -> Appointment:
 
 
 @staff_page
-def reschedule(request: HttpRequest, appointment_id) -> HttpResponse:
+def reschedule(request: PageRequest, appointment_id: UUID) -> HttpResponse:
     appointment = _appointment(request, appointment_id)
     if request.method != "POST":
         return redirect("web:calendar")
@@ -118,7 +124,7 @@ def reschedule(request: HttpRequest, appointment_id) -> HttpResponse:
 
 
 @staff_page
-def move(request: HttpRequest, appointment_id) -> HttpResponse:
+def move(request: HttpRequest, appointment_id: UUID) -> HttpResponse:
     """Rescheduling without a mouse: the new start typed in, posted to `reschedule`."""
     appointment = _appointment(request, appointment_id)
     record_reads(request, [appointment])
@@ -126,7 +132,7 @@ def move(request: HttpRequest, appointment_id) -> HttpResponse:
 
 
 @staff_page
-def cancel(request: HttpRequest, appointment_id) -> HttpResponse:
+def cancel(request: PageRequest, appointment_id: UUID) -> HttpResponse:
     appointment = _appointment(request, appointment_id)
     if request.method != "POST":
         return redirect("web:calendar")
@@ -138,7 +144,7 @@ def cancel(request: HttpRequest, appointment_id) -> HttpResponse:
 
 
 @staff_page
-def no_show(request: HttpRequest, appointment_id) -> HttpResponse:
+def no_show(request: PageRequest, appointment_id: UUID) -> HttpResponse:
     appointment = _appointment(request, appointment_id)
     if request.method != "POST":
         return redirect("web:calendar")
@@ -147,7 +153,7 @@ def no_show(request: HttpRequest, appointment_id) -> HttpResponse:
 
 @staff_page
 def book(request: HttpRequest) -> HttpResponse:
-    clinic_id = request.user.clinic_id
+    clinic_id = clinic_of(request).id
     data = request.POST if request.method == "POST" else None
     form = BookingForm(
         data,
@@ -165,7 +171,7 @@ def book(request: HttpRequest) -> HttpResponse:
         fields = form.cleaned_data
         try:
             appointment = book_appointment(
-                clinic=request.user.clinic,
+                clinic=clinic_of(request),
                 patient=fields["patient"],
                 therapist=fields["therapist"],
                 room=fields["room"],

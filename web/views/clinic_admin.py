@@ -7,14 +7,14 @@ from django.shortcuts import redirect, render
 
 from clinic import services
 from clinic.models import Room
-from web.access import admin_page
+from web.access import admin_page, clinic_of
 from web.admin_forms import ClinicSettingsForm, RoomForm
 from web.errors import show_invalid
 
 
 @admin_page
 def clinic_settings(request: HttpRequest) -> HttpResponse:
-    clinic = request.user.clinic
+    clinic = clinic_of(request)
     form = ClinicSettingsForm(
         request.POST or None,
         initial={
@@ -39,11 +39,11 @@ def rooms(request: HttpRequest) -> HttpResponse:
     form = RoomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            room = services.add_room(clinic=request.user.clinic, name=form.cleaned_data["name"])
+            room = services.add_room(clinic=clinic_of(request), name=form.cleaned_data["name"])
         except ValidationError as refusal:
             show_invalid(form, refusal)
         else:
             messages.success(request, f"Room {room} added.")
             return redirect("web:rooms")
-    listed = Room.objects.filter(clinic_id=request.user.clinic_id).order_by("name")
+    listed = Room.objects.filter(clinic_id=clinic_of(request).id).order_by("name")
     return render(request, "web/admin/rooms.html", {"rooms": list(listed), "form": form})

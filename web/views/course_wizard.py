@@ -1,6 +1,8 @@
 """A treatment course in two steps: the dates the scheduling service proposes, then the
 booking of them all by `create_course`, which plans again and books in one transaction."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,21 +11,22 @@ from django.utils import timezone
 from clinic.models import Patient, Room, Staff
 from core.errors import RuleViolation
 from sessions.scheduling.services import create_course, plan_course
-from web.access import record_reads, staff_page
+from web.access import clinic_of, member, record_reads, staff_page
 from web.errors import show_on
 from web.forms import CourseForm
 
 
-def _therapist(request: HttpRequest):
+def _therapist(request: HttpRequest) -> str | UUID | None:
     """The therapist asked for, else the signed-in person if they treat patients."""
     if request.GET.get("therapist"):
         return request.GET["therapist"]
-    return None if request.user.is_clinic_admin else request.user.pk
+    staff = member(request)
+    return None if staff.is_clinic_admin else staff.pk
 
 
 @staff_page
 def new_course(request: HttpRequest) -> HttpResponse:
-    clinic_id = request.user.clinic_id
+    clinic_id = clinic_of(request).id
     data = request.POST if request.method == "POST" else None
     form = CourseForm(
         data,
@@ -39,7 +42,7 @@ def new_course(request: HttpRequest) -> HttpResponse:
         if "confirm" in data:
             try:
                 course = create_course(
-                    clinic=request.user.clinic,
+                    clinic=clinic_of(request),
                     indication=form.cleaned_data["indication"],
                     **form.course(),
                 )

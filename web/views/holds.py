@@ -1,6 +1,8 @@
 """Clinical holds for administrators: who is held and why, and the release with a note
 (`clinic.holds.release_hold`, the one rule of it)."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +11,7 @@ from django.shortcuts import redirect, render
 from clinic.holds import release_hold
 from clinic.models import ClinicalHold
 from core.errors import RuleViolation
-from web.access import admin_page, of_clinic, record_reads
+from web.access import admin_page, clinic_of, member, of_clinic, record_reads
 from web.admin_forms import ReleaseForm
 from web.errors import show_invalid
 
@@ -20,7 +22,7 @@ HOLDS = ClinicalHold.objects.select_related("patient", "released_by")
 def _holds_page(
     request: HttpRequest, refused: ClinicalHold | None = None, form: ReleaseForm | None = None
 ) -> HttpResponse:
-    mine = HOLDS.filter(clinic_id=request.user.clinic_id)
+    mine = HOLDS.filter(clinic_id=clinic_of(request).id)
     held = list(mine.filter(released_at__isnull=True).order_by("started_at"))
     released = list(
         mine.filter(released_at__isnull=False).order_by("-released_at")[:RECENTLY_RELEASED]
@@ -42,14 +44,14 @@ def holds(request: HttpRequest) -> HttpResponse:
 
 
 @admin_page
-def release(request: HttpRequest, hold_id) -> HttpResponse:
+def release(request: HttpRequest, hold_id: UUID) -> HttpResponse:
     hold = of_clinic(request, HOLDS, pk=hold_id)
     if request.method != "POST":
         return redirect("web:holds")
     form = ReleaseForm(request.POST, prefix=str(hold.pk))
     if form.is_valid():
         try:
-            release_hold(hold.patient, by=request.user, note=form.cleaned_data["note"])
+            release_hold(hold.patient, by=member(request), note=form.cleaned_data["note"])
         except ValidationError as refusal:
             show_invalid(form, refusal)
         except RuleViolation as refusal:  # released meanwhile

@@ -10,7 +10,7 @@ from aftercare import texts
 from aftercare.message_texts import set_own_text, texts_in, use_default_text
 from aftercare.models import PATIENT_KINDS, Notification, Status
 from core.errors import RuleViolation
-from web.access import admin_page, record_reads
+from web.access import admin_page, clinic_of, record_reads
 from web.admin_forms import MessageTextForm
 from web.errors import show_on
 
@@ -38,15 +38,15 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _preview(request: HttpRequest, form: MessageTextForm) -> dict:
-    values = EXAMPLE | {"clinic": request.user.clinic.name}
+def _preview(request: HttpRequest, form: MessageTextForm) -> dict[str, str]:
+    values = EXAMPLE | {"clinic": clinic_of(request).name}
     return {name: texts.render(form.cleaned_data[name], values) for name in ("subject", "body")}
 
 
 @admin_page
 def message_texts(request: HttpRequest) -> HttpResponse:
     language = _language(request.GET.get("language", texts.DEFAULT_LANGUAGE))
-    own = texts_in(request.user.clinic_id, language)
+    own = texts_in(clinic_of(request).id, language)
     entries = [
         (
             text,
@@ -71,7 +71,7 @@ def message_text(request: HttpRequest, language: str, kind: str) -> HttpResponse
     language, kind = _language(language), _kind(kind)
     if request.method != "POST":
         return _back_to_texts(language)
-    clinic_id = request.user.clinic_id
+    clinic_id = clinic_of(request).id
     if "use_default" in request.POST:
         use_default_text(clinic_id=clinic_id, language=language, kind=kind)
         messages.success(request, "The built-in text is used again.")
@@ -112,7 +112,7 @@ def preview_text(request: HttpRequest, language: str, kind: str) -> HttpResponse
 def message_log(request: HttpRequest) -> HttpResponse:
     """The latest messages, the failed ones with the reason the provider or the plan gave."""
     status = request.GET.get("status", "")
-    log = Notification.objects.filter(clinic_id=request.user.clinic_id).select_related(
+    log = Notification.objects.filter(clinic_id=clinic_of(request).id).select_related(
         "patient", "staff"
     )
     if status in Status.values:

@@ -1,6 +1,8 @@
 """Finding a patient, and the patient's card: details, consents, the screening in force,
 courses and a timeline of everything recorded."""
 
+from uuid import UUID
+
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -8,7 +10,8 @@ from django.utils import timezone
 
 from clinic.models import Patient
 from screening.models import Screening
-from web.access import of_clinic, record_reads, staff_page
+from sessions.models import NeedlingSession
+from web.access import clinic_of, of_clinic, record_reads, staff_page
 from web.charts import course_chart, pain_chart
 from web.selectors import course_outcomes, courses_of, screening_flags, timeline_of
 
@@ -18,7 +21,7 @@ MOST_FOUND = 50
 @staff_page
 def patient_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    patients = Patient.objects.filter(clinic_id=request.user.clinic_id)
+    patients = Patient.objects.filter(clinic_id=clinic_of(request).id)
     for word in search.split():
         patients = patients.filter(
             Q(given_name__icontains=word)
@@ -31,7 +34,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page
-def patient_card(request: HttpRequest, patient_id) -> HttpResponse:
+def patient_card(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     patient = of_clinic(request, Patient.objects, pk=patient_id)
     now = timezone.now()
     screening = Screening.objects.latest_before(patient, now)
@@ -40,7 +43,7 @@ def patient_card(request: HttpRequest, patient_id) -> HttpResponse:
     measures = [measure for outcome in outcomes for measure in outcome.measures]
     records = [event.record for event in timeline]
     record_reads(request, [patient, *(o.course for o in outcomes), *records, *measures])
-    sessions = [event.record for event in timeline if event.kind == "session"]
+    sessions = [event.record for event in timeline if isinstance(event.record, NeedlingSession)]
     return render(
         request,
         "web/patient.html",

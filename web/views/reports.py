@@ -7,7 +7,7 @@ from django.shortcuts import render
 from reports.adverse_events import adverse_event_report
 from reports.window import Window
 from sessions.models import NeedlingSession
-from web.access import admin_page
+from web.access import admin_page, clinic_of
 from web.charts import funnel_chart
 from web.forms import ReportWindowForm
 
@@ -16,7 +16,7 @@ from web.forms import ReportWindowForm
 def adverse_events(request: HttpRequest) -> HttpResponse:
     form = ReportWindowForm(request.GET)
     window = Window(**form.moments()) if form.is_valid() else Window()
-    sessions = NeedlingSession.objects.filter(clinic_id=request.user.clinic_id)
+    sessions = NeedlingSession.objects.filter(clinic_id=clinic_of(request).id)
     report = adverse_event_report(sessions, window)
     return render(
         request,

@@ -1,6 +1,8 @@
 """Screening a patient: the checklist, a preview of the outcome by the same pure rules
 (`screening.rules.assess`), and the save through `record_screening`."""
 
+from uuid import UUID
+
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,13 +12,13 @@ from clinic.models import Patient
 from core.errors import RuleViolation
 from screening import rules
 from screening.services import answers_from, record_screening
-from web.access import of_clinic, record_reads, staff_page
+from web.access import member, of_clinic, record_reads, staff_page
 from web.errors import show_on
 from web.forms import ScreeningForm
 
 
 @staff_page
-def new_screening(request: HttpRequest, patient_id) -> HttpResponse:
+def new_screening(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     patient = of_clinic(request, Patient.objects, pk=patient_id)
     record_reads(request, [patient])
     form = ScreeningForm(request.POST or None)
@@ -24,7 +26,7 @@ def new_screening(request: HttpRequest, patient_id) -> HttpResponse:
         try:
             record_screening(
                 patient=patient,
-                performed_by=request.user,
+                performed_by=member(request),
                 answers=form.answers(),
                 **form.about_the_screening(),
             )
@@ -37,7 +39,7 @@ def new_screening(request: HttpRequest, patient_id) -> HttpResponse:
 
 
 @staff_page
-def preview_screening(request: HttpRequest, patient_id) -> HttpResponse:
+def preview_screening(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     """What these answers would mean, before anything is saved."""
     of_clinic(request, Patient.objects, pk=patient_id)
     form = ScreeningForm(request.POST)

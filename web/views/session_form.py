@@ -3,9 +3,11 @@ services as the API (`log_session`, then `sign_session` when asked)."""
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
+from uuid import UUID
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -16,12 +18,15 @@ from screening.services import PlannedSite, check_needling
 from sessions.models import Appointment, NeedlingSession
 from sessions.records.rules import SiteFacts, session_warnings
 from sessions.records.services import correct_session, log_session, sign_session
-from web.access import of_clinic, record_reads, staff_page
+from web.access import clinic_of, member, of_clinic, record_reads, staff_page
 from web.errors import show_on
-from web.forms import MUSCLE_NAMES, ElectricalForm, SessionForm, SiteFormSet
+from web.forms import MUSCLE_NAMES, ElectricalForm, SessionForm, SiteForms, SiteFormSet
+
+# The session form's three parts as first shown, and the session they were copied from.
+type FirstShown = tuple[SessionForm, SiteForms, ElectricalForm, NeedlingSession | None]
 
 
-def _bound(data) -> tuple[SessionForm, SiteFormSet, ElectricalForm]:
+def _bound(data: QueryDict) -> tuple[SessionForm, SiteForms, ElectricalForm]:
     return (
         SessionForm(data),
         SiteFormSet(data, prefix="sites"),
@@ -29,7 +34,7 @@ def _bound(data) -> tuple[SessionForm, SiteFormSet, ElectricalForm]:
     )
 
 
-def _all_valid(form: SessionForm, sites: SiteFormSet, stimulation: ElectricalForm) -> bool:
+def _all_valid(form: SessionForm, sites: SiteForms, stimulation: ElectricalForm) -> bool:
     """Every field valid, and the electrical pair allowed on the sites as planned."""
     valid = [form.is_valid(), sites.is_valid(), stimulation.is_valid()]
     if all(valid):
@@ -37,7 +42,9 @@ def _all_valid(form: SessionForm, sites: SiteFormSet, stimulation: ElectricalFor
     return all(valid) and stimulation.is_valid()
 
 
-def _copied_from(session: NeedlingSession | None) -> tuple[list[dict], dict]:
+def _copied_from(
+    session: NeedlingSession | None,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Sites and stimulation of an earlier session, as the form's initial values."""
     if session is None:
         return [{}], {}
@@ -69,12 +76,12 @@ def _copied_from(session: NeedlingSession | None) -> tuple[list[dict], dict]:
     return initial_sites, stimulation
 
 
-def _initial(patient: Patient, appointment: Appointment | None, copy: bool):
+def _initial(patient: Patient, appointment: Appointment | None, copy: bool) -> FirstShown:
     last = None
     if copy:
         last = NeedlingSession.objects.filter(patient=patient).order_by("-started_at").first()
     sites, stimulation = _copied_from(last)
-    moment = {"started_at": timezone.now()}
+    moment: dict[str, object] = {"started_at": timezone.now()}
     if appointment is not None:
         moment = {"started_at": appointment.starts_at, "ended_at": appointment.ends_at}
     if last is not None:  # the same box of needles, most likely
@@ -91,8 +98,8 @@ def _form_page(
     request: HttpRequest,
     patient: Patient,
     write: Callable[..., NeedlingSession],
-    initial: Callable[[], tuple[SessionForm, SiteFormSet, ElectricalForm, NeedlingSession | None]],
-    **context,
+    initial: Callable[[], FirstShown],
+    **context: object,
 ) -> HttpResponse:
     """The session form: shown with `initial`, or saved through `write` (a session service
     taking the sites, the stimulation and the form's fields), and signed when asked."""
@@ -111,7 +118,7 @@ def _form_page(
                         **form.cleaned_data,
                     )
                     if "sign" in request.POST:
-                        sign_session(session, actor=request.user)
+                        sign_session(session, actor=member(request))
                 return redirect("web:session", session_id=session.pk)
             except RuleViolation as error:
                 section_errors = show_on(form, error, sections=("sites",))
@@ -135,7 +142,9 @@ def _form_page(
 
 
 @staff_page
-def new_session(request: HttpRequest, patient_id, appointment_id=None) -> HttpResponse:
+def new_session(
+    request: HttpRequest, patient_id: UUID, appointment_id: UUID | None = None
+) -> HttpResponse:
     patient = of_clinic(request, Patient.objects, pk=patient_id)
     appointment = None
     if appointment_id is not None:
@@ -153,8 +162,8 @@ def new_session(request: HttpRequest, patient_id, appointment_id=None) -> HttpRe
         patient,
         write=partial(
             log_session,
-            clinic=request.user.clinic,
-            actor=request.user,
+            clinic=clinic_of(request),
+            actor=member(request),
             patient=patient,
             appointment=appointment,
         ),
@@ -164,7 +173,7 @@ def new_session(request: HttpRequest, patient_id, appointment_id=None) -> HttpRe
 
 
 @staff_page
-def edit_session(request: HttpRequest, session_id) -> HttpResponse:
+def edit_session(request: HttpRequest, session_id: UUID) -> HttpResponse:
     """Go on with a draft; a signed session only takes addenda."""
     session = of_clinic(
         request,
@@ -174,7 +183,7 @@ def edit_session(request: HttpRequest, session_id) -> HttpResponse:
     if session.is_signed:
         return redirect("web:session", session_id=session.pk)
 
-    def initial():
+    def initial() -> FirstShown:
         sites, stimulation = _copied_from(session)
         fields = {name: getattr(session, name) for name in SessionForm.base_fields}
         return (
@@ -187,19 +196,19 @@ def edit_session(request: HttpRequest, session_id) -> HttpResponse:
     return _form_page(
         request,
         session.patient,
-        write=partial(correct_session, session, actor=request.user),
+        write=partial(correct_session, session, actor=member(request)),
         initial=initial,
         appointment=session.appointment,
         draft=session,
     )
 
 
-def _planned_sites(sites: SiteFormSet) -> list[dict]:
+def _planned_sites(sites: SiteForms) -> list[dict[str, Any]]:
     """The rows complete enough to check; a row still being typed is left out."""
     return [site.planned() for site in sites if site.is_valid()]
 
 
-def _typed_site_errors(sites: SiteFormSet) -> list[str]:
+def _typed_site_errors(sites: SiteForms) -> list[str]:
     """What is wrong with the rows typed so far; a field still empty is not yet wrong."""
     return [
         f"Site {number}: {site.fields[name].label}: {' '.join(error.messages)}"
@@ -213,7 +222,7 @@ def _typed_site_errors(sites: SiteFormSet) -> list[str]:
 
 
 @staff_page
-def check_session(request: HttpRequest, patient_id) -> HttpResponse:
+def check_session(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     """The live check: the screening service and the warning rules on the form as it stands."""
     patient = of_clinic(request, Patient.objects, pk=patient_id)
     form, sites, stimulation = _bound(request.POST)
@@ -225,7 +234,7 @@ def check_session(request: HttpRequest, patient_id) -> HttpResponse:
     try:
         check_needling(
             patient=patient,
-            therapist=request.user,
+            therapist=member(request),
             at=started_at,
             sites=[PlannedSite(s["muscle"], s["side"], s["technique"]) for s in planned],
             precautions_acknowledged=form.cleaned_data.get("precautions_acknowledged", []),

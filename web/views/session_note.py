@@ -1,5 +1,7 @@
 """A session's note: what was done, its warnings, sign-off, addenda and side effects."""
 
+from uuid import UUID
+
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,7 +10,7 @@ from core.errors import RuleViolation
 from sessions.models import Addendum, NeedleSite, NeedlingSession
 from sessions.records.selectors import warnings_of
 from sessions.records.services import add_addendum, report_side_effect, sign_session
-from web.access import of_clinic, record_reads, staff_page
+from web.access import member, of_clinic, record_reads, staff_page
 from web.errors import show_on
 from web.forms import AddendumForm, SideEffectForm
 
@@ -21,7 +23,7 @@ NOTE = NeedlingSession.objects.select_related("patient", "therapist", "signed_by
 )
 
 
-def _note(request: HttpRequest, session: NeedlingSession, **context) -> HttpResponse:
+def _note(request: HttpRequest, session: NeedlingSession, **context: object) -> HttpResponse:
     sites = list(session.sites.all())
     warnings = warnings_of(session)
     record_reads(request, [session, *session.side_effects.all()])  # its parts go with it
@@ -34,33 +36,33 @@ def _note(request: HttpRequest, session: NeedlingSession, **context) -> HttpResp
 
 
 @staff_page
-def session_note(request: HttpRequest, session_id) -> HttpResponse:
+def session_note(request: HttpRequest, session_id: UUID) -> HttpResponse:
     return _note(request, of_clinic(request, NOTE, pk=session_id))
 
 
 @staff_page
-def sign(request: HttpRequest, session_id) -> HttpResponse:
+def sign(request: HttpRequest, session_id: UUID) -> HttpResponse:
     session = of_clinic(request, NOTE, pk=session_id)
     if request.method == "POST":
         try:
-            sign_session(session, actor=request.user)
+            sign_session(session, actor=member(request))
         except RuleViolation as error:
             return _note(request, session, sign_error=error.detail)
     return redirect("web:session", session_id=session.pk)
 
 
 @staff_page
-def addendum(request: HttpRequest, session_id) -> HttpResponse:
+def addendum(request: HttpRequest, session_id: UUID) -> HttpResponse:
     session = of_clinic(request, NOTE, pk=session_id)
     form = AddendumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        add_addendum(session, author=request.user, text=form.cleaned_data["text"])
+        add_addendum(session, author=member(request), text=form.cleaned_data["text"])
         return redirect("web:session", session_id=session.pk)
     return _note(request, session, addendum_form=form)
 
 
 @staff_page
-def side_effect(request: HttpRequest, session_id) -> HttpResponse:
+def side_effect(request: HttpRequest, session_id: UUID) -> HttpResponse:
     session = of_clinic(request, NeedlingSession.objects.select_related("patient"), pk=session_id)
     form = SideEffectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

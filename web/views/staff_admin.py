@@ -1,6 +1,8 @@
 """The clinic's staff for its administrators: who works here and when, a therapist added,
 hours changed, someone's access ended (all through `clinic.services`)."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -9,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from clinic import services
 from clinic.models import Role, Staff, WorkingHours
-from web.access import admin_page, of_clinic
+from web.access import admin_page, clinic_of, member, of_clinic
 from web.admin_forms import HoursFormSet, TherapistForm
 from web.errors import show_invalid
 
@@ -20,7 +22,7 @@ STAFF = Staff.objects.prefetch_related(
 
 @admin_page
 def staff_list(request: HttpRequest) -> HttpResponse:
-    staff = STAFF.filter(clinic_id=request.user.clinic_id).order_by(
+    staff = STAFF.filter(clinic_id=clinic_of(request).id).order_by(
         "-is_active", "full_name", "username"
     )
     return render(request, "web/admin/staff.html", {"staff": list(staff)})
@@ -32,7 +34,7 @@ def add_therapist(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             therapist = services.create_staff(
-                clinic=request.user.clinic, role=Role.THERAPIST, **form.cleaned_data
+                clinic=clinic_of(request), role=Role.THERAPIST, **form.cleaned_data
             )
         except ValidationError as refusal:
             show_invalid(form, refusal)
@@ -43,7 +45,7 @@ def add_therapist(request: HttpRequest) -> HttpResponse:
 
 
 @admin_page
-def staff_hours(request: HttpRequest, staff_id) -> HttpResponse:
+def staff_hours(request: HttpRequest, staff_id: UUID) -> HttpResponse:
     person = of_clinic(request, STAFF, pk=staff_id)
     initial = [
         {"weekday": block.weekday, "start": block.start, "end": block.end}
@@ -58,12 +60,12 @@ def staff_hours(request: HttpRequest, staff_id) -> HttpResponse:
 
 
 @admin_page
-def set_active(request: HttpRequest, staff_id) -> HttpResponse:
+def set_active(request: HttpRequest, staff_id: UUID) -> HttpResponse:
     """End someone's access (every token and sign-in goes with it), or give it back."""
     person = of_clinic(request, Staff.objects, pk=staff_id)
     if request.method == "POST":
         active = request.POST.get("active") == "1"
-        if person.pk == request.user.pk and not active:
+        if person.pk == member(request).pk and not active:
             messages.error(request, "You cannot end your own access: ask another administrator.")
         else:
             services.update_staff(person, is_active=active)
