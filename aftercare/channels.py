@@ -15,7 +15,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from requests import RequestException
-
 from twilio.base.exceptions import (
     TwilioException,
     TwilioRestException,

@@ -8,7 +8,6 @@ from django.http import HttpResponse, HttpResponseForbidden
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-
 from twilio.request_validator import RequestValidator
 
 from aftercare import inbound
