@@ -10,9 +10,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
-from sessions.models import NeedlingSession
+from aftercare.models import Notification
+from sessions.models import NeedlingSession, TreatmentCourse
 from sessions.records.services import log_session
-from tests.bodies import site
+from tests.bodies import site, stimulation
 from tests.moments import about_now, today_at
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -51,9 +52,9 @@ def day(patient, screen, book, course):
     return book(patient, about_now(), course=course)
 
 
-def sign_in(page, live_server, password):
+def sign_in(page, live_server, password, username="north-therapist"):
     page.goto(live_server.url + "/")
-    page.get_by_label("Username").fill("north-therapist")
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Today")
@@ -190,7 +191,8 @@ def test_the_day_can_be_worked_from_the_keyboard(live_server, day, password):
 def test_an_appointment_dragged_onto_a_taken_slot_snaps_back_then_moves(
     live_server, password, patient, make_patient, clinic, book
 ):
-    tomorrow = today_at(10) + timedelta(days=1)
+    # Three days ahead, so the reminder 24 h before falls in the future at any hour the tests run.
+    tomorrow = today_at(10) + timedelta(days=3)
     moving = book(patient, tomorrow)
     book(
         make_patient(clinic, given_name="Brian", family_name="Boru"), tomorrow + timedelta(hours=2)
@@ -215,3 +217,62 @@ def test_an_appointment_dragged_onto_a_taken_slot_snaps_back_then_moves(
 
     moving.refresh_from_db()
     assert moving.starts_at == tomorrow + timedelta(hours=4)
+    # The reminder follows the appointment: the one still waiting is 24 h before the new time.
+    pending = Notification.objects.filter(
+        appointment=moving, kind="appointment_reminder", status="pending"
+    )
+    assert [n.send_at for n in pending] == [moving.starts_at - timedelta(hours=24)]
+
+
+def test_copy_last_session_fills_the_form_with_the_sites_needles_and_stimulation(
+    live_server, day, password, clinic, therapist
+):
+    log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=day.patient,
+        started_at=timezone.now() - timedelta(days=2),
+        precautions_acknowledged=["anticoagulants"],
+        sites=[site(technique="electrical"), site(muscle="soleus", technique="electrical")],
+        electrical=[stimulation()],
+        needle_lot="LOT-42",
+    )
+    with chromium() as browser:
+        page = browser.new_page(viewport=TABLET)
+        sign_in(page, live_server, password)
+        page.get_by_role("link", name="Start session with Ada Lovelace").click()
+        page.get_by_role("link", name="Copy last session").click()
+
+        expect(page.locator(".note")).to_contain_text("Sites and stimulation copied")
+        rows = page.locator("#site-rows [data-site]")
+        expect(rows).to_have_count(2)
+        expect(rows.nth(0).get_by_label("Muscle", exact=True)).to_have_value("Gastrocnemius")
+        expect(rows.nth(1).get_by_label("Muscle", exact=True)).to_have_value("Soleus")
+        expect(rows.nth(1).get_by_label("Side", exact=True)).to_have_value("left")
+        expect(page.get_by_label("Needle lot")).to_have_value("LOT-42")
+        expect(page.get_by_label("Used in this session")).to_be_checked()
+        expect(page.get_by_label("Between site")).to_have_value("1")
+        expect(page.get_by_label("and site")).to_have_value("2")
+
+
+def test_the_admin_books_a_course_of_five_sessions_with_the_wizard(
+    live_server, patient, therapist, password
+):
+    start = timezone.localtime(today_at(9) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    with chromium() as browser:
+        page = browser.new_page(viewport=TABLET)
+        sign_in(page, live_server, password, username="north-admin")
+        page.goto(f"{live_server.url}/courses/new/?q=ada")
+        page.get_by_label("Therapist").select_option(label="Nora Quinn")
+        page.get_by_label("Indication").fill("Plantar fasciitis")
+        page.get_by_label("Sessions").fill("5")
+        page.get_by_label("Earliest start").fill(start)
+        page.get_by_role("button", name="Propose dates").click()
+
+        expect(page.locator("#proposal li")).to_have_count(5)
+        page.get_by_role("button", name="Confirm and book").click()
+        expect(page.get_by_role("status")).to_contain_text("Booked 5 sessions for Ada Lovelace")
+
+    course = TreatmentCourse.objects.get()
+    assert (course.indication, course.therapist_id) == ("Plantar fasciitis", therapist.pk)
+    assert course.appointments.filter(status="booked").count() == 5
