@@ -2,6 +2,7 @@
 day, the patient, logs a session the screening refuses, fixes it, signs it and adds an
 addendum. The pages fit a 768 px tablet and every control has a label."""
 
+import re
 import shutil
 from contextlib import contextmanager
 from datetime import timedelta
@@ -276,3 +277,61 @@ def test_the_admin_books_a_course_of_five_sessions_with_the_wizard(
     course = TreatmentCourse.objects.get()
     assert (course.indication, course.therapist_id) == ("Plantar fasciitis", therapist.pk)
     assert course.appointments.filter(status="booked").count() == 5
+
+
+def test_the_body_chart_narrows_the_muscle_picker_to_the_chosen_region(live_server, day, password):
+    with chromium() as browser:
+        page = browser.new_page(viewport=TABLET)
+        problems = watch_for_problems(page)
+        sign_in(page, live_server, password)
+        page.get_by_role("link", name="Start session with Ada Lovelace").click()
+        every_muscle = offered(page)
+        assert "Deltoid" in every_muscle and "Soleus" in every_muscle
+
+        # The screening excludes the left shoulder: the chart says so, in both views.
+        shoulder = page.get_by_role("button", name="Shoulder, front, excluded by the screening")
+        expect(shoulder).to_have_class(re.compile(r"\bexcluded\b"))
+        expect(page.locator('.body-chart .excluded[data-region="shoulder"]')).to_have_count(2)
+        expect(page.locator('.body-chart .excluded[data-region="neck"]')).to_have_count(0)
+
+        shoulder.locator("rect").first.click()  # the right shoulder, as a finger would
+        expect(shoulder).to_have_attribute("aria-pressed", "true")
+        expect(page.locator("#body-chart-offer")).to_have_text("Muscles of the shoulder offered.")
+        assert offered(page) == SHOULDER
+
+        # From the keyboard, in the other view: the back of the lumbar region, then off again.
+        lumbar = page.get_by_role("button", name="Lumbar, back")
+        lumbar.focus()
+        page.keyboard.press("Enter")
+        expect(lumbar).to_have_attribute("aria-pressed", "true")
+        expect(shoulder).to_have_attribute("aria-pressed", "false")
+        assert offered(page) == ["Lumbar erector spinae", "Lumbar multifidus", "Quadratus lumborum"]
+        page.keyboard.press(" ")
+        expect(page.locator("#body-chart-offer")).to_have_text("All muscles offered.")
+        assert offered(page) == every_muscle
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Session with Ada Lovelace")
+
+    assert problems == []
+
+
+SHOULDER = [
+    "Deltoid",
+    "Infraspinatus",
+    "Subscapularis",
+    "Supraspinatus",
+    "Teres major",
+    "Teres minor",
+]
+
+
+def offered(page) -> list[str]:
+    """The names the muscle picker's type-ahead offers."""
+    return page.evaluate("[...document.querySelectorAll('#muscles option')].map(o => o.value)")
+
+
+def watch_for_problems(page) -> list[str]:
+    """Script errors and console errors (a Content-Security-Policy refusal is one), as they come."""
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    return problems
