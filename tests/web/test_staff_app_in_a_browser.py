@@ -293,6 +293,9 @@ def test_the_body_chart_narrows_the_muscle_picker_to_the_chosen_region(live_serv
         expect(shoulder).to_have_class(re.compile(r"\bexcluded\b"))
         expect(page.locator('.body-chart .excluded[data-region="shoulder"]')).to_have_count(2)
         expect(page.locator('.body-chart .excluded[data-region="neck"]')).to_have_count(0)
+        # Only the left shoulder is shaded: on the figure's right in front, its left behind.
+        expect(shoulder.locator("rect").nth(1)).to_have_class("excluded")
+        expect(shoulder.locator("rect.excluded")).to_have_count(1)
 
         shoulder.locator("rect").first.click()  # the right shoulder, as a finger would
         expect(shoulder).to_have_attribute("aria-pressed", "true")
