@@ -2,6 +2,7 @@
 day, the patient, logs a session the screening refuses, fixes it, signs it and adds an
 addendum. The pages fit a 768 px tablet and every control has a label."""
 
+import re
 import shutil
 from contextlib import contextmanager
 from datetime import timedelta
@@ -10,9 +11,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
-from sessions.models import NeedlingSession
+from aftercare.models import Notification
+from sessions.models import NeedlingSession, TreatmentCourse
 from sessions.records.services import log_session
-from tests.bodies import site
+from tests.bodies import site, stimulation
 from tests.moments import about_now, today_at
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -51,9 +53,9 @@ def day(patient, screen, book, course):
     return book(patient, about_now(), course=course)
 
 
-def sign_in(page, live_server, password):
+def sign_in(page, live_server, password, username="north-therapist"):
     page.goto(live_server.url + "/")
-    page.get_by_label("Username").fill("north-therapist")
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Today")
@@ -190,7 +192,8 @@ def test_the_day_can_be_worked_from_the_keyboard(live_server, day, password):
 def test_an_appointment_dragged_onto_a_taken_slot_snaps_back_then_moves(
     live_server, password, patient, make_patient, clinic, book
 ):
-    tomorrow = today_at(10) + timedelta(days=1)
+    # Three days ahead, so the reminder 24 h before falls in the future at any hour the tests run.
+    tomorrow = today_at(10) + timedelta(days=3)
     moving = book(patient, tomorrow)
     book(
         make_patient(clinic, given_name="Brian", family_name="Boru"), tomorrow + timedelta(hours=2)
@@ -215,3 +218,123 @@ def test_an_appointment_dragged_onto_a_taken_slot_snaps_back_then_moves(
 
     moving.refresh_from_db()
     assert moving.starts_at == tomorrow + timedelta(hours=4)
+    # The reminder follows the appointment: the one still waiting is 24 h before the new time.
+    pending = Notification.objects.filter(
+        appointment=moving, kind="appointment_reminder", status="pending"
+    )
+    assert [n.send_at for n in pending] == [moving.starts_at - timedelta(hours=24)]
+
+
+def test_copy_last_session_fills_the_form_with_the_sites_needles_and_stimulation(
+    live_server, day, password, clinic, therapist
+):
+    log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=day.patient,
+        started_at=timezone.now() - timedelta(days=2),
+        precautions_acknowledged=["anticoagulants"],
+        sites=[site(technique="electrical"), site(muscle="soleus", technique="electrical")],
+        electrical=[stimulation()],
+        needle_lot="LOT-42",
+    )
+    with chromium() as browser:
+        page = browser.new_page(viewport=TABLET)
+        sign_in(page, live_server, password)
+        page.get_by_role("link", name="Start session with Ada Lovelace").click()
+        page.get_by_role("link", name="Copy last session").click()
+
+        expect(page.locator(".note")).to_contain_text("Sites and stimulation copied")
+        rows = page.locator("#site-rows [data-site]")
+        expect(rows).to_have_count(2)
+        expect(rows.nth(0).get_by_label("Muscle", exact=True)).to_have_value("Gastrocnemius")
+        expect(rows.nth(1).get_by_label("Muscle", exact=True)).to_have_value("Soleus")
+        expect(rows.nth(1).get_by_label("Side", exact=True)).to_have_value("left")
+        expect(page.get_by_label("Needle lot")).to_have_value("LOT-42")
+        expect(page.get_by_label("Used in this session")).to_be_checked()
+        expect(page.get_by_label("Between site")).to_have_value("1")
+        expect(page.get_by_label("and site")).to_have_value("2")
+
+
+def test_the_admin_books_a_course_of_five_sessions_with_the_wizard(
+    live_server, patient, therapist, password
+):
+    start = timezone.localtime(today_at(9) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    with chromium() as browser:
+        page = browser.new_page(viewport=TABLET)
+        sign_in(page, live_server, password, username="north-admin")
+        page.goto(f"{live_server.url}/courses/new/?q=ada")
+        page.get_by_label("Therapist").select_option(label="Nora Quinn")
+        page.get_by_label("Indication").fill("Plantar fasciitis")
+        page.get_by_label("Sessions").fill("5")
+        page.get_by_label("Earliest start").fill(start)
+        page.get_by_role("button", name="Propose dates").click()
+
+        expect(page.locator("#proposal li")).to_have_count(5)
+        page.get_by_role("button", name="Confirm and book").click()
+        expect(page.get_by_role("status")).to_contain_text("Booked 5 sessions for Ada Lovelace")
+
+    course = TreatmentCourse.objects.get()
+    assert (course.indication, course.therapist_id) == ("Plantar fasciitis", therapist.pk)
+    assert course.appointments.filter(status="booked").count() == 5
+
+
+def test_the_body_chart_narrows_the_muscle_picker_to_the_chosen_region(live_server, day, password):
+    with chromium() as browser:
+        page = browser.new_page(viewport=TABLET)
+        problems = watch_for_problems(page)
+        sign_in(page, live_server, password)
+        page.get_by_role("link", name="Start session with Ada Lovelace").click()
+        every_muscle = offered(page)
+        assert "Deltoid" in every_muscle and "Soleus" in every_muscle
+
+        # The screening excludes the left shoulder: the chart says so, in both views.
+        shoulder = page.get_by_role("button", name="Shoulder, front, excluded by the screening")
+        expect(shoulder).to_have_class(re.compile(r"\bexcluded\b"))
+        expect(page.locator('.body-chart .excluded[data-region="shoulder"]')).to_have_count(2)
+        expect(page.locator('.body-chart .excluded[data-region="neck"]')).to_have_count(0)
+        # Only the left shoulder is shaded: on the figure's right in front, its left behind.
+        expect(shoulder.locator("rect").nth(1)).to_have_class("excluded")
+        expect(shoulder.locator("rect.excluded")).to_have_count(1)
+
+        shoulder.locator("rect").first.click()  # the right shoulder, as a finger would
+        expect(shoulder).to_have_attribute("aria-pressed", "true")
+        expect(page.locator("#body-chart-offer")).to_have_text("Muscles of the shoulder offered.")
+        assert offered(page) == SHOULDER
+
+        # From the keyboard, in the other view: the back of the lumbar region, then off again.
+        lumbar = page.get_by_role("button", name="Lumbar, back")
+        lumbar.focus()
+        page.keyboard.press("Enter")
+        expect(lumbar).to_have_attribute("aria-pressed", "true")
+        expect(shoulder).to_have_attribute("aria-pressed", "false")
+        assert offered(page) == ["Lumbar erector spinae", "Lumbar multifidus", "Quadratus lumborum"]
+        page.keyboard.press(" ")
+        expect(page.locator("#body-chart-offer")).to_have_text("All muscles offered.")
+        assert offered(page) == every_muscle
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Session with Ada Lovelace")
+
+    assert problems == []
+
+
+SHOULDER = [
+    "Deltoid",
+    "Infraspinatus",
+    "Subscapularis",
+    "Supraspinatus",
+    "Teres major",
+    "Teres minor",
+]
+
+
+def offered(page) -> list[str]:
+    """The names the muscle picker's type-ahead offers."""
+    return page.evaluate("[...document.querySelectorAll('#muscles option')].map(o => o.value)")
+
+
+def watch_for_problems(page) -> list[str]:
+    """Script errors and console errors (a Content-Security-Policy refusal is one), as they come."""
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    return problems
