@@ -23,7 +23,7 @@ _MIDLINE: dict[str, Box] = {
 }
 # The trunk is the one part seen differently: chest and belly in front, back and loins behind.
 _CHEST, _BELLY = (42, 46, 36, 34), (42, 80, 36, 32)
-_TRUNK = {
+_TRUNK: dict[str, dict[str, Box]] = {
     "Front": {Region.THORAX: _CHEST, Region.ABDOMEN: _BELLY},
     "Back": {Region.UPPER_BACK: _CHEST, Region.LUMBAR: _BELLY},
 }
