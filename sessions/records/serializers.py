@@ -202,21 +202,6 @@ class SessionSerializer(RowRepresentation, serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "signed_at", "signed_by", "screening"]
 
-    def validate(self, attrs):
-        def current(name):
-            return attrs[name] if name in attrs else getattr(self.instance, name, None)
-
-        started, ended = current("started_at"), current("ended_at")
-        if ended is not None and started is not None and ended <= started:
-            raise serializers.ValidationError({"ended_at": "Must be after started_at."})
-        self._check_belongs_to_patient(current("patient"), current("appointment"), "appointment")
-        self._check_belongs_to_patient(current("patient"), current("course"), "course")
-        return attrs
-
-    def _check_belongs_to_patient(self, patient, thing, field):
-        if thing is not None and patient is not None and thing.patient_id != patient.pk:
-            raise serializers.ValidationError({field: f"That {field} is another patient's."})
-
     def get_warnings(self, session) -> list[dict]:
         return [warning.__dict__ for warning in warnings_of(session)]
 

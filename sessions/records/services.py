@@ -64,6 +64,24 @@ def _check_needles(session: NeedlingSession) -> None:
         raise RuleViolation("needle_expired", problem)
 
 
+def _check_record_fits(
+    patient: Patient,
+    started_at: datetime | None,
+    ended_at: datetime | None,
+    appointment: Appointment | None,
+    course: TreatmentCourse | None,
+) -> None:
+    """A session ends after it starts, in an appointment and a course of its own patient."""
+    errors = {}
+    if ended_at is not None and started_at is not None and ended_at <= started_at:
+        errors["ended_at"] = "Must be after started_at."
+    for field, part in (("appointment", appointment), ("course", course)):
+        if part is not None and part.patient_id != patient.pk:
+            errors[field] = f"That {field} is another patient's."
+    if errors:  # field errors, as for any other bad value of these fields
+        raise ValidationError(errors)
+
+
 def _check_appointment_free(session: NeedlingSession) -> None:
     """One session per appointment. The appointment's row lock makes two concurrent sessions
     for it wait for each other, so the second sees the first."""
@@ -176,6 +194,7 @@ def log_session(
     **fields: Any,
 ) -> NeedlingSession:
     therapist = therapist or actor
+    _check_record_fits(patient, started_at, fields.get("ended_at"), appointment, course)
     _check_may_act_for(actor, therapist)
     _check_times(started_at=started_at, ended_at=fields.get("ended_at"))
     holds.check_open_for_care(patient)
@@ -224,6 +243,9 @@ def correct_session(
     appointment_before = session.appointment_id
     for name, value in changes.items():
         setattr(session, name, value)
+    _check_record_fits(
+        session.patient, session.started_at, session.ended_at, session.appointment, session.course
+    )
     planned = sites if sites is not None else session.sites.values("muscle", "side", "technique")
     if electrical is not None:
         _check_current_paths(planned, electrical)

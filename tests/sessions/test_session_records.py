@@ -465,3 +465,20 @@ def test_a_treated_patient_cannot_be_deleted(
     answer = admin_api.delete(f"/api/v1/patients/{patient.id}/")
     assert answer.status_code == 409 and answer.json()["code"] == "invalid_state"
     assert admin_api.get(f"/api/v1/patients/{patient.id}/").status_code == 200
+
+
+def test_a_session_ends_after_it_starts_in_its_own_patients_course(
+    therapist_api, cleared, session_body, admin_api, clinic, make_patient, therapist
+):
+    ben = make_patient(clinic, given_name="Ben")
+    theirs = admin_api.post(
+        "/api/v1/courses/",
+        {"patient": str(ben.id), "therapist": str(therapist.id), "auto_schedule": False,
+         "indication": "Neck pain"},
+    ).json()["id"]  # fmt: skip
+    body = session_body(course=theirs)
+    body["ended_at"] = body["started_at"]
+    answer = log(therapist_api, body)
+    assert answer.status_code == 400
+    assert {"course", "ended_at"} <= set(answer.json())
+    assert nothing_written()
