@@ -14,7 +14,7 @@ RECORDS = {
     "aftercare.Notification": "notification",
     "clinic.ClinicalHold": "clinical_hold",  # trigger: clinic/migrations/0005
     "outcomes.OutcomeMeasure": "outcome_measure",
-    "aftercare.InboundSms": "inbound_sms",  # trigger: aftercare/migrations/0006
+    "aftercare.InboundSms": "inbound_sms",  # trigger: aftercare/migrations/0007
     "aftercare.WaitlistEntry": "waitlist_entry",
 }
 
