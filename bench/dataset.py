@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 
 from django.db.models import F
+from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from aftercare.models import Notification
@@ -58,6 +59,15 @@ def new_clinic(name: str) -> Clinic:
 
 def token(staff: Staff) -> str:
     return Token.objects.get_or_create(user=staff)[0].key
+
+
+def api_client(staff: Staff) -> Client:
+    """Django's test client (no HTTP server), signed in as `staff` by token."""
+    return Client(SERVER_NAME="localhost", headers={"authorization": f"Token {token(staff)}"})
+
+
+def admin_client(clinic: Clinic) -> Client:
+    return api_client(clinic.staff.get(role="admin"))
 
 
 def therapists(clinic: Clinic, count: int, first: int = 0) -> list[Staff]:

@@ -75,14 +75,6 @@ SELECT patient_id, performed_at, outcome, excluded_regions, excluded_techniques
 FROM screening_screening WHERE patient_id = ANY(%s)"""
 
 
-def api_client(clinic):
-    from dataset import token
-    from django.test import Client
-
-    admin = clinic.staff.get(role="admin")
-    return Client(SERVER_NAME="localhost", headers={"authorization": f"Token {token(admin)}"})
-
-
 def get_page(client, endpoint: str, page_size: int | None = None) -> bytes:
     query = {} if page_size is None else {"page_size": page_size}
     response = client.get(f"/api/v1/{endpoint}/", query)
@@ -139,7 +131,7 @@ def measure() -> dict:
         cursor.execute("ANALYZE")  # the planner's statistics, after the bulk inserts
         cursor.execute("SHOW server_version")
         postgresql = cursor.fetchone()[0]
-    small_api, large_api = api_client(small), api_client(large)
+    small_api, large_api = dataset.admin_client(small), dataset.admin_client(large)
     for endpoint in ENDPOINTS:  # the first request of a process sets things up once
         get_page(small_api, endpoint)
     queries = {

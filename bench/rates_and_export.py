@@ -99,12 +99,6 @@ def clinic_with(name: str, sessions: int):
     return clinic
 
 
-def api(clinic):
-    from lists import api_client
-
-    return api_client(clinic)
-
-
 def report(client) -> bytes:
     response = client.get("/api/v1/reports/adverse-events/")
     assert response.status_code == 200, response.content
@@ -151,6 +145,7 @@ def peak_memory(client) -> float:
 
 
 def measure() -> dict:
+    import dataset
     import psycopg
     from django.db import connection
 
@@ -158,7 +153,7 @@ def measure() -> dict:
     large = clinic_with("whole", SESSIONS)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    small_api, large_api = api(small), api(large)
+    small_api, large_api = dataset.admin_client(small), dataset.admin_client(large)
     report(small_api)  # the first request of a process sets things up once
     with psycopg.connect(database_url(), autocommit=True) as database:
         report_ms, raw_report_ms = interleaved_medians(

@@ -88,7 +88,6 @@ def measure(verbose: bool = False) -> dict:
     import dataset
     import psycopg
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     clinic = dataset.new_clinic("writes")
@@ -98,9 +97,7 @@ def measure(verbose: bool = False) -> dict:
             clinic, therapist, PATIENTS, datetime.now(UTC) - timedelta(days=3)
         )
     )
-    client = Client(
-        SERVER_NAME="localhost", headers={"authorization": f"Token {dataset.token(therapist)}"}
-    )
+    client = dataset.api_client(therapist)
     post_session(client, str(next(patients).pk))  # the first request sets things up once
     with CaptureQueriesContext(connection) as queries:
         logged = post_session(client, str(next(patients).pk))

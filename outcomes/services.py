@@ -1,7 +1,7 @@
 """Recording outcome measures: one transaction each, the rating checked by the pure rules."""
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,10 +11,8 @@ from django.utils import timezone
 from clinic.models import Clinic, Patient, Staff
 from outcomes.models import Instrument, OutcomeMeasure
 from outcomes.rules import measure_score
+from screening.entry_window import is_in_the_future
 from sessions.models import NeedlingSession, Reporter, TreatmentCourse
-
-# As for sessions: a clock a few minutes fast is not a rating from the future.
-CLOCK_SKEW = timedelta(minutes=5)
 
 
 def _check_belongs(
@@ -44,8 +42,10 @@ def record_outcome(
     score: int | None = None,
     items: Sequence[dict[str, Any]] = (),
 ) -> OutcomeMeasure:
-    recorded_at = recorded_at or timezone.now()
-    if recorded_at > timezone.now() + CLOCK_SKEW:
+    now = timezone.now()
+    recorded_at = recorded_at or now
+    # As for screenings and sessions: a clock a few minutes fast is not a rating from the future.
+    if is_in_the_future(recorded_at, now):
         raise ValidationError({"recorded_at": "A rating cannot be recorded in the future."})
     _check_belongs(patient, course, session)
     return OutcomeMeasure.objects.create(

@@ -21,10 +21,12 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from screening.vocabulary import muscle_by_code
 from sessions.models import ElectricalStimulation, NeedleSite, NeedlingSession
+from sessions.records.list_rows import SITE_FIELDS
 
 CHUNK = 2000
-HEADER = (
-    "session_id",
+# The session's own columns on every row of its sites; the site's columns are the sessions
+# list's (one list, so the export and the API name a site alike).
+SESSION_COLUMNS = (
     "started_at",
     "ended_at",
     "status",
@@ -33,45 +35,25 @@ HEADER = (
     "course_id",
     "pain_before",
     "pain_after",
+)
+HEADER = (
+    "session_id",
+    *SESSION_COLUMNS,
     "site_index",
-    "muscle",
+    SITE_FIELDS[0],
     "region",
-    "side",
-    "technique",
-    "manipulation",
-    "depth",
-    "depth_mm",
-    "needle_length_mm",
-    "needle_gauge_mm",
-    "needle_count",
-    "twitch_response",
+    *SITE_FIELDS[1:],
     "electrical_stimulation",
 )
 # Fetched per site; `region` is added from the vocabulary, which needs no join.
 FETCHED = (
     "session_id",
-    "session__started_at",
-    "session__ended_at",
-    "session__status",
-    "session__patient_id",
-    "session__therapist_id",
-    "session__course_id",
-    "session__pain_before",
-    "session__pain_after",
+    *(f"session__{column}" for column in SESSION_COLUMNS),
     "position",
-    "muscle_id",
-    "side",
-    "technique",
-    "manipulation",
-    "depth",
-    "depth_mm",
-    "needle_length_mm",
-    "needle_gauge_mm",
-    "needle_count",
-    "twitch_response",
+    *SITE_FIELDS,
     "stimulated",
 )
-MUSCLE = FETCHED.index("muscle_id")
+MUSCLE = FETCHED.index("muscle")
 SESSION, PATIENT = FETCHED.index("session_id"), FETCHED.index("session__patient_id")
 STARTED, ENDED = FETCHED.index("session__started_at"), FETCHED.index("session__ended_at")
 

@@ -5,12 +5,17 @@ In tests they run against the database that pytest-django created, so the tests 
 need committed data (transactional tests).
 """
 
+import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection
@@ -39,6 +44,70 @@ def wait_until(condition, seconds: float, what: str, interval: float = 0.1):
             return
         time.sleep(interval)
     raise AssertionError(f"{what} did not happen within {seconds}s")
+
+
+# What `bin/run` must find unset to start on its embedded defaults, as the README's first command.
+SERVICE_VARIABLES = (
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "REDIS_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "SECRET_KEY",
+)
+
+
+@dataclass
+class Run:
+    """A healthy `bin/run`: its process, its port, what `/healthz` answered and its log."""
+
+    process: subprocess.Popen
+    port: int
+    health: dict
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text()
+
+
+@contextmanager
+def bin_run(directory: Path, seconds: float = 120) -> Iterator[Run]:
+    """`bin/run` on its embedded defaults (state under `directory`/var), once `/healthz`
+    answers; Ctrl-C to it on the way out if it still runs, and a kill if that does not stop it."""
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
+    environment.update(PORT=str(port), FILIFORM_VAR_DIR=str(directory / "var"))
+    log = directory / "run.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            ["bin/run"],
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        health = _health(f"http://127.0.0.1:{port}/healthz", process, seconds)
+        yield Run(process, port, health, log)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def _health(url: str, process: subprocess.Popen, seconds: float) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "bin/run stopped before it was healthy"
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                return json.loads(answer.read())
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer 200 within {seconds}s")
 
 
 class Redis:

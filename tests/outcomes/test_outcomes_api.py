@@ -93,6 +93,13 @@ def test_a_bad_rating_is_a_field_error_and_nothing_is_kept(rate, fields, field):
     assert not AuditEntry.objects.filter(object_type="outcome_measure").exists()
 
 
+def test_a_device_clock_a_minute_ahead_is_not_a_rating_from_the_future(rate):
+    ahead = timezone.now() + timedelta(minutes=1)
+    assert rate(score=4, recorded_at=ahead.isoformat()).status_code == 201
+    an_hour_ahead = timezone.now() + timedelta(hours=1)
+    assert rate(score=4, recorded_at=an_hour_ahead.isoformat()).status_code == 400
+
+
 def test_course_and_session_must_be_the_patients(
     rate, make_course, make_patient, clinic, log_session
 ):
