@@ -6,9 +6,12 @@ import urllib.request
 from http.cookiejar import CookieJar
 from urllib.parse import urlencode
 
+import pytest
+
 from tests.real_parts import bin_run
 
 
+@pytest.mark.slow  # boots bin/run: web, worker and beat
 def test_bin_run_names_the_staff_app_and_its_logins_first_and_they_work(tmp_path):
     with bin_run(tmp_path) as run:
         port = run.port
