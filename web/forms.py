@@ -26,6 +26,7 @@ from sessions.models.records import STIMULATION_RANGES
 from sessions.records.current_path import Electrode, pair_problem
 from sessions.records.rules import depth_problem
 from sessions.scheduling.services import check_appointment_times, check_course_gaps, course_start
+from web.selectors import found_patients
 
 MUSCLE_BY_NAME = {muscle.name.lower(): muscle.code for muscle in muscle_by_code.values()}
 MUSCLE_NAMES = sorted(muscle.name for muscle in muscle_by_code.values())
@@ -335,15 +336,7 @@ class WhoAndWhen(forms.Form):
         return cast(PersonChoice, self.fields[name])
 
     def found(self, search: str, most: int = 20) -> list[Patient]:
-        """Patients whose name or phone holds every word of `search`."""
-        patients = self.patients
-        for word in search.split():
-            patients = patients.filter(
-                models.Q(given_name__icontains=word)
-                | models.Q(family_name__icontains=word)
-                | models.Q(phone__icontains=word)
-            )
-        return list(patients.order_by("family_name", "given_name")[:most])
+        return found_patients(self.patients, search, most)
 
 
 class BookingForm(WhoAndWhen):
