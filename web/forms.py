@@ -4,11 +4,11 @@ rules themselves stay in the services and pure functions they call."""
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, cast
+from uuid import UUID
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from clinic.models import Patient, Room, Staff
@@ -309,7 +309,7 @@ class PersonChoice(forms.ModelChoiceField):
 
 
 class WhoAndWhen(forms.Form):
-    """Patient, therapist, room and time, chosen among the caller's clinic's."""
+    """Patient, therapist, room and time, chosen among the clinic's (its active therapists)."""
 
     patient = PersonChoice(label="Patient", queryset=None, widget=forms.RadioSelect)
     therapist = PersonChoice(label="Therapist", queryset=None)
@@ -317,19 +317,13 @@ class WhoAndWhen(forms.Form):
     minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=480, initial=45)
     room = PersonChoice(label="Room", queryset=None, required=False, empty_label="No room")
 
-    def __init__(
-        self,
-        *args: Any,
-        therapists: QuerySet[Staff],
-        patients: QuerySet[Patient],
-        rooms: QuerySet[Room],
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, clinic_id: UUID, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        therapists = Staff.objects.filter(clinic_id=clinic_id, is_active=True)
         self._choice("therapist").queryset = therapists.order_by("full_name", "username")
-        self.patients = patients
-        self._choice("patient").queryset = patients
-        self._choice("room").queryset = rooms.order_by("name")
+        self.patients = Patient.objects.filter(clinic_id=clinic_id)
+        self._choice("patient").queryset = self.patients
+        self._choice("room").queryset = Room.objects.filter(clinic_id=clinic_id).order_by("name")
 
     def _choice(self, name: str) -> PersonChoice:
         # `fields` holds this form's copies of the PersonChoice fields above, typed as Fields.
