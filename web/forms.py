@@ -74,14 +74,6 @@ class SessionForm(forms.Form):
         label="Notes", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        started, ended = data.get("started_at"), data.get("ended_at")
-        if started and ended and ended <= started:
-            self.add_error("ended_at", "Must be after the start.")
-        return data
-
 
 class MuscleField(forms.CharField):
     """A muscle typed by its name (the page offers the names as a datalist); its code out."""

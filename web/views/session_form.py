@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -19,7 +20,7 @@ from sessions.models import Appointment, NeedlingSession
 from sessions.records.rules import SiteFacts, session_warnings
 from sessions.records.services import correct_session, log_session, sign_session
 from web.access import clinic_of, member, of_clinic, record_reads, staff_page
-from web.errors import show_on
+from web.errors import show_invalid, show_on
 from web.forms import MUSCLE_NAMES, ElectricalForm, SessionForm, SiteForms, SiteFormSet
 
 # The session form's three parts as first shown, and the session they were copied from.
@@ -122,6 +123,8 @@ def _form_page(
                 return redirect("web:session", session_id=session.pk)
             except RuleViolation as error:
                 section_errors = show_on(form, error, sections=("sites",))
+            except ValidationError as refusal:  # a field the service refuses (e.g. the end)
+                show_invalid(form, refusal)
     else:
         form, sites, stimulation, copied_from = initial()
     return render(
