@@ -77,22 +77,29 @@ def _copied_from(
     return initial_sites, stimulation
 
 
+def _first_shown(
+    fields: dict[str, Any], source: NeedlingSession | None, copied_from: NeedlingSession | None
+) -> FirstShown:
+    """The three parts unbound: `fields` and the sites and stimulation of `source`."""
+    sites, stimulation = _copied_from(source)
+    return (
+        SessionForm(initial=fields),
+        SiteFormSet(initial=sites, prefix="sites"),
+        ElectricalForm(initial=stimulation, prefix="estim"),
+        copied_from,
+    )
+
+
 def _initial(patient: Patient, appointment: Appointment | None, copy: bool) -> FirstShown:
     last = None
     if copy:
         last = NeedlingSession.objects.filter(patient=patient).order_by("-started_at").first()
-    sites, stimulation = _copied_from(last)
     moment: dict[str, object] = {"started_at": timezone.now()}
     if appointment is not None:
         moment = {"started_at": appointment.starts_at, "ended_at": appointment.ends_at}
     if last is not None:  # the same box of needles, most likely
         moment |= {"needle_lot": last.needle_lot, "needle_expiry": last.needle_expiry}
-    return (
-        SessionForm(initial=moment),
-        SiteFormSet(initial=sites, prefix="sites"),
-        ElectricalForm(initial=stimulation, prefix="estim"),
-        last,
-    )
+    return _first_shown(moment, last, copied_from=last)
 
 
 def _form_page(
@@ -186,21 +193,12 @@ def edit_session(request: HttpRequest, session_id: UUID) -> HttpResponse:
     if session.is_signed:
         return redirect("web:session", session_id=session.pk)
 
-    def initial() -> FirstShown:
-        sites, stimulation = _copied_from(session)
-        fields = {name: getattr(session, name) for name in SessionForm.base_fields}
-        return (
-            SessionForm(initial=fields),
-            SiteFormSet(initial=sites, prefix="sites"),
-            ElectricalForm(initial=stimulation, prefix="estim"),
-            None,
-        )
-
+    fields = {name: getattr(session, name) for name in SessionForm.base_fields}
     return _form_page(
         request,
         session.patient,
         write=partial(correct_session, session, actor=member(request)),
-        initial=initial,
+        initial=lambda: _first_shown(fields, session, copied_from=None),
         appointment=session.appointment,
         draft=session,
     )
