@@ -4,11 +4,11 @@ rules themselves stay in the services and pure functions they call."""
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, cast
+from uuid import UUID
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from clinic.models import Patient, Room, Staff
@@ -26,6 +26,7 @@ from sessions.models.records import STIMULATION_RANGES
 from sessions.records.current_path import Electrode, pair_problem
 from sessions.records.rules import depth_problem
 from sessions.scheduling.services import check_appointment_times, check_course_gaps, course_start
+from web.selectors import found_patients
 
 MUSCLE_BY_NAME = {muscle.name.lower(): muscle.code for muscle in muscle_by_code.values()}
 MUSCLE_NAMES = sorted(muscle.name for muscle in muscle_by_code.values())
@@ -72,14 +73,6 @@ class SessionForm(forms.Form):
     notes = forms.CharField(
         label="Notes", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        started, ended = data.get("started_at"), data.get("ended_at")
-        if started and ended and ended <= started:
-            self.add_error("ended_at", "Must be after the start.")
-        return data
 
 
 class MuscleField(forms.CharField):
@@ -308,7 +301,7 @@ class PersonChoice(forms.ModelChoiceField):
 
 
 class WhoAndWhen(forms.Form):
-    """Patient, therapist, room and time, chosen among the caller's clinic's."""
+    """Patient, therapist, room and time, chosen among the clinic's (its active therapists)."""
 
     patient = PersonChoice(label="Patient", queryset=None, widget=forms.RadioSelect)
     therapist = PersonChoice(label="Therapist", queryset=None)
@@ -316,34 +309,20 @@ class WhoAndWhen(forms.Form):
     minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=480, initial=45)
     room = PersonChoice(label="Room", queryset=None, required=False, empty_label="No room")
 
-    def __init__(
-        self,
-        *args: Any,
-        therapists: QuerySet[Staff],
-        patients: QuerySet[Patient],
-        rooms: QuerySet[Room],
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, clinic_id: UUID, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        therapists = Staff.objects.filter(clinic_id=clinic_id, is_active=True)
         self._choice("therapist").queryset = therapists.order_by("full_name", "username")
-        self.patients = patients
-        self._choice("patient").queryset = patients
-        self._choice("room").queryset = rooms.order_by("name")
+        self.patients = Patient.objects.filter(clinic_id=clinic_id)
+        self._choice("patient").queryset = self.patients
+        self._choice("room").queryset = Room.objects.filter(clinic_id=clinic_id).order_by("name")
 
     def _choice(self, name: str) -> PersonChoice:
         # `fields` holds this form's copies of the PersonChoice fields above, typed as Fields.
         return cast(PersonChoice, self.fields[name])
 
     def found(self, search: str, most: int = 20) -> list[Patient]:
-        """Patients whose name or phone holds every word of `search`."""
-        patients = self.patients
-        for word in search.split():
-            patients = patients.filter(
-                models.Q(given_name__icontains=word)
-                | models.Q(family_name__icontains=word)
-                | models.Q(phone__icontains=word)
-            )
-        return list(patients.order_by("family_name", "given_name")[:most])
+        return found_patients(self.patients, search, most)
 
 
 class BookingForm(WhoAndWhen):

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from aftercare.models import Notification
+from clinic.filters import PatientFilter
 from clinic.models import Patient, Staff
 from outcomes.models import OutcomeMeasure
 from outcomes.rules import Change
@@ -21,6 +22,15 @@ from sessions.models.scheduling import LIVE
 
 # A screening that lapses within this many days is flagged on the therapist's day.
 EXPIRY_NOTICE = timedelta(days=14)
+
+
+def found_patients(patients: QuerySet[Patient], search: str, most: int) -> list[Patient]:
+    """The first `most` of `patients` that the API's patient search finds for `search` (every
+    word in the name, phone or email); none for a search it refuses (too long)."""
+    found = PatientFilter({"search": search}, queryset=patients)
+    if not found.is_valid():  # else django-filter drops the refused filter and finds everyone
+        return []
+    return list(found.qs.order_by("family_name", "given_name")[:most])
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ appointments placed in the slot they start in. Three queries whatever the clinic
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -11,6 +12,8 @@ from django.utils import timezone
 from clinic.models import Clinic, Staff, WorkingHours
 from sessions.models import Appointment
 from sessions.models.scheduling import LIVE
+from sessions.scheduling.selectors import shifts_of
+from sessions.slots import within_working_hours
 
 SLOT = timedelta(minutes=30)
 DEFAULT_DAY = (time(8), time(18))
@@ -71,12 +74,6 @@ def _slot_times(first: time, last: time) -> list[time]:
     return times
 
 
-def _working(hours: list[WorkingHours], weekday: int, start: time, end: time) -> bool:
-    return any(
-        block.weekday == weekday and block.start <= start and end <= block.end for block in hours
-    )
-
-
 def week_of(clinic: Clinic, monday: date) -> list[TherapistWeek]:
     days = [monday + timedelta(days=n) for n in range(7)]
     start = timezone.make_aware(datetime.combine(monday, time()))
@@ -97,9 +94,10 @@ def week_of(clinic: Clinic, monday: date) -> list[TherapistWeek]:
         by_therapist.setdefault(appointment.therapist_id, []).append(appointment)
     every_block = [block for t in therapists for block in t.working_hours.all()]
     times = _slot_times(*_grid_hours(every_block))
-    now = timezone.now()
+    now, zone = timezone.now(), ZoneInfo(clinic.timezone)
     return [
-        TherapistWeek(t, _rows(t, days, times, by_therapist.get(t.pk, []), now)) for t in therapists
+        TherapistWeek(t, _rows(t, days, times, by_therapist.get(t.pk, []), now, zone))
+        for t in therapists
     ]
 
 
@@ -109,8 +107,9 @@ def _rows(
     times: list[time],
     appointments: list[Appointment],
     now: datetime,
+    zone: ZoneInfo,
 ) -> list[tuple[time, list[Cell]]]:
-    hours = list(therapist.working_hours.all())
+    shifts = shifts_of(therapist)
     rows = []
     for clock in times:
         cells = []
@@ -122,7 +121,10 @@ def _rows(
             cells.append(
                 Cell(
                     starts_at=slot_start,
-                    working=_working(hours, day.weekday(), clock, (slot_start + SLOT).time()),
+                    # The booking service's own rule, so a free cell is one it will book.
+                    working=within_working_hours(
+                        shifts=shifts, tz=zone, starts_at=slot_start, ends_at=slot_end
+                    ),
                     appointment=starting,
                     busy=busy and starting is None,
                     past=slot_end <= now,

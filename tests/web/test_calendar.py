@@ -1,7 +1,9 @@
 """The week calendar and the course wizard book, move, cancel and mark no-shows through the
 scheduling services; their refusals are shown on the page and change nothing."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -230,3 +232,24 @@ def test_a_move_into_the_past_is_refused(signed_in, book, patient):
     assert "The new time must not be in the past." in response.content.decode()
     appointment.refresh_from_db()
     assert appointment.starts_at == tomorrow_at(10)
+
+
+def test_the_week_offers_only_slots_in_working_hours_on_the_clinics_clock(
+    signed_in, clinic, make_therapist
+):
+    # The grid is on the clinic's clock (Tokyo, 9 hours ahead of UTC) and offers a slot only
+    # where the booking service's working-hours rule accepts it.
+    clinic.timezone = "Asia/Tokyo"
+    clinic.save()
+    hours = [{"weekday": day, "start": time(9), "end": time(23)} for day in range(7)]
+    tokyo = make_therapist(clinic, "tokyo-therapist", full_name="Kei Sato", working_hours=hours)
+    day = timezone.now().date() + timedelta(days=2)
+    page = signed_in.get(f"/calendar/?week={day.isoformat()}").content.decode()
+
+    def offered(hour: int, minute: int = 0) -> bool:
+        at = datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo("Asia/Tokyo"))
+        return f"therapist={tokyo.pk}&amp;starts_at={quote(at.isoformat(), safe='/')}" in page
+
+    assert offered(22, 30)
+    assert not offered(23)  # the day's hours are over
+    assert not offered(8, 30)  # not yet begun

@@ -166,6 +166,18 @@ def test_a_session_that_cannot_be_signed_is_not_saved_either(signed_in, patient,
     assert not NeedlingSession.objects.exists()
 
 
+def test_a_session_that_ends_before_it_starts_is_refused_at_its_end(signed_in, patient, screen):
+    screen(patient)
+    started = timezone.now() - timedelta(minutes=40)
+    response = signed_in.post(
+        f"/patients/{patient.pk}/session/",
+        session_form(started_at=moment(started), ended_at=moment(started - timedelta(minutes=5))),
+    )
+    assert response.status_code == 200
+    assert "Must be after started_at." in response.content.decode()
+    assert not NeedlingSession.objects.exists()
+
+
 def test_electrical_stimulation_joins_two_numbered_sites(signed_in, patient, screen):
     screen(patient)
     electrical = {

@@ -123,6 +123,31 @@ def test_reading_a_patient_card_is_in_the_audit_trail(signed_in, patient, therap
 
 
 @pytest.mark.parametrize(
+    ("search", "finds_ada"),
+    [
+        ("ada love", True),  # every word, in given and family name
+        ("7911123456", True),  # the phone
+        ("ada@example", True),  # the email, as the API's patient search
+        ("ada hopper", False),  # one word matches nothing
+        ("ada " * 30, False),  # longer than the search takes: nobody, never everybody
+    ],
+)
+def test_the_patient_search_finds_by_every_word(
+    signed_in, patient, make_patient, clinic, search, finds_ada
+):
+    make_patient(
+        clinic,
+        given_name="Grace",
+        family_name="Hopper",
+        phone="+447911000222",
+        email="grace@example.org",
+    )
+    page = signed_in.get("/patients/", {"q": search}).content.decode()
+    assert ("Lovelace" in page) is finds_ada
+    assert "Hopper" not in page
+
+
+@pytest.mark.parametrize(
     "path",
     [
         "/patients/{patient}/",

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from clinic.models import Patient, Room, Staff
 from core.errors import RuleViolation
 from sessions.models import Appointment
 from sessions.scheduling.services import (
@@ -153,7 +152,6 @@ def no_show(request: PageRequest, appointment_id: UUID) -> HttpResponse:
 
 @staff_page
 def book(request: HttpRequest) -> HttpResponse:
-    clinic_id = clinic_of(request).id
     data = request.POST if request.method == "POST" else None
     form = BookingForm(
         data,
@@ -161,9 +159,7 @@ def book(request: HttpRequest) -> HttpResponse:
             "therapist": request.GET.get("therapist"),
             "starts_at": parse_datetime(request.GET.get("starts_at", "")),
         },
-        therapists=Staff.objects.filter(clinic_id=clinic_id, is_active=True),
-        patients=Patient.objects.filter(clinic_id=clinic_id),
-        rooms=Room.objects.filter(clinic_id=clinic_id),
+        clinic_id=clinic_of(request).id,
     )
     search = request.GET.get("q", "").strip()
     found = form.found(search) if search else []

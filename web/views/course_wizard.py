@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from clinic.models import Patient, Room, Staff
 from core.errors import RuleViolation
 from sessions.scheduling.services import create_course, plan_course
 from web.access import clinic_of, member, record_reads, staff_page
@@ -26,14 +25,11 @@ def _therapist(request: HttpRequest) -> str | UUID | None:
 
 @staff_page
 def new_course(request: HttpRequest) -> HttpResponse:
-    clinic_id = clinic_of(request).id
     data = request.POST if request.method == "POST" else None
     form = CourseForm(
         data,
         initial={"starts_at": timezone.now(), "therapist": _therapist(request)},
-        therapists=Staff.objects.filter(clinic_id=clinic_id, is_active=True),
-        patients=Patient.objects.filter(clinic_id=clinic_id),
-        rooms=Room.objects.filter(clinic_id=clinic_id),
+        clinic_id=clinic_of(request).id,
     )
     search = request.GET.get("q", "").strip()
     found = form.found(search) if search else []

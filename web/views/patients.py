@@ -3,7 +3,6 @@ courses and a timeline of everything recorded."""
 
 from uuid import UUID
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,7 +12,13 @@ from screening.models import Screening
 from sessions.models import NeedlingSession
 from web.access import clinic_of, of_clinic, record_reads, staff_page
 from web.charts import course_chart, pain_chart
-from web.selectors import course_outcomes, courses_of, screening_flags, timeline_of
+from web.selectors import (
+    course_outcomes,
+    courses_of,
+    found_patients,
+    screening_flags,
+    timeline_of,
+)
 
 MOST_FOUND = 50
 
@@ -22,13 +27,7 @@ MOST_FOUND = 50
 def patient_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     patients = Patient.objects.filter(clinic_id=clinic_of(request).id)
-    for word in search.split():
-        patients = patients.filter(
-            Q(given_name__icontains=word)
-            | Q(family_name__icontains=word)
-            | Q(phone__icontains=word)
-        )
-    found = list(patients.order_by("family_name", "given_name")[:MOST_FOUND]) if search else []
+    found = found_patients(patients, search, MOST_FOUND) if search else []
     record_reads(request, found)
     return render(request, "web/patients.html", {"search": search, "patients": found})
 

@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -19,7 +20,7 @@ from sessions.models import Appointment, NeedlingSession
 from sessions.records.rules import SiteFacts, session_warnings
 from sessions.records.services import correct_session, log_session, sign_session
 from web.access import clinic_of, member, of_clinic, record_reads, staff_page
-from web.errors import show_on
+from web.errors import show_invalid, show_on
 from web.forms import MUSCLE_NAMES, ElectricalForm, SessionForm, SiteForms, SiteFormSet
 
 # The session form's three parts as first shown, and the session they were copied from.
@@ -76,22 +77,29 @@ def _copied_from(
     return initial_sites, stimulation
 
 
+def _first_shown(
+    fields: dict[str, Any], source: NeedlingSession | None, copied_from: NeedlingSession | None
+) -> FirstShown:
+    """The three parts unbound: `fields` and the sites and stimulation of `source`."""
+    sites, stimulation = _copied_from(source)
+    return (
+        SessionForm(initial=fields),
+        SiteFormSet(initial=sites, prefix="sites"),
+        ElectricalForm(initial=stimulation, prefix="estim"),
+        copied_from,
+    )
+
+
 def _initial(patient: Patient, appointment: Appointment | None, copy: bool) -> FirstShown:
     last = None
     if copy:
         last = NeedlingSession.objects.filter(patient=patient).order_by("-started_at").first()
-    sites, stimulation = _copied_from(last)
     moment: dict[str, object] = {"started_at": timezone.now()}
     if appointment is not None:
         moment = {"started_at": appointment.starts_at, "ended_at": appointment.ends_at}
     if last is not None:  # the same box of needles, most likely
         moment |= {"needle_lot": last.needle_lot, "needle_expiry": last.needle_expiry}
-    return (
-        SessionForm(initial=moment),
-        SiteFormSet(initial=sites, prefix="sites"),
-        ElectricalForm(initial=stimulation, prefix="estim"),
-        last,
-    )
+    return _first_shown(moment, last, copied_from=last)
 
 
 def _form_page(
@@ -122,6 +130,8 @@ def _form_page(
                 return redirect("web:session", session_id=session.pk)
             except RuleViolation as error:
                 section_errors = show_on(form, error, sections=("sites",))
+            except ValidationError as refusal:  # a field the service refuses (e.g. the end)
+                show_invalid(form, refusal)
     else:
         form, sites, stimulation, copied_from = initial()
     return render(
@@ -183,21 +193,12 @@ def edit_session(request: HttpRequest, session_id: UUID) -> HttpResponse:
     if session.is_signed:
         return redirect("web:session", session_id=session.pk)
 
-    def initial() -> FirstShown:
-        sites, stimulation = _copied_from(session)
-        fields = {name: getattr(session, name) for name in SessionForm.base_fields}
-        return (
-            SessionForm(initial=fields),
-            SiteFormSet(initial=sites, prefix="sites"),
-            ElectricalForm(initial=stimulation, prefix="estim"),
-            None,
-        )
-
+    fields = {name: getattr(session, name) for name in SessionForm.base_fields}
     return _form_page(
         request,
         session.patient,
         write=partial(correct_session, session, actor=member(request)),
-        initial=initial,
+        initial=lambda: _first_shown(fields, session, copied_from=None),
         appointment=session.appointment,
         draft=session,
     )
