@@ -228,9 +228,3 @@ class SideEffectSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["patient", "reported_by", "serious"]
         extra_kwargs = {"notes": {"max_length": 5000}}
-
-    def validate(self, attrs):
-        onset, resolved = attrs.get("onset_at"), attrs.get("resolved_at")
-        if onset and resolved and resolved < onset:
-            raise serializers.ValidationError({"resolved_at": "Must not be before onset_at."})
-        return attrs
