@@ -13,48 +13,29 @@ from screening.services import PlannedSite
 from sessions.models import Addendum, ElectricalStimulation, NeedleSite
 from sessions.records import rules
 from sessions.records.selectors import ScreeningFacts, SessionFacts, warnings_from
+from sessions.records.serializers import (
+    AddendumSerializer,
+    ElectricalSerializer,
+    SessionSerializer,
+    SiteSerializer,
+)
 
-# A session's own columns, as the API shows them; `clinic` and `patient` also name the row
-# in the audit trail.
-SESSION_FIELDS = (
-    "id",
-    "clinic",
-    "patient",
-    "therapist",
-    "appointment",
-    "course",
-    "started_at",
-    "ended_at",
-    "pain_before",
-    "pain_after",
-    "precautions_acknowledged",
-    "heat_advised",
-    "notes",
-    "needle_lot",
-    "needle_expiry",
-    "needles_removed",
-    "status",
-    "signed_at",
-    "signed_by",
-    "screening",
-    "created_at",
-    "updated_at",
-)
+# A session's own columns: the API's fields less those attached below (and `recorded_at`, an
+# expression); `clinic` also, which with `patient` names the row in the audit trail.
+_ATTACHED = {"sites", "electrical", "addenda", "warnings"}
 SESSION_EXPRESSIONS = {"recorded_at": F("created_at")}  # NeedlingSession.recorded_at
-SITE_FIELDS = (
-    "muscle",
-    "side",
-    "technique",
-    "manipulation",
-    "depth",
-    "depth_mm",
-    "needle_length_mm",
-    "needle_gauge_mm",
-    "needle_count",
-    "twitch_response",
+SESSION_FIELDS = (
+    "clinic",
+    *(
+        name
+        for name in SessionSerializer.Meta.fields
+        if name not in _ATTACHED and name not in SESSION_EXPRESSIONS
+    ),
 )
-STIMULATION_FIELDS = ("frequency_hz", "pulse_width_us", "intensity_ma", "waveform")
-ADDENDUM_FIELDS = ("id", "text", "author", "created_at")
+# The parts' columns, as their serializers show them; a block's pair is read as positions.
+SITE_FIELDS = tuple(SiteSerializer._declared_fields)
+STIMULATION_FIELDS = tuple(f for f in ElectricalSerializer._declared_fields if f != "site_indexes")
+ADDENDUM_FIELDS = tuple(AddendumSerializer.Meta.fields)
 
 
 def attach_parts(sessions: list[dict[str, Any]], clinic_id: UUID | str) -> None:
@@ -70,7 +51,6 @@ def attach_parts(sessions: list[dict[str, Any]], clinic_id: UUID | str) -> None:
         .values(
             "session",
             *STIMULATION_FIELDS,
-            "duration_minutes",
             a=F("site_a__position"),
             b=F("site_b__position"),
         )

@@ -105,13 +105,12 @@ class ElectricalSerializer(serializers.Serializer):
     def to_representation(self, block):
         if isinstance(block, Mapping):  # a row of the list, its site_indexes attached
             return super().to_representation(block)
-        data = super().to_representation(
+        return super().to_representation(
             {
                 **{f: getattr(block, f) for f in self.fields if f != "site_indexes"},
                 "site_indexes": [block.site_a.position, block.site_b.position],
             }
         )
-        return data
 
 
 class AddendumSerializer(RowRepresentation, serializers.ModelSerializer):
@@ -228,9 +227,3 @@ class SideEffectSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["patient", "reported_by", "serious"]
         extra_kwargs = {"notes": {"max_length": 5000}}
-
-    def validate(self, attrs):
-        onset, resolved = attrs.get("onset_at"), attrs.get("resolved_at")
-        if onset and resolved and resolved < onset:
-            raise serializers.ValidationError({"resolved_at": "Must not be before onset_at."})
-        return attrs

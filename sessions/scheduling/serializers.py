@@ -37,12 +37,6 @@ class AppointmentSerializer(RowRepresentation, serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "cancel_reason", "confirmed_at"]
 
-    def validate(self, attrs):
-        course = attrs.get("course")
-        if course is not None and course.patient_id != attrs["patient"].pk:
-            raise serializers.ValidationError({"course": "That course is another patient's."})
-        return attrs
-
 
 class RescheduleSerializer(serializers.Serializer):
     starts_at = MomentField()

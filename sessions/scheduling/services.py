@@ -107,6 +107,8 @@ def book_appointment(
     room: Room | None = None,
     course: TreatmentCourse | None = None,
 ) -> Appointment:
+    if course is not None and course.patient_id != patient.pk:  # a field error, as the API's
+        raise ValidationError({"course": "That course is another patient's."})
     check_appointment_times(starts_at, ends_at, timezone.now())
     check_open_for_care(patient)
     _check_within_working_hours(therapist, starts_at, ends_at)

@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from sessions import events
-from sessions.models import Appointment
+from sessions.models import Appointment, TreatmentCourse
 from sessions.scheduling.services import complete_appointment
 from tests.accounts import api_client
 from tests.moments import next_weekday
@@ -268,3 +268,20 @@ def test_the_list_runs_the_same_queries_for_1_or_200_rows(
             assert admin_api.get("/api/v1/appointments/", {"page_size": size}).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_an_appointment_in_another_patients_course_is_400(
+    book, monday_10, clinic, make_patient, therapist
+):
+    other = make_patient(clinic, given_name="Grace")
+    course = TreatmentCourse.objects.create(
+        clinic=clinic,
+        patient=other,
+        therapist=therapist,
+        indication="Neck pain",
+        earliest_start=monday_10,
+    )
+    answer = book(monday_10, course=course)
+    assert answer.status_code == 400
+    assert answer.json() == {"course": ["That course is another patient's."]}
+    assert not Appointment.objects.exists()

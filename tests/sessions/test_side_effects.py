@@ -1,12 +1,16 @@
 """Side effects: reported, classified by the domain's serious rule, announced."""
 
+from datetime import UTC, datetime
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from sessions import events
-from sessions.models import SideEffect
+from sessions.models import NeedlingSession, SideEffect
 from sessions.records.rules import is_serious
+from sessions.records.services import report_side_effect
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +102,21 @@ def test_serious_is_derived_not_chosen(therapist_api, session_id):
 def test_bad_reports_are_400(therapist_api, session_id, fields, field):
     answer = report(therapist_api, session_id, **fields)
     assert answer.status_code == 400 and field in answer.json()
+
+
+def test_every_edge_gets_the_resolution_rule(session_id):
+    """The staff app, the aftercare replies and the admin report through the service too: a
+    side effect resolved before its onset is a field error there, and nothing is recorded."""
+    with pytest.raises(ValidationError) as refusal:
+        report_side_effect(
+            session=NeedlingSession.objects.get(pk=session_id),
+            kind="bruising",
+            severity="mild",
+            onset_at=datetime(2030, 1, 2, tzinfo=UTC),
+            resolved_at=datetime(2030, 1, 1, tzinfo=UTC),
+        )
+    assert "resolved_at" in refusal.value.message_dict
+    assert not SideEffect.objects.exists()
 
 
 def test_reports_are_announced(therapist_api, session_id):
