@@ -251,6 +251,28 @@ def test_a_side_effect_is_recorded_from_the_note(signed_in, clinic, patient, the
     assert SideEffect.objects.get().reported_by == "therapist"
 
 
+def test_a_side_effect_resolved_before_its_onset_is_refused_by_its_field(
+    signed_in, clinic, patient, therapist, screen
+):
+    screen(patient)
+    session = log_session(
+        clinic=clinic, actor=therapist, patient=patient, started_at=timezone.now(), sites=[site()]
+    )
+    onset = timezone.now() - timedelta(hours=1)
+    response = signed_in.post(
+        f"/sessions/{session.pk}/side-effect/",
+        {
+            "kind": "bruising",
+            "severity": "mild",
+            "onset_at": moment(onset),
+            "resolved_at": moment(onset - timedelta(hours=1)),
+        },
+    )
+    assert response.status_code == 200  # the form again, not a server error
+    assert "Must not be before onset_at." in response.content.decode()
+    assert not SideEffect.objects.exists()
+
+
 def test_a_superficial_site_deeper_than_10_mm_is_refused_by_its_depth(signed_in, patient, screen):
     screen(patient)
     data = session_form(

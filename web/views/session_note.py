@@ -2,6 +2,7 @@
 
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +12,7 @@ from sessions.models import Addendum, NeedleSite, NeedlingSession
 from sessions.records.selectors import warnings_of
 from sessions.records.services import add_addendum, report_side_effect, sign_session
 from web.access import member, of_clinic, record_reads, staff_page
-from web.errors import show_on
+from web.errors import show_invalid, show_on
 from web.forms import AddendumForm, SideEffectForm
 
 NOTE = NeedlingSession.objects.select_related("patient", "therapist", "signed_by").prefetch_related(
@@ -71,5 +72,7 @@ def side_effect(request: HttpRequest, session_id: UUID) -> HttpResponse:
             return redirect("web:session", session_id=session.pk)
         except RuleViolation as error:
             show_on(form, error)
+        except ValidationError as refusal:  # a field the service refuses (resolved before onset)
+            show_invalid(form, refusal)
     record_reads(request, [session])
     return render(request, "web/side_effect_form.html", {"session": session, "form": form})
