@@ -326,7 +326,7 @@ def offer_slot(offer: WaitlistOffer, lifetime: timedelta) -> datetime:
     """Plan the offer's messages; returns until when the offer stands."""
     patient = offer.entry.patient
     audience = _audience(patient)
-    planned = plan.plan_offer(Kind.WAITLIST_OFFER, lifetime=lifetime, **audience)
+    planned = plan.plan_offer(lifetime=lifetime, **audience)
     _write(
         f"offer:{offer.pk}",
         planned,
