@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from aftercare import channels, links, message_texts, plan, texts
+from aftercare import channels, links, message_texts, outbox, plan, texts
 from aftercare.message_texts import OwnTexts
 from aftercare.models import STAFF_KINDS, Channel, Kind, Notification, Status
 from sessions.models import NeedlingSession, TreatmentCourse
@@ -161,12 +161,9 @@ def _send_claimed(notification: Notification, lease: datetime, own: OwnTexts) ->
 
 def _allowed_at(notification: Notification, now: datetime) -> datetime:
     """Quiet hours, checked again now: the clinic may have changed them since the plan."""
-    clinic = notification.patient.clinic
+    patient = notification.patient
     return plan.allowed_at(
-        notification.kind,
-        now,
-        ZoneInfo(notification.patient.timezone),
-        plan.QuietHours(clinic.quiet_hours_start, clinic.quiet_hours_end),
+        notification.kind, now, ZoneInfo(patient.timezone), outbox.quiet_hours(patient)
     )
 
 
@@ -292,9 +289,9 @@ def _values(notification: Notification, language: str) -> dict[str, str]:
         if session.ended_at is None:
             raise ValueError("The session was reopened: its aftercare waits for its new end.")
         values |= {
-            "heat_time": _local(
-                plan.heat_time(session.ended_at), patient.timezone
-            ).strftime("%H:%M"),
+            "heat_time": _local(plan.heat_time(session.ended_at), patient.timezone).strftime(
+                "%H:%M"
+            ),
             "link": links.patient_page_url(session.id),
         }
     if notification.appointment is not None:
