@@ -295,10 +295,10 @@ def tell_clinic_of_sms_cancellation(inbound: InboundSms) -> None:
 
 def _alert_staff(recipients: QuerySet[Staff], event: str, kind: str, **links: object) -> None:
     now = timezone.now()
-    for staff in recipients:
-        Notification.objects.get_or_create(
-            dedupe_key=f"{event}:{staff.pk}",
-            defaults=dict(
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                dedupe_key=f"{event}:{staff.pk}",
                 staff=staff,
                 kind=kind,
                 channel=Channel.EMAIL,
@@ -306,8 +306,11 @@ def _alert_staff(recipients: QuerySet[Staff], event: str, kind: str, **links: ob
                 due_at=now,
                 expires_at=now + ALERT_LIFETIME,
                 **links,
-            ),
-        )
+            )
+            for staff in recipients
+        ],
+        ignore_conflicts=True,  # a replayed event: the alerts already written stand
+    )
 
 
 def answer_sms(inbound: InboundSms, kind: str, *, event: str) -> None:
