@@ -281,7 +281,8 @@ def _deliver(notification: Notification, address: str, reads: Reads) -> str:
     key = str(notification.id)
     if notification.channel == Channel.SMS:
         return channels.sms_backend().send(to=address, body=words.text, idempotency_key=key)
-    name = str(notification.staff) if notification.staff else notification.patient.given_name
+    to_staff = notification.kind in STAFF_KINDS  # as _address decides, so the greeting agrees
+    name = str(notification.staff) if to_staff else notification.patient.given_name
     return channels.send_email(
         to=address,
         subject=words.subject,
