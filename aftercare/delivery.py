@@ -15,19 +15,21 @@ short-lived work, so a lost task or a dead worker is found again by the next swe
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from aftercare import channels, links, message_texts, plan, texts
+from aftercare import channels, links, message_texts, outbox, plan, texts
 from aftercare.message_texts import OwnTexts
 from aftercare.models import STAFF_KINDS, Channel, Kind, Notification, Status
 from sessions.models import NeedlingSession, TreatmentCourse
-from sessions.records.selectors import sessions_done
+from sessions.records.selectors import with_sessions_done
 
 logger = logging.getLogger(__name__)
 
@@ -115,33 +117,67 @@ def send(notification_ids: list[str]) -> dict[str, str]:
             "patient__clinic",
             "session",
             "appointment__therapist",
-            "course",
             "side_effect",
             "staff",
         ).filter(id__in=notification_ids, status=Status.SENDING, lease_until=lease)
     )
-    own = message_texts.own_texts_for(ours)
+    reads = Reads(message_texts.own_texts_for(ours), _courses(ours))
     outcome = dict.fromkeys(notification_ids, "not_claimed")
     unsent = ours
     try:
         # Stop while half the lease is left: no row may outlive its lease mid-call.
         while unsent and timezone.now() <= now + SEND_LEASE / 2:
             notification, *unsent = unsent
-            outcome[str(notification.id)] = _send_claimed(notification, lease, own)
+            outcome[str(notification.id)] = _send_claimed(notification, lease, reads)
     finally:
         # Rows never tried, because time ran out or recording an outcome failed, go back.
         _give_back(unsent, lease)
     return outcome | {str(n.id): Status.PENDING for n in unsent}
 
 
-def _send_claimed(notification: Notification, lease: datetime, own: OwnTexts) -> str:
+@dataclass(frozen=True)
+class Course:
+    sessions_left: int
+    latest_session: UUID | None  # the latest ended session, whose patient page re-rates
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What a batch's messages read besides their own rows, read once for the whole batch."""
+
+    own: OwnTexts
+    courses: dict[UUID, Course]
+
+
+def _courses(notifications: list[Notification]) -> dict[UUID, Course]:
+    """The courses these notifications name, in one query."""
+    ids = {n.course_id for n in notifications if n.course_id is not None}
+    if not ids:
+        return {}
+    latest = (
+        NeedlingSession.objects.filter(course=OuterRef("pk"), ended_at__isnull=False)
+        .order_by("-ended_at")
+        .values("pk")[:1]
+    )
+    rows = (
+        with_sessions_done(TreatmentCourse.objects.filter(pk__in=ids))
+        .annotate(latest_session=Subquery(latest))
+        .values_list("pk", "planned_sessions", "sessions_done", "latest_session")
+    )
+    return {
+        pk: Course(max(planned - done, 0), latest_session)
+        for pk, planned, done, latest_session in rows
+    }
+
+
+def _send_claimed(notification: Notification, lease: datetime, reads: Reads) -> str:
     try:
         now = timezone.now()
         allowed = _allowed_at(notification, now)
         if allowed > now:
             return _wait_or_expire(notification, lease, allowed)
         address = _address(notification)
-        provider_id = _deliver(notification, address, own) if address else ""
+        provider_id = _deliver(notification, address, reads) if address else ""
     except channels.DeliveryError as error:
         return _retry_or_fail(notification, lease, str(error), permanent=error.permanent)
     except Exception as error:
@@ -161,12 +197,9 @@ def _send_claimed(notification: Notification, lease: datetime, own: OwnTexts) ->
 
 def _allowed_at(notification: Notification, now: datetime) -> datetime:
     """Quiet hours, checked again now: the clinic may have changed them since the plan."""
-    clinic = notification.patient.clinic
+    patient = notification.patient
     return plan.allowed_at(
-        notification.kind,
-        now,
-        ZoneInfo(notification.patient.timezone),
-        plan.QuietHours(clinic.quiet_hours_start, clinic.quiet_hours_end),
+        notification.kind, now, ZoneInfo(patient.timezone), outbox.quiet_hours(patient)
     )
 
 
@@ -236,19 +269,20 @@ def _address(notification: Notification) -> str | None:
     return patient.email if patient.email_consent and patient.email else None
 
 
-def _deliver(notification: Notification, address: str, own: OwnTexts) -> str:
+def _deliver(notification: Notification, address: str, reads: Reads) -> str:
     kind = notification.kind
     language = texts.language_for(kind, notification.patient.language)
     words = texts.words(
         kind,
         language,
-        _values(notification, language),
-        own.get((notification.clinic_id, language, kind)),
+        _values(notification, language, reads.courses),
+        reads.own.get((notification.clinic_id, language, kind)),
     )
     key = str(notification.id)
     if notification.channel == Channel.SMS:
         return channels.sms_backend().send(to=address, body=words.text, idempotency_key=key)
-    name = str(notification.staff) if notification.staff else notification.patient.given_name
+    to_staff = notification.kind in STAFF_KINDS  # as _address decides, so the greeting agrees
+    name = str(notification.staff) if to_staff else notification.patient.given_name
     return channels.send_email(
         to=address,
         subject=words.subject,
@@ -258,29 +292,25 @@ def _deliver(notification: Notification, address: str, own: OwnTexts) -> str:
     )
 
 
-def _rerate_link(course: TreatmentCourse | None) -> str:
+def _rerate_link(course: Course | None) -> str:
     """The patient page of the course's latest session, where the re-rating form is."""
     if course is None:
         raise channels.DeliveryError("The re-rating names no course.", permanent=True)
-    latest = (
-        NeedlingSession.objects.filter(course=course, ended_at__isnull=False)
-        .order_by("-ended_at")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if latest is None:
+    if course.latest_session is None:
         raise channels.DeliveryError(
             "No session of the course has ended: there is no patient page to re-rate on yet.",
             permanent=True,
         )
-    return f"{links.patient_page_url(latest)}#rerate"
+    return f"{links.patient_page_url(course.latest_session)}#rerate"
 
 
 def _local(moment: datetime, tz_name: str) -> datetime:
     return moment.astimezone(ZoneInfo(tz_name))
 
 
-def _values(notification: Notification, language: str) -> dict[str, str]:
+def _values(
+    notification: Notification, language: str, courses: dict[UUID, Course]
+) -> dict[str, str]:
     """The placeholders' values: plain strings, never the records they come from."""
     patient, session = notification.patient, notification.session
     values = {
@@ -292,9 +322,9 @@ def _values(notification: Notification, language: str) -> dict[str, str]:
         if session.ended_at is None:
             raise ValueError("The session was reopened: its aftercare waits for its new end.")
         values |= {
-            "heat_time": _local(
-                plan.heat_time(session.ended_at), patient.timezone
-            ).strftime("%H:%M"),
+            "heat_time": _local(plan.heat_time(session.ended_at), patient.timezone).strftime(
+                "%H:%M"
+            ),
             "link": links.patient_page_url(session.id),
         }
     if notification.appointment is not None:
@@ -307,11 +337,11 @@ def _values(notification: Notification, language: str) -> dict[str, str]:
         }
     if notification.waitlist_offer_id is not None:
         values["link"] = links.offer_url(notification.waitlist_offer_id)
-    if notification.course is not None:
-        done = sessions_done(notification.course)
-        values["sessions_left"] = str(max(notification.course.planned_sessions - done, 0))
+    course = courses.get(notification.course_id) if notification.course_id else None
+    if course is not None:
+        values["sessions_left"] = str(course.sessions_left)
     if notification.kind == Kind.OUTCOME_RERATE:
-        values["link"] = _rerate_link(notification.course)
+        values["link"] = _rerate_link(course)
     if notification.side_effect is not None:
         effect = notification.side_effect
         values |= {

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
-from aftercare import texts
+from aftercare import default_texts, texts
 from aftercare.models import PATIENT_KINDS, MessageText, Notification
 
 # (clinic id, language, kind) -> (subject, body)
@@ -69,7 +69,7 @@ def own_texts_for(notifications: Iterable[Notification]) -> OwnTexts:
 
 
 def _text_of(kind: str, language: str, own: tuple[str, str] | None) -> TextOfKind:
-    subject, body = own or texts.default_text(language, kind)
+    subject, body = own or default_texts.text(language, kind)
     return TextOfKind(
         kind=kind,
         language=language,

@@ -295,10 +295,10 @@ def tell_clinic_of_sms_cancellation(inbound: InboundSms) -> None:
 
 def _alert_staff(recipients: QuerySet[Staff], event: str, kind: str, **links: object) -> None:
     now = timezone.now()
-    for staff in recipients:
-        Notification.objects.get_or_create(
-            dedupe_key=f"{event}:{staff.pk}",
-            defaults=dict(
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                dedupe_key=f"{event}:{staff.pk}",
                 staff=staff,
                 kind=kind,
                 channel=Channel.EMAIL,
@@ -306,8 +306,11 @@ def _alert_staff(recipients: QuerySet[Staff], event: str, kind: str, **links: ob
                 due_at=now,
                 expires_at=now + ALERT_LIFETIME,
                 **links,
-            ),
-        )
+            )
+            for staff in recipients
+        ],
+        ignore_conflicts=True,  # a replayed event: the alerts already written stand
+    )
 
 
 def answer_sms(inbound: InboundSms, kind: str, *, event: str) -> None:
@@ -326,7 +329,7 @@ def offer_slot(offer: WaitlistOffer, lifetime: timedelta) -> datetime:
     """Plan the offer's messages; returns until when the offer stands."""
     patient = offer.entry.patient
     audience = _audience(patient)
-    planned = plan.plan_offer(Kind.WAITLIST_OFFER, lifetime=lifetime, **audience)
+    planned = plan.plan_offer(lifetime=lifetime, **audience)
     _write(
         f"offer:{offer.pk}",
         planned,

@@ -11,23 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from aftercare.models import STAFF_KINDS, Kind
 from clinic.models import Channel, PreferredChannel
 
-IMMEDIATE, HEAT_OK, CHECKIN, REMINDER, REBOOK = (
-    "aftercare_immediate",
-    "heat_ok",
-    "checkin_24h",
-    "appointment_reminder",
-    "course_rebook",
-)
-CANCELLED, RESCHEDULED, RERATE = (
-    "appointment_cancelled",
-    "appointment_rescheduled",
-    "outcome_rerate",
-)
-ALERT, PATIENT_CANCELLED = "side_effect_alert", "patient_cancelled"  # to staff
-# Answers to a patient's SMS, and a waitlist offer.
-CONFIRMED, URGENT_CARE, OFFER = "appointment_confirmed", "urgent_care", "waitlist_offer"
+# The kinds, by their short names here; aftercare.models.Kind is their one list.
+IMMEDIATE, HEAT_OK, CHECKIN = Kind.AFTERCARE_IMMEDIATE, Kind.HEAT_OK, Kind.CHECKIN_24H
+REMINDER, REBOOK, RERATE = Kind.APPOINTMENT_REMINDER, Kind.COURSE_REBOOK, Kind.OUTCOME_RERATE
+CANCELLED, RESCHEDULED = Kind.APPOINTMENT_CANCELLED, Kind.APPOINTMENT_RESCHEDULED
+CONFIRMED, URGENT_CARE = Kind.APPOINTMENT_CONFIRMED, Kind.URGENT_CARE
 
 
 @dataclass(frozen=True)
@@ -75,7 +66,7 @@ def heat_time(ended_at: datetime) -> datetime:
 IGNORE, LATER, EARLIER = "ignore", "later", "earlier"
 
 # kind -> (offset from the event, lifetime from send_at or None for "until the event", policy)
-TIMING = {
+TIMING: dict[str, tuple[timedelta, timedelta | None, str]] = {
     IMMEDIATE: (timedelta(0), timedelta(hours=6), IGNORE),
     HEAT_OK: (HEAT_AFTER, timedelta(hours=3), IGNORE),
     CHECKIN: (timedelta(hours=24), timedelta(hours=72), LATER),
@@ -85,15 +76,13 @@ TIMING = {
     RERATE: (-timedelta(hours=24), None, EARLIER),
     CONFIRMED: (timedelta(0), timedelta(hours=6), LATER),
     URGENT_CARE: (timedelta(0), timedelta(hours=6), IGNORE),  # red flags wait for nothing
-    OFFER: (timedelta(0), None, LATER),  # stands for the clinic's offer time (plan_offer)
 }
 # Sent whatever the hour, when planned and when sent: what the plan sends at once after
 # needling, and the alerts of a serious side effect to the clinic's staff.
 # Quiet hours keep patients' phones quiet; what staff are told goes at once.
-SENT_IN_QUIET_HOURS = {kind for kind, (_, _, policy) in TIMING.items() if policy == IGNORE} | {
-    ALERT,
-    PATIENT_CANCELLED,
-}
+SENT_IN_QUIET_HOURS = {kind for kind, (_, _, policy) in TIMING.items() if policy == IGNORE} | set(
+    STAFF_KINDS
+)
 # Before this session of a course, the patient re-rates NPRS and PSFS (outcomes' mid-course look).
 RERATE_BEFORE_SESSION = 4
 # A notice of a cancelled or moved appointment is worth sending until the appointment's time.
@@ -231,7 +220,6 @@ def plan_sms_answer(
 
 
 def plan_offer(
-    kind: str,
     *,
     lifetime: timedelta,
     recipient: Recipient,
@@ -242,7 +230,11 @@ def plan_offer(
     send_at = next_allowed_minute(now, ZoneInfo(recipient.timezone), quiet_hours)
     return [
         PlannedMessage(
-            kind, channel, send_at, send_at + lifetime, "pending" if consented else "suppressed"
+            Kind.WAITLIST_OFFER,
+            channel,
+            send_at,
+            send_at + lifetime,
+            "pending" if consented else "suppressed",
         )
         for channel, consented in _channels(recipient)
     ]

@@ -132,10 +132,6 @@ def supported_language(language: str) -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def default_text(language: str, kind: str) -> tuple[str, str]:
-    return default_texts.text(language, kind)
-
-
 @dataclass(frozen=True)
 class Words:
     subject: str
@@ -149,7 +145,7 @@ def words(
 ) -> Words:
     """The words of one message: the clinic's own (subject, body) if it still passes
     check_text (one written straight into the database may not), else the built-in text."""
-    subject, body = default_text(language, kind)
+    subject, body = default_texts.text(language, kind)
     if own is not None and all(is_valid(source, kind) for source in own):
         subject, body = own
     elif own is not None:

@@ -5,10 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aftercare import channels, delivery
 from aftercare.models import Notification
+from sessions.models import TreatmentCourse
 from tests.aftercare.outbox_rows import due_sms
 
 pytestmark = pytest.mark.django_db
@@ -285,3 +288,46 @@ def test_a_message_whose_sender_dies_on_every_attempt_fails_after_the_last(
         statuses.append(row.status)
     assert statuses == ["pending"] * (delivery.MAX_ATTEMPTS - 1) + ["failed"]
     assert (row.attempts, row.last_error) == (delivery.MAX_ATTEMPTS, delivery.SENDER_DIED)
+
+
+def test_a_batch_reads_its_courses_once_however_many_it_names(clinic, patient, therapist, sms_file):
+    """Each rebooking message says how many sessions are left in its own course; a batch of
+    them costs the same queries as one."""
+    clinic.quiet_hours_start = clinic.quiet_hours_end  # no quiet hours: they go now
+    clinic.save()
+    now = timezone.now()
+
+    def rebook_rows(planned_sessions: list[int], label: str) -> list[str]:
+        rows = []
+        for n, planned in enumerate(planned_sessions):
+            course = TreatmentCourse.objects.create(
+                clinic=clinic,
+                patient=patient,
+                therapist=therapist,
+                indication="Neck pain",
+                planned_sessions=planned,
+                earliest_start=now,
+            )
+            rows.append(
+                Notification.objects.create(
+                    clinic=clinic,
+                    patient=patient,
+                    course=course,
+                    kind="course_rebook",
+                    channel="sms",
+                    dedupe_key=f"{label}:{n}",
+                    send_at=now,
+                    due_at=now,
+                    expires_at=now + timedelta(days=1),
+                )
+            )
+        return [str(row.id) for row in rows]
+
+    def reads_to_send(ids: list[str]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert set(delivery.send(ids).values()) == {"sent"}
+        return sum(query["sql"].startswith("SELECT") for query in captured)
+
+    assert reads_to_send(rebook_rows([2], "one")) == reads_to_send(rebook_rows([3, 4, 6], "three"))
+    bodies = " ".join(message["body"] for message in sms_file())
+    assert all(f"sessions left: {left}" in bodies for left in "2346")

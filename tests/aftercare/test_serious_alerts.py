@@ -8,10 +8,11 @@ from aiosmtpd.controller import Controller
 from django.core import mail
 from django.test import Client
 
-from aftercare import links
+from aftercare import links, outbox
 from aftercare.models import Notification
 from clinic.models import Patient
 from config.mail import FILE, SMTP, anymail_settings, mailers
+from sessions.models import SideEffect
 from tests.aftercare.test_delivery import run_due
 from tests.real_parts import free_port
 
@@ -138,6 +139,15 @@ def test_an_inactive_admin_is_not_alerted(report, clinic, make_therapist):
     make_therapist(clinic, "gone-admin", role=Role.ADMIN, email="gone@example.org", is_active=False)
     report()
     assert "gone@example.org" not in {a.staff.email for a in alerts()}
+
+
+def test_an_alert_told_again_emails_nobody_twice(report):
+    report()
+    side_effect = SideEffect.objects.get()
+    outbox.alert_clinic(side_effect)  # the event replayed
+    run_due()
+    assert len(alerts()) == 2
+    assert sorted(to for message in mail.outbox for to in message.to) == sorted(TO)
 
 
 # The patient page: the red flags get the emergency answer, on the form and after reporting.

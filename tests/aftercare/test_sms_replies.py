@@ -11,8 +11,8 @@ from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
 from aftercare import selectors
+from aftercare.default_texts import text as default_text
 from aftercare.models import InboundSms, Notification
-from aftercare.texts import default_text
 from clinic.models import Patient
 from sessions.models import SideEffect
 

@@ -65,7 +65,7 @@ def test_every_kind_has_a_default_text_and_placeholders():
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("kind", Kind.values)
 def test_every_kind_renders_in_every_language_with_its_placeholders_filled(kind, language):
-    subject, body = texts.default_text(language, kind)
+    subject, body = default_texts.text(language, kind)
     texts.check_text(subject, kind)
     texts.check_text(body, kind)
     values = {name: f"<{name} value>" for name in texts.PLACEHOLDERS[kind]}
@@ -84,7 +84,7 @@ def test_every_kind_renders_in_every_language_with_its_placeholders_filled(kind,
 
 @pytest.mark.parametrize("kind", Kind.values)
 def test_every_text_is_translated_and_keeps_the_english_placeholders(kind):
-    english, spanish = texts.default_text("en", kind), texts.default_text("es", kind)
+    english, spanish = default_texts.text("en", kind), default_texts.text("es", kind)
     for en, es in zip(english, spanish, strict=True):
         assert en != es  # a missing translation falls back to English: caught here
         assert texts.BRACES.findall(en) == texts.BRACES.findall(es) or sorted(
@@ -94,20 +94,20 @@ def test_every_text_is_translated_and_keeps_the_english_placeholders(kind):
 
 @pytest.mark.parametrize("language", ["fr", "de"])
 def test_a_language_without_a_catalogue_is_written_to_in_english(language):
-    assert texts.default_text(texts.supported_language(language), Kind.HEAT_OK) == (
-        texts.default_text("en", Kind.HEAT_OK)
+    assert default_texts.text(texts.supported_language(language), Kind.HEAT_OK) == (
+        default_texts.text("en", Kind.HEAT_OK)
     )
 
 
 def test_the_words_do_not_depend_on_the_language_active_in_the_caller():
     with translation.override("es"):
-        assert texts.default_text("en", Kind.HEAT_OK)[0] == "Heat is fine now"
+        assert default_texts.text("en", Kind.HEAT_OK)[0] == "Heat is fine now"
         assert default_texts.red_flag("en").startswith("Shortness of breath")
-    assert texts.default_text("es", Kind.HEAT_OK)[0] == "Ya puede aplicarse calor"
+    assert default_texts.text("es", Kind.HEAT_OK)[0] == "Ya puede aplicarse calor"
 
 
 def test_spanish_texts_are_spanish():
-    _, immediate = texts.default_text("es", Kind.AFTERCARE_IMMEDIATE)
+    _, immediate = default_texts.text("es", Kind.AFTERCARE_IMMEDIATE)
     assert "punción seca" in immediate and "no antes de las {{ heat_time }}" in immediate
     red_flag = default_texts.red_flag("es")
     assert "falta de aire" in red_flag and "dolor en el pecho" in red_flag
@@ -142,7 +142,7 @@ def test_a_stored_text_that_is_not_plain_placeholders_is_never_rendered():
         own=("Reminder", f"Hello {EXPLOIT}"),
     )
     assert words.text == texts.render(
-        texts.default_text("en", Kind.APPOINTMENT_REMINDER)[1],
+        default_texts.text("en", Kind.APPOINTMENT_REMINDER)[1],
         {"clinic": "North", "therapist": "Sam", "appointment_time": "", "given_name": ""},
     )
 
