@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 
-from aftercare import links, waitlist
+from aftercare import links, texts, waitlist
 from aftercare.models import OfferStatus, WaitlistOffer
 from aftercare.patient_page import too_many
 from audit import trail
@@ -53,15 +54,17 @@ def offer_page(request, token: str):
     if answer is None and offer.status != OfferStatus.OFFERED:
         answer = TAKEN if offer.status == OfferStatus.ACCEPTED else GONE
     tz = ZoneInfo(patient.timezone)
-    return render(
-        request,
-        "aftercare/offer_page.html",
-        {
-            "clinic": patient.clinic,
-            "patient": patient,
-            "starts_at": offer.freed.starts_at.astimezone(tz),
-            "therapist": offer.freed.therapist,
-            "expires_at": offer.expires_at.astimezone(tz),
-            "answer": answer,
-        },
-    )
+    # The patient's language, as on their aftercare page.
+    with translation.override(texts.supported_language(patient.language)):
+        return render(
+            request,
+            "aftercare/offer_page.html",
+            {
+                "clinic": patient.clinic,
+                "patient": patient,
+                "starts_at": offer.freed.starts_at.astimezone(tz),
+                "therapist": offer.freed.therapist,
+                "expires_at": offer.expires_at.astimezone(tz),
+                "answer": answer,
+            },
+        )

@@ -121,6 +121,24 @@ def test_the_patient_takes_the_offer_from_the_link_and_a_second_take_books_nothi
 
 
 @pytest.mark.django_db
+def test_a_spanish_patient_is_offered_the_slot_in_spanish(
+    join, freed, make_patient, clinic, sms_file, settings
+):
+    settings.PUBLIC_BASE_URL = "https://clinic.example.org"
+    clinic.quiet_hours_end = clinic.quiet_hours_start  # no quiet hours: the offer goes now
+    clinic.save()
+    lucia = make_patient(clinic, given_name="Lucía", phone="+447911000444", language="es")
+    join(lucia)
+    freed()
+    delivery.sweep(lambda ids, eta: delivery.send(ids))
+    [sms] = [m for m in sms_file() if m["to"] == lucia.phone]
+    path = re.search(r"https://clinic\.example\.org(/p/offer/\S+/)", sms["body"]).group(1)
+    page = Client().get(path).content.decode()
+    assert '<html lang="es">' in page and "Reservar esta cita" in page
+    assert "Take this appointment" not in page
+
+
+@pytest.mark.django_db
 def test_an_unanswered_offer_passes_to_the_next_entry_and_its_link_says_the_slot_is_gone(
     join, freed, make_patient, clinic
 ):
