@@ -27,4 +27,3 @@ class NotAllowed(RuleViolation):
 
 class Unavailable(RuleViolation):
     """Something the server lacks (a system library) stands in the way, not the request."""
-
