@@ -118,7 +118,9 @@ class RoomViewSet(
     permission_classes = [IsClinicAdminOrReadOnly]
 
     def perform_create(self, serializer):
-        serializer.save(clinic=self.request.user.clinic)
+        serializer.instance = services.add_room(
+            clinic=self.request.user.clinic, **serializer.validated_data
+        )
 
 
 @extend_schema_view(destroy=extend_schema(responses={204: None, 409: conflict("invalid_state")}))
