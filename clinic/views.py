@@ -83,6 +83,11 @@ class ClinicView(generics.RetrieveUpdateAPIView):
     def get_object(self):
         return self.request.user.clinic
 
+    def perform_update(self, serializer):
+        serializer.instance = services.update_clinic(
+            serializer.instance, **serializer.validated_data
+        )
+
 
 class TherapistViewSet(
     mixins.ListModelMixin,
