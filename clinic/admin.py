@@ -11,6 +11,7 @@ from django.db.models import Q
 from audit import trail
 from audit.models import AuditEntry
 from clinic import holds
+from clinic.hours import overlap_problem
 from clinic.models import Clinic, ClinicalHold, Patient, Room, Staff, WorkingHours
 from core.errors import RuleViolation
 from httpapi.clinic_scope import scoped_to_clinic
@@ -163,8 +164,31 @@ class ClinicAdmin(ClinicScopedAdmin):
         return request.user.is_superuser
 
 
+class WorkingHoursFormSet(forms.BaseInlineFormSet):
+    """A staff member's hours: in their clinic, and refused if blocks of one day overlap (as in
+    the API and the staff app)."""
+
+    def save_new(self, form, commit=True):
+        form.instance.clinic_id = self.instance.clinic_id  # not a field of the form
+        return super().save_new(form, commit)
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        blocks = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        problem = overlap_problem(blocks)
+        if problem:
+            raise forms.ValidationError(problem)
+
+
 class WorkingHoursInline(admin.TabularInline):
     model = WorkingHours
+    formset = WorkingHoursFormSet
     extra = 1
 
 

@@ -83,6 +83,11 @@ class ClinicView(generics.RetrieveUpdateAPIView):
     def get_object(self):
         return self.request.user.clinic
 
+    def perform_update(self, serializer):
+        serializer.instance = services.update_clinic(
+            serializer.instance, **serializer.validated_data
+        )
+
 
 class TherapistViewSet(
     mixins.ListModelMixin,
@@ -118,7 +123,9 @@ class RoomViewSet(
     permission_classes = [IsClinicAdminOrReadOnly]
 
     def perform_create(self, serializer):
-        serializer.save(clinic=self.request.user.clinic)
+        serializer.instance = services.add_room(
+            clinic=self.request.user.clinic, **serializer.validated_data
+        )
 
 
 @extend_schema_view(destroy=extend_schema(responses={204: None, 409: conflict("invalid_state")}))

@@ -3,6 +3,7 @@ EMAIL_BACKEND: each of Django's backends receives the options it needs, and djan
 read theirs from the ANYMAIL setting. Pure, so every backend the settings accept is tested."""
 
 DJANGO_BACKENDS = "django.core.mail.backends."
+CONSOLE = f"{DJANGO_BACKENDS}console.EmailBackend"
 SMTP = f"{DJANGO_BACKENDS}smtp.EmailBackend"
 FILE = f"{DJANGO_BACKENDS}filebased.EmailBackend"
 

@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.mail import anymail_settings, mailers
+from config.mail import CONSOLE, SMTP, anymail_settings, mailers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("FILIFORM_VAR_DIR", BASE_DIR / "var"))
@@ -251,22 +251,17 @@ CACHES = {
 # Email goes through Django's mailers: the console while developing, SMTP in production, the
 # file backend (one file per batch of messages in EMAIL_FILE_PATH), or any django-anymail
 # backend named by EMAIL_BACKEND, configured by ANYMAIL_<ESP>_<NAME> variables (config/mail.py).
-EMAIL_BACKEND_PATH = os.environ.get(
-    "EMAIL_BACKEND",
-    f"django.core.mail.backends.{'console' if DEBUG else 'smtp'}.EmailBackend",
-)
-SMTP_OPTIONS = {
-    "host": os.environ.get("EMAIL_HOST", "localhost"),
-    "port": int(os.environ.get("EMAIL_PORT", "25")),
-    "username": os.environ.get("EMAIL_HOST_USER", ""),
-    "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-    "use_tls": env_bool("EMAIL_USE_TLS", False),
-    # A send must end well within its lease (AFTERCARE_SEND_LEASE_SECONDS).
-    "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
-}
 MAILERS = mailers(
-    EMAIL_BACKEND_PATH,
-    smtp=SMTP_OPTIONS,
+    os.environ.get("EMAIL_BACKEND", CONSOLE if DEBUG else SMTP),
+    smtp={
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        # A send must end well within its lease (AFTERCARE_SEND_LEASE_SECONDS).
+        "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
+    },
     file_path=os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail")),
 )
 ANYMAIL = anymail_settings(dict(os.environ))

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.test import Client
 
+from clinic.models import Staff
 from tests.accounts import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +134,51 @@ def test_a_wrong_password_is_the_form_again(admin):
     _, answer = sign_in("north-admin", "not-the-password")
     assert answer.status_code == 200
     assert "correct username and password" in answer.content.decode()
+
+
+@pytest.fixture
+def superuser_site(db):
+    """The Django admin, signed in as a superuser: the one who edits hours there (a clinic's
+    administrator edits them in the staff app)."""
+    client = Client()
+    client.force_login(Staff.objects.create_superuser("root", password="a-superuser-password"))
+    return client
+
+
+def staff_form_with_hours(admin_site, staff, blocks):
+    """The admin's change form of `staff` as the page fills it, with `blocks` as its hours."""
+    page = admin_site.get(f"/admin/clinic/staff/{staff.id}/change/")
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data |= {
+        "working_hours-TOTAL_FORMS": str(len(blocks)),
+        "working_hours-INITIAL_FORMS": "0",
+    }
+    for number, (weekday, start, end) in enumerate(blocks):
+        data |= {
+            f"working_hours-{number}-weekday": weekday,
+            f"working_hours-{number}-start": start,
+            f"working_hours-{number}-end": end,
+        }
+    return data
+
+
+def test_the_admin_keeps_a_therapists_hours_in_their_clinic(superuser_site, therapist):
+    therapist.working_hours.all().delete()
+    week = [(0, "09:00", "13:00"), (0, "14:00", "18:00")]
+    data = staff_form_with_hours(superuser_site, therapist, week)
+    answer = superuser_site.post(f"/admin/clinic/staff/{therapist.id}/change/", data)
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    hours = therapist.working_hours.order_by("start")
+    assert [str(block) for block in hours] == ["Mon 09:00-13:00", "Mon 14:00-18:00"]
+    assert {block.clinic_id for block in hours} == {therapist.clinic_id}
+
+
+def test_the_admin_refuses_hours_that_overlap(superuser_site, therapist):
+    therapist.working_hours.all().delete()
+    week = [(0, "09:00", "13:00"), (0, "12:00", "18:00")]
+    data = staff_form_with_hours(superuser_site, therapist, week)
+    answer = superuser_site.post(f"/admin/clinic/staff/{therapist.id}/change/", data)
+    assert answer.status_code == 200  # the form again, with the problem
+    assert "Blocks overlap on weekday 0 at 12:00." in answer.content.decode()
+    assert not therapist.working_hours.exists()
