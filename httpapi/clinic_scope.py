@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 
 
@@ -37,7 +37,7 @@ def with_scoped_prefetches(queryset: QuerySet, clinic_id: UUID | str | None) -> 
         model = queryset.model
         names = given.prefetch_through.split(LOOKUP_SEP)
         for depth, name in enumerate(names, start=1):
-            model = model._meta.get_field(name).related_model
+            model = _related_model(model, name)
             path = LOOKUP_SEP.join(names[:depth])
             if path == given.prefetch_through:  # the hop the lookup asked for, as it asked
                 rows = (
@@ -49,3 +49,13 @@ def with_scoped_prefetches(queryset: QuerySet, clinic_id: UUID | str | None) -> 
                     path, scoped_to_clinic(model._default_manager.all(), clinic_id)
                 )
     return queryset.prefetch_related(None).prefetch_related(*hops.values())
+
+
+def _related_model(model: type[Model], accessor: str) -> type[Model]:
+    """The model a prefetch hop reaches: a field, or a reverse relation by its accessor (which
+    is `foo_set` when the relation has no related_name, not the field's name)."""
+    for relation in model._meta.related_objects:
+        if relation.get_accessor_name() == accessor:
+            return relation.related_model
+    return model._meta.get_field(accessor).related_model  # type: ignore[return-value]
+

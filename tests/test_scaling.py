@@ -87,3 +87,13 @@ def test_the_parts_of_signed_sessions_get_their_clinic_when_the_column_arrives(
     clinic_id = NeedlingSession.objects.get(pk=session["id"]).clinic_id
     for part in (NeedleSite, ElectricalStimulation, Addendum):
         assert set(part.objects.values_list("clinic_id", flat=True)) == {clinic_id}, part
+
+
+@pytest.mark.django_db
+def test_a_prefetch_through_a_reverse_relation_without_a_related_name_is_scoped_too(clinic):
+    """`logentry_set` is the admin log's reverse accessor: no field of that name exists."""
+    from clinic.models import Staff
+    from httpapi.clinic_scope import with_scoped_prefetches
+
+    staff = with_scoped_prefetches(Staff.objects.prefetch_related("logentry_set"), clinic.id)
+    assert [list(person.logentry_set.all()) for person in staff] == [[]]
