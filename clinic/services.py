@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from clinic.models import Clinic, Patient, Role, Room, Staff, WorkingHours
-from core.errors import Conflict
+from core.errors import Conflict, NotAllowed
 
 
 @transaction.atomic
@@ -77,10 +77,15 @@ def create_staff(
 def update_staff(
     staff: Staff,
     *,
+    by: Staff | None = None,
     password: str | None = None,
     working_hours: Iterable[dict[str, Any]] | None = None,
     **fields: Any,
 ) -> Staff:
+    """Change a staff member; `by`, whoever asks (an administrator may not end their own access:
+    the clinic could be left with nobody to run it)."""
+    if by is not None and by.pk == staff.pk and fields.get("is_active") is False:
+        raise NotAllowed("You cannot end your own access: ask another administrator.")
     for name, value in fields.items():
         setattr(staff, name, value)
     if password is not None:

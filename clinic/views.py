@@ -111,7 +111,7 @@ class TherapistViewSet(
 
     def perform_update(self, serializer):
         serializer.instance = services.update_staff(
-            serializer.instance, **serializer.validated_data
+            serializer.instance, by=self.request.user, **serializer.validated_data
         )
 
 

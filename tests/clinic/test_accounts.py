@@ -262,3 +262,12 @@ def test_any_save_that_ends_access_ends_it_whatever_the_path(therapist, change):
     person.save(update_fields=["password", "is_active"])
     assert token_client.get("/api/v1/me/").status_code == 401
     assert browser.get("/api/v1/me/").status_code == 401
+
+
+def test_an_admin_cannot_end_their_own_access(admin, admin_api):
+    """Else a clinic with one administrator would have nobody left to run it."""
+    answer = admin_api.patch(f"/api/v1/therapists/{admin.id}/", {"is_active": False})
+    assert (answer.status_code, answer.json()["code"]) == (403, "permission_denied")
+    admin.refresh_from_db()
+    assert admin.is_active and admin_api.get("/api/v1/me/").status_code == 200
+

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 
 from clinic import services
 from clinic.models import Role, Staff, WorkingHours
+from core.errors import RuleViolation
 from web.access import admin_page, clinic_of, member, of_clinic
 from web.admin_forms import HoursFormSet, TherapistForm
 from web.errors import show_invalid
@@ -65,10 +66,11 @@ def set_active(request: HttpRequest, staff_id: UUID) -> HttpResponse:
     person = of_clinic(request, Staff.objects, pk=staff_id)
     if request.method == "POST":
         active = request.POST.get("active") == "1"
-        if person.pk == member(request).pk and not active:
-            messages.error(request, "You cannot end your own access: ask another administrator.")
+        try:
+            services.update_staff(person, by=member(request), is_active=active)
+        except RuleViolation as refusal:
+            messages.error(request, refusal.detail)
         else:
-            services.update_staff(person, is_active=active)
             messages.success(
                 request, f"{person} {'may sign in again' if active else 'can no longer sign in'}."
             )
