@@ -37,22 +37,22 @@ def imported_apps(path: Path) -> set[str]:
     return {name.split(".")[0] for name in names}
 
 
-def modules_of(app: str) -> list[Path]:
+def modules_of(app: str, root: Path = ROOT) -> list[Path]:
     return [
         path
-        for path in sorted((ROOT / app).rglob("*.py"))
+        for path in sorted((root / app).rglob("*.py"))
         if "migrations" not in path.parts  # generated; they refer to apps by name, not import
     ]
 
 
-def wrong_arrows(app: str) -> list[str]:
+def wrong_arrows(app: str, root: Path = ROOT) -> list[str]:
     arrows = []
-    for path in modules_of(app):
+    for path in modules_of(app, root):
         for other in imported_apps(path):
             if other == app:
                 continue
             if other == "config" or (other in FLOOR and FLOOR[other] >= FLOOR[app]):
-                arrows.append(f"{path.relative_to(ROOT)} imports {other}")
+                arrows.append(f"{path.relative_to(root)} imports {other}")
     return arrows
 
 
@@ -66,7 +66,14 @@ def test_imports_only_run_downwards(app):
     assert wrong_arrows(app) == []
 
 
-def test_the_checker_sees_an_upward_import(tmp_path):
-    module = tmp_path / "views.py"
-    module.write_text("from sessions.models import NeedlingSession\nimport clinic.models\n")
-    assert imported_apps(module) == {"sessions", "clinic"}
+def test_the_checker_sees_an_upward_and_a_sideways_import(tmp_path):
+    views = tmp_path / "screening" / "views.py"
+    views.parent.mkdir()
+    views.write_text(
+        "from sessions.models import NeedlingSession\n"  # up: refused
+        "import clinic.models\nimport screening.rules\n"  # down and its own: fine
+    )
+    assert wrong_arrows("screening", tmp_path) == ["screening/views.py imports sessions"]
+    (tmp_path / "aftercare").mkdir()
+    (tmp_path / "aftercare" / "page.py").write_text("from reports import fhir\n")
+    assert wrong_arrows("aftercare", tmp_path) == ["aftercare/page.py imports reports"]
