@@ -48,3 +48,14 @@ class ClinicFilterBackend(DjangoFilterBackend):
             if isinstance(choice, QuerySetRequestMixin):  # names a record: a model choice
                 choice.queryset = scoped_to_clinic(choice.get_queryset(request), clinic_id)
         return filterset
+
+    def filter_queryset(self, request, queryset, view):
+        """A request that names none of the list's filters gets the list unfiltered, without
+        building the filter form and its choices (a tenth of a list request's time)."""
+        filterset_class = self.get_filterset_class(view, queryset)
+        if (
+            filterset_class is None
+            or not request.query_params.keys() & filterset_class.base_filters
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

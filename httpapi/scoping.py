@@ -66,12 +66,7 @@ class AuditedMixin(ViewMixinBase):
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        if page and isinstance(page[0], dict):  # a page read as plain rows (httpapi.rows)
-            trail.record_rows_read(
-                self.request, trail.staff(self.request.user), queryset.model, page
-            )
-        else:
-            self.record_reads(page or [])
+        self.record_reads(page or [])  # a page of rows records itself (httpapi.rows)
         return page
 
     def get_object(self):

@@ -54,6 +54,34 @@ def test_recording_reads_costs_the_same_queries_for_one_or_two_hundred(
     assert AuditEntry.objects.filter(action="read").count() == 1 + 12
 
 
+def test_a_page_of_sessions_records_one_read_per_session_shown(
+    log_session, therapist_api, therapist, patient
+):
+    shown = {log_session()["id"] for _ in range(2)}
+    answer = therapist_api.get("/api/v1/sessions/", REMOTE_ADDR=CLIENT)
+    reads = entries(action="read")
+    assert {(e.object_type, e.object_id, e.patient_id) for e in reads} == {
+        ("session", session, patient.id) for session in shown
+    }
+    assert {who(e) for e in reads} == {("staff", str(therapist.id), answer["X-Request-ID"], CLIENT)}
+
+
+def test_a_page_whose_reads_cannot_be_recorded_is_not_served(log_session, therapist_api):
+    # The page renders while its reads are written; failing to write them still fails it.
+    log_session()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION refuse_reads() RETURNS trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN RAISE EXCEPTION 'the trail refuses reads'; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER refuse_reads BEFORE INSERT ON audit_auditentry FOR EACH ROW "
+            "WHEN (NEW.action = 'read') EXECUTE FUNCTION refuse_reads()"
+        )
+    with pytest.raises(DatabaseError, match="the trail refuses reads"):
+        therapist_api.get("/api/v1/sessions/")
+
+
 def test_opening_a_session_records_a_read_of_it(log_session, therapist_api, patient):
     session = log_session()
     therapist_api.get(f"/api/v1/sessions/{session['id']}/")

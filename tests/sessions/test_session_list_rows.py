@@ -2,8 +2,10 @@
 same thing, to the byte, for every part a session can carry."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from screening.services import record_screening
 from sessions.models import NeedlingSession
@@ -124,6 +126,19 @@ def test_each_listed_session_is_byte_for_byte_the_session_read_alone(therapist_a
         alone = therapist_api.get(f"/api/v1/sessions/{session['id']}/")
         item = alone.accepted_renderer.render(session, alone.accepted_media_type)
         assert alone.content == item
+
+
+def test_a_list_shows_moments_in_the_time_zone_in_force_as_a_session_read_alone(
+    therapist_api, rich_record
+):
+    # A row's renderers are worked out once per time zone: not once for all of them.
+    therapist_api.get("/api/v1/sessions/")
+    with timezone.override(ZoneInfo("Asia/Tokyo")):
+        listed = therapist_api.get("/api/v1/sessions/").json()["results"]
+        alone = [therapist_api.get(f"/api/v1/sessions/{s['id']}/").json() for s in listed]
+    assert listed == alone
+    assert all(session["started_at"].endswith("+09:00") for session in listed)
+    assert any(session["addenda"] for session in listed)
 
 
 def test_each_listed_appointment_is_byte_for_byte_the_appointment_read_alone(
