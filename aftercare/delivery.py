@@ -199,7 +199,7 @@ def _allowed_at(notification: Notification, now: datetime) -> datetime:
     """Quiet hours, checked again now: the clinic may have changed them since the plan."""
     patient = notification.patient
     return plan.allowed_at(
-        notification.kind, now, ZoneInfo(patient.timezone), outbox.quiet_hours(patient)
+        notification.kind, now, ZoneInfo(patient.timezone), outbox.quiet_hours(patient.clinic)
     )
 
 

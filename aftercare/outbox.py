@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from aftercare import plan
 from aftercare.models import Channel, InboundSms, Kind, Notification, Status, WaitlistOffer
-from clinic.models import Patient, Role, Staff
+from clinic.models import Clinic, Patient, Role, Staff
 from sessions.models import (
     Appointment,
     AppointmentStatus,
@@ -36,15 +36,16 @@ def recipient(patient: Patient) -> plan.Recipient:
     )
 
 
-def quiet_hours(patient: Patient) -> plan.QuietHours:
-    return plan.QuietHours(patient.clinic.quiet_hours_start, patient.clinic.quiet_hours_end)
+def quiet_hours(clinic: Clinic) -> plan.QuietHours:
+    return plan.QuietHours(clinic.quiet_hours_start, clinic.quiet_hours_end)
 
 
-def _audience(patient: Patient) -> dict:
-    """What every plan needs to know of the patient, and the time."""
+def _audience(patient: Patient, clinic: Clinic) -> dict:
+    """What every plan needs to know of the patient and their clinic, and the time. The clinic
+    is the event's: the session or appointment often has it at hand, the patient seldom."""
     return {
         "recipient": recipient(patient),
-        "quiet_hours": quiet_hours(patient),
+        "quiet_hours": quiet_hours(clinic),
         "now": timezone.now(),
     }
 
@@ -53,20 +54,28 @@ def _write(
     event: str,
     planned: Iterable[plan.PlannedMessage],
     movable: Iterable[str] = OPEN,
+    *,
+    new: bool = False,
     **links: Any,  # the Notification's fields: its patient, session, course...
 ) -> None:
     """Create each planned message once; one still `movable` is moved to the new plan. A
-    patient on hold is planned none of the held kinds."""
-    held = Patient.objects.filter(pk=links["patient"].pk, clinical_hold=True).exists()
+    patient on hold is planned none of the held kinds.
+
+    `new`: the event was written in this transaction, for a patient its service found open
+    for care and keeps locked (clinic.holds.check_open_for_care), so it has no messages yet
+    and its patient no hold: nothing to look up."""
+    held = not new and Patient.objects.filter(pk=links["patient"].pk, clinical_hold=True).exists()
     by_key = {
         f"{event}:{message.kind}:{message.channel}": message
         for message in planned
         if not (held and message.kind in HELD_KINDS)
     }
-    # A new event has no messages yet: one look for its keys, then one INSERT for them all.
-    written = set(
-        Notification.objects.filter(dedupe_key__in=by_key).values_list("dedupe_key", flat=True)
-    )
+    # Otherwise one look for its keys, then one INSERT for the messages not written yet.
+    written = set()
+    if not new:
+        written = set(
+            Notification.objects.filter(dedupe_key__in=by_key).values_list("dedupe_key", flat=True)
+        )
     for key in sorted(written):  # one order for all: concurrent re-plans never deadlock
         message = by_key[key]
         Notification.objects.filter(dedupe_key=key, status__in=movable).update(
@@ -102,36 +111,43 @@ def _cancel(messages: QuerySet[Notification]) -> int:
     )
 
 
-def plan_after_session(session: NeedlingSession) -> None:
+def plan_after_session(session: NeedlingSession, *, new: bool = False) -> None:
     """Plan (or re-plan, after a correction) the messages that follow the session's end.
 
     What the new plan no longer holds is cancelled (heat_ok once heat is not advised); what it
-    holds is re-timed, or planned again if an earlier correction had cancelled it.
+    holds is re-timed, or planned again if an earlier correction had cancelled it. A `new`
+    session (just logged, see _write) has nothing to cancel or re-time.
     """
     if session.ended_at is None:
         raise ValueError("Only an ended session has aftercare to plan.")
     patient = session.patient
     planned = plan.plan_for_session(
-        ended_at=session.ended_at, heat_advised=session.heat_advised, **_audience(patient)
+        ended_at=session.ended_at,
+        heat_advised=session.heat_advised,
+        **_audience(patient, session.clinic),
     )
-    _cancel(
-        Notification.objects.filter(session=session, kind__in=plan.SESSION_KINDS).exclude(
-            kind__in={message.kind for message in planned}
+    if not new:
+        _cancel(
+            Notification.objects.filter(session=session, kind__in=plan.SESSION_KINDS).exclude(
+                kind__in={message.kind for message in planned}
+            )
         )
-    )
     _write(
         f"session:{session.pk}",
         planned,
         movable=(*OPEN, Status.CANCELLED),
+        new=new,
         clinic_id=session.clinic_id,
         patient=patient,
         session=session,
     )
     if session.course_id is not None:
-        _plan_rebook(session, session.course_id, session.ended_at)
+        _plan_rebook(session, session.course_id, session.ended_at, new=new)
 
 
-def _plan_rebook(session: NeedlingSession, course_id: UUID, ended_at: datetime) -> None:
+def _plan_rebook(
+    session: NeedlingSession, course_id: UUID, ended_at: datetime, *, new: bool
+) -> None:
     """Sessions left in the course and none booked: remind the patient to book them."""
     course = TreatmentCourse.objects.get(pk=course_id)
     done = sessions_done(course)
@@ -140,11 +156,12 @@ def _plan_rebook(session: NeedlingSession, course_id: UUID, ended_at: datetime) 
         return
     patient = session.patient
     _write(
-        f"course:{course.pk}:after:{session.pk}",
+        f"course:{course.pk}:after:{session.pk}",  # the session's: new with it
         plan.plan_course_rebook(
             last_session_ended_at=ended_at,
-            **_audience(patient),
+            **_audience(patient, session.clinic),
         ),
+        new=new,
         clinic_id=session.clinic_id,
         patient=patient,
         session=session,
@@ -173,7 +190,7 @@ def plan_reminder(appointment: Appointment, *, occasion: str = "") -> None:
         f"appointment:{appointment.pk}:{appointment.starts_at.isoformat()}{occasion}",
         plan.plan_for_appointment(
             starts_at=appointment.starts_at,
-            **_audience(patient),
+            **_audience(patient, appointment.clinic),
         ),
         clinic_id=appointment.clinic_id,
         patient=patient,
@@ -197,7 +214,10 @@ def _plan_rerate(appointment: Appointment) -> None:
         return
     _write(
         f"course:{appointment.course_id}:rerate:{appointment.pk}:{appointment.starts_at.isoformat()}",
-        plan.plan_rerate(starts_at=appointment.starts_at, **_audience(appointment.patient)),
+        plan.plan_rerate(
+            starts_at=appointment.starts_at,
+            **_audience(appointment.patient, appointment.clinic),
+        ),
         clinic_id=appointment.clinic_id,
         patient=appointment.patient,
         appointment=appointment,
@@ -222,7 +242,7 @@ def send_notice(appointment: Appointment, kind: str, *, was_at: datetime) -> Non
         plan.plan_notice(
             kind=kind,
             starts_at=appointment.starts_at,
-            **_audience(appointment.patient),
+            **_audience(appointment.patient, appointment.clinic),
         ),
         clinic_id=appointment.clinic_id,
         patient=appointment.patient,
@@ -253,7 +273,7 @@ def remind_again_after_hold(patient: Patient, hold_id: UUID) -> None:
     """The hold is over: the appointments still booked get their reminders again."""
     booked = patient.appointments.filter(
         status=AppointmentStatus.BOOKED, starts_at__gt=timezone.now()
-    ).select_related("patient__clinic")
+    ).select_related("patient", "clinic")
     for appointment in booked:
         plan_reminder(appointment, occasion=f":after-hold:{hold_id}")
 
@@ -318,7 +338,7 @@ def answer_sms(inbound: InboundSms, kind: str, *, event: str) -> None:
     patient = inbound.patient
     _write(
         event,
-        plan.plan_sms_answer(kind, **_audience(patient)),
+        plan.plan_sms_answer(kind, **_audience(patient, patient.clinic)),
         clinic_id=inbound.clinic_id,
         patient=patient,
         appointment=inbound.appointment,
@@ -328,7 +348,7 @@ def answer_sms(inbound: InboundSms, kind: str, *, event: str) -> None:
 def offer_slot(offer: WaitlistOffer, lifetime: timedelta) -> datetime:
     """Plan the offer's messages; returns until when the offer stands."""
     patient = offer.entry.patient
-    audience = _audience(patient)
+    audience = _audience(patient, patient.clinic)
     planned = plan.plan_offer(lifetime=lifetime, **audience)
     _write(
         f"offer:{offer.pk}",

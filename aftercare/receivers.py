@@ -11,8 +11,8 @@ from sessions.models import AppointmentStatus
 
 
 @receiver(events.session_completed, dispatch_uid="aftercare.session_completed")
-def session_completed(sender, session, **kwargs):
-    outbox.plan_after_session(session)
+def session_completed(sender, session, new=False, **kwargs):
+    outbox.plan_after_session(session, new=new)
 
 
 @receiver(events.session_reopened, dispatch_uid="aftercare.session_reopened")

@@ -29,6 +29,8 @@ def scope_related_fields(
         field = getattr(field, "child_relation", getattr(field, "child", field))  # and fields
         if isinstance(field, serializers.BaseSerializer):
             scope_related_fields(field, clinic_id)
+        elif isinstance(field, ClinicObjectField):
+            continue  # scopes its own choices, when asked for them: none asked, none built
         elif isinstance(field, serializers.RelatedField):
             # The stubs declare `queryset` as possibly a Manager, so mypy reads and writes it
             # through Manager.__get__ as a class attribute; it is a plain instance attribute.

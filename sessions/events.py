@@ -7,8 +7,10 @@ their listeners.
 
 from django.dispatch import Signal
 
-# kwargs: session (NeedlingSession). Sent when ended_at is first set or changes, or when
-# heat_advised changes on a session that has ended: the aftercare plan follows the record.
+# kwargs: session (NeedlingSession); new (bool), true when the session was logged ended in
+# this transaction, its patient locked open for care. Sent when ended_at is first set or
+# changes, or when heat_advised changes on a session that has ended: the aftercare plan
+# follows the record.
 session_completed = Signal()
 # kwargs: session (NeedlingSession), about to be deleted (a draft).
 session_deleted = Signal()

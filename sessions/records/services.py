@@ -216,7 +216,7 @@ def log_session(
     added = _add_sites(session, sites)  # a new session: nothing to replace
     _remember_parts(session, sites=added, electrical=_add_stimulation(session, added, electrical))
     if session.ended_at is not None:
-        events.session_completed.send(sender=NeedlingSession, session=session)
+        events.session_completed.send(sender=NeedlingSession, session=session, new=True)
     return session
 
 

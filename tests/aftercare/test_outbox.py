@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aftercare.models import Notification
@@ -22,6 +24,17 @@ def test_a_completed_session_plans_immediate_heat_and_check_in(log_session):
         ("checkin_24h", "sms", "pending"),
         ("heat_ok", "sms", "pending"),
     ]
+
+
+def test_a_new_session_plans_in_one_insert_without_looking_for_earlier_messages(log_session):
+    # Logged in this transaction, its patient locked open for care: nothing to cancel, move
+    # or hold back, and its clinic (for quiet hours) is the one the session was logged in.
+    with CaptureQueriesContext(connection) as captured:
+        session = log_session(ended_at=timezone.now().isoformat())
+    outbox = [q["sql"] for q in captured if "aftercare_notification" in q["sql"]]
+    assert len(outbox) == 1 and outbox[0].startswith("INSERT")
+    assert sum('FROM "clinic_clinic"' in q["sql"] for q in captured) == 1
+    assert len(planned(session=session["id"])) == 3
 
 
 def test_a_session_still_running_plans_nothing_until_it_ends(log_session, therapist_api):
