@@ -11,7 +11,7 @@ from django.db.models import Q
 from audit import trail
 from audit.models import AuditEntry
 from clinic import holds
-from clinic.hours import overlap_problem
+from clinic.hours import hours_problem
 from clinic.models import Clinic, ClinicalHold, Patient, Room, Staff, WorkingHours
 from core.errors import RuleViolation
 from httpapi.clinic_scope import scoped_to_clinic
@@ -181,7 +181,7 @@ class WorkingHoursFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        problem = overlap_problem(blocks)
+        problem = hours_problem(blocks)
         if problem:
             raise forms.ValidationError(problem)
 

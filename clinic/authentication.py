@@ -1,5 +1,7 @@
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
 from clinic import access
@@ -8,11 +10,18 @@ from clinic import access
 class ExpiringTokenAuthentication(TokenAuthentication):
     """DRF's token (`Authorization: Token ...`), good for TOKEN_TTL_HOURS after it was issued.
 
-    An inactive person's token is refused by DRF already; a revoked one no longer exists.
+    A revoked token no longer exists; an inactive person's is refused, in DRF's words. The
+    token is read with its person and their clinic, which most requests ask for next: one
+    query rather than two.
     """
 
     def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
+        try:
+            token = Token.objects.select_related("user__clinic").get(key=key)
+        except Token.DoesNotExist as exc:
+            raise AuthenticationFailed(_("Invalid token.")) from exc
+        if not token.user.is_active:
+            raise AuthenticationFailed(_("User inactive or deleted."))
         if access.token_expired(token.created, now=timezone.now(), ttl=access.token_ttl()):
             raise AuthenticationFailed("Token has expired; sign in again.")
-        return user, token
+        return token.user, token

@@ -1,7 +1,8 @@
-"""Pure rules of a staff member's weekly working hours, asked by the API and the staff app."""
+"""Pure rules of a staff member's weekly working hours, asked by the staff service, the
+Django admin and the staff app's forms."""
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 
 def first_overlap(blocks: Iterable[dict]) -> dict | None:
@@ -13,7 +14,15 @@ def first_overlap(blocks: Iterable[dict]) -> dict | None:
     return None
 
 
-def overlap_problem(blocks: Iterable[dict]) -> str | None:
+def hours_problem(blocks: Sequence[dict]) -> str | None:
+    """What is wrong with a week of blocks, if anything: a block that does not end after it
+    starts (the database refuses one too), or two blocks of one day that overlap."""
+    for block in blocks:
+        if block["end"] <= block["start"]:
+            return (
+                f"The block on weekday {block['weekday']} at {block['start']:%H:%M} "
+                "must end after it starts."
+            )
     overlap = first_overlap(blocks)
     if overlap is None:
         return None

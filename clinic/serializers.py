@@ -1,7 +1,6 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from clinic.hours import overlap_problem
 from clinic.models import Clinic, Patient, Room, Staff, WorkingHours
 
 
@@ -34,11 +33,6 @@ class WorkingHoursSerializer(serializers.ModelSerializer):
         model = WorkingHours
         fields = ["weekday", "start", "end"]
 
-    def validate(self, attrs):
-        if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": "Must be after start."})
-        return attrs
-
 
 class TherapistSerializer(serializers.ModelSerializer):
     # Checked by Django's password validators in the service, against the person's details.
@@ -62,12 +56,6 @@ class TherapistSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "is_active": {"help_text": "False: cannot sign in; every token and session ends"}
         }
-
-    def validate_working_hours(self, blocks):
-        problem = overlap_problem(blocks)
-        if problem:
-            raise serializers.ValidationError(problem)
-        return blocks
 
     def get_fields(self):
         fields = super().get_fields()
@@ -102,12 +90,6 @@ class RoomSerializer(serializers.ModelSerializer):
     class Meta:
         model = Room
         fields = ["id", "name"]
-
-    def validate_name(self, name):
-        rooms = Room.objects.filter(clinic=self.context["request"].user.clinic_id, name=name)
-        if rooms.exclude(pk=getattr(self.instance, "pk", None)).exists():
-            raise serializers.ValidationError("The clinic already has a room of that name.")
-        return name
 
 
 class PatientSerializer(serializers.ModelSerializer):

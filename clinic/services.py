@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from clinic.hours import hours_problem
 from clinic.models import Clinic, Patient, Role, Room, Staff, WorkingHours
 from core.errors import Conflict, NotAllowed
 
@@ -35,7 +36,9 @@ def update_clinic(clinic: Clinic, **fields: Any) -> Clinic:
 def add_room(*, clinic: Clinic, name: str) -> Room:
     """A room of the clinic; its name is the clinic's only room of that name."""
     room = Room(clinic=clinic, name=name.strip())
-    room.full_clean()
+    if Room.objects.filter(clinic=clinic, name=room.name).exists():
+        raise ValidationError({"name": "The clinic already has a room of that name."})
+    room.full_clean(validate_constraints=False)  # its one constraint, the name, asked above
     room.save()
     return room
 
@@ -98,10 +101,15 @@ def update_staff(
 
 
 def set_working_hours(staff: Staff, blocks: Iterable[dict[str, Any]]) -> None:
-    """Replace the staff member's weekly hours with `blocks` ({weekday, start, end})."""
+    """Replace the staff member's weekly hours with `blocks` ({weekday, start, end}): each
+    ends after it starts and none overlaps another of its day (clinic.hours)."""
     clinic_id = staff.clinic_id
     if clinic_id is None:  # every caller edits a clinic's staff; superusers keep no hours
         raise ValueError(f"{staff} belongs to no clinic, so keeps no working hours.")
+    blocks = list(blocks)
+    problem = hours_problem(blocks)
+    if problem:
+        raise ValidationError({"working_hours": problem})
     staff.working_hours.all().delete()
     WorkingHours.objects.bulk_create(
         WorkingHours(clinic_id=clinic_id, staff=staff, **block) for block in blocks

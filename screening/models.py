@@ -6,6 +6,7 @@ The assessment (outcome, findings, exclusions, precautions) is computed once by
 """
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import models
@@ -37,16 +38,6 @@ class Outcome(models.TextChoices):
     NOT_CLEARED = "not_cleared", "Not cleared"
 
 
-class ScreeningQuerySet(models.QuerySet["Screening"]):
-    def latest_before(self, patient: Patient, moment: datetime) -> "Screening | None":
-        """The screening that rules at `moment`: the latest performed by then, or None."""
-        return (
-            self.filter(patient=patient, performed_at__lte=moment)
-            .order_by("-performed_at", "-created_at")
-            .first()
-        )
-
-
 class Screening(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
@@ -70,7 +61,6 @@ class Screening(models.Model):
     valid_until = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScreeningQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -94,3 +84,11 @@ class Screening(models.Model):
         if not self._state.adding:
             raise ValueError("Screenings are append-only: record a new one instead.")
         super().save(*args, **kwargs)
+
+
+def ruling_screening(screenings: Iterable[Screening], moment: datetime) -> Screening | None:
+    """The screening that rules at `moment`: the latest performed by then (of two performed
+    at once, the later recorded), or None. Given the patient's screenings, which a caller may
+    have read already (`patient.screenings.all()`, prefetched or not)."""
+    performed = [screening for screening in screenings if screening.performed_at <= moment]
+    return max(performed, key=lambda s: (s.performed_at, s.created_at), default=None)

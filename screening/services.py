@@ -14,7 +14,7 @@ from clinic.models import Patient, Staff
 from core.errors import RuleViolation
 from screening import rules
 from screening.entry_window import entry_time_problem
-from screening.models import CONSENT_TEXT_VERSION, Screening
+from screening.models import CONSENT_TEXT_VERSION, Screening, ruling_screening
 from screening.vocabulary import muscle_by_code
 
 
@@ -93,7 +93,7 @@ def check_needling(
     a clinician would check: the practitioner, the screening, then each site.
     """
     _check_certified(therapist, at)
-    screening = Screening.objects.latest_before(patient, at)
+    screening = ruling_screening(patient.screenings.all(), at)
     if screening is None:
         raise RuleViolation(
             "screening_required", "The patient has no screening before this session."

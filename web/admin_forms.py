@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 
 from aftercare import texts
-from clinic.hours import overlap_problem
+from clinic.hours import hours_problem
 from core.errors import RuleViolation
 
 WEEKDAYS = list(
@@ -79,7 +79,7 @@ class BaseHoursFormSet(forms.BaseFormSet):
     def clean(self) -> None:
         if any(self.errors):
             return
-        problem = overlap_problem(self.blocks())
+        problem = hours_problem(self.blocks())
         if problem:
             raise forms.ValidationError(problem)
 

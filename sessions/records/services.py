@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from clinic import holds
@@ -94,6 +94,9 @@ def _check_appointment_free(session: NeedlingSession) -> None:
 
 
 def _screen(session: NeedlingSession, sites: Iterable[Mapping[str, Any]]) -> None:
+    # The patient's screenings, read once: for the one ruling at the start here, and for a
+    # later one the session's warnings name (superseded_screening) when it is shown.
+    prefetch_related_objects([session.patient], "screenings")
     session.screening = check_needling(
         patient=session.patient,
         therapist=session.therapist,

@@ -1,11 +1,11 @@
-"""Working hours: blocks of one day must not overlap (the API and the staff app ask the same
-pure rule)."""
+"""Working hours: each block ends after it starts, and blocks of one day do not overlap (the
+staff service, the admin and the staff app ask the same pure rule)."""
 
 from datetime import time
 
 import pytest
 
-from clinic.hours import overlap_problem
+from clinic.hours import hours_problem
 
 
 def block(weekday: int, start: int, end: int) -> dict:
@@ -22,7 +22,9 @@ def block(weekday: int, start: int, end: int) -> dict:
         ([block(0, 9, 13), block(0, 12, 18)], "Blocks overlap on weekday 0 at 12:00."),
         ([block(2, 12, 18), block(2, 9, 17)], "Blocks overlap on weekday 2 at 12:00."),  # any order
         ([block(4, 8, 18), block(4, 10, 11)], "Blocks overlap on weekday 4 at 10:00."),  # inside
+        ([block(3, 13, 9)], "The block on weekday 3 at 13:00 must end after it starts."),
+        ([block(3, 9, 9)], "The block on weekday 3 at 09:00 must end after it starts."),
     ],
 )
-def test_blocks_of_one_day_must_not_overlap(blocks, problem):
-    assert overlap_problem(blocks) == problem
+def test_each_block_ends_after_it_starts_and_none_of_a_day_overlap(blocks, problem):
+    assert hours_problem(blocks) == problem

@@ -58,6 +58,21 @@ def test_impossible_working_hours_are_400(admin_api, therapist, hours):
     assert len(admin_api.get(f"/api/v1/therapists/{therapist.id}/").json()["working_hours"]) == 5
 
 
+def test_a_new_therapist_with_hours_that_end_before_they_start_is_not_added(admin_api):
+    hours = [{"weekday": 2, "start": "17:00", "end": "09:00"}]
+    answer = admin_api.post(
+        "/api/v1/therapists/",
+        {"username": "jo", "password": "a-long-fine-password", "working_hours": hours},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert answer.json()["working_hours"] == [
+        "The block on weekday 2 at 17:00 must end after it starts."
+    ]
+    usernames = [t["username"] for t in admin_api.get("/api/v1/therapists/").json()["results"]]
+    assert "jo" not in usernames
+
+
 @pytest.mark.parametrize(
     "change, field",
     [

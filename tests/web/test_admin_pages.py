@@ -150,7 +150,7 @@ def test_a_deactivated_therapist_can_no_longer_sign_in(admin_in, client, therapi
 def test_rooms_are_added_and_a_name_is_the_clinics_only_one(admin_in, clinic):
     admin_in.post("/clinic/rooms/", {"name": "Room 1"})
     page = admin_in.post("/clinic/rooms/", {"name": "Room 1"}).content.decode()
-    assert "already exists" in page
+    assert "The clinic already has a room of that name." in page  # as the API says it
     assert list(Room.objects.filter(clinic=clinic).values_list("name", flat=True)) == ["Room 1"]
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from clinic.models import Patient
-from screening.models import Screening
+from screening.models import ruling_screening
 from sessions.models import NeedlingSession
 from web.access import clinic_of, of_clinic, record_reads, staff_page
 from web.charts import course_chart, pain_chart
@@ -36,7 +36,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 def patient_card(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     patient = of_clinic(request, Patient.objects, pk=patient_id)
     now = timezone.now()
-    screening = Screening.objects.latest_before(patient, now)
+    screening = ruling_screening(patient.screenings.all(), now)
     timeline = timeline_of(patient)
     outcomes = course_outcomes(patient, courses_of(patient))
     measures = [measure for outcome in outcomes for measure in outcome.measures]

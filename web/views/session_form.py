@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from clinic.models import Patient
 from core.errors import RuleViolation
-from screening.models import Screening
+from screening.models import ruling_screening
 from screening.services import PlannedSite, check_needling
 from sessions.models import Appointment, NeedlingSession
 from sessions.records.rules import SiteFacts, session_warnings
@@ -111,7 +111,7 @@ def _form_page(
 ) -> HttpResponse:
     """The session form: shown with `initial`, or saved through `write` (a session service
     taking the sites, the stimulation and the form's fields), and signed when asked."""
-    screening = Screening.objects.latest_before(patient, timezone.now())
+    screening = ruling_screening(patient.screenings.all(), timezone.now())
     record_reads(request, [patient, *([screening] if screening else [])])
     section_errors: dict[str, str] = {}
     copied_from = None
