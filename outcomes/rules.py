@@ -67,3 +67,11 @@ def course_change(instrument: str, scores: Sequence[float]) -> Change:
     baseline, latest = scores[0], scores[-1]
     change = round(latest - baseline, 2)
     return Change(baseline, latest, change, mcid, change * BETTER[instrument] >= mcid, len(scores))
+
+
+def mcid_target(change: Change, instrument: str) -> float | None:
+    """The score the course must reach to change by a clinically important amount (on the
+    0-10 scale); None before a baseline."""
+    if change.baseline is None:
+        return None
+    return min(10, max(0, change.baseline + BETTER[instrument] * change.mcid))

@@ -12,7 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from outcomes.models import Instrument, OutcomeMeasure
-from outcomes.rules import BETTER, Change
+from outcomes.rules import Change, mcid_target
 from sessions.models import NeedlingSession
 
 # A Chart.js configuration, or a part of one, as the page sends it in JSON.
@@ -57,13 +57,6 @@ def pain_chart(sessions: Sequence[NeedlingSession]) -> Chart | None:
     }
 
 
-def mcid_line(change: Change, instrument: str) -> float | None:
-    """The score the course must reach to change by a clinically important amount."""
-    if change.baseline is None:
-        return None
-    return min(10, max(0, change.baseline + BETTER[Instrument(instrument)] * change.mcid))
-
-
 def course_chart(measures: Sequence[OutcomeMeasure], changes: dict[str, Change]) -> Chart | None:
     """A course's ratings over time per instrument, each with its MCID line (dashed)."""
     if not measures:
@@ -85,7 +78,7 @@ def course_chart(measures: Sequence[OutcomeMeasure], changes: dict[str, Change])
                 "backgroundColor": colour,
             }
         )
-        target = mcid_line(change, instrument)
+        target = mcid_target(change, instrument)
         datasets.append(
             {
                 "label": f"{SHORT_NAME[instrument]}: MCID line",

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from outcomes.rules import course_change, measure_score
+from outcomes.rules import Change, course_change, mcid_target, measure_score
 
 
 def psfs(*scores):
@@ -69,3 +69,18 @@ def test_a_course_meets_the_mcid_only_the_better_way(
     assert summary.mcid == 2
     assert summary.mcid_met is met
     assert summary.measures == len(scores)
+
+
+@pytest.mark.parametrize(
+    ("instrument", "baseline", "line"),
+    [
+        ("psfs", 3.0, 5.0),  # function must rise by 2
+        ("nprs", 7.0, 5.0),  # pain must fall by 2
+        ("psfs", 9.5, 10),  # never off the 0-10 scale
+        ("nprs", 1.0, 0),
+        ("psfs", None, None),  # nothing rated yet: no line
+    ],
+)
+def test_the_mcid_target_is_the_baseline_moved_the_better_way(instrument, baseline, line):
+    change = Change(baseline, baseline, 0 if baseline is not None else None, 2, False, 1)
+    assert mcid_target(change, instrument) == line

@@ -9,30 +9,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from outcomes.rules import Change
 from outcomes.services import record_outcome
 from sessions.records.services import log_session
 from tests.bodies import site
 from tests.web.test_admin_pages import ADMIN_PAGES
 from tests.web.test_staff_app_in_a_browser import TABLET, chromium, fits_and_labels, sign_in
-from web.charts import mcid_line
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.mark.parametrize(
-    ("instrument", "baseline", "line"),
-    [
-        ("psfs", 3.0, 5.0),  # function must rise by 2
-        ("nprs", 7.0, 5.0),  # pain must fall by 2
-        ("psfs", 9.5, 10),  # never off the 0-10 scale
-        ("nprs", 1.0, 0),
-        ("psfs", None, None),  # nothing rated yet: no line
-    ],
-)
-def test_the_mcid_line_is_the_baseline_moved_the_better_way_by_the_mcid(instrument, baseline, line):
-    change = Change(baseline, baseline, 0 if baseline is not None else None, 2, False, 1)
-    assert mcid_line(change, instrument) == line
 
 
 class Canvases(HTMLParser):
