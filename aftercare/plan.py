@@ -117,11 +117,27 @@ def allowed_at(kind: str, moment: datetime, tz: ZoneInfo, quiet: QuietHours) -> 
     return next_allowed_minute(moment, tz, quiet)
 
 
-def _channels(recipient: Recipient) -> list[tuple[str, bool]]:
-    """(channel, consented) for each channel the patient prefers."""
+def _on_each_channel(
+    kind: str,
+    recipient: Recipient,
+    send_at: datetime,
+    expires_at: datetime,
+    *,
+    too_late: bool = False,
+) -> list[PlannedMessage]:
+    """The message on each channel the patient prefers: pending where they consented,
+    suppressed where not (the clinic sees both), expired on all if it is already too late."""
     consent = {Channel.SMS: recipient.sms_consent, Channel.EMAIL: recipient.email_consent}
-    preferred = PreferredChannel(recipient.preferred_channel).channels()
-    return [(channel.value, consent[channel]) for channel in preferred]
+    return [
+        PlannedMessage(
+            kind,
+            channel.value,
+            send_at,
+            expires_at,
+            "expired" if too_late else "pending" if consent[channel] else "suppressed",
+        )
+        for channel in PreferredChannel(recipient.preferred_channel).channels()
+    ]
 
 
 def _plan(
@@ -135,16 +151,7 @@ def _plan(
     elif policy == EARLIER:
         send_at = latest_allowed_minute_before(send_at, tz, quiet)
     expires_at = event_at if lifetime is None else send_at + lifetime
-    return [
-        PlannedMessage(
-            kind,
-            channel,
-            send_at,
-            expires_at,
-            "expired" if expires_at <= now else "pending" if consented else "suppressed",
-        )
-        for channel, consented in _channels(recipient)
-    ]
+    return _on_each_channel(kind, recipient, send_at, expires_at, too_late=expires_at <= now)
 
 
 def plan_for_session(
@@ -174,16 +181,9 @@ def plan_notice(
         return []
     send_at = next_allowed_minute(now, ZoneInfo(recipient.timezone), quiet_hours)
     too_late = send_at >= starts_at  # quiet hours last until the appointment
-    return [
-        PlannedMessage(
-            kind,
-            channel,
-            now if too_late else send_at,
-            starts_at,
-            "expired" if too_late else "pending" if consented else "suppressed",
-        )
-        for channel, consented in _channels(recipient)
-    ]
+    return _on_each_channel(
+        kind, recipient, now if too_late else send_at, starts_at, too_late=too_late
+    )
 
 
 def plan_rerate(
@@ -228,13 +228,4 @@ def plan_offer(
 ) -> list[PlannedMessage]:
     """A waitlist offer goes at the next allowed minute and stands for `lifetime` from then."""
     send_at = next_allowed_minute(now, ZoneInfo(recipient.timezone), quiet_hours)
-    return [
-        PlannedMessage(
-            Kind.WAITLIST_OFFER,
-            channel,
-            send_at,
-            send_at + lifetime,
-            "pending" if consented else "suppressed",
-        )
-        for channel, consented in _channels(recipient)
-    ]
+    return _on_each_channel(Kind.WAITLIST_OFFER, recipient, send_at, send_at + lifetime)
