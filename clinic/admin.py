@@ -165,8 +165,8 @@ class ClinicAdmin(ClinicScopedAdmin):
 
 
 class WorkingHoursFormSet(forms.BaseInlineFormSet):
-    """A staff member's hours: in their clinic, and refused if blocks of one day overlap (as in
-    the API and the staff app)."""
+    """A staff member's hours: in their clinic, and refused if a block ends before it starts
+    or blocks of one day overlap (clinic.hours, as in the API and the staff app)."""
 
     def save_new(self, form, commit=True):
         form.instance.clinic_id = self.instance.clinic_id  # not a field of the form
