@@ -12,7 +12,6 @@ of the filled session form into docs/screenshots/ for the README.
     .venv/bin/python bench/staff_app.py
 """
 
-import shutil
 import statistics
 import sys
 import time
@@ -24,12 +23,13 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from setup_django import ROOT, throwaway_database
 
+from tests.real_parts import chromium
+
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 SESSION_GOAL, COURSE_GOAL, PAGE_GOAL_MS = 25, 10, 100
 PAGE_RUNS = 15
 EXTRA_PATIENTS = 500
 VIEWPORT = {"width": 1024, "height": 1100}
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # The four sites of a neck and shoulder session, the first two joined by current.
 SITES = ["Upper trapezius", "Levator scapulae", "Infraspinatus", "Rhomboids"]
 
@@ -303,19 +303,13 @@ def book_a_course(page, base: str) -> dict:
 
 
 def in_chromium(base: str, patient_name: str) -> dict:
-    from playwright.sync_api import sync_playwright
-
     from clinic.demo import THERAPIST_PASSWORD
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
+    with chromium() as browser:
         page = browser.new_page(viewport=VIEWPORT)
         sign_in(page, base, "demo-therapist", THERAPIST_PASSWORD)
         session = log_a_session(page, patient_name)
         course = book_a_course(page, base)
-        browser.close()
     return {"session": session, "course": course}
 
 

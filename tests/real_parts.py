@@ -1,5 +1,5 @@
 """Real processes for the tests and the benchmarks: a throwaway Redis, Celery workers and beat,
-free ports, and the URL of the database Django is using, to hand to them.
+a headless Chromium, free ports, and the URL of the database Django is using, to hand to them.
 
 In tests they run against the database that pytest-django created, so the tests using them
 need committed data (transactional tests).
@@ -21,6 +21,30 @@ from pathlib import Path
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Headless, and quiet: the machine has no network beyond the tests' own servers.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """A headless Chromium (bin/test installs it). Playwright runs an event loop in this
+    thread, so a test reads the database before and after, never inside."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 def free_port() -> int:

@@ -7,7 +7,6 @@ import base64
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,18 +19,16 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
-from playwright.sync_api import sync_playwright
 
 from aftercare import links
 from config.access_log import redact
 from httpapi.parsers import MAX_DEPTH, nesting_depth
 from sessions.records.services import log_session
 from tests.bodies import site
-from tests.real_parts import ROOT, database_url, free_port, wait_until
+from tests.real_parts import ROOT, chromium, database_url, free_port, wait_until
 from tests.routes import list_endpoints
 
 pytestmark = pytest.mark.django_db
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # A source a policy may name: this service itself, nothing, inline styles, a nonce, data: URIs.
 OWN_SOURCES = re.compile(r"'(self|none|unsafe-inline|nonce-[\w+/=-]+)'|data:")
 
@@ -161,10 +158,7 @@ def test_the_docs_page_loads_nothing_from_another_host(anonymous_api):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_docs_work_in_a_browser_under_the_policy_with_no_network(live_server):
     blocked, elsewhere = [], []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
+    with chromium() as browser:
         page = browser.new_page()
         page.on(
             "console",
@@ -183,7 +177,6 @@ def test_the_docs_work_in_a_browser_under_the_policy_with_no_network(live_server
         page.goto(f"{live_server.url}/api/v1/docs/")
         page.wait_for_selector("text=/api/v1/patients/")  # Swagger UI read the document
         assert "Filiform API" in page.inner_text("body")
-        browser.close()
     assert blocked == []
     assert elsewhere == []
 

@@ -2,28 +2,15 @@
 effect; the clinic finds the report through the API."""
 
 import re
-import shutil
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import sync_playwright
 
 from aftercare import delivery
+from tests.real_parts import chromium
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Headless, and quiet: the machine has no network beyond this test's own server.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def test_a_patient_reports_a_side_effect_from_the_link_in_their_message(
@@ -41,8 +28,7 @@ def test_a_patient_reports_a_side_effect_from_the_link_in_their_message(
         re.search(r"http\S+/p/\S+/", m["body"]).group(0) for m in sms_file() if "/p/" in m["body"]
     ]
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
         page.goto(link)
         assert "Your aftercare from Northside Physio" in page.inner_text("h1")
@@ -51,7 +37,6 @@ def test_a_patient_reports_a_side_effect_from_the_link_in_their_message(
         page.get_by_label("Anything else we should know?").fill("Dizzy this morning")
         page.get_by_role("button", name="Send report").click()
         page.wait_for_selector("text=Your report has reached the clinic")
-        browser.close()
 
     reports = therapist_api.get("/api/v1/side-effects/", {"session": session["id"]}).json()[
         "results"

@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 from outcomes.services import record_outcome
 from sessions.records.services import log_session
 from tests.bodies import site
+from tests.real_parts import chromium
 from tests.web.test_admin_pages import ADMIN_PAGES
-from tests.web.test_staff_app_in_a_browser import TABLET, chromium, fits_and_labels, sign_in
+from tests.web.test_staff_app_in_a_browser import TABLET, fits_and_labels, sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -3,43 +3,21 @@ day, the patient, logs a session the screening refuses, fixes it, signs it and a
 addendum. The pages fit a 768 px tablet and every control has a label."""
 
 import re
-import shutil
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from aftercare.models import Notification
 from sessions.models import NeedlingSession, TreatmentCourse
 from sessions.records.services import log_session
 from tests.bodies import site, stimulation
 from tests.moments import about_now, today_at
+from tests.real_parts import chromium
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TABLET = {"width": 768, "height": 1024}
-
-
-@contextmanager
-def chromium():
-    """A headless browser. Playwright runs an event loop in this thread, so the database is
-    read before and after, never inside."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
