@@ -178,6 +178,19 @@ def test_a_session_that_ends_before_it_starts_is_refused_at_its_end(signed_in, p
     assert not NeedlingSession.objects.exists()
 
 
+# Current between the form's sites 1 and 2: 2 Hz, 250 µs, 4 mA, biphasic, 15 minutes.
+ESTIM = {
+    "estim-used": "on",
+    "estim-first_site": 1,
+    "estim-second_site": 2,
+    "estim-frequency_hz": "2",
+    "estim-pulse_width_us": 250,
+    "estim-intensity_ma": "4",
+    "estim-waveform": "biphasic",
+    "estim-duration_minutes": 15,
+}
+
+
 def test_electrical_stimulation_joins_two_numbered_sites(signed_in, patient, screen):
     screen(patient)
     electrical = {
@@ -190,14 +203,7 @@ def test_electrical_stimulation_joins_two_numbered_sites(signed_in, patient, scr
         "sites-0-technique": "electrical",
         "sites-1-technique": "electrical",
         "sites-1-muscle": "Soleus",
-        "estim-used": "on",
-        "estim-first_site": 1,
-        "estim-second_site": 2,
-        "estim-frequency_hz": "2",
-        "estim-pulse_width_us": 250,
-        "estim-intensity_ma": "4",
-        "estim-waveform": "biphasic",
-        "estim-duration_minutes": 15,
+        **ESTIM,
     }
     signed_in.post(f"/patients/{patient.pk}/session/", data)
     block = NeedlingSession.objects.get().electrical.get()
@@ -302,14 +308,7 @@ def test_current_across_the_chest_is_refused_by_the_pair(signed_in, patient, scr
             "sites-1-technique": "electrical",
             "sites-1-depth": "deep",
             "sites-1-needle_count": 1,
-            "estim-used": "on",
-            "estim-first_site": 1,
-            "estim-second_site": 2,
-            "estim-frequency_hz": "2",
-            "estim-pulse_width_us": 250,
-            "estim-intensity_ma": "4",
-            "estim-waveform": "biphasic",
-            "estim-duration_minutes": 15,
+            **ESTIM,
         }
     )
     check = signed_in.post(f"/patients/{patient.pk}/session/check/", data).content.decode()
