@@ -60,23 +60,22 @@ def record_reads(request, actor: Actor, records: Iterable) -> None:
     )
 
 
+def record_rows_read(request, actor: Actor, model, rows: Iterable[dict]) -> None:
+    """The same for rows read as dicts (`values()`), each with its `id`, `clinic` and, unless
+    it is a patient's own row, `patient`: no model instance is built for them."""
+    _insert_reads(request, actor, _reads_of_rows(model, rows))
+
+
 @contextmanager
 def rows_read(request, actor: Actor, model, rows: list[dict]) -> Iterator[None]:
-    """Record rows read as dicts (`values()`), each with its `id`, `clinic` and, unless it is a
-    patient's own row, `patient`, while the block goes on: render the page in it.
+    """Record rows read as dicts (as `record_rows_read`) while the block goes on: render the
+    page in it.
 
     On PostgreSQL the INSERT is sent in pipeline mode and not waited for: writing 200 entries
     took as long as rendering the page they describe, and now the two overlap. Leaving the
     block waits for the INSERT, so the entries are written, or the request fails, before its
     transaction commits."""
-    object_type = RECORDS.get(model._meta.label)
-    own = model._meta.label == "clinic.Patient"
-    reads: list[Read] = []
-    if object_type is not None:  # else not patient data
-        reads = [
-            (object_type, row["id"], row["clinic"], row["id"] if own else row["patient"])
-            for row in rows
-        ]
+    reads = _reads_of_rows(model, rows)
     if connection.vendor != "postgresql" or not reads:
         _insert_reads(request, actor, reads)
         yield
@@ -86,6 +85,17 @@ def rows_read(request, actor: Actor, model, rows: list[dict]) -> Iterator[None]:
     with connection.wrap_database_errors, connection.connection.pipeline():
         _insert_reads(request, actor, reads)
         yield
+
+
+def _reads_of_rows(model, rows: Iterable[dict]) -> list[Read]:
+    object_type = RECORDS.get(model._meta.label)
+    if object_type is None:  # not patient data
+        return []
+    own = model._meta.label == "clinic.Patient"
+    return [
+        (object_type, row["id"], row["clinic"], row["id"] if own else row["patient"])
+        for row in rows
+    ]
 
 
 _READ_COLUMNS = ("object_type", "object_id", "clinic_id", "patient_id")

@@ -58,4 +58,3 @@ def _related_model(model: type[Model], accessor: str) -> type[Model]:
         if relation.get_accessor_name() == accessor:
             return relation.related_model
     return model._meta.get_field(accessor).related_model  # type: ignore[return-value]
-

@@ -65,7 +65,11 @@ class SessionExportViewSet(ClinicViewSet):
     )
     def export(self, request):
         sessions = in_window(self.get_queryset(), window_of(request))
-        rows = sessions_csv(sessions, request.user.clinic_id, self.record_reads)
+        rows = sessions_csv(
+            sessions,
+            request.user.clinic_id,
+            lambda shown: self.record_rows_read(NeedlingSession, shown),
+        )
         response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="sessions.csv"'
         return response

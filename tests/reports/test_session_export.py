@@ -106,7 +106,7 @@ def test_a_client_that_leaves_midway_is_recorded_as_reading_what_it_was_sent(
 
     def record_reads(records):  # as the view does, rows written in the export's transaction
         AuditEntry.objects.bulk_create(
-            AuditEntry(actor_type="staff", action="read", object_type="session", object_id=r.pk)
+            AuditEntry(actor_type="staff", action="read", object_type="session", object_id=r["id"])
             for r in records
         )
 
