@@ -60,16 +60,11 @@ def record_reads(request, actor: Actor, records: Iterable) -> None:
     )
 
 
-def record_rows_read(request, actor: Actor, model, rows: Iterable[dict]) -> None:
-    """The same for rows read as dicts (`values()`), each with its `id`, `clinic` and, unless
-    it is a patient's own row, `patient`: no model instance is built for them."""
-    _insert_reads(request, actor, _reads_of_rows(model, rows))
-
-
 @contextmanager
 def rows_read(request, actor: Actor, model, rows: list[dict]) -> Iterator[None]:
-    """Record rows read as dicts (as `record_rows_read`) while the block goes on: render the
-    page in it.
+    """Record rows read as dicts (`values()`), each with its `id`, `clinic` and, unless it is a
+    patient's own row, `patient`, while the block goes on: render what was read in it (no
+    model instance is built for them).
 
     On PostgreSQL the INSERT is sent in pipeline mode and not waited for: writing 200 entries
     took as long as rendering the page they describe, and now the two overlap. Leaving the

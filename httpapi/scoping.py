@@ -66,9 +66,9 @@ class AuditedMixin(ViewMixinBase):
     def record_reads(self, records) -> None:
         trail.record_reads(self.request, trail.staff(self.request.user), records)
 
-    def record_rows_read(self, model, rows) -> None:
-        """Reads of rows as dicts (audit.trail.record_rows_read)."""
-        trail.record_rows_read(self.request, trail.staff(self.request.user), model, rows)
+    def rows_read(self, model, rows):
+        """A block within which rows read as dicts are recorded (audit.trail.rows_read)."""
+        return trail.rows_read(self.request, trail.staff(self.request.user), model, rows)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

@@ -12,6 +12,7 @@ caller, a chunk at a time.
 
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from io import StringIO
 from itertools import batched
 from uuid import UUID
@@ -88,22 +89,26 @@ def _csv(lines: Iterable[Sequence[object]]) -> str:
 
 
 def sessions_csv(
-    sessions: QuerySet, clinic_id: UUID, record_reads: Callable[[list[dict]], None]
+    sessions: QuerySet,
+    clinic_id: UUID,
+    recording_reads: Callable[[list[dict]], AbstractContextManager],
 ) -> Iterator[str]:
-    """The export as CSV text, a chunk of rows at a time; `record_reads` is told which
-    sessions each chunk showed before it is sent, as rows ({id, clinic, patient}): building a
-    model instance for each cost a third of the export."""
+    """The export as CSV text, a chunk of rows at a time. Each chunk is written inside
+    `recording_reads` of the sessions it shows, as rows ({id, clinic, patient}; a model
+    instance for each cost a third of the export), so they are recorded before it is sent
+    (audit.trail.rows_read writes them while the chunk is written)."""
     yield _csv([HEADER])
     with transaction.atomic(), keys_as_text():
         try:
             for chunk in batched(site_rows(sessions).iterator(chunk_size=CHUNK), CHUNK):
                 shown = {row[SESSION]: row[PATIENT] for row in chunk}
-                record_reads(
+                with recording_reads(
                     [
                         {"id": session, "clinic": clinic_id, "patient": patient}
                         for session, patient in shown.items()
                     ]
-                )
-                yield _csv(map(_line, chunk))
+                ):
+                    text = _csv(map(_line, chunk))
+                yield text
         except GeneratorExit:
             return  # the client left: keep the record of what it was sent

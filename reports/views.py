@@ -68,7 +68,7 @@ class SessionExportViewSet(ClinicViewSet):
         rows = sessions_csv(
             sessions,
             request.user.clinic_id,
-            lambda shown: self.record_rows_read(NeedlingSession, shown),
+            lambda shown: self.rows_read(NeedlingSession, shown),
         )
         response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="sessions.csv"'

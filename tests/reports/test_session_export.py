@@ -1,6 +1,7 @@
 """The sessions export: one CSV row per needled site, streamed, for administrators."""
 
 import csv
+from contextlib import contextmanager
 from datetime import timedelta
 from io import StringIO
 
@@ -104,13 +105,15 @@ def test_a_client_that_leaves_midway_is_recorded_as_reading_what_it_was_sent(
     sessions = sorted([log_session(), log_session()], key=lambda s: (s["started_at"], s["id"]))
     monkeypatch.setattr(export, "CHUNK", 3)  # one session's three sites a chunk
 
-    def record_reads(records):  # as the view does, rows written in the export's transaction
+    @contextmanager
+    def recording_reads(records):  # as the view does: rows written in the export's transaction
         AuditEntry.objects.bulk_create(
             AuditEntry(actor_type="staff", action="read", object_type="session", object_id=r["id"])
             for r in records
         )
+        yield
 
-    pieces = export.sessions_csv(NeedlingSession.objects.all(), clinic.pk, record_reads)
+    pieces = export.sessions_csv(NeedlingSession.objects.all(), clinic.pk, recording_reads)
     next(pieces), next(pieces)  # the header and the first session's rows
     pieces.close()  # what the server does when the client goes
     reads = AuditEntry.objects.filter(action="read", object_type="session")
