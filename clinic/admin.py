@@ -287,7 +287,7 @@ class ClinicalHoldAdmin(ClinicScopedAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        holds.release_hold(obj.patient, by=request.user, note=form.cleaned_data["note"])
+        holds.release_hold(obj.patient, by=request.user, note=form.cleaned_data["note"], seen=obj)
 
 
 @admin.register(Room)

@@ -57,8 +57,11 @@ def place_on_hold(patient: Patient, *, reason: str) -> ClinicalHold:
 
 
 @transaction.atomic
-def release_hold(patient: Patient, *, by: Staff, note: str) -> ClinicalHold:
-    """An administrator ends the hold; the note says why treatment may go on."""
+def release_hold(
+    patient: Patient, *, by: Staff, note: str, seen: ClinicalHold | None = None
+) -> ClinicalHold:
+    """An administrator ends the hold; the note says why treatment may go on. `seen`: the hold
+    the administrator was shown, when a page showed one: a newer hold is not theirs to end."""
     if not note.strip():
         raise ValidationError({"note": "Say why the hold may be released."})
     hold = (
@@ -66,6 +69,8 @@ def release_hold(patient: Patient, *, by: Staff, note: str) -> ClinicalHold:
     )
     if hold is None:
         raise Conflict("invalid_state", f"{patient} is not on clinical hold.")
+    if seen is not None and seen.pk != hold.pk:
+        raise Conflict("invalid_state", "That hold was released already; this one is newer.")
     hold.released_at, hold.released_by, hold.release_note = timezone.now(), by, note.strip()
     hold.save(update_fields=["released_at", "released_by", "release_note"])
     Patient.objects.filter(pk=patient.pk).update(clinical_hold=False)

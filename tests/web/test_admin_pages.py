@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aftercare.models import MessageText, Notification
-from clinic.holds import place_on_hold
+from clinic.holds import place_on_hold, release_hold
 from clinic.models import ClinicalHold, Room, Staff
 from tests.accounts import PASSWORD
 from tests.web.test_pages import INLINE
@@ -224,6 +224,21 @@ def test_a_hold_is_released_only_with_a_note(admin_in, patient, admin):
         False,
     )
     assert "Chest X-ray clear" in admin_in.get("/clinic/holds/").content.decode()
+
+
+def test_a_released_holds_stale_form_does_not_release_the_patients_newer_hold(
+    admin_in, patient, admin
+):
+    first = place_on_hold(patient, reason="Pneumothorax reported")
+    release_hold(patient, by=admin, note="Chest X-ray clear")
+    newer = place_on_hold(patient, reason="Nerve injury reported")
+    page = admin_in.post(
+        f"/clinic/holds/{first.pk}/release/", {f"{first.pk}-note": "Fine"}, follow=True
+    )
+    assert "That hold was released already" in page.content.decode()
+    newer.refresh_from_db()
+    patient.refresh_from_db()
+    assert newer.released_at is None and patient.clinical_hold
 
 
 def test_each_admin_page_costs_the_same_queries_for_few_or_many(

@@ -51,11 +51,14 @@ def release(request: HttpRequest, hold_id: UUID) -> HttpResponse:
     form = ReleaseForm(request.POST, prefix=str(hold.pk))
     if form.is_valid():
         try:
-            release_hold(hold.patient, by=member(request), note=form.cleaned_data["note"])
+            release_hold(
+                hold.patient, by=member(request), note=form.cleaned_data["note"], seen=hold
+            )
         except ValidationError as refusal:
             show_invalid(form, refusal)
-        except RuleViolation as refusal:  # released meanwhile
-            form.add_error(None, refusal.detail)
+        except RuleViolation as refusal:  # released meanwhile: its form is no longer shown
+            messages.error(request, refusal.detail)
+            return redirect("web:holds")
         else:
             messages.success(request, f"{hold.patient}'s hold is released.")
             return redirect("web:holds")
