@@ -10,10 +10,10 @@ from django.db.models import Q
 
 from audit import trail
 from audit.models import AuditEntry
-from clinic import holds
+from clinic import holds, services
 from clinic.hours import hours_problem
 from clinic.models import Clinic, ClinicalHold, Patient, Room, Staff, WorkingHours
-from core.errors import RuleViolation
+from core.errors import NotAllowed, RuleViolation
 from httpapi.clinic_scope import scoped_to_clinic
 
 
@@ -208,6 +208,24 @@ class StaffAdmin(ClinicScopedAdmin, UserAdmin):
     add_fieldsets = [
         (None, {"fields": ["username", "password1", "password2", "role", "full_name"]}),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The change form asks the staff service's access rule, as the API and the app do."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class StaffForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                if obj is not None and "is_active" in cleaned:
+                    try:
+                        services.check_may_change_access(
+                            obj, by=request.user, is_active=cleaned["is_active"]
+                        )
+                    except NotAllowed as refusal:
+                        self.add_error("is_active", refusal.detail)
+                return cleaned
+
+        return StaffForm
 
     def save_model(self, request, obj, form, change):
         obj.is_staff = obj.role == "admin"

@@ -76,6 +76,13 @@ def create_staff(
     return staff
 
 
+def check_may_change_access(staff: Staff, *, by: Staff, is_active: bool) -> None:
+    """An administrator may not end their own access: the clinic could be left with nobody
+    to run it."""
+    if by.pk == staff.pk and not is_active:
+        raise NotAllowed("You cannot end your own access: ask another administrator.")
+
+
 @transaction.atomic
 def update_staff(
     staff: Staff,
@@ -87,8 +94,8 @@ def update_staff(
 ) -> Staff:
     """Change a staff member; `by`, whoever asks (an administrator may not end their own access:
     the clinic could be left with nobody to run it)."""
-    if by is not None and by.pk == staff.pk and fields.get("is_active") is False:
-        raise NotAllowed("You cannot end your own access: ask another administrator.")
+    if by is not None:
+        check_may_change_access(staff, by=by, is_active=fields.get("is_active", True))
     for name, value in fields.items():
         setattr(staff, name, value)
     if password is not None:

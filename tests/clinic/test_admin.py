@@ -182,3 +182,12 @@ def test_the_admin_refuses_hours_that_overlap(superuser_site, therapist):
     assert answer.status_code == 200  # the form again, with the problem
     assert "Blocks overlap on weekday 0 at 12:00." in answer.content.decode()
     assert not therapist.working_hours.exists()
+
+
+def test_an_administrator_cannot_end_their_own_access_in_the_admin_either(admin_site, admin):
+    data = staff_form_with_hours(admin_site, admin, [])
+    del data["is_active"]  # the box unticked
+    answer = admin_site.post(f"/admin/clinic/staff/{admin.id}/change/", data)
+    assert "You cannot end your own access" in answer.content.decode()
+    admin.refresh_from_db()
+    assert admin.is_active
