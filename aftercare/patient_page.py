@@ -20,9 +20,10 @@ from audit import trail
 from httpapi.throttling import PatientPageThrottle
 from outcomes.selectors import baseline_activities
 from outcomes.services import record_patient_rerating
-from sessions.models import AppointmentStatus, NeedlingSession, Reporter, Severity, SideEffectKind
+from sessions.models import NeedlingSession, Reporter, Severity, SideEffectKind
 from sessions.models.records import RED_FLAG_KINDS
 from sessions.records.services import report_side_effect
+from sessions.scheduling.selectors import next_booked
 
 EMERGENCY = _(
     "If this is happening now, call emergency services at once: do not wait for the clinic."
@@ -146,11 +147,7 @@ def _page(request: HttpRequest, session: NeedlingSession) -> HttpResponse:
     trail.record_reads(request, reader, [session])
     patient = session.patient
     tz = ZoneInfo(patient.timezone)
-    next_visit = (
-        patient.appointments.filter(status=AppointmentStatus.BOOKED, starts_at__gt=timezone.now())
-        .order_by("starts_at")
-        .first()
-    )
+    next_visit = next_booked(patient, timezone.now())
     return render(
         request,
         "aftercare/patient_page.html",

@@ -77,8 +77,8 @@ TIMING: dict[str, tuple[timedelta, timedelta | None, str]] = {
     CONFIRMED: (timedelta(0), timedelta(hours=6), LATER),
     URGENT_CARE: (timedelta(0), timedelta(hours=6), IGNORE),  # red flags wait for nothing
 }
-# Sent whatever the hour, when planned and when sent: what the plan sends at once after
-# needling, and the alerts of a serious side effect to the clinic's staff.
+# Sent whatever the hour, when planned and when sent: the kinds whose timing ignores quiet
+# hours (aftercare after needling, heat advice, urgent-care advice) and what staff are told.
 # Quiet hours keep patients' phones quiet; what staff are told goes at once.
 SENT_IN_QUIET_HOURS = {kind for kind, (_, _, policy) in TIMING.items() if policy == IGNORE} | set(
     STAFF_KINDS

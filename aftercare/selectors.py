@@ -8,7 +8,8 @@ from aftercare.models import InboundSms, ReplyAction
 
 
 def inbound_sms() -> QuerySet[InboundSms]:
-    """Every kept SMS, newest first (scope it to a clinic before showing it)."""
+    """Every SMS received, whatever was done with it, newest first (scope it to a clinic
+    before showing it)."""
     return InboundSms.objects.order_by("-received_at", "-id")
 
 

@@ -1,7 +1,6 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import TokenAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
 from clinic import access
@@ -17,8 +16,8 @@ class ExpiringTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key):
         try:
-            token = Token.objects.select_related("user__clinic").get(key=key)
-        except Token.DoesNotExist as exc:
+            token = self.get_model().objects.select_related("user__clinic").get(key=key)
+        except self.get_model().DoesNotExist as exc:
             raise AuthenticationFailed(_("Invalid token.")) from exc
         if not token.user.is_active:
             raise AuthenticationFailed(_("User inactive or deleted."))

@@ -5,7 +5,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 
 
-def first_overlap(blocks: Iterable[dict]) -> dict | None:
+def _first_overlap(blocks: Iterable[dict]) -> dict | None:
     """The first block ({weekday, start, end}) that starts before the one before it ends."""
     ordered = sorted(blocks, key=lambda b: (b["weekday"], b["start"]))
     for earlier, later in itertools.pairwise(ordered):
@@ -23,7 +23,7 @@ def hours_problem(blocks: Sequence[dict]) -> str | None:
                 f"The block on weekday {block['weekday']} at {block['start']:%H:%M} "
                 "must end after it starts."
             )
-    overlap = first_overlap(blocks)
+    overlap = _first_overlap(blocks)
     if overlap is None:
         return None
     return f"Blocks overlap on weekday {overlap['weekday']} at {overlap['start']:%H:%M}."

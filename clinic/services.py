@@ -24,7 +24,7 @@ def create_clinic(*, name: str, timezone: str, admin_username: str, admin_passwo
 
 @transaction.atomic
 def update_clinic(clinic: Clinic, **fields: Any) -> Clinic:
-    """Change the clinic's own settings (its name, timezone, quiet hours)."""
+    """Change the clinic's own settings (any of those its administrators may edit)."""
     for name, value in fields.items():
         setattr(clinic, name, value)
     clinic.full_clean()

@@ -23,7 +23,6 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SerializerMethodField
 from rest_framework.settings import api_settings
 
-from audit import trail
 from httpapi.typing import ViewMixinBase
 
 
@@ -123,7 +122,7 @@ class RowListMixin(ViewMixinBase):
         serializer = self.get_serializer_class()(
             page, many=True, context=self.get_serializer_context()
         )
-        with trail.rows_read(request, trail.staff(request.user), queryset.model, page):
+        with self.rows_read(queryset.model, page):
             data = serializer.data  # rendered while the database records the reads
         return self.get_paginated_response(data)
 

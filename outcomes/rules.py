@@ -74,4 +74,4 @@ def mcid_target(change: Change, instrument: str) -> float | None:
     0-10 scale); None before a baseline."""
     if change.baseline is None:
         return None
-    return min(10, max(0, change.baseline + BETTER[instrument] * change.mcid))
+    return min(HIGHEST, max(LOWEST, change.baseline + BETTER[instrument] * change.mcid))

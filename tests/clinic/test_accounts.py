@@ -270,4 +270,3 @@ def test_an_admin_cannot_end_their_own_access(admin, admin_api):
     assert (answer.status_code, answer.json()["code"]) == (403, "permission_denied")
     admin.refresh_from_db()
     assert admin.is_active and admin_api.get("/api/v1/me/").status_code == 200
-

@@ -6,6 +6,7 @@ from datetime import time, timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -137,10 +138,12 @@ def test_working_hours_that_make_no_sense_are_refused(admin_in, therapist, rows,
     assert list(therapist.working_hours.values_list("weekday", "start", "end")) == before
 
 
-def test_a_deactivated_therapist_can_no_longer_sign_in(admin_in, client, therapist, admin):
+def test_a_deactivated_therapist_can_no_longer_sign_in(admin_in, therapist, admin):
     admin_in.post(f"/clinic/staff/{therapist.pk}/active/", {"active": "0"})
-    therapist.refresh_from_db()
-    assert not therapist.is_active
+    browser = Client()
+    signing_in = {"username": therapist.username, "password": PASSWORD}
+    assert browser.post("/accounts/login/", signing_in).status_code == 200  # the form again
+    assert browser.get("/").status_code == 302  # still signed out
     refused = admin_in.post(f"/clinic/staff/{admin.pk}/active/", {"active": "0"}, follow=True)
     assert '<p class="error">You cannot end your own access' in refused.content.decode()
     admin.refresh_from_db()

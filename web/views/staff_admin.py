@@ -54,7 +54,7 @@ def staff_hours(request: HttpRequest, staff_id: UUID) -> HttpResponse:
     ]
     hours = HoursFormSet(request.POST or None, initial=initial, prefix="hours")
     if request.method == "POST" and hours.is_valid():
-        services.update_staff(person, working_hours=hours.blocks())
+        services.set_working_hours(person, hours.blocks())
         messages.success(request, f"{person}'s working hours are saved.")
         return redirect("web:staff")
     return render(request, "web/admin/staff_hours.html", {"person": person, "hours": hours})
