@@ -58,6 +58,10 @@ class Staff(AbstractUser):
     )
     # When this person's tokens and login sessions were last revoked (clinic.access).
     access_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Names their calendar feed for apps that send no headers (clinic.services.calendar_secret).
+    calendar_secret = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

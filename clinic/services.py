@@ -1,5 +1,6 @@
 """Writes for clinics, staff and patients. Each is one transaction."""
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -74,6 +75,18 @@ def create_staff(
     staff.save()
     set_working_hours(staff, working_hours)
     return staff
+
+
+def calendar_secret(staff: Staff, *, by: Staff, rotate: bool = False) -> str:
+    """The secret in the address of the staff member's calendar feed, for calendar apps that
+    send no headers: made when first asked for, replaced when rotated (the old address then
+    finds nothing). A therapist asks for their own; an administrator for anyone's."""
+    if by.role != Role.ADMIN and by.pk != staff.pk:
+        raise NotAllowed("A therapist sees only their own calendar address.")
+    if staff.calendar_secret is None or rotate:
+        staff.calendar_secret = secrets.token_urlsafe(32)
+        staff.save(update_fields=["calendar_secret"])
+    return staff.calendar_secret
 
 
 def check_may_change_access(staff: Staff, *, by: Staff, is_active: bool) -> None:

@@ -101,3 +101,7 @@ class FreeSlotsQuerySerializer(serializers.Serializer):
 class SlotSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
+
+
+class CalendarUrlSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="Subscribe to it without headers; rotate it if shared")

@@ -14,5 +14,6 @@ calendar = views.TherapistScheduleViewSet.as_view(
 )
 urlpatterns = [
     path("therapists/<uuid:pk>/calendar.ics", calendar, name="therapist-calendar"),
+    path("calendar/<str:secret>.ics", views.CalendarFeedView.as_view(), name="calendar-feed"),
     *router.urls,
 ]

@@ -2,11 +2,17 @@ from zoneinfo import ZoneInfo
 
 import django_filters
 from django.db.models import Prefetch
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from audit import trail
+from clinic import services as clinic_services
 from clinic.models import Staff
 from httpapi.filters import MomentFilter
 from httpapi.rows import RowListMixin
@@ -21,6 +27,7 @@ from sessions.scheduling.ical import appointments_calendar
 from sessions.scheduling.selectors import busy_intervals, shifts_of
 from sessions.scheduling.serializers import (
     AppointmentSerializer,
+    CalendarUrlSerializer,
     CancelSerializer,
     CourseSerializer,
     FreeSlotsQuerySerializer,
@@ -154,17 +161,30 @@ class ICalendarRenderer(renderers.BaseRenderer):
         return data
 
 
-class TherapistScheduleViewSet(ClinicViewSet):
-    """A therapist's free slots and calendar feed."""
-
-    queryset = Staff.objects.prefetch_related("working_hours").select_related("clinic")
+class JsonErrors:
+    """Errors are JSON with a code, even where the answer would have been a calendar."""
 
     def finalize_response(self, request, response, *args, **kwargs):
         if getattr(response, "exception", False):
-            # Errors are JSON with a code, even where the answer would have been a calendar.
             request.accepted_renderer = renderers.JSONRenderer()
             request.accepted_media_type = request.accepted_renderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+def _feed(therapist: Staff) -> tuple[bytes, list[Appointment]]:
+    """The therapist's live appointments as an iCalendar feed, and the appointments it shows."""
+    live = list(
+        therapist.appointments.filter(status__in=LIVE)
+        .select_related("patient", "room")
+        .order_by("starts_at")
+    )
+    return appointments_calendar(str(therapist), live), live
+
+
+class TherapistScheduleViewSet(JsonErrors, ClinicViewSet):
+    """A therapist's free slots and calendar feed."""
+
+    queryset = Staff.objects.prefetch_related("working_hours").select_related("clinic")
 
     @extend_schema(parameters=[FreeSlotsQuerySerializer], responses=SlotSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="free-slots", pagination_class=None)
@@ -188,12 +208,43 @@ class TherapistScheduleViewSet(ClinicViewSet):
     @extend_schema(responses={(200, "text/calendar"): str})
     def calendar(self, request, pk=None):
         """The therapist's live appointments as an iCalendar feed (routed in urls.py)."""
-        therapist = self.get_object()
-        live = list(
-            therapist.appointments.filter(status__in=LIVE)
-            .select_related("patient", "room")
-            .order_by("starts_at")
-        )
+        feed, live = _feed(self.get_object())
         self.record_reads(live)
-        feed = appointments_calendar(str(therapist), live)
         return Response(feed, status=status.HTTP_200_OK, content_type="text/calendar")
+
+    @extend_schema(request=None, responses={200: CalendarUrlSerializer})
+    @action(detail=True, methods=["get"], url_path="calendar-url", pagination_class=None)
+    def calendar_url(self, request, pk=None):
+        """The address of the therapist's feed that calendar apps subscribe to without headers."""
+        return self._calendar_url(rotate=False)
+
+    @extend_schema(request=None, responses={200: CalendarUrlSerializer})
+    @action(detail=True, methods=["post"], url_path="calendar-url/rotate")
+    def rotate_calendar_url(self, request, pk=None):
+        """A new address; the old one is then not found."""
+        return self._calendar_url(rotate=True)
+
+    def _calendar_url(self, *, rotate):
+        secret = clinic_services.calendar_secret(
+            self.get_object(), by=self.request.user, rotate=rotate
+        )
+        address = reverse("calendar-feed", kwargs={"secret": secret})
+        return Response({"url": self.request.build_absolute_uri(address)})
+
+
+class CalendarFeedView(JsonErrors, APIView):
+    """A therapist's feed at its secret address (calendar-url): no headers, no sign-in. Its
+    reads are recorded as the therapist's, whose calendar app asks."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    renderer_classes = [ICalendarRenderer]
+
+    @extend_schema(responses={(200, "text/calendar"): str})
+    def get(self, request, secret: str):
+        therapist = Staff.objects.filter(calendar_secret=secret, is_active=True).first()
+        if therapist is None:
+            raise NotFound()
+        feed, live = _feed(therapist)
+        trail.record_reads(request, trail.staff(therapist), live)
+        return Response(feed, content_type="text/calendar")
