@@ -1,5 +1,6 @@
 """What the staff pages show, each read in a fixed number of queries whatever its size."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,7 +16,7 @@ from clinic.models import Patient, Staff
 from outcomes.models import OutcomeMeasure
 from outcomes.rules import Change
 from outcomes.selectors import course_changes
-from screening.models import Screening
+from screening.models import Screening, ruling_screening
 from screening.vocabulary import ExclusionSide, Region, Technique
 from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
 from sessions.models.scheduling import LIVE
@@ -42,13 +43,13 @@ class DayItem:
 
 
 def ruling_screenings(patient_ids: Iterable[UUID], at: datetime) -> dict[UUID, Screening]:
-    """Each patient's screening in force at `at` (the latest performed by then), in one query."""
-    ruling: dict[UUID, Screening] = {}
-    for screening in Screening.objects.filter(
-        patient_id__in=list(patient_ids), performed_at__lte=at
-    ).order_by("patient_id", "-performed_at", "-created_at"):
-        ruling.setdefault(screening.patient_id, screening)
-    return ruling
+    """Each patient's screening in force at `at` (screening.models.ruling_screening), in one
+    query."""
+    by_patient: dict[UUID, list[Screening]] = defaultdict(list)
+    for screening in Screening.objects.filter(patient_id__in=list(patient_ids)):
+        by_patient[screening.patient_id].append(screening)
+    ruling = {patient: ruling_screening(rows, at) for patient, rows in by_patient.items()}
+    return {patient: screening for patient, screening in ruling.items() if screening is not None}
 
 
 def screening_flags(screening: Screening | None, at: datetime) -> tuple[str, ...]:
