@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from aftercare import default_texts
 from aftercare.models import MessageText, Notification
 from clinic.holds import place_on_hold, release_hold
 from clinic.models import ClinicalHold, Room, Staff
@@ -184,6 +185,14 @@ def test_a_message_text_is_previewed_as_typed_and_saved(admin_in, clinic):
 
     admin_in.post("/clinic/messages/en/heat_ok/", {"use_default": "1"})
     assert not MessageText.objects.exists()
+
+
+def test_a_preview_shows_what_the_message_adds_to_the_clinics_text(admin_in):
+    # The check-in always carries the patient page's link and the red-flag advice.
+    text = {"checkin_24h-subject": "How are you?", "checkin_24h-body": "Hi {{ given_name }}."}
+    preview = admin_in.post("/clinic/messages/es/checkin_24h/preview/", text).content.decode()
+    assert "Hi Ada. https://clinic.example/c/preview" in preview
+    assert default_texts.red_flag("es") in preview
 
 
 def test_a_text_with_more_than_placeholders_is_refused_by_its_field(admin_in):

@@ -38,9 +38,13 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _preview(request: HttpRequest, form: MessageTextForm) -> dict[str, str]:
+def _preview(request: HttpRequest, form: MessageTextForm, kind: str, language: str) -> dict:
+    """The message as the patient would get it: the typed text filled in, with what every
+    message of its kind adds (the patient page's link, the red-flag advice)."""
     values = EXAMPLE | {"clinic": clinic_of(request).name}
-    return {name: texts.render(form.cleaned_data[name], values) for name in ("subject", "body")}
+    own = (form.cleaned_data["subject"], form.cleaned_data["body"])
+    words = texts.words(kind, language, values, own=own)
+    return {"subject": words.subject, "body": words.text}
 
 
 @admin_page
@@ -102,9 +106,9 @@ def _back_to_texts(language: str) -> HttpResponse:
 @admin_page
 def preview_text(request: HttpRequest, language: str, kind: str) -> HttpResponse:
     """What a patient would read, as the text is typed; or why it would be refused."""
+    language = _language(language)
     form = MessageTextForm(request.POST, kind=_kind(kind), prefix=kind)
-    _language(language)
-    preview = _preview(request, form) if form.is_valid() else None
+    preview = _preview(request, form, kind, language) if form.is_valid() else None
     return render(request, "web/admin/_text_preview.html", {"form": form, "preview": preview})
 
 
