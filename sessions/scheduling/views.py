@@ -213,13 +213,24 @@ class TherapistScheduleViewSet(JsonErrors, ClinicViewSet):
         return Response(feed, status=status.HTTP_200_OK, content_type="text/calendar")
 
     @extend_schema(request=None, responses={200: CalendarUrlSerializer})
-    @action(detail=True, methods=["get"], url_path="calendar-url", pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="calendar-url",
+        pagination_class=None,
+        serializer_class=CalendarUrlSerializer,
+    )
     def calendar_url(self, request, pk=None):
         """The address of the therapist's feed that calendar apps subscribe to without headers."""
         return self._calendar_url(rotate=False)
 
     @extend_schema(request=None, responses={200: CalendarUrlSerializer})
-    @action(detail=True, methods=["post"], url_path="calendar-url/rotate")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="calendar-url/rotate",
+        serializer_class=CalendarUrlSerializer,
+    )
     def rotate_calendar_url(self, request, pk=None):
         """A new address; the old one is then not found."""
         return self._calendar_url(rotate=True)
