@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from itertools import count
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -136,10 +137,10 @@ def test_red_flag_words_alert_at_once_and_advise_urgent_care_even_in_quiet_hours
     text, log_session, patient, clinic, words, kind
 ):
     log_session()
-    clinic.quiet_hours_start, clinic.quiet_hours_end = (
-        timezone.now().time().replace(microsecond=0),
-        (timezone.now() + timedelta(hours=1)).time().replace(microsecond=0),
-    )
+    # Quiet hours that began a minute ago on the patient's clock, where they are read.
+    local = timezone.now().astimezone(ZoneInfo(patient.timezone)).replace(microsecond=0)
+    clinic.quiet_hours_start = (local - timedelta(minutes=1)).time()
+    clinic.quiet_hours_end = (local + timedelta(hours=1)).time()
     clinic.save()
     before = timezone.now()
     text(patient.phone, words)
