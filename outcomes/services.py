@@ -12,19 +12,15 @@ from clinic.models import Clinic, Patient, Staff
 from outcomes.models import Instrument, OutcomeMeasure
 from outcomes.rules import measure_score
 from screening.entry_window import is_in_the_future
+from sessions.belonging import check_patients_own
 from sessions.models import NeedlingSession, Reporter, TreatmentCourse
 
 
 def _check_belongs(
     patient: Patient, course: TreatmentCourse, session: NeedlingSession | None
 ) -> None:
-    if course.patient_id != patient.pk:
-        raise ValidationError({"course": "This course is another patient's."})
-    if session is None:
-        return
-    if session.patient_id != patient.pk:
-        raise ValidationError({"session": "This session is another patient's."})
-    if session.course_id not in (None, course.pk):
+    check_patients_own(patient, course=course, session=session)
+    if session is not None and session.course_id not in (None, course.pk):
         raise ValidationError({"session": "This session belongs to another course."})
 
 

@@ -17,6 +17,7 @@ from clinic.models import Clinic, Patient, Staff
 from core.errors import Conflict, NotAllowed, RuleViolation
 from screening.services import PlannedSite, check_needling
 from sessions import events
+from sessions.belonging import parts_of_others
 from sessions.models import (
     Addendum,
     Appointment,
@@ -72,12 +73,9 @@ def _check_record_fits(
     course: TreatmentCourse | None,
 ) -> None:
     """A session ends after it starts, in an appointment and a course of its own patient."""
-    errors = {}
+    errors = parts_of_others(patient, appointment=appointment, course=course)
     if ended_at is not None and started_at is not None and ended_at <= started_at:
         errors["ended_at"] = "Must be after started_at."
-    for field, part in (("appointment", appointment), ("course", course)):
-        if part is not None and part.patient_id != patient.pk:
-            errors[field] = f"That {field} is another patient's."
     if errors:  # field errors, as for any other bad value of these fields
         raise ValidationError(errors)
 
@@ -197,9 +195,9 @@ def log_session(
     **fields: Any,
 ) -> NeedlingSession:
     therapist = therapist or actor
-    _check_record_fits(patient, started_at, fields.get("ended_at"), appointment, course)
     _check_may_act_for(actor, therapist)
     _check_times(started_at=started_at, ended_at=fields.get("ended_at"))
+    _check_record_fits(patient, started_at, fields.get("ended_at"), appointment, course)
     holds.check_open_for_care(patient)
     session = NeedlingSession(
         clinic=clinic,

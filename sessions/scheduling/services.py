@@ -20,6 +20,7 @@ from clinic.holds import check_open_for_care
 from clinic.models import Clinic, Patient, Room, Staff
 from core.errors import Conflict, RuleViolation
 from sessions import events, slots
+from sessions.belonging import check_patients_own
 from sessions.models import Appointment, AppointmentStatus, CourseStatus, TreatmentCourse
 from sessions.models.scheduling import LIVE, LONGEST_APPOINTMENT
 from sessions.scheduling.selectors import busy_intervals, shifts_of
@@ -107,8 +108,7 @@ def book_appointment(
     room: Room | None = None,
     course: TreatmentCourse | None = None,
 ) -> Appointment:
-    if course is not None and course.patient_id != patient.pk:  # a field error, as the API's
-        raise ValidationError({"course": "That course is another patient's."})
+    check_patients_own(patient, course=course)
     check_appointment_times(starts_at, ends_at, timezone.now())
     check_open_for_care(patient)
     _check_within_working_hours(therapist, starts_at, ends_at)

@@ -101,11 +101,15 @@ def test_a_device_clock_a_minute_ahead_is_not_a_rating_from_the_future(rate):
 
 
 def test_course_and_session_must_be_the_patients(
-    rate, make_course, make_patient, clinic, log_session
+    rate, make_course, make_patient, clinic, log_session, screen
 ):
     someone_else = make_patient(clinic, given_name="Bob")
     answer = rate(score=3, course=str(make_course(someone_else).id))
-    assert answer.status_code == 400 and "course" in answer.json()
+    assert answer.json() == {"course": ["That course is another patient's."]}
+    screen(someone_else)
+    theirs = log_session(patient=str(someone_else.id))
+    answer = rate(score=3, session=theirs["id"])
+    assert answer.json() == {"session": ["That session is another patient's."]}
     session = log_session()
     assert rate(score=3, session=session["id"]).status_code == 201
 
