@@ -7,7 +7,7 @@ Quiet hours are the clinic's, applied on the patient's local wall clock: [start,
 the default 21:00-08:00 a message may go at 20:59 and again from 08:00.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -206,17 +206,12 @@ def plan_course_rebook(
 def plan_sms_answer(
     kind: str, *, recipient: Recipient, quiet_hours: QuietHours, now: datetime
 ) -> list[PlannedMessage]:
-    """An answer to the patient's SMS goes back by SMS, whatever channel they prefer."""
-    _, lifetime, policy = TIMING[kind]
-    if lifetime is None:
+    """An answer to the patient's SMS goes back by SMS, whatever channel they prefer, timed
+    from the moment it was asked for."""
+    if TIMING[kind][1] is None:
         raise ValueError(f"{kind} lasts until an event: it is no answer to an SMS.")
-    send_at = (
-        now
-        if policy == IGNORE
-        else next_allowed_minute(now, ZoneInfo(recipient.timezone), quiet_hours)
-    )
-    status = "pending" if recipient.sms_consent else "suppressed"
-    return [PlannedMessage(kind, "sms", send_at, send_at + lifetime, status)]
+    by_sms = replace(recipient, preferred_channel=PreferredChannel.SMS)
+    return _plan(kind, now, by_sms, quiet_hours, now)
 
 
 def plan_offer(
