@@ -301,7 +301,7 @@ def _rerate_link(course: Course | None) -> str:
             "No session of the course has ended: there is no patient page to re-rate on yet.",
             permanent=True,
         )
-    return f"{links.patient_page_url(course.latest_session)}#rerate"
+    return f"{links.PATIENT_PAGE.url(course.latest_session)}#rerate"
 
 
 def _local(moment: datetime, tz_name: str) -> datetime:
@@ -325,7 +325,7 @@ def _values(
             "heat_time": _local(plan.heat_time(session.ended_at), patient.timezone).strftime(
                 "%H:%M"
             ),
-            "link": links.patient_page_url(session.id),
+            "link": links.PATIENT_PAGE.url(session.id),
         }
     if notification.appointment is not None:
         appointment = notification.appointment
@@ -336,7 +336,7 @@ def _values(
             "therapist": str(appointment.therapist),
         }
     if notification.waitlist_offer_id is not None:
-        values["link"] = links.offer_url(notification.waitlist_offer_id)
+        values["link"] = links.WAITLIST_OFFER.url(notification.waitlist_offer_id)
     course = courses.get(notification.course_id) if notification.course_id else None
     if course is not None:
         values["sessions_left"] = str(course.sessions_left)

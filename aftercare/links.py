@@ -1,46 +1,40 @@
-"""Signed links for patients: the aftercare page (one session each, valid for 14 days) and a
-waitlist offer (one offer each; the offer itself says until when it stands)."""
+"""Signed links for patients, that open one record each to whoever holds them, no account
+needed: the aftercare page (a session, for 14 days) and a waitlist offer (an offer; the offer
+itself says until when it stands, the link lasts a week at most)."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
 
 from django.conf import settings
 from django.core import signing
-
-LINK_LIFETIME = timedelta(days=14)
-_SALT = "aftercare.patient-page"
+from django.db.models import Model, QuerySet
 
 
-def token_for(session_id: UUID | str) -> str:
-    return signing.dumps(str(session_id), salt=_SALT, compress=True)
+@dataclass(frozen=True)
+class SignedLink:
+    salt: str  # one per kind of link: a session's token opens no offer
+    lifetime: timedelta
+    path: str  # where the token goes in the address
+
+    def token_for(self, record_id: UUID | str) -> str:
+        return signing.dumps(str(record_id), salt=self.salt, compress=True)
+
+    def record_id_from(self, token: str) -> str | None:
+        """The record a token opens, or None when it is forged, altered or too old."""
+        try:
+            return signing.loads(token, salt=self.salt, max_age=self.lifetime)
+        except signing.BadSignature:  # SignatureExpired is one too
+            return None
+
+    def opened[M: Model](self, token: str, records: QuerySet[M]) -> M | None:
+        """The record of `records` the token opens, if any."""
+        record_id = self.record_id_from(token)
+        return records.filter(pk=record_id).first() if record_id else None
+
+    def url(self, record_id: UUID | str) -> str:
+        return settings.PUBLIC_BASE_URL + self.path.format(token=self.token_for(record_id))
 
 
-def session_id_from(token: str) -> str | None:
-    """The session a token opens, or None when it is forged, altered or too old."""
-    try:
-        return signing.loads(token, salt=_SALT, max_age=LINK_LIFETIME)
-    except signing.BadSignature:  # SignatureExpired is one too
-        return None
-
-
-def patient_page_url(session_id: UUID | str) -> str:
-    return f"{settings.PUBLIC_BASE_URL}/p/{token_for(session_id)}/"
-
-
-_OFFER_SALT = "aftercare.waitlist-offer"
-OFFER_LINK_LIFETIME = timedelta(days=7)
-
-
-def offer_token_for(offer_id: UUID | str) -> str:
-    return signing.dumps(str(offer_id), salt=_OFFER_SALT, compress=True)
-
-
-def offer_id_from(token: str) -> str | None:
-    try:
-        return signing.loads(token, salt=_OFFER_SALT, max_age=OFFER_LINK_LIFETIME)
-    except signing.BadSignature:
-        return None
-
-
-def offer_url(offer_id: UUID | str) -> str:
-    return f"{settings.PUBLIC_BASE_URL}/p/offer/{offer_token_for(offer_id)}/"
+PATIENT_PAGE = SignedLink("aftercare.patient-page", timedelta(days=14), "/p/{token}/")
+WAITLIST_OFFER = SignedLink("aftercare.waitlist-offer", timedelta(days=7), "/p/offer/{token}/")

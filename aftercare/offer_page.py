@@ -21,13 +21,8 @@ TAKEN, GONE = "taken", "gone"
 
 
 def _offer(token: str) -> WaitlistOffer:
-    offer_id = links.offer_id_from(token)
-    offer = (
-        WaitlistOffer.objects.select_related("entry__patient__clinic", "freed__therapist")
-        .filter(pk=offer_id)
-        .first()
-        if offer_id
-        else None
+    offer = links.WAITLIST_OFFER.opened(
+        token, WaitlistOffer.objects.select_related("entry__patient__clinic", "freed__therapist")
     )
     if offer is None:
         raise Http404

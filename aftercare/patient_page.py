@@ -77,13 +77,11 @@ class RerateForm(forms.Form):
 
 
 def _session(token: str) -> NeedlingSession:
-    session_id = links.session_id_from(token)
-    session = (
-        NeedlingSession.objects.select_related("patient", "patient__clinic", "course")
-        .filter(pk=session_id, ended_at__isnull=False)
-        .first()
-        if session_id
-        else None
+    session = links.PATIENT_PAGE.opened(
+        token,
+        NeedlingSession.objects.select_related("patient", "patient__clinic", "course").filter(
+            ended_at__isnull=False
+        ),
     )
     if session is None:
         raise Http404

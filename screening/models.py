@@ -61,7 +61,6 @@ class Screening(models.Model):
     valid_until = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
 
-
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(consent_given=True), name="screening_has_consent"),

@@ -54,7 +54,7 @@ def patient_link(clinic, therapist, patient, screen):
         ended_at=started_at + timedelta(minutes=40),
         sites=[site()],
     )
-    return f"/p/{links.token_for(session.id)}/"
+    return f"/p/{links.PATIENT_PAGE.token_for(session.id)}/"
 
 
 def no_store(answer) -> bool:
@@ -232,7 +232,7 @@ def test_access_logs_hold_no_patient_page_token_and_no_search_term(server, tmp_p
     )
     try:
         wait_until(lambda: _answers(port), 30, f"{server} answering")
-        token = links.token_for(uuid.uuid4())
+        token = links.PATIENT_PAGE.token_for(uuid.uuid4())
         base = f"http://127.0.0.1:{port}"
         assert _get(f"{base}/p/{token}/") == 404
         assert _get(f"{base}/p/{token}/?reported=1") == 404

@@ -142,7 +142,7 @@ def test_the_rerating_message_links_to_the_re_rating_on_the_patient_page(
     [body] = [m["body"] for m in sms_file() if "rate your pain" in m["body"]]
     link = re.search(r"https?://\S+", body).group(0)
     assert link.endswith("#rerate")
-    assert links.session_id_from(link.split("/p/")[1].split("/")[0]) == session["id"]
+    assert links.PATIENT_PAGE.record_id_from(link.split("/p/")[1].split("/")[0]) == session["id"]
 
 
 def test_without_a_session_over_there_is_no_page_to_re_rate_on(course, clinic, send_one):
@@ -161,7 +161,7 @@ def test_the_patient_re_rates_pain_and_the_baselines_activities_on_the_page(
     rated_course, admin_api
 ):
     treatment, session = rated_course
-    path = f"/p/{links.token_for(session['id'])}/"
+    path = f"/p/{links.PATIENT_PAGE.token_for(session['id'])}/"
     client = Client(enforce_csrf_checks=True)
     page = client.get(path)
     html = page.content.decode()
@@ -193,7 +193,7 @@ def test_the_patient_re_rates_pain_and_the_baselines_activities_on_the_page(
 
 def test_a_rerating_left_incomplete_records_nothing(rated_course):
     _, session = rated_course
-    path = f"/p/{links.token_for(session['id'])}/"
+    path = f"/p/{links.PATIENT_PAGE.token_for(session['id'])}/"
     answer = Client().post(path, {"form": "rerate", "rerate-nprs": "4"})
     assert answer.status_code == 200
     assert "This field is required" in answer.content.decode()
@@ -202,5 +202,5 @@ def test_a_rerating_left_incomplete_records_nothing(rated_course):
 
 def test_a_session_outside_a_course_offers_no_rerating(log_session):
     session = log_session()
-    html = Client().get(f"/p/{links.token_for(session['id'])}/").content.decode()
+    html = Client().get(f"/p/{links.PATIENT_PAGE.token_for(session['id'])}/").content.decode()
     assert 'id="rerate"' not in html

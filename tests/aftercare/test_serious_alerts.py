@@ -153,7 +153,7 @@ def test_an_alert_told_again_emails_nobody_twice(report):
 # The patient page: the red flags get the emergency answer, on the form and after reporting.
 @pytest.fixture
 def page(log_session):
-    return f"/p/{links.token_for(log_session()['id'])}/"
+    return f"/p/{links.PATIENT_PAGE.token_for(log_session()['id'])}/"
 
 
 def test_the_form_offers_chest_pain_and_breathlessness_with_the_emergency_answer(page):

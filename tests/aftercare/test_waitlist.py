@@ -51,7 +51,7 @@ def freed(book, monday_10, admin_api):
 
 
 def offer_path(offer: WaitlistOffer) -> str:
-    return f"/p/offer/{links.offer_token_for(offer.id)}/"
+    return f"/p/offer/{links.WAITLIST_OFFER.token_for(offer.id)}/"
 
 
 @pytest.mark.django_db

@@ -106,7 +106,7 @@ def test_a_forged_stop_changes_nothing(twilio, patient):
 @pytest.fixture
 def page(log_session):
     session = log_session(heat_advised=True)
-    return f"/p/{links.token_for(session['id'])}/", session
+    return f"/p/{links.PATIENT_PAGE.token_for(session['id'])}/", session
 
 
 def test_the_patient_page_shows_instructions_heat_time_and_next_visit(page, book, monday_10):
@@ -162,7 +162,7 @@ def test_bad_or_expired_links_are_404(page, settings):
 
 def test_a_link_opens_its_own_session_only(page, log_session):
     path, session = page
-    assert links.session_id_from(path.split("/")[2]) == session["id"]
+    assert links.PATIENT_PAGE.record_id_from(path.split("/")[2]) == session["id"]
     forged = signing.dumps(session["id"], salt="another-purpose")
     assert Client().get(f"/p/{forged}/").status_code == 404
 

@@ -135,7 +135,7 @@ def test_a_rejected_write_leaves_no_audit_entry(therapist_api, patient, session_
 
 def test_the_patient_page_records_its_reads_and_reports_as_the_link(log_session, patient):
     session = log_session()
-    path = f"/p/{links.token_for(session['id'])}/"
+    path = f"/p/{links.PATIENT_PAGE.token_for(session['id'])}/"
     client = Client(REMOTE_ADDR=CLIENT)
     client.get(path)
     client.post(path, {"kind": "bruising", "severity": "mild", "notes": ""})

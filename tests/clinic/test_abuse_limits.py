@@ -46,7 +46,7 @@ def test_the_counts_live_in_redis_shared_by_every_worker(anonymous_api):
 
 
 def test_patient_pages_are_limited_per_address(log_session):
-    path = f"/p/{links.token_for(log_session()['id'])}/"
+    path = f"/p/{links.PATIENT_PAGE.token_for(log_session()['id'])}/"
     client = Client(REMOTE_ADDR="198.51.100.3")
     for _ in range(allowed("patient_page")):
         assert client.get(path).status_code == 200
