@@ -5,6 +5,7 @@ from web.views import (
     clinic_admin,
     course_wizard,
     holds,
+    inbox,
     message_admin,
     patients,
     reports,
@@ -48,6 +49,7 @@ urlpatterns = [
     path("sessions/<uuid:session_id>/addenda/", session_note.addendum, name="addendum"),
     path("sessions/<uuid:session_id>/side-effect/", session_note.side_effect, name="side-effect"),
     path("calendar/", calendar.calendar, name="calendar"),
+    path("inbox/", inbox.inbox, name="inbox"),
     path("calendar/book/", calendar.book, name="book"),
     path(
         "calendar/appointments/<uuid:appointment_id>/reschedule/",

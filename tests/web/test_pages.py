@@ -204,6 +204,7 @@ def test_no_page_carries_inline_script_or_style(signed_in, patient, screen, book
         f"/patients/{patient.pk}/screening/",
         f"/patients/{patient.pk}/appointments/{appointment.pk}/session/",
         "/calendar/",
+        "/inbox/?show=all",
         "/courses/new/?q=ada",
         "/accounts/password/",
     ]

@@ -131,6 +131,7 @@ def test_the_pages_fit_a_tablet_and_label_every_control(
         f"/sessions/{session.pk}/edit/",
         f"/sessions/{session.pk}/side-effect/",
         "/calendar/",
+        "/inbox/?show=all",
         f"/calendar/appointments/{day.pk}/move/",
         f"/calendar/book/?q=ada&therapist={day.therapist_id}",
         "/courses/new/?q=ada",
