@@ -26,6 +26,7 @@ from clinic.holds import check_open_for_care
 from clinic.models import Clinic, Patient, Staff
 from core.errors import Conflict
 from sessions.models import Appointment, AppointmentStatus
+from sessions.scheduling.selectors import busy_intervals
 from sessions.scheduling.services import book_appointment
 
 SLOT_GONE = "This slot has been taken or is no longer offered."
@@ -88,6 +89,10 @@ def offer_freed_slot(freed: Appointment, now: datetime | None = None) -> Waitlis
     now = now or timezone.now()
     if freed.status != AppointmentStatus.CANCELLED or freed.starts_at <= now:
         return None
+    if busy_intervals(
+        start=freed.starts_at, end=freed.ends_at, therapist=freed.therapist, room=freed.room
+    ):
+        return None  # booked again since it was freed: nothing to offer
     slot = Slot(freed.therapist_id, freed.starts_at, freed.ends_at)
     candidates = (
         WaitlistEntry.objects.select_for_update(skip_locked=True, of=("self",))
@@ -142,7 +147,7 @@ def pass_on_lapsed(now: datetime | None = None) -> int:
         offers = (
             WaitlistOffer.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=OfferStatus.OFFERED, expires_at__lte=now)
-            .select_related("entry", "freed__clinic")
+            .select_related("entry", "freed__clinic", "freed__therapist", "freed__room")
         )
         for offer in offers:
             offer.status = OfferStatus.LAPSED
@@ -155,19 +160,37 @@ def pass_on_lapsed(now: datetime | None = None) -> int:
     return lapsed
 
 
-@transaction.atomic
+class _SlotTaken(Conflict):
+    """The offered time is no longer there to take: booked by the clinic meanwhile, taken
+    through another offer, or begun."""
+
+    def __init__(self) -> None:
+        super().__init__("slot_gone", SLOT_GONE)
+
+
 def accept_offer(offer_id: UUID) -> Appointment:
     """Book the offered slot for the entry's patient. Concurrent acceptances of the same slot
     wait for each other on the freed appointment's row: the first books, the rest hear
-    `slot_gone` (409)."""
+    `slot_gone` (409). An offer whose slot is found taken is closed as `gone`, and its entry
+    waits for the next freed slot rather than for the offer to lapse."""
+    try:
+        return _book_offered_slot(offer_id)
+    except _SlotTaken:
+        _close_as_gone(offer_id)  # after the refused booking's rollback, so it stays
+        raise
+
+
+@transaction.atomic
+def _book_offered_slot(offer_id: UUID) -> Appointment:
     offer = WaitlistOffer.objects.select_related("entry__patient", "freed__clinic").get(pk=offer_id)
     Appointment.objects.select_for_update().filter(pk=offer.freed_id).first()
     offer = WaitlistOffer.objects.select_for_update().get(pk=offer.pk)
     entry, freed, now = offer.entry, offer.freed, timezone.now()
+    if offer.status != OfferStatus.OFFERED or offer.expires_at <= now:
+        raise Conflict("slot_gone", SLOT_GONE)  # answered, closed, or lapsing: as it stands
     taken = WaitlistOffer.objects.filter(freed=offer.freed_id, status=OfferStatus.ACCEPTED)
-    lapsed = offer.expires_at <= now or freed.starts_at <= now
-    if offer.status != OfferStatus.OFFERED or lapsed or taken.exists():
-        raise Conflict("slot_gone", SLOT_GONE)
+    if freed.starts_at <= now or taken.exists():
+        raise _SlotTaken
     try:
         booked = book_appointment(
             clinic=freed.clinic,
@@ -177,10 +200,24 @@ def accept_offer(offer_id: UUID) -> Appointment:
             starts_at=freed.starts_at,
             ends_at=freed.starts_at + timedelta(minutes=entry.minutes),
         )
-    except Conflict as refusal:  # booked by the clinic meanwhile
+    except Conflict as refusal:
+        if refusal.code == "double_booked":  # by the clinic meanwhile
+            raise _SlotTaken from refusal
         raise Conflict("slot_gone", SLOT_GONE) from refusal
     offer.status, offer.booked = OfferStatus.ACCEPTED, booked
     offer.save(update_fields=["status", "booked"])
     entry.status = WaitlistStatus.BOOKED
     entry.save(update_fields=["status"])
     return booked
+
+
+@transaction.atomic
+def _close_as_gone(offer_id: UUID) -> None:
+    offer = WaitlistOffer.objects.select_for_update().get(pk=offer_id)
+    if offer.status != OfferStatus.OFFERED:  # a concurrent refusal closed it first
+        return
+    offer.status = OfferStatus.GONE
+    offer.save(update_fields=["status"])
+    WaitlistEntry.objects.filter(pk=offer.entry_id, status=WaitlistStatus.OFFERED).update(
+        status=WaitlistStatus.WAITING
+    )

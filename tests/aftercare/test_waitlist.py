@@ -245,3 +245,58 @@ def test_a_no_show_offers_nothing(join, book, monday_10, admin_api, make_patient
     booked = book(monday_10).json()
     mark_no_show(Appointment.objects.get(pk=booked["id"]))
     assert not WaitlistOffer.objects.exists()
+
+
+@pytest.fixture
+def rebooked(admin_api, therapist, make_patient, clinic):
+    """The clinic books the freed time for someone else before the waitlist takes it."""
+
+    def rebook(freed: dict):
+        walk_in = make_patient(clinic, given_name="Walk", family_name="In", phone="+447911000555")
+        answer = admin_api.post(
+            "/api/v1/appointments/",
+            {
+                "patient": str(walk_in.id),
+                "therapist": str(therapist.id),
+                "starts_at": freed["starts_at"],
+                "ends_at": freed["ends_at"],
+            },
+            format="json",
+        )
+        assert answer.status_code == 201, answer.json()
+
+    return rebook
+
+
+@pytest.mark.django_db
+def test_a_slot_the_clinic_booked_meanwhile_closes_the_offer_and_the_patient_waits_again(
+    join, freed, rebooked, make_patient, clinic, admin_api
+):
+    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
+    join(grace)
+    rebooked(freed())
+    offer = WaitlistOffer.objects.get()
+    answer = Client().post(offer_path(offer), follow=True)
+    assert "this slot has gone" in answer.content.decode()
+    offer.refresh_from_db()
+    assert offer.status == "gone"
+    [entry] = admin_api.get(URL).json()["results"]
+    assert entry["status"] == "waiting"  # free for the next slot, not held until the lapse
+    assert "this slot has gone" in Client().get(offer_path(offer)).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_lapsed_offer_does_not_pass_on_a_slot_the_clinic_booked_meanwhile(
+    join, freed, rebooked, make_patient, clinic
+):
+    ann, bea = (
+        make_patient(clinic, given_name=name, phone=f"+44791100044{n}")
+        for n, name in enumerate(["Ann", "Bea"])
+    )
+    join(ann)
+    join(bea)
+    rebooked(freed())
+    first = WaitlistOffer.objects.get()
+    assert waitlist.pass_on_lapsed(first.expires_at + timedelta(seconds=1)) == 1
+    assert list(WaitlistOffer.objects.all()) == [first]  # Bea is offered nothing taken
+    assert not Notification.objects.filter(patient=bea).exists()
