@@ -172,6 +172,10 @@ class WorkingHoursFormSet(forms.BaseInlineFormSet):
         form.instance.clinic_id = self.instance.clinic_id  # not a field of the form
         return super().save_new(form, commit)
 
+    def save_existing(self, form, obj, commit=True):
+        obj.clinic_id = self.instance.clinic_id  # the person may have moved clinic just now
+        return super().save_existing(form, obj, commit)
+
     def clean(self) -> None:
         super().clean()
         if any(self.errors):
@@ -228,8 +232,8 @@ class StaffAdmin(ClinicScopedAdmin, UserAdmin):
         return StaffForm
 
     def save_model(self, request, obj, form, change):
-        obj.is_staff = obj.role == "admin"
-        super().save_model(request, obj, form, change)
+        super().save_model(request, obj, form, change)  # a new one joins the admin's clinic
+        services.update_staff(obj)  # then what the service keeps true: admin-site flag, hours
 
 
 @admin.register(Patient)

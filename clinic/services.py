@@ -115,9 +115,19 @@ def update_staff(
         _set_password(staff, password)
     _grant_admin_site(staff)
     staff.save()  # a new password or deactivation ends the person's access (clinic.access)
+    _hours_follow(staff)
     if working_hours is not None:
         set_working_hours(staff, working_hours)
     return staff
+
+
+def _hours_follow(staff: Staff) -> None:
+    """A person a platform superuser moved to another clinic takes their hours along: left
+    behind, they would name the old clinic, which would see them and the new one would not."""
+    if staff.clinic_id is not None:
+        WorkingHours.objects.filter(staff=staff).exclude(clinic_id=staff.clinic_id).update(
+            clinic_id=staff.clinic_id
+        )
 
 
 def set_working_hours(staff: Staff, blocks: Iterable[dict[str, Any]]) -> None:

@@ -174,6 +174,37 @@ def test_the_admin_keeps_a_therapists_hours_in_their_clinic(superuser_site, ther
     assert {block.clinic_id for block in hours} == {therapist.clinic_id}
 
 
+def test_a_therapist_moved_to_another_clinic_takes_their_hours_along(
+    superuser_site, therapist, other_clinic, admin_api, other_admin_api
+):
+    therapist.working_hours.all().delete()
+    week = [(0, "09:00", "13:00"), (2, "09:00", "13:00")]
+    superuser_site.post(
+        f"/admin/clinic/staff/{therapist.id}/change/",
+        staff_form_with_hours(superuser_site, therapist, week),
+    )
+    week[1] = (2, "10:00", "14:00")  # one block changed in the same form as the move
+    data = staff_form_with_hours(superuser_site, therapist, []) | {"clinic": other_clinic.id}
+    for number, block in enumerate(therapist.working_hours.order_by("weekday")):
+        data |= {
+            f"working_hours-{number}-id": block.id,
+            f"working_hours-{number}-staff": therapist.id,
+            f"working_hours-{number}-weekday": block.weekday,
+            f"working_hours-{number}-start": week[number][1],
+            f"working_hours-{number}-end": week[number][2],
+        }
+    data |= {"working_hours-TOTAL_FORMS": "2", "working_hours-INITIAL_FORMS": "2"}
+    answer = superuser_site.post(f"/admin/clinic/staff/{therapist.id}/change/", data)
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    assert {block.clinic_id for block in therapist.working_hours.all()} == {other_clinic.id}
+    assert admin_api.get(f"/api/v1/therapists/{therapist.id}/").status_code == 404
+    moved = other_admin_api.get(f"/api/v1/therapists/{therapist.id}/").json()
+    assert [(b["weekday"], b["start"]) for b in moved["working_hours"]] == [
+        (0, "09:00"),
+        (2, "10:00"),
+    ]
+
+
 def test_the_admin_refuses_hours_that_overlap(superuser_site, therapist):
     therapist.working_hours.all().delete()
     week = [(0, "09:00", "13:00"), (0, "12:00", "18:00")]
