@@ -38,15 +38,6 @@ SESSION_COLUMNS = (
     "pain_before",
     "pain_after",
 )
-HEADER = (
-    "session_id",
-    *SESSION_COLUMNS,
-    "site_index",
-    SITE_FIELDS[0],
-    "region",
-    *SITE_FIELDS[1:],
-    "electrical_stimulation",
-)
 # Fetched per site; `region` is added from the vocabulary, which needs no join.
 FETCHED = (
     "session_id",
@@ -75,12 +66,22 @@ def site_rows(sessions: QuerySet, clinic_id: UUID) -> QuerySet:
     )
 
 
+def _with_region(line: list, region: str) -> list:
+    line.insert(MUSCLE + 1, region)  # beside its muscle
+    return line
+
+
+RENAMED = {"position": "site_index", "stimulated": "electrical_stimulation"}
+HEADER = _with_region(
+    [RENAMED.get(name, name.removeprefix("session__")) for name in FETCHED], "region"
+)
+
+
 def _line(row: tuple) -> list:
     line = list(row)
     line[STARTED] = line[STARTED].isoformat()
     line[ENDED] = line[ENDED] and line[ENDED].isoformat()
-    line.insert(MUSCLE + 1, muscle_by_code[line[MUSCLE]].region)
-    return line
+    return _with_region(line, muscle_by_code[line[MUSCLE]].region)
 
 
 def _csv(lines: Iterable[Sequence[object]]) -> str:
