@@ -108,16 +108,16 @@ def _insert_reads(request, actor: Actor, reads: list[Read]) -> None:
     table = quote(AuditEntry._meta.db_table)
     # A field's column is set when its model class is built; the stubs allow None before that.
     columns = ", ".join(quote(cast(str, field.column)) for field in fields)
+    read_fields, origin_fields = fields[: len(_READ_COLUMNS)], fields[len(_READ_COLUMNS) :]
     origin = {"action": Action.READ, **_origin(request, actor)}
-    constants = [
-        field.get_db_prep_value(origin[field.name], connection)
-        for field in fields[len(_READ_COLUMNS) :]
-    ]
+    constants = [field.get_db_prep_value(origin[field.name], connection) for field in origin_fields]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # an array per column, whatever the count
+            # Each value typed as its column is, so the statement follows the model.
+            same = ", ".join(f"%s::{field.db_type(connection)}" for field in origin_fields)
+            arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in read_fields)
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT r.*, %s, %s, %s, %s, %s::inet "
-                "FROM unnest(%s::text[], %s::text[], %s::uuid[], %s::uuid[]) AS r",
+                f"INSERT INTO {table} ({columns}) SELECT r.*, {same} FROM unnest({arrays}) AS r",
                 [*constants, *(_array_literal(column) for column in zip(*reads, strict=True))],
             )
         else:
