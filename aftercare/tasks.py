@@ -22,5 +22,8 @@ def send_notifications(notification_ids: list[str]) -> dict[str, str]:
 
 
 def _enqueue(notification_ids: list[str], eta: datetime | None) -> None:
-    """Send the batch at `eta`, or at once when it is None."""
-    send_notifications.apply_async((notification_ids,), eta=eta)
+    """Send the batch at once, or at `eta` (Celery's stubs take no None for it)."""
+    if eta is None:
+        send_notifications.apply_async((notification_ids,))
+    else:
+        send_notifications.apply_async((notification_ids,), eta=eta)
