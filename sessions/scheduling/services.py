@@ -144,6 +144,8 @@ def reschedule_appointment(
     check_open_for_care(appointment.patient)
     _check_within_working_hours(appointment.therapist, starts_at, ends_at)
     previous_starts_at = appointment.starts_at
+    if starts_at != previous_starts_at:
+        appointment.confirmed_at = None  # the patient confirmed the old time, not this one
     appointment.starts_at, appointment.ends_at = starts_at, ends_at
     _save_free(appointment)
     events.appointment_rescheduled.send(

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sessions import events
 from sessions.models import Appointment, TreatmentCourse
-from sessions.scheduling.services import complete_appointment
+from sessions.scheduling.services import complete_appointment, confirm_appointment
 from tests.accounts import api_client
 from tests.moments import next_weekday
 
@@ -131,6 +131,23 @@ def test_rescheduling_moves_the_appointment_only_into_free_time(
     }
     answer = admin_api.post(f"/api/v1/appointments/{first}/reschedule/", evening, format="json")
     assert answer.status_code == 400 and answer.json()["code"] == "outside_working_hours"
+
+
+def test_a_confirmation_is_of_the_time_the_patient_was_told(book, monday_10, admin_api):
+    first = book(monday_10).json()["id"]
+    confirm_appointment(Appointment.objects.get(pk=first))
+    longer = {
+        "starts_at": monday_10.isoformat(),
+        "ends_at": (monday_10 + timedelta(hours=1)).isoformat(),
+    }
+    kept = admin_api.post(f"/api/v1/appointments/{first}/reschedule/", longer, format="json")
+    assert kept.json()["confirmed_at"] is not None  # the same start: still what they confirmed
+    later = {
+        "starts_at": (monday_10 + timedelta(hours=1)).isoformat(),
+        "ends_at": (monday_10 + timedelta(hours=2)).isoformat(),
+    }
+    moved = admin_api.post(f"/api/v1/appointments/{first}/reschedule/", later, format="json")
+    assert moved.json()["confirmed_at"] is None
 
 
 def test_a_cancelled_appointment_cannot_be_rescheduled(book, monday_10, admin_api):
