@@ -107,6 +107,15 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
             " waitlist."
         ),
     ),
+    Kind.RED_FLAG_ALERT: (
+        _("{{ patient_name }} texted words that need urgent care"),
+        _(
+            "{{ clinic }}: {{ patient_name }} texted about chest pain or breathing and was told"
+            " to seek urgent care. No ended session of theirs is on record to report a side"
+            " effect against, so nobody else has been alerted: please call them now. Their"
+            " message is in the staff app's SMS inbox."
+        ),
+    ),
 }
 RED_FLAG = _("Shortness of breath or chest pain after needling: seek urgent care at once.")
 GREETING = _("Dear {name},")  # the first line of an email

@@ -101,7 +101,7 @@ def _answer_appointment(inbound: InboundSms, intent: str, now: datetime) -> None
         outbox.answer_sms(inbound, Kind.APPOINTMENT_CONFIRMED, event=f"inbound:{inbound.pk}")
     else:
         _record(inbound, ReplyAction.CANCELLED, appointment=appointment)
-        outbox.tell_clinic_of_sms_cancellation(inbound)
+        outbox.tell_clinic_of_sms(inbound, Kind.PATIENT_CANCELLED)
 
 
 def last_checkin_session(patient: Patient, now: datetime) -> NeedlingSession | None:
@@ -159,6 +159,9 @@ def _raise_alert(inbound: InboundSms, kinds: tuple[str, ...]) -> None:
                 reported_by=Reporter.PATIENT,
                 notes=f"By SMS: {inbound.body[:1000]}",
             )
-    detail = "" if session else "No session on record to attach the report to: call the patient."
+    detail = ""
+    if session is None:  # no report, so no alert follows one: the administrators are told
+        outbox.tell_clinic_of_sms(inbound, Kind.RED_FLAG_ALERT)
+        detail = "No ended session on record to report against: administrators alerted to call."
     _record(inbound, ReplyAction.RED_FLAG, detail, side_effect=side_effect)
     outbox.answer_sms(inbound, Kind.URGENT_CARE, event=f"sms:{inbound.provider_id or inbound.pk}")

@@ -30,9 +30,10 @@ class Kind(models.TextChoices):
     # To the treating therapist and the clinic's administrators (`staff`), not the patient.
     SIDE_EFFECT_ALERT = "side_effect_alert", "Serious side effect alert"
     PATIENT_CANCELLED = "patient_cancelled", "A patient cancelled by SMS"
+    RED_FLAG_ALERT = "red_flag_alert", "Red-flag words by SMS, no session to report against"
 
 
-STAFF_KINDS = (Kind.SIDE_EFFECT_ALERT, Kind.PATIENT_CANCELLED)
+STAFF_KINDS = (Kind.SIDE_EFFECT_ALERT, Kind.PATIENT_CANCELLED, Kind.RED_FLAG_ALERT)
 PATIENT_KINDS = [kind for kind in Kind.values if kind not in STAFF_KINDS]
 
 

@@ -301,12 +301,13 @@ def alert_clinic(side_effect: SideEffect) -> None:
     )
 
 
-def tell_clinic_of_sms_cancellation(inbound: InboundSms) -> None:
-    """The patient cancelled by SMS: the clinic's administrators hear of it at once."""
+def tell_clinic_of_sms(inbound: InboundSms, kind: str) -> None:
+    """What the patient's SMS did that the clinic's administrators hear of at once: a
+    cancellation, or red-flag words with no session to report them against."""
     _alert_staff(
         Staff.objects.filter(role=Role.ADMIN, clinic=inbound.clinic_id, is_active=True),
-        f"inbound:{inbound.pk}:{Kind.PATIENT_CANCELLED}",
-        Kind.PATIENT_CANCELLED,
+        f"inbound:{inbound.pk}:{kind}",
+        kind,
         clinic_id=inbound.clinic_id,
         patient_id=inbound.patient_id,
         appointment_id=inbound.appointment_id,

@@ -13,8 +13,12 @@ def inbound_sms() -> QuerySet[InboundSms]:
     return InboundSms.objects.order_by("-received_at", "-id")
 
 
-def inbox(clinic_id: UUID, *, kept_only: bool = True) -> QuerySet[InboundSms]:
-    """What staff should read: the messages no rule acted on (or all of them), newest first,
-    with their patients."""
+# What a person must act on: a message no rule acted on, and red-flag words (the patient was
+# told to seek urgent care; someone should call them).
+FOR_A_PERSON = (ReplyAction.KEPT, ReplyAction.RED_FLAG)
+
+
+def inbox(clinic_id: UUID, *, for_a_person: bool = True) -> QuerySet[InboundSms]:
+    """What staff should read (or every message), newest first, with their patients."""
     messages = inbound_sms().filter(clinic_id=clinic_id).select_related("patient")
-    return messages.filter(action=ReplyAction.KEPT) if kept_only else messages
+    return messages.filter(action__in=FOR_A_PERSON) if for_a_person else messages

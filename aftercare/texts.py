@@ -46,6 +46,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
         "notes",
     ),
     Kind.PATIENT_CANCELLED: ("clinic", "patient_name", "appointment_time", "therapist"),
+    Kind.RED_FLAG_ALERT: ("clinic", "patient_name"),
 }
 # The messages a patient may read soon after needling: pneumothorax shows from 2 hours to
 # 2 days after (domain.md), so these always say when to seek urgent care.

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
-from aftercare import selectors
+from aftercare import delivery, selectors
 from aftercare.default_texts import text as default_text
 from aftercare.models import InboundSms, Notification
 from clinic.models import Patient
@@ -153,6 +153,26 @@ def test_red_flag_words_alert_at_once_and_advise_urgent_care_even_in_quiet_hours
     assert advice.send_at - before < timedelta(seconds=5)
 
 
+def test_red_flag_words_with_no_session_to_report_against_alert_the_administrators(
+    text, patient, admin, mailoutbox
+):
+    admin.email = "lead@example.org"
+    admin.save()
+    text(patient.phone, "I can't breathe properly")
+    assert not SideEffect.objects.exists()  # no ended session to report it against
+    [alert] = answers("red_flag_alert")
+    assert (alert.staff, alert.patient, alert.channel) == (admin, patient, "email")
+    assert len(answers("urgent_care")) == 1  # the patient is still told what to do
+    [message] = InboundSms.objects.all()
+    assert (message.action, message.detail) == (
+        "red_flag",
+        "No ended session on record to report against: administrators alerted to call.",
+    )
+    delivery.send([str(alert.id)])
+    [email] = [m for m in mailoutbox if m.to == ["lead@example.org"]]
+    assert "Ada Lovelace" in email.subject and "please call them now" in email.body
+
+
 def test_anything_else_is_kept_for_staff_to_read(text, patient, admin_api):
     text(patient.phone, "Can I bring my daughter?")
     [message] = inbox(admin_api, action="kept")
@@ -217,7 +237,7 @@ def test_the_staff_inbox_holds_the_clinics_kept_messages_only(
     text(patient.phone, "C")
     text(patient.phone, "Running late")
     assert [m.body for m in selectors.inbox(clinic.id)] == ["Running late"]
-    assert [m.body for m in selectors.inbox(clinic.id, kept_only=False)] == ["Running late", "C"]
+    assert [m.body for m in selectors.inbox(clinic.id, for_a_person=False)] == ["Running late", "C"]
     assert {m.patient_id for m in selectors.inbox(other_patient.clinic_id)} == {other_patient.id}
 
 

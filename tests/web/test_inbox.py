@@ -31,12 +31,17 @@ def test_a_message_no_rule_acted_on_waits_for_staff(signed_in, patient, book):
     text(patient, "C")
     text(patient, "Running 10 minutes late, sorry")
     page = inbox_page(signed_in)
-    assert "Running 10 minutes late, sorry" in page
+    assert "Running 10 minutes late, sorry" in page and "Kept for staff to read" in page
     assert "Ada Lovelace" in page and "1 to read" in page
     assert ">C<" not in page  # the confirmation acted: nothing to read
     everything = inbox_page(signed_in, show="all")
     assert ">C<" in everything and "Confirmed the next appointment" in everything
-    assert "Kept for staff to read" in everything
+
+
+def test_red_flag_words_wait_to_be_read_whoever_else_was_told(signed_in, patient):
+    text(patient, "my chest hurts")
+    page = inbox_page(signed_in)
+    assert "my chest hurts" in page and "Red-flag words: serious alert" in page
 
 
 def test_the_inbox_says_when_there_is_nothing_to_read(signed_in):

@@ -1,6 +1,6 @@
-"""Patients' SMS for staff to read: those no rule acted on, or every one with what it did
-(`aftercare.selectors.inbox`). A confirmation, cancellation or soreness score has acted
-already; what is left here is for a person to answer."""
+"""Patients' SMS for staff to read: those no rule acted on and red-flag words, or every one
+with what it did (`aftercare.selectors.inbox`). A confirmation, cancellation or soreness
+score has acted already; what is left here is for a person to answer."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,8 +15,8 @@ EVERY_MESSAGE = "all"
 @staff_page
 def inbox(request: HttpRequest) -> HttpResponse:
     everything = request.GET.get("show") == EVERY_MESSAGE
-    kept = selectors.inbox(clinic_of(request).id, kept_only=not everything)
-    shown = list(kept[:INBOX_LENGTH])
+    texts = selectors.inbox(clinic_of(request).id, for_a_person=not everything)
+    shown = list(texts[:INBOX_LENGTH])
     record_reads(request, shown)
     return render(
         request,
