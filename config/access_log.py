@@ -1,7 +1,9 @@
-"""Log lines never hold a patient-page token or a search term.
+"""Log lines never hold a patient link's token, a calendar feed's secret or a search term.
 
-The token in `/p/<token>/` opens a patient's aftercare page, so a log line holding it is a key
-to that page; a search term is usually a patient's name or phone number. Both are replaced by
+The token in `/p/<token>/` opens a patient's aftercare page (and `/p/offer/<token>/` their
+waitlist offer, which books it), so a log line holding it is a key to that page; so is the
+secret of `/api/v1/calendar/<secret>.ics` to a therapist's appointments, patients' names
+included; a search term is usually a patient's name or phone number. Both are replaced by
 `[redacted]` in every line that passes the filter: the development server's access log, the
 "Not Found: /p/..." warnings, and gunicorn's access log (gunicorn.conf.py), whatever part of
 the line they appear in (request line, path, query or Referer). Redacting keeps the contract's
@@ -14,15 +16,20 @@ import logging
 import re
 
 REDACTED = "[redacted]"
-# Path segments that are secrets: the patient page's signed token.
-SECRET_PATHS = re.compile(r"(/p/)[^/?#\s\"']+")
+# Path segments that are secrets: the signed tokens of the patient page and of a waitlist
+# offer, and the secret of a calendar feed (whose events name patients).
+SECRET_PATHS = (
+    re.compile(r"(/p/(?:offer/)?)[^/?#\s\"']+"),
+    re.compile(r"(/api/v1/calendar/)[^/?#\s\"'.]+"),  # up to `.ics`
+)
 # Query parameters whose values are search terms: the API's ?search=, the admin's ?q=, also
 # URL-encoded inside another parameter (the admin's sign-in page's ?next=...%3Fq%3D...).
 SECRET_PARAMETERS = re.compile(r"((?:[?&]|%3F|%26)(?:search|q)(?:=|%3D))[^&#\s\"']*", re.I)
 
 
 def redact(line: str) -> str:
-    line = SECRET_PATHS.sub(rf"\g<1>{REDACTED}", line)
+    for secret in SECRET_PATHS:
+        line = secret.sub(rf"\g<1>{REDACTED}", line)
     return SECRET_PARAMETERS.sub(rf"\g<1>{REDACTED}", line)
 
 

@@ -1,22 +1,22 @@
 """Rules every response and every request meet, whatever view answers."""
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.utils.cache import add_never_cache_headers
 
-# Answers holding patient data, or the key to it: never kept by a browser or a proxy.
-NO_STORE_PREFIXES = ("/api/", "/p/")
-
 
 class NoStoreMiddleware:
-    """`Cache-Control: no-store` (and its older equivalents) on every /api/ and /p/ answer,
-    errors included."""
+    """`Cache-Control: no-store` (and its older equivalents) on every answer, errors included,
+    but the static assets: the API, the patient links and the staff app's pages hold patient
+    data or the key to it, and a shared clinic tablet's browser must not keep them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.assets = "/" + settings.STATIC_URL.lstrip("/")
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path_info.startswith(NO_STORE_PREFIXES):
+        if not request.path_info.startswith(self.assets):
             add_never_cache_headers(response)
         return response
 

@@ -92,6 +92,12 @@ def test_every_other_kind_of_api_answer_is_never_stored(admin_api, anonymous_api
     assert all(no_store(answer) for answer in answers)
 
 
+def test_the_staff_apps_pages_are_never_stored_but_its_assets_may_be(signed_in, patient):
+    pages = ["/", f"/patients/{patient.pk}/", "/inbox/", "/accounts/login/", "/no-such-page/"]
+    assert all(no_store(signed_in.get(page)) for page in pages)
+    assert not no_store(signed_in.get("/static/web/app.css"))
+
+
 def test_the_patient_page_is_never_stored(patient_link):
     client = Client()
     assert no_store(client.get(patient_link))  # 200
@@ -233,8 +239,10 @@ def test_access_logs_hold_no_patient_page_token_and_no_search_term(server, tmp_p
     try:
         wait_until(lambda: _answers(port), 30, f"{server} answering")
         token = links.PATIENT_PAGE.token_for(uuid.uuid4())
+        offer = links.WAITLIST_OFFER.token_for(uuid.uuid4())
         base = f"http://127.0.0.1:{port}"
         assert _get(f"{base}/p/{token}/") == 404
+        assert _get(f"{base}/p/offer/{offer}/") == 404
         assert _get(f"{base}/p/{token}/?reported=1") == 404
         assert _get(f"{base}/api/v1/patients/?search=Lovelace&page_size=5") == 401
         # To the sign-in page, which takes the search along in `next` (URL-encoded).
@@ -243,8 +251,8 @@ def test_access_logs_hold_no_patient_page_token_and_no_search_term(server, tmp_p
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
     lines = log.read_text()
-    assert token not in lines and "Lovelace" not in lines
-    assert "/p/[redacted]/" in lines
+    assert token not in lines and offer not in lines and "Lovelace" not in lines
+    assert "/p/[redacted]/" in lines and "/p/offer/[redacted]/" in lines
     assert "/api/v1/patients/?search=[redacted]&page_size=5" in lines
     assert "/admin/clinic/patient/?q=[redacted]" in lines
 
@@ -363,6 +371,19 @@ def test_a_tampered_cursor_is_refused_on_every_list(admin_api, path):
     [
         ('"GET /p/eyJh.Zx9/ HTTP/1.1" 200', '"GET /p/[redacted]/ HTTP/1.1" 200'),
         ("Not Found: /p/eyJh.Zx9/", "Not Found: /p/[redacted]/"),
+        ('"GET /p/offer/eyJh:Zx9/ HTTP/1.1" 200', '"GET /p/offer/[redacted]/ HTTP/1.1" 200'),
+        (
+            '"GET /api/v1/calendar/Qw3-rT_9.ics HTTP/1.1" 200',
+            '"GET /api/v1/calendar/[redacted].ics HTTP/1.1" 200',
+        ),
+        (
+            '"GET /api/v1/therapists/5f0c/calendar.ics HTTP/1.1" 200',
+            '"GET /api/v1/therapists/5f0c/calendar.ics HTTP/1.1" 200',
+        ),
+        (  # the staff app's week
+            '"GET /calendar/book/?therapist=5f0c HTTP/1.1" 200',
+            '"GET /calendar/book/?therapist=5f0c HTTP/1.1" 200',
+        ),
         (
             '"GET /api/v1/patients/?search=Ada+Love HTTP/1.1"',
             '"GET /api/v1/patients/?search=[redacted] HTTP/1.1"',
