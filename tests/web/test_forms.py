@@ -2,10 +2,13 @@
 next to the field it concerns, and nothing is saved."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
+from clinic.holds import place_on_hold
 from clinic.models import Patient
 from screening.models import Screening
 from sessions.models import NeedlingSession, SideEffect
@@ -243,6 +246,14 @@ def test_the_live_check_names_warnings_as_sites_change(signed_in, patient, scree
     assert "30 needles in one session" in page
 
 
+def test_the_live_check_says_a_patient_on_hold_cannot_be_needled(signed_in, patient, screen):
+    screen(patient)
+    place_on_hold(patient, reason="Serious side effect reported by the therapist.")
+    page = signed_in.post(f"/patients/{patient.pk}/session/check/", session_form()).content
+    assert "Not allowed: Ada Lovelace is on clinical hold" in page.decode()
+    assert "The screening allows these sites" not in page.decode()
+
+
 def test_a_side_effect_is_recorded_from_the_note(signed_in, clinic, patient, therapist, screen):
     screen(patient)
     session = log_session(
@@ -339,6 +350,38 @@ def test_a_draft_is_taken_up_again_and_corrected(signed_in, clinic, patient, the
     draft.refresh_from_db()
     assert draft.pain_before == 6
     assert [s.muscle_id for s in draft.sites.all()] == ["soleus"]
+
+
+def test_a_week_old_draft_is_completed_without_its_times_being_judged_again(
+    signed_in, clinic, patient, therapist, screen
+):
+    screening = screen(patient)
+    draft = log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=patient,
+        started_at=timezone.now().replace(second=17) - timedelta(hours=1),
+        ended_at=timezone.now() - timedelta(minutes=30),
+        sites=[site()],
+    )
+    # Eight days on, the therapist comes back to count the needles removed.
+    Screening.objects.filter(pk=screening.pk).update(
+        performed_at=F("performed_at") - timedelta(days=8)
+    )
+    NeedlingSession.objects.filter(pk=draft.pk).update(
+        started_at=F("started_at") - timedelta(days=8), ended_at=F("ended_at") - timedelta(days=8)
+    )
+    draft.refresh_from_db()
+    on_the_clinics_clock = {
+        name: getattr(draft, name).astimezone(ZoneInfo(clinic.timezone)).strftime("%Y-%m-%dT%H:%M")
+        for name in ("started_at", "ended_at")
+    }
+    answer = signed_in.post(
+        f"/sessions/{draft.pk}/edit/", session_form(needles_removed=2, **on_the_clinics_clock)
+    )
+    assert answer.status_code == 302
+    draft.refresh_from_db()
+    assert draft.needles_removed == 2 and draft.started_at.second == 17  # the times as stored
 
 
 def test_a_signed_session_is_not_edited(signed_in, clinic, patient, therapist, screen):

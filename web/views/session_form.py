@@ -12,7 +12,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from clinic.models import Patient
+from clinic.holds import check_open_for_care
+from clinic.models import Patient, Staff
 from core.errors import RuleViolation
 from screening.models import ruling_screening
 from screening.services import PlannedSite, check_needling
@@ -197,11 +198,22 @@ def edit_session(request: HttpRequest, session_id: UUID) -> HttpResponse:
     return _form_page(
         request,
         session.patient,
-        write=partial(correct_session, session, actor=member(request)),
+        write=partial(_correct, session, actor=member(request)),
         initial=lambda: _first_shown(fields, session, copied_from=None),
         appointment=session.appointment,
         draft=session,
     )
+
+
+def _correct(session: NeedlingSession, *, actor: Staff, **fields: Any) -> NeedlingSession:
+    """The form shows times to the minute: a time given back as shown is no change, so the
+    stored one keeps its seconds, and the entry window (which a time changed now must meet)
+    does not hold a week-old draft's other fields hostage."""
+    for name in ("started_at", "ended_at"):
+        stored = getattr(session, name)
+        if stored is not None and fields.get(name) == stored.replace(second=0, microsecond=0):
+            del fields[name]
+    return correct_session(session, actor=actor, **fields)
 
 
 def _planned_sites(sites: SiteForms) -> list[dict[str, Any]]:
@@ -233,6 +245,7 @@ def check_session(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     started_at = form.cleaned_data.get("started_at") or timezone.now()
     problem = None
     try:
+        check_open_for_care(patient)  # a hold or the archive refuses any session, whatever sites
         check_needling(
             patient=patient,
             therapist=member(request),
