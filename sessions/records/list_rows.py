@@ -3,6 +3,7 @@ sites, stimulation, addenda and their patients' screenings, attached as lists of
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import fields
 from typing import Any
 from uuid import UUID
 
@@ -36,6 +37,8 @@ SESSION_FIELDS = (
 SITE_FIELDS = tuple(SiteSerializer._declared_fields)
 STIMULATION_FIELDS = tuple(f for f in ElectricalSerializer._declared_fields if f != "site_indexes")
 ADDENDUM_FIELDS = tuple(AddendumSerializer.Meta.fields)
+# A later screening's columns, in the order ScreeningFacts takes them (superseded_screening).
+SCREENING_FIELDS = tuple(field.name for field in fields(ScreeningFacts))
 
 
 def attach_parts(sessions: list[dict[str, Any]], clinic_id: UUID | str) -> None:
@@ -60,10 +63,10 @@ def attach_parts(sessions: list[dict[str, Any]], clinic_id: UUID | str) -> None:
     )
     screenings = defaultdict(list)
     patients = {session["patient"] for session in sessions}
-    for patient, performed_at, outcome, regions, techniques in Screening.objects.filter(
+    for patient, *facts in Screening.objects.filter(
         clinic_id=clinic_id, patient__in=patients
-    ).values_list("patient", "performed_at", "outcome", "excluded_regions", "excluded_techniques"):
-        screenings[patient].append(ScreeningFacts(performed_at, outcome, regions, techniques))
+    ).values_list("patient", *SCREENING_FIELDS):
+        screenings[patient].append(ScreeningFacts(*facts))
     for session in sessions:
         session["sites"] = sites[session["id"]]
         session["electrical"] = electrical[session["id"]]

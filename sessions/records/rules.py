@@ -169,6 +169,7 @@ class LaterScreening(Protocol):
     performed_at: datetime
     outcome: str
     excluded_regions: list[dict[str, str]]  # [{"region", "side"}]
+    excluded_muscles: list[str]  # muscle codes, closed on every side (e.g. iliopsoas in pregnancy)
     excluded_techniques: list[str]
 
 
@@ -190,10 +191,15 @@ def superseded_screening(
 
 
 def _refusal(screening: LaterScreening, sites: list[PlannedSite]) -> str | None:
+    """Why check_needling would refuse these sites under `screening`, in its order of checks,
+    so the warning names the reason the therapist would have been given."""
     if screening.outcome == Outcome.NOT_CLEARED:
         return "did not clear the patient"
     exclusions = [SiteRef(**ref) for ref in screening.excluded_regions]
     for site in sites:
+        # A muscle excluded by name is closed whatever its region (screening.services).
+        if site.muscle in screening.excluded_muscles:
+            return f"excludes the muscle {site.muscle.replace('_', ' ')} needled here"
         region = muscle_by_code[site.muscle].region
         if site_is_excluded(exclusions, region, site.side):
             return f"excludes the {region.replace('_', ' ')} ({site.side}) needled here"

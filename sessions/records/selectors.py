@@ -52,6 +52,7 @@ class ScreeningFacts:
     performed_at: datetime
     outcome: str
     excluded_regions: list[dict[str, str]]
+    excluded_muscles: list[str]
     excluded_techniques: list[str]
 
 

@@ -59,11 +59,12 @@ def test_a_session_entered_more_than_a_day_after_it_started_is_a_late_entry(reco
         assert warning.code == "late_entry" and "hours after" in warning.message
 
 
-def screening(after, outcome="cleared", regions=(), techniques=()):
+def screening(after, outcome="cleared", regions=(), techniques=(), muscles=()):
     return SimpleNamespace(
         performed_at=NOW + after,
         outcome=outcome,
         excluded_regions=[{"region": r, "side": s} for r, s in regions],
+        excluded_muscles=list(muscles),
         excluded_techniques=list(techniques),
     )
 
@@ -92,6 +93,25 @@ def test_a_later_screening_that_would_have_refused_the_session_warns(screenings,
         assert warning is None
     else:
         assert warning.code == "superseded_screening" and reason in warning.message
+
+
+@pytest.mark.parametrize(
+    "muscles, warned",
+    [
+        (["iliopsoas"], True),  # as a pregnancy screening excludes it, on both sides
+        (["gastrocnemius"], False),  # another muscle of the same region, not needled here
+        ([], False),
+    ],
+)
+def test_a_later_screening_that_excludes_a_needled_muscle_by_name_warns(muscles, warned):
+    left_iliopsoas = PlannedSite("iliopsoas", "left", "trigger_point")
+    # The hip and thigh stay open: only the muscle's name can refuse this site.
+    warning = superseded_screening(NOW, [left_iliopsoas], [screening(DAY, muscles=muscles)])
+    if warned:
+        assert warning.code == "superseded_screening"
+        assert "muscle iliopsoas" in warning.message
+    else:
+        assert warning is None
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from screening.services import record_screening
 from sessions.models import NeedlingSession
 from sessions.records.rules import time_problem
+from tests.bodies import site
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +92,26 @@ def test_a_later_screening_that_would_have_refused_the_session_is_shown_on_it(
     listed = therapist_api.get("/api/v1/sessions/").json()["results"][0]
     for answer in (shown, listed):
         assert ("superseded_screening" in [w["code"] for w in answer["warnings"]]) is warned
+
+
+def test_a_later_pregnancy_screening_warns_on_a_session_that_needled_the_iliopsoas(
+    therapist_api, screen, patient, therapist, session_body
+):
+    screen(patient)
+    sites = [site("iliopsoas", "left")]
+    session_id = log(therapist_api, session_body(sites=sites)).json()["id"]  # an hour ago
+    # Pregnancy closes the iliopsoas by name; its region, the hip and thigh, stays open.
+    record_screening(
+        patient=patient,
+        performed_by=therapist,
+        consent_given=True,
+        answers={"pregnancy_trimester": 2},
+    )
+    shown = therapist_api.get(f"/api/v1/sessions/{session_id}/").json()
+    listed = therapist_api.get("/api/v1/sessions/").json()["results"][0]
+    for answer in (shown, listed):
+        superseded = [w for w in answer["warnings"] if w["code"] == "superseded_screening"]
+        assert len(superseded) == 1 and "iliopsoas" in superseded[0]["message"]
 
 
 def test_the_demo_obeys_the_same_time_rules():
