@@ -4,6 +4,9 @@ Django admin and the staff app's forms."""
 import itertools
 from collections.abc import Iterable, Sequence
 
+# Weekdays as stored (Monday=0), by name: a person reads "Tuesday", not "weekday 1".
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
 
 def _first_overlap(blocks: Iterable[dict]) -> dict | None:
     """The first block ({weekday, start, end}) that starts before the one before it ends."""
@@ -20,10 +23,10 @@ def hours_problem(blocks: Sequence[dict]) -> str | None:
     for block in blocks:
         if block["end"] <= block["start"]:
             return (
-                f"The block on weekday {block['weekday']} at {block['start']:%H:%M} "
+                f"The block on {DAYS[block['weekday']]} at {block['start']:%H:%M} "
                 "must end after it starts."
             )
     overlap = _first_overlap(blocks)
     if overlap is None:
         return None
-    return f"Blocks overlap on weekday {overlap['weekday']} at {overlap['start']:%H:%M}."
+    return f"Blocks overlap on {DAYS[overlap['weekday']]} at {overlap['start']:%H:%M}."

@@ -8,6 +8,7 @@ from datetime import time
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
@@ -30,7 +31,10 @@ class Clinic(models.Model):
     # Shown to patients on their aftercare page, to call the clinic.
     phone = models.CharField(max_length=16, blank=True, validators=[validate_e164])
     # A freed slot offered to the waitlist passes to the next entry after this long unanswered.
-    waitlist_offer_minutes = models.PositiveSmallIntegerField(default=120)
+    # At least long enough to read an SMS and tap its link; at most a day, or the slot waits idle.
+    waitlist_offer_minutes = models.PositiveSmallIntegerField(
+        default=120, validators=[MinValueValidator(10), MaxValueValidator(24 * 60)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -7,12 +7,10 @@ from typing import Any, cast
 from django import forms
 
 from aftercare import texts
-from clinic.hours import hours_problem
+from clinic.hours import DAYS, hours_problem
 from core.errors import RuleViolation
 
-WEEKDAYS = list(
-    enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
-)
+WEEKDAYS = list(enumerate(DAYS))
 
 
 class ClockInput(forms.TimeInput):
@@ -30,6 +28,16 @@ class ClinicSettingsForm(forms.Form):
         help_text="Aftercare that may wait is not sent between these local times.",
     )
     quiet_hours_end = forms.TimeField(label="Quiet hours until", widget=ClockInput())
+    phone = forms.CharField(
+        label="Clinic phone (+44...)",
+        max_length=16,
+        required=False,
+        help_text="Shown on the patients' aftercare page, to call the clinic.",
+    )
+    waitlist_offer_minutes = forms.IntegerField(
+        label="A waitlist offer stands for (minutes)",
+        help_text="Unanswered this long, the freed slot is offered to the next patient waiting.",
+    )
 
 
 class TherapistForm(forms.Form):
@@ -62,8 +70,8 @@ class HoursRow(forms.Form):
         filled = [data.get(name) is not None for name in ("weekday", "start", "end")]
         if any(filled) and not all(filled):
             self.add_error(None, "Give the day, the start and the end, or leave the row empty.")
-        elif all(filled) and data["end"] <= data["start"]:
-            self.add_error("end", "Must be after the start.")
+        elif all(filled) and (problem := hours_problem([data])):  # by the row's end
+            self.add_error("end", problem)
         return data
 
     def block(self) -> dict[str, Any] | None:

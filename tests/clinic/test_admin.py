@@ -211,7 +211,7 @@ def test_the_admin_refuses_hours_that_overlap(superuser_site, therapist):
     data = staff_form_with_hours(superuser_site, therapist, week)
     answer = superuser_site.post(f"/admin/clinic/staff/{therapist.id}/change/", data)
     assert answer.status_code == 200  # the form again, with the problem
-    assert "Blocks overlap on weekday 0 at 12:00." in answer.content.decode()
+    assert "Blocks overlap on Monday at 12:00." in answer.content.decode()
     assert not therapist.working_hours.exists()
 
 

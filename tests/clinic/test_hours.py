@@ -19,11 +19,11 @@ def block(weekday: int, start: int, end: int) -> dict:
         ([block(0, 9, 13), block(0, 14, 18)], None),
         ([block(0, 9, 13), block(0, 13, 18)], None),  # end to start is not an overlap
         ([block(0, 9, 13), block(1, 10, 12)], None),  # another day
-        ([block(0, 9, 13), block(0, 12, 18)], "Blocks overlap on weekday 0 at 12:00."),
-        ([block(2, 12, 18), block(2, 9, 17)], "Blocks overlap on weekday 2 at 12:00."),  # any order
-        ([block(4, 8, 18), block(4, 10, 11)], "Blocks overlap on weekday 4 at 10:00."),  # inside
-        ([block(3, 13, 9)], "The block on weekday 3 at 13:00 must end after it starts."),
-        ([block(3, 9, 9)], "The block on weekday 3 at 09:00 must end after it starts."),
+        ([block(0, 9, 13), block(0, 12, 18)], "Blocks overlap on Monday at 12:00."),
+        ([block(2, 12, 18), block(2, 9, 17)], "Blocks overlap on Wednesday at 12:00."),  # any order
+        ([block(4, 8, 18), block(4, 10, 11)], "Blocks overlap on Friday at 10:00."),  # inside
+        ([block(3, 13, 9)], "The block on Thursday at 13:00 must end after it starts."),
+        ([block(3, 9, 9)], "The block on Thursday at 09:00 must end after it starts."),
     ],
 )
 def test_each_block_ends_after_it_starts_and_none_of_a_day_overlap(blocks, problem):

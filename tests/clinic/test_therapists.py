@@ -67,7 +67,7 @@ def test_a_new_therapist_with_hours_that_end_before_they_start_is_not_added(admi
     )
     assert answer.status_code == 400
     assert answer.json()["working_hours"] == [
-        "The block on weekday 2 at 17:00 must end after it starts."
+        "The block on Wednesday at 17:00 must end after it starts."
     ]
     usernames = [t["username"] for t in admin_api.get("/api/v1/therapists/").json()["results"]]
     assert "jo" not in usernames

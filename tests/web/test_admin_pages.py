@@ -123,8 +123,8 @@ def test_a_therapist_the_rules_refuse_is_not_added_and_told_by_the_field(
 @pytest.mark.parametrize(
     ("rows", "refusal"),
     [
-        ([(1, "09:00", "13:00"), (1, "12:00", "15:00")], "Blocks overlap on weekday 1 at 12:00."),
-        ([(1, "13:00", "09:00")], "Must be after the start."),
+        ([(1, "09:00", "13:00"), (1, "12:00", "15:00")], "Blocks overlap on Tuesday at 12:00."),
+        ([(1, "13:00", "09:00")], "The block on Tuesday at 13:00 must end after it starts."),
         ([(1, "", "09:00")], "Give the day, the start and the end"),
     ],
 )
@@ -158,13 +158,32 @@ def test_rooms_are_added_and_a_name_is_the_clinics_only_one(admin_in, clinic):
     assert list(Room.objects.filter(clinic=clinic).values_list("name", flat=True)) == ["Room 1"]
 
 
-def test_the_quiet_hours_are_set(admin_in, clinic):
-    admin_in.post(
-        "/clinic/",
-        {"name": "Northside Physio", "quiet_hours_start": "20:30", "quiet_hours_end": "07:45"},
-    )
+SETTINGS = {
+    "name": "Northside Physio",
+    "quiet_hours_start": "20:30",
+    "quiet_hours_end": "07:45",
+    "phone": "+442079460000",
+    "waitlist_offer_minutes": "90",
+}
+
+
+def test_the_clinics_settings_are_set(admin_in, clinic):
+    admin_in.post("/clinic/", SETTINGS)
     clinic.refresh_from_db()
     assert (clinic.quiet_hours_start, clinic.quiet_hours_end) == (time(20, 30), time(7, 45))
+    assert (clinic.phone, clinic.waitlist_offer_minutes) == ("+442079460000", 90)
+    page = admin_in.get("/clinic/").content.decode()
+    assert 'value="+442079460000"' in page and 'value="90"' in page
+
+
+def test_a_bad_phone_or_offer_time_is_refused_by_its_field(admin_in, clinic):
+    page = admin_in.post(
+        "/clinic/", SETTINGS | {"phone": "0207 946 0000", "waitlist_offer_minutes": "2"}
+    ).content.decode()
+    assert "Enter a valid phone number in E.164 form" in page
+    assert "Ensure this value is greater than or equal to 10." in page
+    clinic.refresh_from_db()
+    assert (clinic.phone, clinic.waitlist_offer_minutes) == ("", 120)
 
 
 def test_a_message_text_is_previewed_as_typed_and_saved(admin_in, clinic):

@@ -17,11 +17,7 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
     clinic = clinic_of(request)
     form = ClinicSettingsForm(
         request.POST or None,
-        initial={
-            "name": clinic.name,
-            "quiet_hours_start": clinic.quiet_hours_start,
-            "quiet_hours_end": clinic.quiet_hours_end,
-        },
+        initial={name: getattr(clinic, name) for name in ClinicSettingsForm.base_fields},
     )
     if request.method == "POST" and form.is_valid():
         try:
