@@ -6,6 +6,8 @@ administrator releases it with a note. An archived patient is kept on record but
 booked or treated. Every service that books or treats asks `check_open_for_care` first.
 """
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -28,17 +30,28 @@ def check_open_for_care(patient: Patient) -> None:
         .values_list("clinical_hold", "archived_at")
         .get()
     )
+    refusal = care_refusal(patient, clinical_hold=clinical_hold, archived_at=archived_at)
+    if refusal is not None:
+        raise refusal
+
+
+def care_refusal(
+    patient: Patient, *, clinical_hold: bool, archived_at: datetime | None
+) -> Conflict | None:
+    """Why nothing new may be booked or logged for the patient, or None: the rule itself, for
+    the services (on the row they lock) and for pages that say so before anyone tries."""
     if archived_at is not None:
-        raise Conflict(
+        return Conflict(
             "invalid_state",
             f"{patient} is archived: archived patients are not booked or treated.",
         )
     if clinical_hold:
-        raise Conflict(
+        return Conflict(
             "clinical_hold",
             f"{patient} is on clinical hold after a serious side effect: nothing new can be "
             "booked or logged until a clinic administrator releases the hold.",
         )
+    return None
 
 
 @transaction.atomic

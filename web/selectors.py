@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from aftercare.models import Notification
 from clinic.filters import PatientFilter
-from clinic.models import Patient, Staff
+from clinic.holds import care_refusal
+from clinic.models import ClinicalHold, Patient, Staff
 from outcomes.models import OutcomeMeasure
 from outcomes.rules import Change
 from outcomes.selectors import course_changes
@@ -20,6 +20,7 @@ from screening.models import Screening, ruling_screening
 from screening.vocabulary import ExclusionSide, Region, Technique
 from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
 from sessions.models.scheduling import LIVE
+from sessions.records.selectors import with_sessions_done
 
 # A screening that lapses within this many days is flagged on the therapist's day.
 EXPIRY_NOTICE = timedelta(days=14)
@@ -27,8 +28,9 @@ EXPIRY_NOTICE = timedelta(days=14)
 
 def found_patients(patients: QuerySet[Patient], search: str, most: int) -> list[Patient]:
     """The first `most` of `patients` that the API's patient search finds for `search` (every
-    word in the name, phone or email); none for a search it refuses (too long)."""
-    found = PatientFilter({"search": search}, queryset=patients)
+    word in the name, phone or email), archived patients left out as the API's lists leave them
+    out; none for a search it refuses (too long)."""
+    found = PatientFilter({"search": search, "archived": "false"}, queryset=patients)
     if not found.is_valid():  # else django-filter drops the refused filter and finds everyone
         return []
     return list(found.qs.order_by("family_name", "given_name")[:most])
@@ -40,6 +42,23 @@ class DayItem:
     session_number: int | None  # in its course, counting live appointments
     screening: Screening | None
     flags: tuple[str, ...]
+    closed: str  # why no session may start for this patient, "" when one may
+
+
+def closed_for_care(patient: Patient) -> str:
+    """Why nothing new may be booked or logged for the patient (`clinic.holds.care_refusal`,
+    on the row as read), or "" when the patient is open for care."""
+    refusal = care_refusal(
+        patient, clinical_hold=patient.clinical_hold, archived_at=patient.archived_at
+    )
+    return "" if refusal is None else refusal.detail
+
+
+def open_hold(patient: Patient) -> ClinicalHold | None:
+    """The patient's running hold (why and since when), read only when the patient is held."""
+    if not patient.clinical_hold:
+        return None
+    return ClinicalHold.objects.filter(patient=patient, released_at__isnull=True).first()
 
 
 def ruling_screenings(patient_ids: Iterable[UUID], at: datetime) -> dict[UUID, Screening]:
@@ -103,6 +122,7 @@ def day_of(therapist: Staff, day: date) -> list[DayItem]:
             session_number=a.session_number if a.course_id else None,
             screening=ruling.get(a.patient_id),
             flags=screening_flags(ruling.get(a.patient_id), a.starts_at),
+            closed=closed_for_care(a.patient),  # the patient row came with the appointment
         )
         for a in appointments
     ]
@@ -136,15 +156,11 @@ def timeline_of(patient: Patient) -> list[Event]:
 
 
 def courses_of(patient: Patient) -> list[TreatmentCourse]:
-    """The patient's courses with their progress (`sessions_done` of `planned_sessions`)."""
+    """The patient's courses with their progress (`sessions_done` of `planned_sessions`),
+    counted as the API counts it: the count has one home, sessions.records.selectors."""
     return list(
-        TreatmentCourse.objects.filter(patient=patient)
+        with_sessions_done(TreatmentCourse.objects.filter(patient=patient))
         .select_related("therapist")
-        .annotate(
-            sessions_done=Coalesce(
-                Count("needling_sessions", filter=Q(needling_sessions__ended_at__isnull=False)), 0
-            )
-        )
         .order_by("-created_at")
     )
 

@@ -13,9 +13,11 @@ from sessions.models import NeedlingSession
 from web.access import clinic_of, of_clinic, record_reads, staff_page
 from web.charts import course_chart, pain_chart
 from web.selectors import (
+    closed_for_care,
     course_outcomes,
     courses_of,
     found_patients,
+    open_hold,
     screening_flags,
     timeline_of,
 )
@@ -48,6 +50,8 @@ def patient_card(request: HttpRequest, patient_id: UUID) -> HttpResponse:
         "web/patient.html",
         {
             "patient": patient,
+            "closed": closed_for_care(patient),
+            "hold": open_hold(patient),
             "screening": screening,
             "screening_flags": screening_flags(screening, now),
             "timeline": timeline,
