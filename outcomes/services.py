@@ -64,8 +64,44 @@ def record_patient_rerating(
 ) -> list[OutcomeMeasure]:
     """The patient re-rates their pain, and the baseline's activities when there are any, from
     their aftercare page (between sessions: at none of them): both or neither."""
+    return _record_ratings(course, nprs, psfs, reported_by=Reporter.PATIENT, recorded_by=None)
+
+
+@transaction.atomic
+def record_ratings_at_session(
+    *,
+    session: NeedlingSession,
+    recorded_by: Staff,
+    nprs: int | None,
+    psfs: Sequence[dict[str, Any]],
+) -> list[OutcomeMeasure]:
+    """The therapist's ratings at a session of a course: NPRS, PSFS, both or neither. They are
+    dated at the session's start, so the course's first session holds its baseline."""
+    if nprs is None and not psfs:
+        return []
+    if session.course is None:
+        raise ValidationError({"course": "Ratings belong to a course: this session is in none."})
+    return _record_ratings(
+        session.course,
+        nprs,
+        psfs,
+        reported_by=Reporter.THERAPIST,
+        recorded_by=recorded_by,
+        session=session,
+        recorded_at=session.started_at,
+    )
+
+
+def _record_ratings(
+    course: TreatmentCourse,
+    nprs: int | None,
+    psfs: Sequence[dict[str, Any]],
+    **source: Any,  # who reported and recorded them, and when, at which session
+) -> list[OutcomeMeasure]:
     # (instrument, score, items): NPRS is a score, PSFS its items.
-    ratings: list[tuple[str, int | None, Sequence[dict[str, Any]]]] = [(Instrument.NPRS, nprs, ())]
+    ratings: list[tuple[str, int | None, Sequence[dict[str, Any]]]] = []
+    if nprs is not None:
+        ratings.append((Instrument.NPRS, nprs, ()))
     if psfs:
         ratings.append((Instrument.PSFS, None, psfs))
     return [
@@ -74,10 +110,9 @@ def record_patient_rerating(
             patient=course.patient,
             course=course,
             instrument=instrument,
-            recorded_by=None,
-            reported_by=Reporter.PATIENT,
             score=score,
             items=items,
+            **source,
         )
         for instrument, score, items in ratings
     ]

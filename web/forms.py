@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from clinic.models import Patient, Room, Staff
+from outcomes.rules import MOST_PSFS_ITEMS
 from screening.vocabulary import (
     ExclusionSide,
     Manipulation,
@@ -188,6 +189,67 @@ class ElectricalForm(forms.Form):
                 if name not in ("used", "first_site", "second_site")
             }
         ]
+
+
+class RatingsForm(forms.Form):
+    """NPRS and PSFS at a session of a course (`outcomes.services.record_ratings_at_session`).
+    The course's first PSFS names its activities (up to five, as the patient names them); every
+    later one re-rates the same activities."""
+
+    nprs = forms.IntegerField(
+        label="NPRS: pain now (0-10)", min_value=0, max_value=10, required=False
+    )
+
+    def __init__(self, data: Any = None, *, activities: list[str]) -> None:
+        super().__init__(data, prefix="rating")
+        self.activities = activities
+        for index in range(len(activities) or MOST_PSFS_ITEMS):
+            if not activities:  # the baseline: the patient names them
+                self.fields[f"activity_{index}"] = forms.CharField(
+                    label=f"PSFS activity {index + 1}", max_length=200, required=False
+                )
+            self.fields[f"score_{index}"] = forms.IntegerField(
+                label=f"PSFS: {activities[index]} (0-10)"
+                if activities
+                else f"Activity {index + 1}, how well now (0-10)",
+                min_value=0,
+                max_value=10,
+                required=False,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        if self.activities:  # a re-rating compares like with like: every activity, or none
+            if 0 < len(self.psfs_items()) < len(self.activities):
+                self.add_error(None, "Re-rate every activity of the course's first PSFS, or none.")
+            return self.cleaned_data
+        for index, activity in enumerate(self._named()):
+            score = self.cleaned_data.get(f"score_{index}")
+            if activity and score is None:
+                self.add_error(f"score_{index}", "Rate the activity, 0 to 10.")
+            elif score is not None and not activity:
+                self.add_error(f"activity_{index}", "Name the activity this rates.")
+        return self.cleaned_data
+
+    def _named(self) -> list[str]:
+        if self.activities:
+            return self.activities
+        return [
+            (self.cleaned_data.get(f"activity_{index}") or "").strip()
+            for index in range(MOST_PSFS_ITEMS)
+        ]
+
+    def psfs_items(self) -> list[dict[str, Any]]:
+        scores = [self.cleaned_data.get(f"score_{index}") for index in range(len(self._named()))]
+        return [
+            {"activity": activity, "score": score}
+            for activity, score in zip(self._named(), scores, strict=True)
+            if activity and score is not None
+        ]
+
+    def ratings(self) -> dict[str, Any]:
+        """The service's arguments: the pain score, and the activities rated."""
+        return {"nprs": self.cleaned_data.get("nprs"), "psfs": self.psfs_items()}
 
 
 class AddendumForm(forms.Form):

@@ -15,6 +15,8 @@ from django.utils import timezone
 from clinic.holds import check_open_for_care
 from clinic.models import Patient, Staff
 from core.errors import RuleViolation
+from outcomes.selectors import baseline_activities
+from outcomes.services import record_ratings_at_session
 from screening.models import ruling_screening
 from screening.services import PlannedSite, check_needling
 from sessions.models import Appointment, NeedlingSession
@@ -22,7 +24,14 @@ from sessions.records.rules import SiteFacts, session_warnings
 from sessions.records.services import correct_session, log_session, sign_session
 from web.access import clinic_of, member, of_clinic, record_reads, staff_page
 from web.errors import show_invalid, show_on
-from web.forms import MUSCLE_NAMES, ElectricalForm, SessionForm, SiteForms, SiteFormSet
+from web.forms import (
+    MUSCLE_NAMES,
+    ElectricalForm,
+    RatingsForm,
+    SessionForm,
+    SiteForms,
+    SiteFormSet,
+)
 
 # The session form's three parts as first shown, and the session they were copied from.
 type FirstShown = tuple[SessionForm, SiteForms, ElectricalForm, NeedlingSession | None]
@@ -108,17 +117,20 @@ def _form_page(
     patient: Patient,
     write: Callable[..., NeedlingSession],
     initial: Callable[[], FirstShown],
+    ratings: RatingsForm | None = None,
     **context: object,
 ) -> HttpResponse:
     """The session form: shown with `initial`, or saved through `write` (a session service
-    taking the sites, the stimulation and the form's fields), and signed when asked."""
+    taking the sites, the stimulation and the form's fields) with the course's `ratings` if
+    asked for, and signed when asked."""
     screening = ruling_screening(patient.screenings.all(), timezone.now())
     record_reads(request, [patient, *([screening] if screening else [])])
     section_errors: dict[str, str] = {}
     copied_from = None
     if request.method == "POST":
         form, sites, stimulation = _bound(request.POST)
-        if _all_valid(form, sites, stimulation):
+        ratings_valid = ratings is None or ratings.is_valid()
+        if _all_valid(form, sites, stimulation) and ratings_valid:
             try:
                 with transaction.atomic():
                     session = write(
@@ -126,6 +138,10 @@ def _form_page(
                         electrical=stimulation.blocks(),
                         **form.cleaned_data,
                     )
+                    if ratings is not None:
+                        record_ratings_at_session(
+                            session=session, recorded_by=member(request), **ratings.ratings()
+                        )
                     if "sign" in request.POST:
                         sign_session(session, actor=member(request))
                 return redirect("web:session", session_id=session.pk)
@@ -147,6 +163,7 @@ def _form_page(
             "section_errors": section_errors,
             "copied_from": copied_from,
             "muscle_names": MUSCLE_NAMES,
+            "ratings": ratings,
             **context,
         },
     )
@@ -168,6 +185,7 @@ def new_session(
         logged = getattr(appointment, "needling_session", None)
         if logged is not None:  # one session per appointment: open the one already logged
             return redirect("web:session", session_id=logged.pk)
+    course = appointment.course if appointment is not None else None
     return _form_page(
         request,
         patient,
@@ -179,6 +197,13 @@ def new_session(
             appointment=appointment,
         ),
         initial=lambda: _initial(patient, appointment, copy="copy" in request.GET),
+        # A session of a course rates its outcomes: the first one its baseline.
+        ratings=RatingsForm(
+            request.POST if request.method == "POST" else None,
+            activities=baseline_activities(course),
+        )
+        if course is not None
+        else None,
         appointment=appointment,
     )
 
