@@ -111,6 +111,10 @@ def update_staff(
         check_may_change_access(staff, by=by, is_active=fields.get("is_active", True))
     for name, value in fields.items():
         setattr(staff, name, value)
+    # The values given meet their fields' rules (a phone in E.164...), whoever typed them.
+    staff.clean_fields(
+        exclude=[field.name for field in Staff._meta.fields if field.name not in fields]
+    )
     if password is not None:
         _set_password(staff, password)
     _grant_admin_site(staff)

@@ -40,8 +40,10 @@ class ClinicSettingsForm(forms.Form):
     )
 
 
-class TherapistForm(forms.Form):
-    username = forms.CharField(label="Username", max_length=150)
+class StaffDetailsForm(forms.Form):
+    """Who a member of staff is and until when they are certified to needle (screening and
+    needling are refused after that date): kept up to date here."""
+
     full_name = forms.CharField(label="Full name", max_length=200)
     email = forms.EmailField(label="Email", required=False)
     phone = forms.CharField(label="Mobile (+44...)", max_length=16, required=False)
@@ -50,6 +52,11 @@ class TherapistForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+
+class TherapistForm(StaffDetailsForm):
+    field_order = ["username", *StaffDetailsForm.base_fields, "password"]
+    username = forms.CharField(label="Username", max_length=150)
     password = forms.CharField(
         label="First password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

@@ -53,6 +53,7 @@ the_clinic: list[URLPattern | URLResolver] = [
     path("rooms/", clinic_admin.rooms, name="rooms"),
     path("staff/", staff_admin.staff_list, name="staff"),
     path("staff/new/", staff_admin.add_therapist, name="add-therapist"),
+    path("staff/<uuid:staff_id>/", staff_admin.staff_details, name="staff-details"),
     path("staff/<uuid:staff_id>/hours/", staff_admin.staff_hours, name="staff-hours"),
     path("staff/<uuid:staff_id>/active/", staff_admin.set_active, name="staff-active"),
     path("messages/", message_admin.message_texts, name="message-texts"),

@@ -2,7 +2,7 @@
 hours, message texts with a preview, the message log and clinical holds. Therapists are refused,
 another clinic's records are not found, and each page costs the same queries whatever its size."""
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.db import connection
@@ -51,7 +51,8 @@ def message(patient, number: int = 0, **fields) -> Notification:
 
 def test_a_therapist_may_not_run_the_clinic(signed_in, therapist, patient):
     hold = place_on_hold(patient, reason="Pneumothorax reported")
-    for path in [*ADMIN_PAGES, f"/clinic/staff/{therapist.pk}/hours/"]:
+    staff = [f"/clinic/staff/{therapist.pk}/hours/", f"/clinic/staff/{therapist.pk}/"]
+    for path in [*ADMIN_PAGES, *staff]:
         assert signed_in.get(path).status_code == 403, path
     for path in (f"/clinic/staff/{therapist.pk}/active/", f"/clinic/holds/{hold.pk}/release/"):
         assert signed_in.post(path, {"active": "0", f"{hold.pk}-note": "Fine"}).status_code == 403
@@ -62,6 +63,7 @@ def test_a_therapist_may_not_run_the_clinic(signed_in, therapist, patient):
 def test_another_clinics_staff_and_holds_are_not_found(admin_in, other_therapist, other_patient):
     hold = place_on_hold(other_patient, reason="Nerve injury reported")
     assert admin_in.get(f"/clinic/staff/{other_therapist.pk}/hours/").status_code == 404
+    assert admin_in.get(f"/clinic/staff/{other_therapist.pk}/").status_code == 404
     assert (
         admin_in.post(f"/clinic/staff/{other_therapist.pk}/active/", {"active": "0"}).status_code
         == 404
@@ -80,6 +82,24 @@ THERAPIST = {
     "dn_certified_until": "2030-01-31",
     "password": PASSWORD,
 }
+
+
+def test_a_therapists_certification_is_renewed_and_a_bad_phone_refused_by_its_field(
+    admin_in, therapist
+):
+    details = {"full_name": "Nora Quinn", "email": "", "dn_certified_until": "2031-06-30"}
+    page = admin_in.get(f"/clinic/staff/{therapist.pk}/").content.decode()
+    assert 'value="Nora Quinn"' in page
+    refused = admin_in.post(f"/clinic/staff/{therapist.pk}/", details | {"phone": "07911 123"})
+    assert "Enter a valid phone number in E.164 form" in refused.content.decode()
+    therapist.refresh_from_db()
+    assert therapist.phone == "" and therapist.dn_certified_until != date(2031, 6, 30)
+
+    saved = admin_in.post(f"/clinic/staff/{therapist.pk}/", details | {"phone": "+447911123456"})
+    assert saved["Location"] == "/clinic/staff/"
+    therapist.refresh_from_db()
+    assert (therapist.dn_certified_until, therapist.phone) == (date(2031, 6, 30), "+447911123456")
+    assert "30 Jun 2031" in admin_in.get("/clinic/staff/").content.decode()
 
 
 def test_a_therapist_is_added_then_given_working_hours(admin_in, clinic):

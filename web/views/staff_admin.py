@@ -1,5 +1,5 @@
 """The clinic's staff for its administrators: who works here and when, a therapist added,
-hours changed, someone's access ended (all through `clinic.services`)."""
+details and hours changed, someone's access ended (all through `clinic.services`)."""
 
 from uuid import UUID
 
@@ -13,7 +13,7 @@ from clinic import services
 from clinic.models import Role, Staff, WorkingHours
 from core.errors import RuleViolation
 from web.access import admin_page, clinic_of, member, of_clinic
-from web.admin_forms import HoursFormSet, TherapistForm
+from web.admin_forms import HoursFormSet, StaffDetailsForm, TherapistForm
 from web.errors import show_invalid
 
 STAFF = Staff.objects.prefetch_related(
@@ -43,6 +43,23 @@ def add_therapist(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{therapist} added: now give their working hours.")
             return redirect("web:staff-hours", staff_id=therapist.pk)
     return render(request, "web/admin/add_therapist.html", {"form": form})
+
+
+@admin_page
+def staff_details(request: HttpRequest, staff_id: UUID) -> HttpResponse:
+    """Change a person's name, contacts or certification (`clinic.services.update_staff`)."""
+    person = of_clinic(request, Staff.objects, pk=staff_id)
+    initial = {name: getattr(person, name) for name in StaffDetailsForm.base_fields}
+    form = StaffDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_staff(person, by=member(request), **form.cleaned_data)
+        except ValidationError as refusal:
+            show_invalid(form, refusal)
+        else:
+            messages.success(request, f"{person}'s details are saved.")
+            return redirect("web:staff")
+    return render(request, "web/admin/staff_details.html", {"person": person, "form": form})
 
 
 @admin_page
