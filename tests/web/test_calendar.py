@@ -197,13 +197,26 @@ def test_an_appointment_is_moved_from_the_keyboard_by_typing_its_new_start(
 
     new_start = timezone.localtime(tomorrow_at(15)).strftime("%Y-%m-%dT%H:%M")
     response = signed_in.post(
-        f"/calendar/appointments/{appointment.pk}/reschedule/",
-        {"starts_at": new_start},
-        follow=True,
+        f"/calendar/appointments/{appointment.pk}/move/", {"starts_at": new_start}, follow=True
     )
     assert "Ada Lovelace: booked" in response.content.decode()
     appointment.refresh_from_db()
     assert appointment.starts_at == tomorrow_at(15)
+
+
+def test_a_move_refused_from_the_keyboard_keeps_the_typed_time_and_says_why_by_it(
+    signed_in, book, patient, make_patient, clinic
+):
+    appointment = book(patient, tomorrow_at(10))
+    book(make_patient(clinic, given_name="Ben"), tomorrow_at(15))
+    taken = timezone.localtime(tomorrow_at(15)).strftime("%Y-%m-%dT%H:%M")
+    page = signed_in.post(
+        f"/calendar/appointments/{appointment.pk}/move/", {"starts_at": taken}
+    ).content.decode()
+    assert f'value="{taken}"' in page
+    assert 'id="starts_at-error">The therapist already has an appointment at that time.' in page
+    appointment.refresh_from_db()
+    assert appointment.starts_at == tomorrow_at(10)
 
 
 def test_a_booking_in_the_past_is_refused_by_its_start(signed_in, patient, therapist):

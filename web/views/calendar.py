@@ -18,7 +18,6 @@ from sessions.models import Appointment
 from sessions.scheduling.services import (
     book_appointment,
     cancel_appointment,
-    check_appointment_times,
     mark_no_show,
     reschedule_appointment,
 )
@@ -64,23 +63,35 @@ def calendar(request: PageRequest) -> HttpResponse:
     return _week_page(request, _monday(request))
 
 
-def _changed(
-    request: PageRequest, appointment: Appointment, change: Callable[[Appointment], object]
-) -> HttpResponse:
-    """Apply `change`; answer with the week as it now stands, and any refusal on top."""
-    problem = done = ""
+def _changed(request: PageRequest, appointment: Appointment, problem: str) -> HttpResponse:
+    """The week as it now stands, with the change done or the refusal on top."""
+    if not request.htmx and not problem:
+        messages.success(request, _moved(appointment))
+        return redirect(_week_of(appointment))
+    done = "" if problem else _moved(appointment)
+    return _week_page(request, _monday_of(appointment), problem=problem, done=done)
+
+
+def _apply(change: Callable[[Appointment], object], appointment: Appointment) -> str:
     try:
         change(appointment)
-        done = f"{appointment.patient}: {appointment.get_status_display().lower()}, " + (
-            f"{timezone.localtime(appointment.starts_at):%a %d %b %H:%M}."
-        )
     except RuleViolation as error:
-        problem = error.detail
-    monday = monday_of(timezone.localtime(appointment.starts_at).date())
-    if not request.htmx and not problem:
-        messages.success(request, done)
-        return redirect(f"{reverse('web:calendar')}?week={monday}")
-    return _week_page(request, monday, problem=problem, done=done)
+        return error.detail
+    return ""
+
+
+def _moved(appointment: Appointment) -> str:
+    return f"{appointment.patient}: {appointment.get_status_display().lower()}, " + (
+        f"{timezone.localtime(appointment.starts_at):%a %d %b %H:%M}."
+    )
+
+
+def _monday_of(appointment: Appointment) -> date:
+    return monday_of(timezone.localtime(appointment.starts_at).date())
+
+
+def _week_of(appointment: Appointment) -> str:
+    return f"{reverse('web:calendar')}?week={_monday_of(appointment)}"
 
 
 def _appointment(request: HttpRequest, appointment_id: UUID) -> Appointment:
@@ -91,43 +102,53 @@ def _appointment(request: HttpRequest, appointment_id: UUID) -> Appointment:
     )
 
 
+def _move_to(appointment: Appointment, typed: str) -> str:
+    """Move the appointment to the start typed on the clinic's clock, its length kept: "" when
+    moved, else why not (and the appointment is left as it was)."""
+    starts_at = parse_datetime(typed)
+    if starts_at is not None and timezone.is_naive(starts_at):
+        starts_at = timezone.make_aware(starts_at)
+    if starts_at is None:
+        return "Choose a time to move it to."
+    original = (appointment.starts_at, appointment.ends_at)
+    ends_at = starts_at + (appointment.ends_at - appointment.starts_at)
+    try:
+        reschedule_appointment(appointment, starts_at=starts_at, ends_at=ends_at)
+    except ValidationError as refusal:  # the times themselves (in the past, too long)
+        message = refusal.messages[0]
+        return f"The new time {message[0].lower()}{message[1:]}"
+    except RuleViolation as refusal:  # the week around them (taken, outside working hours)
+        appointment.starts_at, appointment.ends_at = original
+        return refusal.detail
+    return ""
+
+
 @staff_page
 def reschedule(request: PageRequest, appointment_id: UUID) -> HttpResponse:
+    """A card dropped on a slot. Refused moves are answered with the week from the database:
+    the card snaps back."""
     appointment = _appointment(request, appointment_id)
     if request.method != "POST":
         return redirect("web:calendar")
-    starts_at = parse_datetime(request.POST.get("starts_at", ""))
-    if starts_at is not None and timezone.is_naive(starts_at):  # typed on the clinic's clock
-        starts_at = timezone.make_aware(starts_at)
-    if starts_at is None:
-        return _week_page(request, _monday(request), problem="Choose a time to move it to.")
-    length = appointment.ends_at - appointment.starts_at
-    try:
-        check_appointment_times(starts_at, starts_at + length, timezone.now())
-    except ValidationError as refusal:
-        monday = monday_of(timezone.localtime(appointment.starts_at).date())
-        message = refusal.messages[0]
-        problem = f"The new time {message[0].lower()}{message[1:]}"
-        return _week_page(request, monday, problem=problem)
-    # Refused moves are answered with the week from the database: the card snaps back.
-    original = (appointment.starts_at, appointment.ends_at)
-
-    def move(appointment: Appointment) -> None:
-        try:
-            reschedule_appointment(appointment, starts_at=starts_at, ends_at=starts_at + length)
-        except RuleViolation:
-            appointment.starts_at, appointment.ends_at = original
-            raise
-
-    return _changed(request, appointment, move)
+    problem = _move_to(appointment, request.POST.get("starts_at", ""))
+    return _changed(request, appointment, problem)
 
 
 @staff_page
 def move(request: HttpRequest, appointment_id: UUID) -> HttpResponse:
-    """Rescheduling without a mouse: the new start typed in, posted to `reschedule`."""
+    """Rescheduling without a mouse: the new start typed in; a refusal keeps what was typed
+    and says why by the field."""
     appointment = _appointment(request, appointment_id)
+    typed, problem = request.POST.get("starts_at", ""), ""
+    if request.method == "POST":
+        problem = _move_to(appointment, typed)
+        if not problem:
+            messages.success(request, _moved(appointment))
+            return redirect(_week_of(appointment))
     record_reads(request, [appointment])
-    return render(request, "web/move.html", {"appointment": appointment})
+    return render(
+        request, "web/move.html", {"appointment": appointment, "typed": typed, "problem": problem}
+    )
 
 
 @staff_page
@@ -135,11 +156,9 @@ def cancel(request: PageRequest, appointment_id: UUID) -> HttpResponse:
     appointment = _appointment(request, appointment_id)
     if request.method != "POST":
         return redirect("web:calendar")
-    return _changed(
-        request,
-        appointment,
-        lambda a: cancel_appointment(a, reason=request.POST.get("reason", "")[:500]),
-    )
+    reason = request.POST.get("reason", "")[:500]
+    problem = _apply(lambda a: cancel_appointment(a, reason=reason), appointment)
+    return _changed(request, appointment, problem)
 
 
 @staff_page
@@ -147,7 +166,7 @@ def no_show(request: PageRequest, appointment_id: UUID) -> HttpResponse:
     appointment = _appointment(request, appointment_id)
     if request.method != "POST":
         return redirect("web:calendar")
-    return _changed(request, appointment, mark_no_show)
+    return _changed(request, appointment, _apply(mark_no_show, appointment))
 
 
 @staff_page
