@@ -13,9 +13,9 @@ from django.utils import translation
 
 from aftercare import links, texts, waitlist
 from aftercare.models import OfferStatus, WaitlistOffer
-from aftercare.patient_page import too_many
 from audit import trail
 from core.errors import RuleViolation
+from httpapi.throttling import PatientPageThrottle, too_many
 
 TAKEN, GONE = "taken", "gone"
 
@@ -30,7 +30,7 @@ def _offer(token: str) -> WaitlistOffer:
 
 
 def offer_page(request, token: str):
-    if refused := too_many(request):
+    if refused := too_many(request, PatientPageThrottle()):
         return refused
     offer = _offer(token)
     patient = offer.entry.patient

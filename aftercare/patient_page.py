@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftercare import links, plan, texts
 from audit import trail
-from httpapi.throttling import PatientPageThrottle
+from httpapi.throttling import PatientPageThrottle, too_many
 from outcomes.selectors import baseline_activities
 from outcomes.services import record_patient_rerating
 from sessions.models import NeedlingSession, Reporter, Severity, SideEffectKind
@@ -88,22 +88,8 @@ def _session(token: str) -> NeedlingSession:
     return session
 
 
-def too_many(request: HttpRequest) -> HttpResponse | None:
-    """429 once an address has opened too many patient links this minute (bad tokens too)."""
-    throttle = PatientPageThrottle()
-    # A plain Django view has no APIView to give; the per-address key reads only the request.
-    if throttle.allow_request(request, None):  # type: ignore[arg-type]
-        return None
-    return HttpResponse(
-        "Too many requests. Please try again in a minute.",
-        status=429,
-        content_type="text/plain",
-        headers={"Retry-After": str(int(throttle.wait() or 60))},
-    )
-
-
 def patient_page(request, token: str):
-    if refused := too_many(request):
+    if refused := too_many(request, PatientPageThrottle()):
         return refused
     session = _session(token)
     with translation.override(texts.supported_language(session.patient.language)):

@@ -7,6 +7,9 @@ them has to expect an anonymous visitor.
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.utils.decorators import method_decorator
+
+from httpapi.throttling import limit_password_guesses
 
 
 class ClinicAdminSite(admin.AdminSite):
@@ -18,6 +21,10 @@ class ClinicAdminSite(admin.AdminSite):
         if not self.has_permission(request):
             return []
         return super().get_app_list(request, app_label)
+
+    @method_decorator(limit_password_guesses)
+    def login(self, request, extra_context=None):
+        return super().login(request, extra_context)
 
 
 class ClinicAdminConfig(AdminConfig):

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 
 from config.health import healthz
+from httpapi.throttling import limit_password_guesses
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("clinic.urls")),
@@ -30,7 +31,7 @@ urlpatterns = [
     # The staff app: Django's sign-in pages in the app's look, then the app itself at /.
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="web/login.html"),
+        limit_password_guesses(auth_views.LoginView.as_view(template_name="web/login.html")),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,4 +1,4 @@
-"""Abuse limits: the token endpoint and the patient pages slow down guessing, with counts kept
+"""Abuse limits: the token endpoint, the sign-in forms and the patient pages slow down guessing, with counts kept
 in Redis so that every web worker sees them (failed sign-ins are logged: test_security_log.py)."""
 
 import pytest
@@ -31,6 +31,28 @@ def test_guessing_passwords_is_refused_after_a_few_tries_a_minute(anonymous_api,
     assert refused.status_code == 429
     assert refused.json()["code"] == "throttled" and int(refused["Retry-After"]) > 0
     assert attempt("198.51.100.2").status_code == 400  # another address is not held back
+
+
+@pytest.mark.parametrize("sign_in", ["/accounts/login/", "/admin/login/"])
+def test_guessing_passwords_through_a_sign_in_form_meets_the_same_limit(admin, sign_in):
+    def attempt(address: str):
+        return Client().post(
+            sign_in, {"username": admin.username, "password": "guess"}, REMOTE_ADDR=address
+        )
+
+    for _ in range(allowed("token")):
+        assert attempt("198.51.100.1").status_code == 200  # the form again, refused
+    refused = attempt("198.51.100.1")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert attempt("198.51.100.2").status_code == 200  # another address is not held back
+
+
+def test_guesses_at_the_token_endpoint_and_the_forms_share_one_budget(anonymous_api, admin):
+    guess = {"username": admin.username, "password": "guess"}
+    for _ in range(allowed("token")):
+        anonymous_api.post("/api/v1/auth/token/", guess, format="json")
+    assert Client().post("/accounts/login/", guess).status_code == 429
+    assert Client().get("/accounts/login/").status_code == 200  # reading the form is no guess
 
 
 def test_a_forged_forwarded_for_header_does_not_escape_the_limit(anonymous_api):
