@@ -55,6 +55,11 @@ def _by_kind(effects: QuerySet, total: int) -> list[dict]:
             "count": row["count"],
             "rate": proportion(row["count"], total),
             "events": row["events"],
+            # Side by side with each study, as the overall rates are: None where it is silent.
+            "published": [
+                {"source": study.short, "rate": study.by_kind.get(row["kind"])}
+                for study in PUBLISHED
+            ],
         }
         for row in rows
     ]
@@ -105,6 +110,7 @@ def adverse_event_report(sessions: QuerySet, window: Window) -> dict:
         "published": [
             {
                 "source": study.source,
+                "short": study.short,
                 "sessions": study.sessions,
                 "rate": study.rate,
                 "serious_rate": study.serious_rate,

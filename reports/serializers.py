@@ -25,17 +25,27 @@ class FigureSerializer(serializers.Serializer):
     events = serializers.IntegerField(help_text="Side-effect reports, as the studies count")
 
 
+class PublishedKindSerializer(serializers.Serializer):
+    # See PublishedSerializer.source.
+    source = serializers.CharField(help_text="The study, shortly")  # type: ignore[assignment]
+    rate = serializers.FloatField(
+        allow_null=True, help_text="Its share of treatments with this kind; null if not given"
+    )
+
+
 class KindSerializer(serializers.Serializer):
     kind = serializers.CharField()
     count = serializers.IntegerField(help_text="Sessions with at least one of this kind")
     rate = serializers.FloatField()
     events = serializers.IntegerField()
+    published = PublishedKindSerializer(many=True, help_text="Each study's rate of this kind")
 
 
 class PublishedSerializer(serializers.Serializer):
     # The contract's field name. DRF's metaclass takes declared fields off the class, so this
     # never shadows Field.source at run time; the stubs cannot know that.
     source = serializers.CharField()  # type: ignore[assignment]
+    short = serializers.CharField(help_text="The study, shortly (as by_kind names it)")
     sessions = serializers.IntegerField()
     rate = serializers.FloatField(help_text="Mild events per session")
     serious_rate = serializers.FloatField(help_text="Serious events per session")

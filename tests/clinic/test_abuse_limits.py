@@ -1,5 +1,6 @@
-"""Abuse limits: the token endpoint, the sign-in forms and the patient pages slow down guessing, with counts kept
-in Redis so that every web worker sees them (failed sign-ins are logged: test_security_log.py)."""
+"""Abuse limits: the token endpoint, the sign-in forms and the patient pages slow down
+guessing, with counts kept in Redis so that every web worker sees them (failed sign-ins are
+logged: test_security_log.py)."""
 
 import pytest
 import redis
