@@ -1,6 +1,7 @@
 """A therapist works through the staff app in a real headless Chromium: signs in, opens the
 day, the patient, logs a session the screening refuses, fixes it, signs it and adds an
-addendum. The pages fit a 768 px tablet and every control has a label."""
+addendum; screens a patient and signs out. The pages fit a 768 px tablet and every control
+has a label."""
 
 import re
 from datetime import timedelta
@@ -10,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from aftercare.models import Notification
+from screening.models import Screening
 from sessions.models import NeedlingSession, TreatmentCourse
 from sessions.records.services import log_session
 from tests.bodies import site, stimulation
@@ -154,6 +156,26 @@ def fits_and_labels(page, url):
             .map(el => el.name)"""
     )
     assert unlabelled == [], url
+
+
+def test_a_therapist_screens_a_patient_sees_the_outcome_first_then_signs_out(
+    live_server, therapist, patient, password
+):
+    with chromium() as browser:
+        page = browser.new_page(viewport=TABLET)
+        sign_in(page, live_server, password)
+        page.goto(f"{live_server.url}/patients/{patient.pk}/screening/")
+        page.get_by_label("The patient consents to dry needling").check()
+        page.get_by_label("Takes anticoagulants").check()
+        expect(page.locator("#preview")).to_contain_text("Precautions: anticoagulants")
+        page.get_by_role("button", name="Save screening").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Ada Lovelace")
+
+        page.get_by_role("button", name="Sign out").click()
+        page.goto(f"{live_server.url}/patients/{patient.pk}/")
+        expect(page.get_by_label("Username")).to_be_visible()  # the card needs signing in again
+        expect(page.get_by_text("Ada Lovelace")).to_have_count(0)
+    assert Screening.objects.get(patient=patient).precautions == ["anticoagulants"]
 
 
 def test_the_day_can_be_worked_from_the_keyboard(live_server, day, password):
