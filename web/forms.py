@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from aftercare.plan import HEAT_AFTER
 from clinic.models import Patient, Room, Staff
 from outcomes.rules import MOST_PSFS_ITEMS
 from screening.vocabulary import (
@@ -59,7 +60,9 @@ class SessionForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    heat_advised = forms.BooleanField(label="Heat advised (from 30 minutes after)", required=False)
+    heat_advised = forms.BooleanField(
+        label=f"Heat advised (from {HEAT_AFTER.seconds // 60} minutes after)", required=False
+    )
     needle_lot = forms.CharField(label="Needle lot", max_length=64, required=False)
     needle_expiry = forms.DateField(
         label="Needle expiry", required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -109,3 +109,19 @@ def test_the_live_check_costs_the_same_for_one_site_or_many(signed_in, patient, 
         return queries(signed_in, f"/patients/{patient.pk}/session/check/", "post", data)
 
     assert check(1) == check(12)
+
+
+def test_the_booking_pages_cost_the_same_queries_for_one_patient_found_or_many(
+    signed_in, clinic, patient, make_patient, book
+):
+    appointment = book(patient, timezone.now() + timedelta(days=1))
+    paths = [
+        "/calendar/book/?q=Ada",
+        "/courses/new/?q=Ada",
+        f"/calendar/appointments/{appointment.pk}/move/",
+        "/accounts/password/",
+    ]
+    one = [queries(signed_in, path) for path in paths]
+    for number in range(6):
+        make_patient(clinic, family_name=f"Lovelace{number}")
+    assert [queries(signed_in, path) for path in paths] == one
