@@ -33,6 +33,16 @@ class WorkingHoursSerializer(serializers.ModelSerializer):
         model = WorkingHours
         fields = ["weekday", "start", "end"]
 
+    def validate(self, attrs: dict) -> dict:
+        # A PATCH makes nested fields optional (DRF passes `partial` down), but the hours sent
+        # replace the week's, so each block is given whole.
+        missing = [name for name in self.Meta.fields if name not in attrs]
+        if missing:
+            raise serializers.ValidationError(
+                {name: ["This field is required."] for name in missing}
+            )
+        return attrs
+
 
 class TherapistSerializer(serializers.ModelSerializer):
     # Checked by Django's password validators in the service, against the person's details.
