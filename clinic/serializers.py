@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinic.models import Clinic, Patient, Room, Staff, WorkingHours
+from httpapi.fields import WholeItem
 
 
 # OpenAPI's `format: time` means RFC 3339 (seconds and an offset); the clock is plain "09:00".
@@ -24,7 +25,7 @@ class ClinicSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "timezone", "phone", "quiet_hours_start", "quiet_hours_end"]
 
 
-class WorkingHoursSerializer(serializers.ModelSerializer):
+class WorkingHoursSerializer(WholeItem, serializers.ModelSerializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="Monday=0 .. Sunday=6")
     start = ClockField(help_text="Local time in the clinic's timezone")
     end = ClockField(help_text="Local time in the clinic's timezone")
@@ -32,16 +33,6 @@ class WorkingHoursSerializer(serializers.ModelSerializer):
     class Meta:
         model = WorkingHours
         fields = ["weekday", "start", "end"]
-
-    def validate(self, attrs: dict) -> dict:
-        # A PATCH makes nested fields optional (DRF passes `partial` down), but the hours sent
-        # replace the week's, so each block is given whole.
-        missing = [name for name in self.Meta.fields if name not in attrs]
-        if missing:
-            raise serializers.ValidationError(
-                {name: ["This field is required."] for name in missing}
-            )
-        return attrs
 
 
 class TherapistSerializer(serializers.ModelSerializer):

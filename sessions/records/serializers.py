@@ -4,7 +4,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from clinic.models import Patient, Staff
-from httpapi.fields import MomentField
+from httpapi.fields import MomentField, WholeItem
 from httpapi.rows import RowRepresentation
 from httpapi.scoping import ClinicObjectField
 from screening.vocabulary import Manipulation, Precaution, SiteSide, Technique, muscle_by_code
@@ -24,7 +24,7 @@ from sessions.records.selectors import warnings_of
 MUSCLE_CODES = sorted(muscle_by_code)
 
 
-class SiteSerializer(serializers.Serializer):
+class SiteSerializer(WholeItem):
     muscle = serializers.ChoiceField(choices=MUSCLE_CODES, help_text="A muscle code (/muscles/)")
     side = serializers.ChoiceField(choices=SiteSide.choices)
     technique = serializers.ChoiceField(choices=Technique.choices)
@@ -89,7 +89,7 @@ def _range_field(field: str, decimals: int | None = None):
     )
 
 
-class ElectricalSerializer(serializers.Serializer):
+class ElectricalSerializer(WholeItem):
     site_indexes = serializers.ListField(
         child=serializers.IntegerField(min_value=0),
         min_length=2,

@@ -250,6 +250,26 @@ def test_a_draft_is_corrected_and_its_sites_replaced(therapist_api, cleared, ses
     assert NeedleSite.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "change, missing",
+    [
+        ({"sites": [{"muscle": "soleus", "side": "left"}]}, ["technique", "depth"]),
+        ({"electrical": [{"waveform": "burst"}]}, ["site_indexes", "frequency_hz"]),
+    ],
+)
+def test_a_correction_gives_each_site_and_pair_whole(
+    therapist_api, cleared, session_body, change, missing
+):
+    # A PATCH may leave fields of the session out, not of the sites or pairs it replaces
+    # (a site without its depth was a 500: found by the schema fuzzer).
+    session = log(therapist_api, session_body()).json()
+    answer = therapist_api.patch(f"/api/v1/sessions/{session['id']}/", change, format="json")
+    assert answer.status_code == 400
+    [field] = change
+    assert all(name in answer.json()[field]["0"] for name in missing)  # the first item's
+    assert len(therapist_api.get(f"/api/v1/sessions/{session['id']}/").json()["sites"]) == 3
+
+
 def test_a_correction_that_breaks_a_rule_changes_nothing(
     therapist_api, screen, patient, session_body
 ):
