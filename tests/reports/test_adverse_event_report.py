@@ -140,6 +140,7 @@ def test_the_published_rates_are_there_to_compare(admin_api, clinic_record, sinc
     ]
     assert published[0]["source"].startswith("Brady")
     assert published[1]["source"].startswith("Boyce")
+    assert published[0]["serious_rate"] == 0  # Brady 2014: no significant adverse event
     assert published[1]["serious_rate"] == pytest.approx(20 / 20464)
 
 
@@ -158,6 +159,9 @@ def test_each_therapist_is_shown_against_the_clinic(admin_api, clinic_record, si
     assert rows[str(clinic_record["ben"].id)]["name"] == "Ben Carter"
     funnel = report(admin_api, since)["funnel"]
     assert funnel[0]["sessions"] == 1 and funnel[-1]["sessions"] == 15
+    for point in (funnel[0], funnel[-1]):  # the curve's limits, by hand
+        high = min(1.0, 0.15 + Z * sqrt(0.15 * 0.85 / point["sessions"]))
+        assert point["limits95"] == pytest.approx([0.0, high], abs=1e-4)
 
 
 def test_the_window_bounds_which_sessions_count(admin_api, clinic_record, since):

@@ -1,11 +1,13 @@
 """The signed session note as PDF: the record's facts are in it, as text a reader can find."""
 
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
 
 from audit.models import AuditEntry
+from sessions.models import NeedlingSession
 from tests import bodies
 
 
@@ -74,9 +76,16 @@ def test_the_note_holds_the_signed_record(therapist_api, signed_session, therapi
         "Bruising",
         "Left calf",
         "Phoned next day: bruise fading.",
-        "Signed",
+        "born 1985-12-10",
     ):
         assert fact in text, fact
+    # The moments of the record, on the clinic's clock: the session, its screening, the signing.
+    session = NeedlingSession.objects.select_related("screening").get(pk=signed_session["id"])
+    assert session.screening is not None and session.signed_at is not None
+    clock = ZoneInfo(clinic.timezone)
+    for moment in (session.started_at, session.screening.performed_at):
+        assert f"{moment.astimezone(clock):%Y-%m-%d %H:%M}" in text
+    assert f"Signed {session.signed_at.astimezone(clock):%Y-%m-%d %H:%M}" in text
 
 
 def test_a_draft_has_no_note_yet(therapist_api, log_session):
