@@ -36,9 +36,10 @@ def receive(*, from_number: str, body: str, provider_id: str) -> list[InboundSms
         outbox.withdraw_sms_consent(from_number)
     elif reply.intent == replies.START:
         outbox.restore_sms_consent(from_number)
-    patients = list(
-        Patient.objects.filter(phone=from_number, archived_at__isnull=True).select_related("clinic")
-    )
+    known = Patient.objects.filter(phone=from_number).select_related("clinic")
+    if reply.intent != replies.RED_FLAG:  # words that need urgent care reach even an archive
+        known = known.filter(archived_at__isnull=True)
+    patients = list(known)
     per_clinic = Counter(patient.clinic_id for patient in patients)
     kept = []
     for patient in patients:

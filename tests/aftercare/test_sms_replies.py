@@ -14,6 +14,7 @@ from twilio.request_validator import RequestValidator
 from aftercare import delivery, selectors
 from aftercare.default_texts import text as default_text
 from aftercare.models import InboundSms, Notification
+from clinic.holds import archive_patient
 from clinic.models import Patient
 from sessions.models import SideEffect
 
@@ -171,6 +172,18 @@ def test_red_flag_words_with_no_session_to_report_against_alert_the_administrato
     delivery.send([str(alert.id)])
     [email] = [m for m in mailoutbox if m.to == ["lead@example.org"]]
     assert "Ada Lovelace" in email.subject and "please call them now" in email.body
+
+
+def test_an_archived_patients_red_flag_words_still_reach_the_clinic_and_are_answered(
+    text, patient, admin
+):
+    archive_patient(patient)
+    text(patient.phone, "Can I bring my daughter?")
+    assert not InboundSms.objects.exists()  # archived: no longer in the clinic's care
+    text(patient.phone, "chest pain since this morning")
+    [message] = InboundSms.objects.all()
+    assert (message.patient, message.action) == (patient, "red_flag")
+    assert len(answers("urgent_care")) == 1 and len(answers("red_flag_alert")) == 1
 
 
 def test_anything_else_is_kept_for_staff_to_read(text, patient, admin_api):
