@@ -2,6 +2,10 @@
 (which import this module without pytest)."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+# The test clinic's clock (tests/conftest.py), on which people type times into the staff app.
+CLINIC_CLOCK = ZoneInfo("Europe/London")
 
 
 def site(muscle="gastrocnemius", side="left", technique="trigger_point", **fields) -> dict:
@@ -53,5 +57,26 @@ def session_body(patient_id: str, **fields) -> dict:
         "heat_advised": True,
         "notes": "Taut band in the left calf; LTR elicited.",
         "sites": three_sites(),
+        **fields,
+    }
+
+
+def typed(moment: datetime) -> str:
+    """A moment as a person types it into the staff app: to the minute, on the clinic's clock."""
+    return moment.astimezone(CLINIC_CLOCK).strftime("%Y-%m-%dT%H:%M")
+
+
+def session_form(started_at: datetime, /, **fields) -> dict:
+    """A session of one site, as the staff app's session form posts it (`fields` may type
+    another start)."""
+    return {
+        "started_at": typed(started_at),
+        "sites-TOTAL_FORMS": 1,
+        "sites-INITIAL_FORMS": 0,
+        "sites-0-muscle": "Gastrocnemius",
+        "sites-0-side": "left",
+        "sites-0-technique": "trigger_point",
+        "sites-0-depth": "deep",
+        "sites-0-needle_count": 2,
         **fields,
     }

@@ -2,7 +2,6 @@
 next to the field it concerns, and nothing is saved."""
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db.models import F
@@ -13,29 +12,19 @@ from clinic.models import Patient
 from screening.models import Screening
 from sessions.models import NeedlingSession, SideEffect
 from sessions.records.services import log_session
-from tests.bodies import site, stimulation
+from tests import bodies
+from tests.bodies import site, stimulation, typed
 
 pytestmark = pytest.mark.django_db
 
 
-def moment(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
-
-
 def session_form(**fields) -> dict:
-    data = {
-        "started_at": moment(timezone.now() - timedelta(minutes=40)),
-        "ended_at": moment(timezone.now() - timedelta(minutes=5)),
-        "sites-TOTAL_FORMS": 1,
-        "sites-INITIAL_FORMS": 0,
-        "sites-0-muscle": "Gastrocnemius",
-        "sites-0-side": "left",
-        "sites-0-technique": "trigger_point",
-        "sites-0-depth": "deep",
-        "sites-0-needle_count": 2,
-        "needles_removed": 2,
-    }
-    return data | fields
+    """A session begun 40 minutes ago and ended 5 minutes ago, its two needles counted out."""
+    now = timezone.now()
+    ended = typed(now - timedelta(minutes=5))
+    return bodies.session_form(
+        now - timedelta(minutes=40), **{"ended_at": ended, "needles_removed": 2, **fields}
+    )
 
 
 def test_the_screening_preview_shows_the_outcome_before_anything_is_saved(signed_in, patient):
@@ -88,7 +77,7 @@ CLEARED = {"consent_given": "on", "understands_procedure": "on", "willing": "on"
 
 def test_a_paper_screening_is_dated_when_it_was_done(signed_in, patient):
     done = timezone.now().replace(second=0, microsecond=0) - timedelta(days=3)
-    signed_in.post(f"/patients/{patient.pk}/screening/", CLEARED | {"performed_at": moment(done)})
+    signed_in.post(f"/patients/{patient.pk}/screening/", CLEARED | {"performed_at": typed(done)})
     assert Screening.objects.get().performed_at == done
 
 
@@ -101,7 +90,7 @@ def test_a_screening_dated_outside_the_entry_window_is_refused_by_its_date(
 ):
     done = timezone.now() - timedelta(days=days_ago)
     response = signed_in.post(
-        f"/patients/{patient.pk}/screening/", CLEARED | {"performed_at": moment(done)}
+        f"/patients/{patient.pk}/screening/", CLEARED | {"performed_at": typed(done)}
     )
     page = response.content.decode()
     assert refusal in page
@@ -174,7 +163,7 @@ def test_a_session_that_ends_before_it_starts_is_refused_at_its_end(signed_in, p
     started = timezone.now() - timedelta(minutes=40)
     response = signed_in.post(
         f"/patients/{patient.pk}/session/",
-        session_form(started_at=moment(started), ended_at=moment(started - timedelta(minutes=5))),
+        session_form(started_at=typed(started), ended_at=typed(started - timedelta(minutes=5))),
     )
     assert response.status_code == 200
     assert "Must be after started_at." in response.content.decode()
@@ -281,8 +270,8 @@ def test_a_side_effect_resolved_before_its_onset_is_refused_by_its_field(
         {
             "kind": "bruising",
             "severity": "mild",
-            "onset_at": moment(onset),
-            "resolved_at": moment(onset - timedelta(hours=1)),
+            "onset_at": typed(onset),
+            "resolved_at": typed(onset - timedelta(hours=1)),
         },
     )
     assert response.status_code == 200  # the form again, not a server error
@@ -373,8 +362,7 @@ def test_a_week_old_draft_is_completed_without_its_times_being_judged_again(
     )
     draft.refresh_from_db()
     on_the_clinics_clock = {
-        name: getattr(draft, name).astimezone(ZoneInfo(clinic.timezone)).strftime("%Y-%m-%dT%H:%M")
-        for name in ("started_at", "ended_at")
+        name: typed(getattr(draft, name)) for name in ("started_at", "ended_at")
     }
     answer = signed_in.post(
         f"/sessions/{draft.pk}/edit/", session_form(needles_removed=2, **on_the_clinics_clock)

@@ -2,32 +2,16 @@
 session: the first ratings are the course's baseline, later ones re-rate the same activities."""
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
 from outcomes.models import OutcomeMeasure
 from sessions.models import NeedlingSession
+from tests.bodies import session_form
 from tests.moments import about_now
 
 pytestmark = pytest.mark.django_db
-
-
-def form_of(started_at, **fields) -> dict:
-    """A one-site session as the form sends it, started at `started_at` (clinic's clock)."""
-    local = started_at.astimezone(ZoneInfo("Europe/London"))
-    return {
-        "started_at": local.strftime("%Y-%m-%dT%H:%M"),
-        "sites-TOTAL_FORMS": 1,
-        "sites-INITIAL_FORMS": 0,
-        "sites-0-muscle": "Gastrocnemius",
-        "sites-0-side": "left",
-        "sites-0-technique": "trigger_point",
-        "sites-0-depth": "deep",
-        "sites-0-needle_count": 2,
-        **fields,
-    }
 
 
 @pytest.fixture
@@ -57,7 +41,7 @@ def test_the_first_session_of_a_course_records_its_baseline(
     path = course_session()
     page = signed_in.get(path).content.decode()
     assert "Outcome ratings for the course" in page and "PSFS activity 1" in page
-    answer = signed_in.post(path, form_of(timezone.now(), **BASELINE))
+    answer = signed_in.post(path, session_form(timezone.now(), **BASELINE))
     assert answer.status_code == 302
     session = NeedlingSession.objects.get()
     nprs, psfs = OutcomeMeasure.objects.order_by("instrument")
@@ -76,12 +60,12 @@ def test_the_first_session_of_a_course_records_its_baseline(
 def test_a_later_session_re_rates_the_same_activities_every_one_or_none(
     signed_in, course_session, course, admin_api
 ):
-    signed_in.post(course_session(), form_of(timezone.now() - timedelta(hours=2), **BASELINE))
+    signed_in.post(course_session(), session_form(timezone.now() - timedelta(hours=2), **BASELINE))
     path = course_session(hours_ahead=1)
     page = signed_in.get(path).content.decode()
     assert "PSFS: Climbing stairs (0-10)" in page and "PSFS activity 1" not in page
 
-    half = signed_in.post(path, form_of(timezone.now(), **{"rating-score_0": 6}))
+    half = signed_in.post(path, session_form(timezone.now(), **{"rating-score_0": 6}))
     assert "Re-rate every activity of the course&#x27;s first PSFS, or none." in (
         half.content.decode()
     )
@@ -89,7 +73,9 @@ def test_a_later_session_re_rates_the_same_activities_every_one_or_none(
 
     signed_in.post(
         path,
-        form_of(timezone.now(), **{"rating-nprs": 4, "rating-score_0": 6, "rating-score_1": 5}),
+        session_form(
+            timezone.now(), **{"rating-nprs": 4, "rating-score_0": 6, "rating-score_1": 5}
+        ),
     )
     outcomes = admin_api.get(f"/api/v1/courses/{course.pk}/outcomes/").json()
     assert (outcomes["nprs"]["baseline"], outcomes["nprs"]["latest"]) == (7, 4)
@@ -99,7 +85,7 @@ def test_a_later_session_re_rates_the_same_activities_every_one_or_none(
 def test_an_activity_named_but_not_rated_is_refused_by_its_score(signed_in, course_session):
     path = course_session()
     page = signed_in.post(
-        path, form_of(timezone.now(), **{"rating-activity_0": "Kneeling"})
+        path, session_form(timezone.now(), **{"rating-activity_0": "Kneeling"})
     ).content.decode()
     assert "Rate the activity, 0 to 10." in page
     assert not NeedlingSession.objects.exists() and not OutcomeMeasure.objects.exists()
