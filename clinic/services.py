@@ -81,7 +81,7 @@ def calendar_secret(staff: Staff, *, by: Staff, rotate: bool = False) -> str:
     """The secret in the address of the staff member's calendar feed, for calendar apps that
     send no headers: made when first asked for, replaced when rotated (the old address then
     finds nothing). A therapist asks for their own; an administrator for anyone's."""
-    if by.role != Role.ADMIN and by.pk != staff.pk:
+    if not by.is_clinic_admin and by.pk != staff.pk:
         raise NotAllowed("A therapist sees only their own calendar address.")
     if staff.calendar_secret is None or rotate:
         staff.calendar_secret = secrets.token_urlsafe(32)

@@ -237,8 +237,13 @@ def correct_session(
     if "therapist" in changes:
         _check_may_act_for(actor, changes["therapist"])
     _check_same_patient(session, changes.pop("patient", None))
+    # Only the times it changes: a draft entered in time stays correctable (rules.time_problem).
     _check_times(
-        **{name: changes[name] for name in ("started_at", "ended_at") if changes.get(name)}
+        **{
+            name: changes[name]
+            for name in ("started_at", "ended_at")
+            if changes.get(name) and changes[name] != getattr(session, name)
+        }
     )
     before = (session.ended_at, session.heat_advised)
     appointment_before = session.appointment_id

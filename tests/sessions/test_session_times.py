@@ -4,7 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
+from screening.models import Screening
 from screening.services import record_screening
 from sessions.models import NeedlingSession
 from sessions.records.rules import time_problem
@@ -48,6 +50,25 @@ def test_the_time_is_checked_before_any_screening_rule(therapist_api, session_bo
     # Never screened, so screening_required would follow: the impossible time comes first.
     answer = log(therapist_api, session_body(started_at=ahead(hours=2), ended_at=None))
     assert answer.json()["code"] == "invalid_time"
+
+
+def test_a_week_old_draft_is_corrected_with_its_times_sent_back_unchanged(
+    log_session, therapist_api
+):
+    session = log_session()
+    week_ago = {name: F(name) - timedelta(days=8) for name in ("started_at", "ended_at")}
+    Screening.objects.update(performed_at=F("performed_at") - timedelta(days=8))
+    NeedlingSession.objects.filter(pk=session["id"]).update(**week_ago)
+    shown = therapist_api.get(f"/api/v1/sessions/{session['id']}/").json()
+    times = {name: shown[name] for name in ("started_at", "ended_at")}  # as a client resends them
+    answer = therapist_api.patch(
+        f"/api/v1/sessions/{session['id']}/", {**times, "needles_removed": 6}, format="json"
+    )
+    assert answer.status_code == 200, answer.json()
+    moved = therapist_api.patch(
+        f"/api/v1/sessions/{session['id']}/", {"started_at": ago(days=9)}, format="json"
+    )
+    assert moved.json()["code"] == "invalid_time"  # a time changed now meets the window
 
 
 def test_a_correction_cannot_move_the_end_into_the_future(log_session, therapist_api):

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from clinic.holds import check_open_for_care
+from clinic.holds import care_refusal
 from clinic.models import Patient, Staff
 from core.errors import RuleViolation
 from outcomes.selectors import baseline_activities
@@ -231,9 +231,8 @@ def edit_session(request: HttpRequest, session_id: UUID) -> HttpResponse:
 
 
 def _correct(session: NeedlingSession, *, actor: Staff, **fields: Any) -> NeedlingSession:
-    """The form shows times to the minute: a time given back as shown is no change, so the
-    stored one keeps its seconds, and the entry window (which a time changed now must meet)
-    does not hold a week-old draft's other fields hostage."""
+    """The form shows times to the minute: a time given back as shown is no change, and the
+    stored one keeps its seconds (and, unchanged, is not judged again by correct_session)."""
     for name in ("started_at", "ended_at"):
         stored = getattr(session, name)
         if stored is not None and fields.get(name) == stored.replace(second=0, microsecond=0):
@@ -268,18 +267,21 @@ def check_session(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     every_site_valid = sites.is_valid()
     planned = _planned_sites(sites)
     started_at = form.cleaned_data.get("started_at") or timezone.now()
-    problem = None
-    try:
-        check_open_for_care(patient)  # a hold or the archive refuses any session, whatever sites
-        check_needling(
-            patient=patient,
-            therapist=member(request),
-            at=started_at,
-            sites=[PlannedSite(s["muscle"], s["side"], s["technique"]) for s in planned],
-            precautions_acknowledged=form.cleaned_data.get("precautions_acknowledged", []),
-        )
-    except RuleViolation as error:
-        problem = error
+    # A hold or the archive refuses any session, whatever its sites (read, not locked: a check).
+    problem: RuleViolation | None = care_refusal(
+        patient, clinical_hold=patient.clinical_hold, archived_at=patient.archived_at
+    )
+    if problem is None:
+        try:
+            check_needling(
+                patient=patient,
+                therapist=member(request),
+                at=started_at,
+                sites=[PlannedSite(s["muscle"], s["side"], s["technique"]) for s in planned],
+                precautions_acknowledged=form.cleaned_data.get("precautions_acknowledged", []),
+            )
+        except RuleViolation as error:
+            problem = error
     minutes = []
     if every_site_valid and stimulation.is_valid():  # site numbers mean the rows as typed
         minutes = [block["duration_minutes"] for block in stimulation.blocks()]
