@@ -57,7 +57,7 @@ def _by_kind(effects: QuerySet, total: int) -> list[dict]:
             "events": row["events"],
             # Side by side with each study, as the overall rates are: None where it is silent.
             "published": [
-                {"source": study.short, "rate": study.by_kind.get(row["kind"])}
+                {"short": study.short, "rate": study.by_kind.get(row["kind"])}
                 for study in PUBLISHED
             ],
         }

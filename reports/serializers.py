@@ -26,8 +26,7 @@ class FigureSerializer(serializers.Serializer):
 
 
 class PublishedKindSerializer(serializers.Serializer):
-    # See PublishedSerializer.source.
-    source = serializers.CharField(help_text="The study, shortly")  # type: ignore[assignment]
+    short = serializers.CharField(help_text="The study, as published[].short names it")
     rate = serializers.FloatField(
         allow_null=True, help_text="Its share of treatments with this kind; null if not given"
     )

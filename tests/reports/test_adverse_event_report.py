@@ -118,16 +118,16 @@ def test_each_kind_stands_beside_the_rates_the_studies_published_for_it(
     # domain.md: Brady 2014 bruising 7.55%, bleeding 4.65%, pain after 2.19%; Boyce 2020
     # bleeding 16%, bruising 7.7%; neither gives pneumothorax or soreness apart (Boyce).
     assert published["bruising"] == [
-        {"source": "Brady 2014", "rate": 0.0755},
-        {"source": "Boyce 2020", "rate": 0.077},
+        {"short": "Brady 2014", "rate": 0.0755},
+        {"short": "Boyce 2020", "rate": 0.077},
     ]
     assert published["bleeding"] == [
-        {"source": "Brady 2014", "rate": 0.0465},
-        {"source": "Boyce 2020", "rate": 0.16},
+        {"short": "Brady 2014", "rate": 0.0465},
+        {"short": "Boyce 2020", "rate": 0.16},
     ]
     assert published["soreness_after"] == [
-        {"source": "Brady 2014", "rate": 0.0219},
-        {"source": "Boyce 2020", "rate": None},
+        {"short": "Brady 2014", "rate": 0.0219},
+        {"short": "Boyce 2020", "rate": None},
     ]
     assert [study["rate"] for study in published["pneumothorax"]] == [None, None]
 
