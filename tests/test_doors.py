@@ -34,7 +34,7 @@ OWN_SOURCES = re.compile(r"'(self|none|unsafe-inline|nonce-[\w+/=-]+)'|data:")
 
 
 @pytest.fixture
-def signed_in(admin):
+def admin_in(admin):
     """A browser signed in to the admin and the browsable API (a session)."""
     client = Client()
     client.force_login(admin)
@@ -77,7 +77,7 @@ def test_every_list_of_the_api_is_never_stored(admin_api, path):
     assert answer.status_code == 200 and no_store(answer)
 
 
-def test_every_other_kind_of_api_answer_is_never_stored(admin_api, anonymous_api, signed_in):
+def test_every_other_kind_of_api_answer_is_never_stored(admin_api, anonymous_api, admin_in):
     answers = [
         anonymous_api.get("/api/v1/patients/"),  # 401
         admin_api.get(f"/api/v1/patients/{uuid.uuid4()}/"),  # 404 of a view
@@ -86,16 +86,17 @@ def test_every_other_kind_of_api_answer_is_never_stored(admin_api, anonymous_api
         admin_api.get("/api/v1/clinic/"),
         anonymous_api.get("/api/v1/schema/"),
         anonymous_api.get("/api/v1/docs/"),
-        signed_in.get("/api/v1/patients/", HTTP_ACCEPT="text/html"),
+        admin_in.get("/api/v1/patients/", HTTP_ACCEPT="text/html"),
     ]
     assert [answer.status_code for answer in answers] == [401, 404, 404, 400, 200, 200, 200, 200]
     assert all(no_store(answer) for answer in answers)
 
 
-def test_the_staff_apps_pages_are_never_stored_but_its_assets_may_be(signed_in, patient):
+def test_the_staff_apps_pages_are_never_stored_but_its_assets_may_be(admin_in, patient):
     pages = ["/", f"/patients/{patient.pk}/", "/inbox/", "/accounts/login/", "/no-such-page/"]
-    assert all(no_store(signed_in.get(page)) for page in pages)
-    assert not no_store(signed_in.get("/static/web/app.css"))
+    assert all(no_store(admin_in.get(page)) for page in pages)
+    asset = admin_in.get("/static/web/app.css")
+    assert asset.status_code == 200 and not no_store(asset)
 
 
 def test_the_patient_page_is_never_stored(patient_link):
@@ -107,22 +108,22 @@ def test_the_patient_page_is_never_stored(patient_link):
 # Content-Security-Policy
 
 
-def html_pages(signed_in, patient_link) -> dict[str, object]:
-    pages = {path: signed_in.get(path, HTTP_ACCEPT="text/html") for path in list_endpoints()}
+def html_pages(admin_in, patient_link) -> dict[str, object]:
+    pages = {path: admin_in.get(path, HTTP_ACCEPT="text/html") for path in list_endpoints()}
     for path in [
         "/api/v1/docs/",
         "/admin/",
         "/admin/clinic/patient/",
         "/admin/clinic/patient/add/",
     ]:
-        pages[path] = signed_in.get(path)
+        pages[path] = admin_in.get(path)
     pages["/admin/login/"] = Client().get("/admin/login/")
     pages[patient_link] = Client().get(patient_link)
     return pages
 
 
-def test_every_html_page_allows_nothing_from_another_origin(signed_in, patient_link):
-    for path, answer in html_pages(signed_in, patient_link).items():
+def test_every_html_page_allows_nothing_from_another_origin(admin_in, patient_link):
+    for path, answer in html_pages(admin_in, patient_link).items():
         assert answer.status_code == 200, path
         assert answer["Content-Type"].startswith("text/html"), path
         policy = answer["Content-Security-Policy"]
@@ -334,8 +335,8 @@ def test_the_query_parameters_walked_include_every_kind_of_filter():
         "/p/anything/?reported=%00",
     ],
 )
-def test_a_nul_in_the_admins_search_box_or_anywhere_else_is_a_bad_request(signed_in, path):
-    answer = signed_in.get(path)
+def test_a_nul_in_the_admins_search_box_or_anywhere_else_is_a_bad_request(admin_in, path):
+    answer = admin_in.get(path)
     assert answer.status_code == 400
     assert answer.json()["code"] == "bad_request"
 

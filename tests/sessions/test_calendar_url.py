@@ -69,4 +69,4 @@ def test_an_unknown_address_or_a_deactivated_therapists_is_not_found(
     therapist.is_active = False
     therapist.save()
     answer = anonymous_api.get(feed)
-    assert answer.status_code == 404 and answer.json()["code"]
+    assert answer.status_code == 404 and answer.json()["code"] == "not_found"

@@ -22,7 +22,7 @@ HELD = "is on clinical hold after a serious side effect: nothing new can be book
 
 @pytest.fixture
 def archived(patient):
-    """Ada Lovelace, archived; Ada Byron, another Ada still in care."""
+    """Ada Lovelace, archived (`byron` is another Ada, still in care)."""
     return archive_patient(patient)
 
 

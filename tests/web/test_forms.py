@@ -18,7 +18,7 @@ from tests.bodies import site, stimulation, typed
 pytestmark = pytest.mark.django_db
 
 
-def session_form(**fields) -> dict:
+def finished_session(**fields) -> dict:
     """A session begun 40 minutes ago and ended 5 minutes ago, its two needles counted out."""
     now = timezone.now()
     ended = typed(now - timedelta(minutes=5))
@@ -125,7 +125,7 @@ def test_an_unacknowledged_precaution_is_shown_by_the_boxes_and_the_input_kept(
 ):
     screen(patient, diabetes=True)
     response = signed_in.post(
-        f"/patients/{patient.pk}/session/", session_form(pain_before="6", notes="Calf")
+        f"/patients/{patient.pk}/session/", finished_session(pain_before="6", notes="Calf")
     )
     page = response.content.decode()
     assert "Acknowledge these precautions of the screening: diabetes" in page
@@ -134,16 +134,15 @@ def test_an_unacknowledged_precaution_is_shown_by_the_boxes_and_the_input_kept(
 
 
 def test_a_rule_the_table_does_not_name_is_shown_at_the_top_of_the_form(signed_in, patient):
-    response = signed_in.post(f"/patients/{patient.pk}/session/", session_form())
+    response = signed_in.post(f"/patients/{patient.pk}/session/", finished_session())
     assert 'id="form-error"' in response.content.decode()
     assert "The patient has no screening before this session." in response.content.decode()
 
 
 def test_a_session_is_saved_and_signed_in_one_step(signed_in, patient, screen):
     screen(patient)
-    response = signed_in.post(
-        f"/patients/{patient.pk}/session/", session_form(sign="", heat_advised="on"), follow=True
-    )
+    form = finished_session(sign="", heat_advised="on")
+    response = signed_in.post(f"/patients/{patient.pk}/session/", form, follow=True)
     assert "Signed by Nora Quinn" in response.content.decode()
     session = NeedlingSession.objects.get()
     assert (session.status, session.heat_advised) == ("signed", True)
@@ -152,7 +151,7 @@ def test_a_session_is_saved_and_signed_in_one_step(signed_in, patient, screen):
 def test_a_session_that_cannot_be_signed_is_not_saved_either(signed_in, patient, screen):
     screen(patient)
     response = signed_in.post(
-        f"/patients/{patient.pk}/session/", session_form(ended_at="", sign="")
+        f"/patients/{patient.pk}/session/", finished_session(ended_at="", sign="")
     )
     assert "Record when the session ended before signing it." in response.content.decode()
     assert not NeedlingSession.objects.exists()
@@ -163,7 +162,7 @@ def test_a_session_that_ends_before_it_starts_is_refused_at_its_end(signed_in, p
     started = timezone.now() - timedelta(minutes=40)
     response = signed_in.post(
         f"/patients/{patient.pk}/session/",
-        session_form(started_at=typed(started), ended_at=typed(started - timedelta(minutes=5))),
+        finished_session(started_at=typed(started), ended_at=typed(started - timedelta(minutes=5))),
     )
     assert response.status_code == 200
     assert "Must be after started_at." in response.content.decode()
@@ -187,10 +186,10 @@ def test_electrical_stimulation_joins_two_numbered_sites(signed_in, patient, scr
     screen(patient)
     electrical = {
         "sites-1-" + k[len("sites-0-") :]: v
-        for k, v in session_form().items()
+        for k, v in finished_session().items()
         if k.startswith("sites-0-")
     }
-    data = session_form(**electrical) | {
+    data = finished_session(**electrical) | {
         "sites-TOTAL_FORMS": 2,
         "sites-0-technique": "electrical",
         "sites-1-technique": "electrical",
@@ -226,7 +225,7 @@ def test_the_live_check_names_warnings_as_sites_change(signed_in, patient, scree
     screen(patient)
     response = signed_in.post(
         f"/patients/{patient.pk}/session/check/",
-        session_form(**{"sites-0-muscle": "Scalenes", "sites-0-needle_count": 30}),
+        finished_session(**{"sites-0-muscle": "Scalenes", "sites-0-needle_count": 30}),
         headers={"HX-Request": "true"},
     )
     page = response.content.decode()
@@ -238,7 +237,7 @@ def test_the_live_check_names_warnings_as_sites_change(signed_in, patient, scree
 def test_the_live_check_says_a_patient_on_hold_cannot_be_needled(signed_in, patient, screen):
     screen(patient)
     place_on_hold(patient, reason="Serious side effect reported by the therapist.")
-    page = signed_in.post(f"/patients/{patient.pk}/session/check/", session_form()).content
+    page = signed_in.post(f"/patients/{patient.pk}/session/check/", finished_session()).content
     assert "Not allowed: Ada Lovelace is on clinical hold" in page.decode()
     assert "The screening allows these sites" not in page.decode()
 
@@ -281,7 +280,7 @@ def test_a_side_effect_resolved_before_its_onset_is_refused_by_its_field(
 
 def test_a_superficial_site_deeper_than_10_mm_is_refused_by_its_depth(signed_in, patient, screen):
     screen(patient)
-    data = session_form(
+    data = finished_session(
         **{
             "sites-0-technique": "superficial",
             "sites-0-depth": "superficial",
@@ -298,7 +297,7 @@ def test_a_superficial_site_deeper_than_10_mm_is_refused_by_its_depth(signed_in,
 
 def test_current_across_the_chest_is_refused_by_the_pair(signed_in, patient, screen):
     screen(patient)
-    data = session_form(
+    data = finished_session(
         **{
             "sites-TOTAL_FORMS": 2,
             "sites-0-muscle": "Pectoralis major",
@@ -334,7 +333,7 @@ def test_a_draft_is_taken_up_again_and_corrected(signed_in, clinic, patient, the
 
     signed_in.post(
         f"/sessions/{draft.pk}/edit/",
-        session_form(pain_before="6", **{"sites-0-muscle": "Soleus"}),
+        finished_session(pain_before="6", **{"sites-0-muscle": "Soleus"}),
     )
     draft.refresh_from_db()
     assert draft.pain_before == 6
@@ -365,7 +364,7 @@ def test_a_week_old_draft_is_completed_without_its_times_being_judged_again(
         name: typed(getattr(draft, name)) for name in ("started_at", "ended_at")
     }
     answer = signed_in.post(
-        f"/sessions/{draft.pk}/edit/", session_form(needles_removed=2, **on_the_clinics_clock)
+        f"/sessions/{draft.pk}/edit/", finished_session(needles_removed=2, **on_the_clinics_clock)
     )
     assert answer.status_code == 302
     draft.refresh_from_db()
@@ -384,7 +383,7 @@ def test_a_signed_session_is_not_edited(signed_in, clinic, patient, therapist, s
         needles_removed=2,
     )
     signed_in.post(f"/sessions/{session.pk}/sign/")
-    response = signed_in.post(f"/sessions/{session.pk}/edit/", session_form(pain_before="1"))
+    response = signed_in.post(f"/sessions/{session.pk}/edit/", finished_session(pain_before="1"))
     assert response["Location"] == f"/sessions/{session.pk}/"
     session.refresh_from_db()
     assert (session.status, session.pain_before) == ("signed", None)

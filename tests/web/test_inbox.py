@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from aftercare.inbound import receive
 from audit.models import AuditEntry
+from tests.moments import about_now
+from web.week import monday_of
 
 pytestmark = pytest.mark.django_db
 SIDS = count()
@@ -77,8 +79,11 @@ def test_the_inbox_costs_the_same_queries_for_one_message_or_many(signed_in, pat
 def test_an_appointment_the_patient_confirmed_says_so_today_and_in_the_week(
     signed_in, patient, book
 ):
-    book(patient, timezone.now() + timedelta(minutes=30))
-    assert "Confirmed" not in signed_in.get("/").content.decode()
+    appointment = book(patient, about_now())
+    week = f"/calendar/?week={monday_of(timezone.localtime(appointment.starts_at).date())}"
+    badge = 'class="status confirmed"'
+    assert badge not in signed_in.get("/").content.decode()
+    assert badge not in signed_in.get(week).content.decode()
     text(patient, "C")
     assert "Confirmed by the patient" in signed_in.get("/").content.decode()
-    assert "Confirmed" in signed_in.get("/calendar/").content.decode()
+    assert badge in signed_in.get(week).content.decode()
