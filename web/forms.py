@@ -207,17 +207,15 @@ class RatingsForm(forms.Form):
         super().__init__(data, prefix="rating")
         self.activities = activities
         for index in range(len(activities) or MOST_PSFS_ITEMS):
-            if not activities:  # the baseline: the patient names them
+            if activities:
+                label = f"PSFS: {activities[index]} (0-10)"
+            else:  # the baseline: the patient names the activities
                 self.fields[f"activity_{index}"] = forms.CharField(
                     label=f"PSFS activity {index + 1}", max_length=200, required=False
                 )
+                label = f"Activity {index + 1}, how well now (0-10)"
             self.fields[f"score_{index}"] = forms.IntegerField(
-                label=f"PSFS: {activities[index]} (0-10)"
-                if activities
-                else f"Activity {index + 1}, how well now (0-10)",
-                min_value=0,
-                max_value=10,
-                required=False,
+                label=label, min_value=0, max_value=10, required=False
             )
 
     def clean(self) -> dict[str, Any]:
@@ -243,10 +241,13 @@ class RatingsForm(forms.Form):
         ]
 
     def psfs_items(self) -> list[dict[str, Any]]:
-        scores = [self.cleaned_data.get(f"score_{index}") for index in range(len(self._named()))]
+        rated = [
+            (activity, self.cleaned_data.get(f"score_{index}"))
+            for index, activity in enumerate(self._named())
+        ]
         return [
             {"activity": activity, "score": score}
-            for activity, score in zip(self._named(), scores, strict=True)
+            for activity, score in rated
             if activity and score is not None
         ]
 
