@@ -26,6 +26,8 @@ def scope_related_fields(
     if not isinstance(serializer, serializers.Serializer):
         return  # a serializer without declared fields has no related fields either
     for field in serializer.fields.values():
+        if field.read_only:
+            continue  # takes no input, offers no choices (and a nested one is not built)
         field = getattr(field, "child_relation", getattr(field, "child", field))  # and fields
         if isinstance(field, serializers.BaseSerializer):
             scope_related_fields(field, clinic_id)
