@@ -1,5 +1,5 @@
-"""Request bodies as the API takes them, shared by the tests, the fuzzer and the benchmarks
-(which import this module without pytest)."""
+"""Request bodies as the API and the forms take them, shared by the tests, the fuzzer and the
+benchmarks (which import this module without pytest)."""
 
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -78,5 +78,23 @@ def session_form(started_at: datetime, /, **fields) -> dict:
         "sites-0-technique": "trigger_point",
         "sites-0-depth": "deep",
         "sites-0-needle_count": 2,
+        **fields,
+    }
+
+
+def admin_course_form(patient, therapist, start: datetime, **fields) -> dict:
+    """A course of four sessions, as the admin's add form posts it."""
+    return {
+        "patient": patient.id,
+        "therapist": therapist.id,
+        "indication": "Low back pain",
+        "planned_sessions": 4,
+        "session_minutes": 45,
+        "min_gap_days": 2,
+        "max_gap_days": 7,
+        "earliest_start_0": start.strftime("%Y-%m-%d"),
+        "earliest_start_1": "09:00:00",
+        "appointments-TOTAL_FORMS": 0,
+        "appointments-INITIAL_FORMS": 0,
         **fields,
     }

@@ -1,5 +1,6 @@
 """Real processes for the tests and the benchmarks: a throwaway Redis, Celery workers and beat,
-a headless Chromium, free ports, and the URL of the database Django is using, to hand to them.
+a headless Chromium, Django in a fresh process, free ports, and the URL of the database Django
+is using, to hand to them.
 
 In tests they run against the database that pytest-django created, so the tests using them
 need committed data (transactional tests).
@@ -11,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -45,6 +47,20 @@ def chromium() -> Iterator:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def run_django(code: str, **env) -> subprocess.CompletedProcess:
+    """Run Django code in a fresh process, with its own settings from `env`."""
+    script = f"import django; django.setup()\n{code}"
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def free_port() -> int:

@@ -4,6 +4,7 @@ import importlib
 import re
 import shlex
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -67,3 +68,24 @@ def test_app_services_wait_for_healthy_database_and_redis():
 
 def test_redis_never_evicts_queued_work():
     assert "--maxmemory-policy noeviction" in SERVICES["redis"]["command"]
+
+
+# The deployment uses the database roles test_database_guards checks: the service runs as the
+# runtime role and migrates as the owner.
+
+
+def test_compose_runs_the_service_as_the_runtime_role_and_migrates_as_the_owner():
+    runtime = urlsplit(COMPOSE["x-app"]["environment"]["DATABASE_URL"]).username
+    assert runtime == "filiform_app"
+    for service in ("web", "worker", "beat"):
+        assert SERVICES[service]["environment"]["DATABASE_URL"].startswith(
+            "postgres://filiform_app:"
+        )
+    setup, serve = command_of("web")[-1].split(") &&")
+    assert "export DATABASE_URL=postgres://filiform:" in setup  # the owner, in a subshell
+    assert setup.index("migrate") < setup.index("grant_runtime_role filiform_app")
+    assert "DATABASE_URL" not in serve and "gunicorn" in serve
+    roles_script = "./deploy/postgres-roles.sh:/docker-entrypoint-initdb.d/10-filiform-roles.sh:ro"
+    assert roles_script in SERVICES["db"]["volumes"]
+    script = (ROOT / "deploy" / "postgres-roles.sh").read_text()
+    assert "CREATE ROLE filiform LOGIN" in script and "CREATE ROLE filiform_app LOGIN" in script

@@ -232,27 +232,3 @@ def test_the_command_prints_the_sql_for_a_database_administrator(db, capsys):
 def test_the_command_refuses_a_role_that_could_turn_the_guards_off(db, role, complaint):
     with pytest.raises(CommandError, match=complaint):
         call_command("grant_runtime_role", role)
-
-
-# docker-compose.yml: the deployment uses the two roles
-
-
-def test_compose_runs_the_service_as_the_runtime_role_and_migrates_as_the_owner():
-    from urllib.parse import urlsplit
-
-    from tests.test_compose import COMPOSE, ROOT, SERVICES, command_of
-
-    runtime = urlsplit(COMPOSE["x-app"]["environment"]["DATABASE_URL"]).username
-    assert runtime == "filiform_app"
-    for service in ("web", "worker", "beat"):
-        assert SERVICES[service]["environment"]["DATABASE_URL"].startswith(
-            "postgres://filiform_app:"
-        )
-    setup, serve = command_of("web")[-1].split(") &&")
-    assert "export DATABASE_URL=postgres://filiform:" in setup  # the owner, in a subshell
-    assert setup.index("migrate") < setup.index("grant_runtime_role filiform_app")
-    assert "DATABASE_URL" not in serve and "gunicorn" in serve
-    roles_script = "./deploy/postgres-roles.sh:/docker-entrypoint-initdb.d/10-filiform-roles.sh:ro"
-    assert roles_script in SERVICES["db"]["volumes"]
-    script = (ROOT / "deploy" / "postgres-roles.sh").read_text()
-    assert "CREATE ROLE filiform LOGIN" in script and "CREATE ROLE filiform_app LOGIN" in script

@@ -1,4 +1,4 @@
-"""The apps form layers, and imports only run downwards.
+"""The apps form layers, and imports only run downwards; tests share helpers, not test modules.
 
 A lower app never imports a higher one, and apps on the same floor do not import each other, so
 every app can be read, tested and changed knowing only what lies beneath it. `config` is the
@@ -77,3 +77,38 @@ def test_the_checker_sees_an_upward_and_a_sideways_import(tmp_path):
     (tmp_path / "aftercare").mkdir()
     (tmp_path / "aftercare" / "page.py").write_text("from reports import fhir\n")
     assert wrong_arrows("aftercare", tmp_path) == ["aftercare/page.py imports reports"]
+
+
+def borrowed_helpers(root: Path = ROOT) -> list[str]:
+    """Imports of a test module or a conftest by another module of the tests: what tests share
+    lives in a helper module named for its purpose (tests/bodies.py, tests/web/pages.py...)."""
+    borrowed = []
+    for path in sorted((root / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            last_parts = {name.split(".")[-1] for name in names}
+            if any(part.startswith("test_") or part == "conftest" for part in last_parts):
+                borrowed.append(f"{path.relative_to(root)} imports {names[0]}")
+    return borrowed
+
+
+def test_tests_share_helpers_through_modules_of_their_own():
+    assert borrowed_helpers() == []
+
+
+def test_the_checker_sees_a_borrowed_helper(tmp_path):
+    (tmp_path / "tests" / "web").mkdir(parents=True)
+    (tmp_path / "tests" / "web" / "test_a.py").write_text(
+        "from tests.web.test_b import sign_in\n"  # from another test module: refused
+        "from tests.web import conftest\n"  # a conftest: refused
+        "from tests.web.pages import charts\n"  # a helper module: fine
+    )
+    assert borrowed_helpers(tmp_path) == [
+        "tests/web/test_a.py imports tests.web.test_b",
+        "tests/web/test_a.py imports tests.web",
+    ]

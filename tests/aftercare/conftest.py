@@ -3,6 +3,7 @@ import json
 import pytest
 
 from aftercare import delivery
+from tests.aftercare.fake_twilio import AUTH_TOKEN, PUBLIC_BASE_URL
 
 
 @pytest.fixture
@@ -25,3 +26,9 @@ def send_one():
         return delivery.send([str(notification.id)])[str(notification.id)]
 
     return send
+
+
+@pytest.fixture
+def twilio_signs(settings):
+    """Our webhooks check Twilio's signatures with the fake's token, at the public address."""
+    settings.TWILIO_AUTH_TOKEN, settings.PUBLIC_BASE_URL = AUTH_TOKEN, PUBLIC_BASE_URL

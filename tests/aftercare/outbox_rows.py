@@ -1,7 +1,9 @@
-"""Due SMS rows written straight into the outbox, for delivery tests and benchmarks."""
+"""Outbox rows for delivery tests and benchmarks: due SMS written straight in, and every due
+row sent as beat and a worker would send it."""
 
 from datetime import timedelta
 
+from aftercare import delivery
 from aftercare.models import Notification
 
 
@@ -23,3 +25,10 @@ def due_sms(clinic, patient, send_times, label: str) -> list[Notification]:
         ),
         batch_size=2000,
     )
+
+
+def run_due(now=None):
+    """What beat and a worker would do: sweep, then send every queued row."""
+    batches = []
+    delivery.sweep(lambda notification_ids, eta: batches.append(notification_ids), now=now)
+    return [status for batch in batches for status in delivery.send(batch).values()]

@@ -12,16 +12,9 @@ from django.utils import timezone
 from aftercare import channels, delivery
 from aftercare.models import Notification
 from sessions.models import TreatmentCourse
-from tests.aftercare.outbox_rows import due_sms
+from tests.aftercare.outbox_rows import due_sms, run_due
 
 pytestmark = pytest.mark.django_db
-
-
-def run_due(now=None):
-    """What beat and a worker would do: sweep, then send every queued row."""
-    batches = []
-    delivery.sweep(lambda notification_ids, eta: batches.append(notification_ids), now=now)
-    return [status for batch in batches for status in delivery.send(batch).values()]
 
 
 def test_due_messages_are_sent_with_the_right_words(log_session, sms_file, patient):

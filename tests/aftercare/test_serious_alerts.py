@@ -13,7 +13,7 @@ from aftercare.models import Notification
 from clinic.models import Patient
 from config.mail import FILE, SMTP, anymail_settings, mailers
 from sessions.models import SideEffect
-from tests.aftercare.test_delivery import run_due
+from tests.aftercare.outbox_rows import run_due
 from tests.real_parts import free_port
 
 pytestmark = pytest.mark.django_db

@@ -10,26 +10,30 @@ advice; anything else waits for staff.
 import re
 import threading
 from datetime import timedelta
-from itertools import count
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
-from twilio.request_validator import RequestValidator
 
 from aftercare.models import Notification
 from sessions.models import Appointment, SideEffect
 from tests import bodies
-from tests.aftercare.test_twilio_sms import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio
+from tests.aftercare.fake_twilio import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    FROM_NUMBER,
+    PUBLIC_BASE_URL,
+    FakeTwilio,
+    inbound_sms,
+    serving,
+)
 from tests.real_parts import Celery, Redis, celery_environment, wait_until
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-BASE = "https://clinic.example.org"
-SIDS = count()
 
 
 @pytest.fixture
@@ -37,40 +41,30 @@ def parts(tmp_path, settings, clinic):
     """Redis, the fake Twilio, a worker and beat sending through it; quiet hours off."""
     clinic.quiet_hours_end = clinic.quiet_hours_start
     clinic.save()
-    settings.TWILIO_AUTH_TOKEN, settings.PUBLIC_BASE_URL = AUTH_TOKEN, BASE
-    redis, twilio = Redis(), FakeTwilio()
+    settings.TWILIO_AUTH_TOKEN, settings.PUBLIC_BASE_URL = AUTH_TOKEN, PUBLIC_BASE_URL
+    redis = Redis()
     redis.start()
-    serving = threading.Thread(target=twilio.serve_forever, daemon=True)
-    serving.start()
-    environment = celery_environment(
-        redis.url,
-        tmp_path / "sms.jsonl",
-        SMS_BACKEND="twilio",
-        TWILIO_ACCOUNT_SID=ACCOUNT_SID,
-        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
-        TWILIO_FROM_NUMBER=FROM_NUMBER,
-        TWILIO_API_BASE_URL=twilio.base_url,
-        PUBLIC_BASE_URL=BASE,
-        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-        EMAIL_FILE_PATH=str(tmp_path / "mail"),
-    )
-    processes = [
-        Celery("worker", environment, tmp_path / "worker.log", "--concurrency=2"),
-        Celery("beat", environment, tmp_path / "beat.log", f"--schedule={tmp_path / 'beat'}"),
-    ]
-    yield twilio, tmp_path / "mail"
-    for process in processes:
-        process.stop()
-    twilio.shutdown()
-    twilio.server_close()
+    with serving() as twilio:
+        environment = celery_environment(
+            redis.url,
+            tmp_path / "sms.jsonl",
+            SMS_BACKEND="twilio",
+            TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+            TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+            TWILIO_FROM_NUMBER=FROM_NUMBER,
+            TWILIO_API_BASE_URL=twilio.base_url,
+            PUBLIC_BASE_URL=PUBLIC_BASE_URL,
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(tmp_path / "mail"),
+        )
+        processes = [
+            Celery("worker", environment, tmp_path / "worker.log", "--concurrency=2"),
+            Celery("beat", environment, tmp_path / "beat.log", f"--schedule={tmp_path / 'beat'}"),
+        ]
+        yield twilio, tmp_path / "mail"
+        for process in processes:
+            process.stop()
     redis.kill()
-
-
-def text(phone: str, body: str) -> None:
-    params = {"From": phone, "Body": body, "MessageSid": f"SM{next(SIDS):032d}"}
-    signature = RequestValidator(AUTH_TOKEN).compute_signature(f"{BASE}/hooks/sms/inbound/", params)
-    answer = Client().post("/hooks/sms/inbound/", params, HTTP_X_TWILIO_SIGNATURE=signature)
-    assert answer.status_code == 200
 
 
 def sms_to(twilio: FakeTwilio, phone: str, words: str) -> list[str]:
@@ -102,7 +96,7 @@ def test_a_patients_replies_and_the_waitlist_with_the_real_worker_and_twilio(
     admin.save()
     first = book(monday_10).json()
 
-    text(patient.phone, "C")
+    inbound_sms(patient.phone, "C")
     wait_until(lambda: sms_to(twilio, patient.phone, "is confirmed"), 30, "the confirmation")
     assert Appointment.objects.get(pk=first["id"]).confirmed_at is not None
 
@@ -118,12 +112,12 @@ def test_a_patients_replies_and_the_waitlist_with_the_real_worker_and_twilio(
         format="json",
     )
     assert joined.status_code == 201
-    text(patient.phone, "X")
+    inbound_sms(patient.phone, "X")
     assert Appointment.objects.get(pk=first["id"]).cancel_reason == "patient_sms"
     wait_until(lambda: sms_to(twilio, grace.phone, "/p/offer/"), 30, "the waitlist offer")
     wait_until(lambda: "cancelled their appointment" in mail(mail_dir), 30, "the clinic's notice")
     [offer_sms] = sms_to(twilio, grace.phone, "/p/offer/")
-    link = re.search(rf"{re.escape(BASE)}(/p/offer/\S+/)", offer_sms).group(1)
+    link = re.search(rf"{re.escape(PUBLIC_BASE_URL)}(/p/offer/\S+/)", offer_sms).group(1)
     barrier, pages = threading.Barrier(2), []
 
     def take():
@@ -148,17 +142,17 @@ def test_a_patients_replies_and_the_waitlist_with_the_real_worker_and_twilio(
     Notification.objects.filter(kind="checkin_24h", session=session["id"]).update(
         status="sent", sent_at=timezone.now() - timedelta(hours=20)
     )
-    text(patient.phone, "8")
+    inbound_sms(patient.phone, "8")
     wait_until(lambda: "Serious side effect reported" in mail(mail_dir), 30, "the alert email")
     patient.refresh_from_db()
     assert patient.clinical_hold
     assert SideEffect.objects.get(kind="soreness_after").severity == "severe"
 
-    text(patient.phone, "Me duele el pecho")
+    inbound_sms(patient.phone, "Me duele el pecho")
     wait_until(lambda: sms_to(twilio, patient.phone, "urgent care"), 30, "the urgent-care advice")
     assert SideEffect.objects.get(kind="chest_pain").serious
 
-    text(patient.phone, "Is there parking nearby?")
+    inbound_sms(patient.phone, "Is there parking nearby?")
     kept = admin_api.get("/api/v1/inbound-sms/", {"action": "kept"}).json()["results"]
     assert [m["body"] for m in kept] == ["Is there parking nearby?"]
 
@@ -169,5 +163,5 @@ def test_a_patients_replies_and_the_waitlist_with_the_real_worker_and_twilio(
     wait_until(lambda: sms_to(twilio, lucia.phone, "punción seca"), 30, "Spanish aftercare")
     [first] = sms_to(twilio, lucia.phone, "punción seca")
     assert "dolor en el pecho" in first  # the red flags, in Spanish
-    page = Client().get(re.search(rf"{re.escape(BASE)}(/p/\S+/)", first).group(1))
+    page = Client().get(re.search(rf"{re.escape(PUBLIC_BASE_URL)}(/p/\S+/)", first).group(1))
     assert "Acuda a urgencias de inmediato." in page.content.decode()

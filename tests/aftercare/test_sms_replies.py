@@ -1,15 +1,12 @@
 """Two-way SMS: what a patient's reply does, as the clinic sees it through the API."""
 
 from datetime import timedelta
-from itertools import count
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from twilio.request_validator import RequestValidator
 
 from aftercare import delivery, selectors
 from aftercare.default_texts import text as default_text
@@ -17,28 +14,15 @@ from aftercare.models import InboundSms, Notification
 from clinic.holds import archive_patient
 from clinic.models import Patient
 from sessions.models import SideEffect
+from tests.aftercare.fake_twilio import inbound_sms, webhook
 
 pytestmark = pytest.mark.django_db
-TOKEN = "twilio-test-auth-token"
-SIDS = count()
 
 
 @pytest.fixture
-def text(settings):
+def text(twilio_signs):
     """The patient texts `body` from `phone`, through the signed provider webhook."""
-    settings.TWILIO_AUTH_TOKEN = TOKEN
-    settings.PUBLIC_BASE_URL = "https://clinic.example.org"
-
-    def send(phone, body, sid=None):
-        params = {"From": phone, "Body": body, "MessageSid": sid or f"SM{next(SIDS):032d}"}
-        signature = RequestValidator(TOKEN).compute_signature(
-            "https://clinic.example.org/hooks/sms/inbound/", params
-        )
-        answer = Client().post("/hooks/sms/inbound/", params, HTTP_X_TWILIO_SIGNATURE=signature)
-        assert answer.status_code == 200
-        return answer
-
-    return send
+    return inbound_sms
 
 
 def inbox(api, **filters) -> list[dict]:
@@ -256,10 +240,10 @@ def test_the_staff_inbox_holds_the_clinics_kept_messages_only(
 
 def test_a_forged_reply_cancels_nothing_and_is_not_kept(text, book, monday_10, patient, admin_api):
     booked = book(monday_10).json()
-    forged = Client().post(
+    forged = webhook(
         "/hooks/sms/inbound/",
         {"From": patient.phone, "Body": "X", "MessageSid": "SM-forged"},
-        HTTP_X_TWILIO_SIGNATURE="forged",
+        signed=False,
     )
     assert forged.status_code == 403
     assert admin_api.get(f"/api/v1/appointments/{booked['id']}/").json()["status"] == "booked"

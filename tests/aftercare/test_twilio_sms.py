@@ -5,28 +5,24 @@ HTTP request, which TWILIO_API_BASE_URL sends to 127.0.0.1 instead of api.twilio
 A signed receipt to the callback URL checked here is covered in test_webhooks_and_patient_page.
 """
 
-import base64
-import json
 import socket
-import threading
-import uuid
-from dataclasses import dataclass
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl
 
 import pytest
 from django.utils import timezone
 
 from aftercare import delivery
 from aftercare.models import Notification
+from tests.aftercare.fake_twilio import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    FROM_NUMBER,
+    MESSAGES_PATH,
+    PUBLIC_BASE_URL,
+    serving,
+)
 
 pytestmark = pytest.mark.django_db
-
-ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef"
-AUTH_TOKEN = "twilio-test-auth-token"
-FROM_NUMBER = "+447700900123"
-MESSAGES_PATH = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 
 # Twilio's answers to a bad request and to its own failure: status and JSON error body.
 INVALID_TO = (
@@ -49,92 +45,16 @@ TWILIO_DOWN = (
 )
 
 
-@dataclass
-class Received:
-    """One request as it reached the fake."""
-
-    method: str
-    path: str
-    auth: tuple[str, str]
-    form: dict[str, str]
-
-
-class FakeTwilio(ThreadingHTTPServer):
-    """Twilio's Messages API as far as TwilioSms uses it: each POST creates a message, unless a
-    test sets `error` to the (status, body) Twilio would answer with instead."""
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), MessagesApi)
-        self.received: list[Received] = []
-        self.sids: list[str] = []  # of the messages created, in order
-        self.error: tuple[int, dict] | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_port}"
-
-
-class MessagesApi(BaseHTTPRequestHandler):
-    server: FakeTwilio
-
-    def do_POST(self):
-        length = int(self.headers["Content-Length"])
-        form = dict(parse_qsl(self.rfile.read(length).decode()))
-        auth = basic_auth(self.headers.get("Authorization", ""))
-        self.server.received.append(Received(self.command, self.path, auth, form))
-        if self.server.error:
-            self.answer(*self.server.error)
-            return
-        sid = "SM" + uuid.uuid4().hex
-        self.server.sids.append(sid)
-        self.answer(201, created_message(sid, form))
-
-    def answer(self, status: int, body: dict):
-        payload = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format, *args):
-        """Silent: a failing test shows its assertions, not an access log."""
-
-
-def basic_auth(header: str) -> tuple[str, str]:
-    user, _, password = base64.b64decode(header.removeprefix("Basic ")).decode().partition(":")
-    return user, password
-
-
-def created_message(sid: str, form: dict[str, str]) -> dict:
-    """The Message resource Twilio answers a create with, trimmed to fields worth showing."""
-    return {
-        "sid": sid,
-        "account_sid": ACCOUNT_SID,
-        "to": form["To"],
-        "from": form["From"],
-        "body": form["Body"],
-        "status": "queued",
-        "api_version": "2010-04-01",
-        "uri": f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{sid}.json",
-    }
-
-
 @pytest.fixture
 def twilio_api(settings):
     """A running fake of Twilio's API, and the twilio SMS backend configured to use it."""
-    fake = FakeTwilio()
-    thread = threading.Thread(target=fake.serve_forever, daemon=True)
-    thread.start()
-    settings.SMS_BACKEND = "twilio"
-    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = ACCOUNT_SID, AUTH_TOKEN
-    settings.TWILIO_FROM_NUMBER = FROM_NUMBER
-    settings.TWILIO_API_BASE_URL = fake.base_url
-    settings.PUBLIC_BASE_URL = "https://clinic.example.org"
-    yield fake
-    fake.shutdown()
-    fake.server_close()
-    thread.join()
+    with serving() as fake:
+        settings.SMS_BACKEND = "twilio"
+        settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = ACCOUNT_SID, AUTH_TOKEN
+        settings.TWILIO_FROM_NUMBER = FROM_NUMBER
+        settings.TWILIO_API_BASE_URL = fake.base_url
+        settings.PUBLIC_BASE_URL = PUBLIC_BASE_URL
+        yield fake
 
 
 @pytest.fixture
@@ -155,7 +75,7 @@ def test_a_due_sms_goes_to_twilio_as_one_message_and_is_recorded_sent(
     assert "Northside Physio" in request.form["Body"] and "chest pain" in request.form["Body"]
     # The URL Twilio posts receipts to names the notification: Twilio keeps no key of ours.
     assert request.form["StatusCallback"] == (
-        f"https://clinic.example.org/hooks/sms/status/?notification={aftercare_sms.id}"
+        f"{PUBLIC_BASE_URL}/hooks/sms/status/?notification={aftercare_sms.id}"
     )
     aftercare_sms.refresh_from_db()
     assert (aftercare_sms.status, aftercare_sms.provider_id) == ("sent", twilio_api.sids[0])

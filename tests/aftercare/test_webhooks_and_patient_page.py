@@ -6,30 +6,18 @@ import pytest
 from django.core import signing
 from django.test import Client
 from django.utils import timezone
-from twilio.request_validator import RequestValidator
 
 from aftercare import links
 from aftercare.models import Notification
 from sessions.models import SideEffect
+from tests.aftercare.fake_twilio import webhook
 
 pytestmark = pytest.mark.django_db
-TOKEN = "twilio-test-auth-token"
 
 
 @pytest.fixture
-def twilio(settings):
-    settings.TWILIO_AUTH_TOKEN = TOKEN
-    settings.PUBLIC_BASE_URL = "https://clinic.example.org"
-    client = Client()
-
-    def post(path, params, signed=True):
-        signature = RequestValidator(TOKEN).compute_signature(
-            f"https://clinic.example.org{path}", params
-        )
-        headers = {"HTTP_X_TWILIO_SIGNATURE": signature if signed else "forged"}
-        return client.post(path, params, **headers)
-
-    return post
+def twilio(twilio_signs):
+    return webhook
 
 
 @pytest.fixture

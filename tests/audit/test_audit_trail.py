@@ -6,13 +6,13 @@ import pytest
 from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aftercare import links
 from audit.models import AuditEntry
 from audit.patient_data import RECORDS, SESSION_PARTS
 from clinic.models import Patient
+from tests.query_counts import queries
 
 pytestmark = pytest.mark.django_db
 CLIENT = "203.0.113.7"
@@ -45,12 +45,10 @@ def test_recording_reads_costs_the_same_queries_for_one_or_two_hundred(
     for n in range(12):
         make_patient(clinic, family_name=f"Patient {n}")
 
-    def queries(page_size: int) -> int:
-        with CaptureQueriesContext(connection) as captured:
-            therapist_api.get(f"/api/v1/patients/?page_size={page_size}")
-        return len(captured)
+    def cost(page_size: int) -> int:
+        return queries(therapist_api, "/api/v1/patients/", {"page_size": page_size})
 
-    assert queries(1) == queries(200)
+    assert cost(1) == cost(200)
     assert AuditEntry.objects.filter(action="read").count() == 1 + 12
 
 

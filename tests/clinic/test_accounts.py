@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from clinic import access
 from clinic.models import Staff
 from tests.accounts import PASSWORD
-from tests.clinic.test_operations import run_django
+from tests.real_parts import run_django
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a-brand-new-passphrase"

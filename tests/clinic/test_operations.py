@@ -5,29 +5,12 @@ import os
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from clinic.models import Clinic, Staff
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_django(code: str, **env) -> subprocess.CompletedProcess:
-    """Run Django code in a fresh process, with its own settings from `env`."""
-    script = f"import django; django.setup()\n{code}"
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
-    return subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
+from tests.real_parts import ROOT, run_django
 
 HEALTH = (
     "from django.test import Client\n"

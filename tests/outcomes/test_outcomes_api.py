@@ -3,12 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from sessions.models import TreatmentCourse
+from tests.query_counts import queries
 
 
 @pytest.fixture
@@ -145,14 +144,10 @@ def test_ratings_filter_by_patient_course_and_instrument(rate, therapist_api, ma
 
 
 def test_the_list_runs_the_same_queries_whatever_its_length(rate, therapist_api):
-    def queries(page_size):
-        with CaptureQueriesContext(connection) as captured:
-            assert therapist_api.get(f"/api/v1/outcomes/?page_size={page_size}").status_code == 200
-        return len(captured)
-
     for score in range(5):
         rate(score=score)
-    assert queries(1) == queries(200)
+    counts = [queries(therapist_api, "/api/v1/outcomes/", {"page_size": n}) for n in (1, 200)]
+    assert counts[0] == counts[1]
 
 
 def test_a_course_shows_baseline_latest_change_and_mcid(rate, therapist_api, course):

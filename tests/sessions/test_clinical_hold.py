@@ -11,7 +11,7 @@ from aftercare.models import Notification
 from audit.models import AuditEntry
 from clinic.models import ClinicalHold, Patient
 from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
-from tests.sessions.test_courses import admin_form
+from tests import bodies
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +214,8 @@ def test_the_admin_course_form_says_the_patient_is_on_hold(
     client = Client()
     client.force_login(admin)
     answer = client.post(
-        "/admin/needling/treatmentcourse/add/", admin_form(patient, therapist, monday_10)
+        "/admin/needling/treatmentcourse/add/",
+        bodies.admin_course_form(patient, therapist, monday_10),
     )
     assert answer.status_code == 200
     assert "clinical hold" in answer.content.decode()

@@ -13,7 +13,9 @@ from aftercare.models import Notification
 from clinic.models import WorkingHours
 from sessions.models import Appointment, TreatmentCourse
 from sessions.scheduling.services import complete_appointment
+from tests import bodies
 from tests.moments import next_dst_change
+from tests.query_counts import queries
 
 pytestmark = pytest.mark.django_db
 
@@ -281,8 +283,6 @@ def test_the_calendar_needs_a_token(anonymous_api, therapist):
 def test_a_course_list_runs_the_same_queries_for_1_or_200(
     admin_api, patient, therapist, clinic, make_patient
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     for n in range(3):
         admin_api.post(
@@ -290,36 +290,16 @@ def test_a_course_list_runs_the_same_queries_for_1_or_200(
             course_body(make_patient(clinic, given_name=f"P{n}"), therapist, planned_sessions=2),
             format="json",
         )
-    counts = []
-    for size in (1, 200):
-        with CaptureQueriesContext(connection) as queries:
-            admin_api.get("/api/v1/courses/", {"page_size": size})
-        counts.append(len(queries))
+    counts = [queries(admin_api, "/api/v1/courses/", {"page_size": n}) for n in (1, 200)]
     assert counts[0] == counts[1]
-
-
-def admin_form(patient, therapist, start, **fields):
-    return {
-        "patient": patient.id,
-        "therapist": therapist.id,
-        "indication": "Low back pain",
-        "planned_sessions": 4,
-        "session_minutes": 45,
-        "min_gap_days": 2,
-        "max_gap_days": 7,
-        "earliest_start_0": start.strftime("%Y-%m-%d"),
-        "earliest_start_1": "09:00:00",
-        "appointments-TOTAL_FORMS": 0,
-        "appointments-INITIAL_FORMS": 0,
-        **fields,
-    }
 
 
 def test_an_admin_books_a_whole_course_from_the_admin_form(
     admin_site, patient, therapist, monday_10
 ):
     answer = admin_site.post(
-        "/admin/needling/treatmentcourse/add/", admin_form(patient, therapist, monday_10)
+        "/admin/needling/treatmentcourse/add/",
+        bodies.admin_course_form(patient, therapist, monday_10),
     )
     assert answer.status_code == 302, answer.content.decode()[:3000]
     course = TreatmentCourse.objects.get()
@@ -335,7 +315,8 @@ def test_the_admin_form_says_so_when_the_course_does_not_fit(
 ):
     WorkingHours.objects.filter(staff=therapist).delete()
     answer = admin_site.post(
-        "/admin/needling/treatmentcourse/add/", admin_form(patient, therapist, monday_10)
+        "/admin/needling/treatmentcourse/add/",
+        bodies.admin_course_form(patient, therapist, monday_10),
     )
     assert answer.status_code == 200
     assert "No availability" in answer.content.decode()

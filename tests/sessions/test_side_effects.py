@@ -4,13 +4,13 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import IntegrityError, transaction
 
 from sessions import events
 from sessions.models import NeedlingSession, SideEffect
 from sessions.records.rules import is_serious
 from sessions.records.services import report_side_effect
+from tests.query_counts import queries
 
 pytestmark = pytest.mark.django_db
 
@@ -149,9 +149,5 @@ def test_filters_and_clinic_scope(therapist_api, other_admin_api, session_id):
 def test_the_list_costs_the_same_queries_for_1_or_200(therapist_api, session_id):
     for _ in range(5):
         report(therapist_api, session_id)
-    counts = []
-    for size in (1, 200):
-        with CaptureQueriesContext(connection) as queries:
-            therapist_api.get("/api/v1/side-effects/", {"page_size": size})
-        counts.append(len(queries))
+    counts = [queries(therapist_api, "/api/v1/side-effects/", {"page_size": n}) for n in (1, 200)]
     assert counts[0] == counts[1]

@@ -5,9 +5,7 @@ another clinic's records are not found, and each page costs the same queries wha
 from datetime import date, time, timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aftercare import default_texts
@@ -15,22 +13,10 @@ from aftercare.models import MessageText, Notification
 from clinic.holds import place_on_hold, release_hold
 from clinic.models import ClinicalHold, Room, Staff
 from tests.accounts import PASSWORD
-from tests.web.test_pages import INLINE
+from tests.query_counts import queries
+from tests.web.pages import ADMIN_PAGES, INLINE
 
 pytestmark = pytest.mark.django_db
-
-ADMIN_PAGES = [
-    "/clinic/",
-    "/clinic/rooms/",
-    "/clinic/staff/",
-    "/clinic/staff/new/",
-    "/clinic/messages/",
-    "/clinic/messages/?language=es",
-    "/clinic/message-log/",
-    "/clinic/message-log/?status=failed",
-    "/clinic/holds/",
-    "/reports/adverse-events/",
-]
 
 
 def message(patient, number: int = 0, **fields) -> Notification:
@@ -304,12 +290,7 @@ def test_each_admin_page_costs_the_same_queries_for_few_or_many(
             Room.objects.create(clinic=clinic, name=f"Room {number}")
 
     def costs() -> list[int]:
-        counts = []
-        for path in ADMIN_PAGES:
-            with CaptureQueriesContext(connection) as captured:
-                assert admin_in.get(path).status_code == 200, path
-            counts.append(len(captured))
-        return counts
+        return [queries(admin_in, path) for path in ADMIN_PAGES]
 
     add(1, 0)
     few = costs()

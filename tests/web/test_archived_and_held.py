@@ -6,14 +6,13 @@ progress is counted as the API counts it."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clinic.holds import archive_patient, place_on_hold
 from sessions.records.services import log_session
 from tests.bodies import site
 from tests.moments import today_at
+from tests.query_counts import queries
 
 pytestmark = pytest.mark.django_db
 
@@ -112,15 +111,10 @@ def test_today_costs_the_same_queries_with_held_patients(signed_in, book, clinic
     for n, each in enumerate(patients):
         book(each, today_at(8) + timedelta(minutes=31 * n))
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert signed_in.get("/").status_code == 200
-        return len(captured)
-
-    before = queries()
+    before = queries(signed_in, "/")
     for each in patients:
         place_on_hold(each, reason="Serious side effect")
-    assert queries() == before
+    assert queries(signed_in, "/") == before
 
 
 def test_the_card_shows_the_hold_and_why_near_the_top(signed_in, patient):

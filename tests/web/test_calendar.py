@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sessions.models import Appointment, TreatmentCourse
 from tests.moments import today_at
+from tests.query_counts import queries
 
 pytestmark = pytest.mark.django_db
 
@@ -138,24 +139,16 @@ def test_another_clinics_appointment_cannot_be_touched(
 def test_the_week_costs_the_same_queries_for_few_or_many_appointments(
     signed_in, book, patient, make_patient, clinic, make_therapist
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from tests.moments import ALL_DAY
 
     url = f"/calendar/?week={week_of(tomorrow_at(10))}"
     book(patient, tomorrow_at(9))
 
-    def count() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert signed_in.get(url).status_code == 200
-        return len(captured)
-
-    few = count()
+    few = queries(signed_in, url)
     make_therapist(clinic, "second-therapist", working_hours=ALL_DAY)
     for hour in range(10, 16):
         book(make_patient(clinic, given_name=f"P{hour}"), tomorrow_at(hour))
-    assert count() == few
+    assert queries(signed_in, url) == few
 
 
 def test_the_course_wizard_proposes_dates_then_books_them(signed_in, patient, therapist):

@@ -1,9 +1,7 @@
 """The patient card charts pain before and after each session and each course's ratings against
 its MCID line; the configuration travels in a data attribute (no inline script)."""
 
-import json
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.utils import timezone
@@ -13,28 +11,10 @@ from outcomes.services import record_outcome
 from sessions.records.services import log_session
 from tests.bodies import site
 from tests.real_parts import chromium
-from tests.web.test_admin_pages import ADMIN_PAGES
-from tests.web.test_staff_app_in_a_browser import TABLET, fits_and_labels, sign_in
+from tests.web.browser import TABLET, fits_and_labels, sign_in
+from tests.web.pages import ADMIN_PAGES, charts
 
 pytestmark = pytest.mark.django_db
-
-
-class Canvases(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.charts: dict[str, dict] = {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "canvas" and "data-chart" in attrs:
-            self.charts[attrs["aria-label"]] = json.loads(attrs["data-chart"])
-
-
-def charts(page: str) -> dict[str, dict]:
-    """Each chart's configuration by its label, as the browser's script reads it."""
-    parser = Canvases()
-    parser.feed(page)
-    return parser.charts
 
 
 @pytest.fixture

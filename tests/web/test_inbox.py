@@ -5,13 +5,12 @@ from datetime import timedelta
 from itertools import count
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aftercare.inbound import receive
 from audit.models import AuditEntry
 from tests.moments import about_now
+from tests.query_counts import queries
 from web.week import monday_of
 
 pytestmark = pytest.mark.django_db
@@ -64,16 +63,11 @@ def test_the_messages_shown_are_recorded_as_read(signed_in, patient, therapist):
 
 
 def test_the_inbox_costs_the_same_queries_for_one_message_or_many(signed_in, patient):
-    def cost() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            inbox_page(signed_in, show="all")
-        return len(queries)
-
     text(patient, "First")
-    one = cost()
+    one = queries(signed_in, "/inbox/", {"show": "all"})
     for number in range(10):
         text(patient, f"Question {number}")
-    assert cost() == one
+    assert queries(signed_in, "/inbox/", {"show": "all"}) == one
 
 
 def test_an_appointment_the_patient_confirmed_says_so_today_and_in_the_week(

@@ -2,7 +2,6 @@
 clinic's records are not found, and that every page costs the same number of queries however
 much there is to show."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from screening.services import record_screening
 from sessions.records.services import log_session
 from tests.bodies import site
 from tests.moments import today_at
+from tests.web.pages import INLINE
 
 pytestmark = pytest.mark.django_db
 
@@ -188,9 +188,6 @@ def test_the_apps_assets_are_served_by_the_app_itself(client):
         response = client.get(f"/static/{asset}")
         assert response.status_code == 200, asset
         assert b"".join(response.streaming_content)
-
-
-INLINE = re.compile(r"<script(?![^>]*\bsrc=)|\sstyle=|\son[a-z]+=|javascript:", re.IGNORECASE)
 
 
 def test_no_page_carries_inline_script_or_style(signed_in, patient, screen, book):

@@ -4,23 +4,15 @@ record: nothing is fetched row by row."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from outcomes.services import record_outcome
 from sessions.records.services import add_addendum, log_session, report_side_effect
 from tests.bodies import site, stimulation
 from tests.moments import today_at
+from tests.query_counts import queries
 
 pytestmark = pytest.mark.django_db
-
-
-def queries(client, path: str, method: str = "get", data=None) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = getattr(client, method)(path, data or {})
-    assert response.status_code == 200, (path, response.status_code)
-    return len(captured)
 
 
 @pytest.fixture
@@ -106,7 +98,7 @@ def test_the_live_check_costs_the_same_for_one_site_or_many(signed_in, patient, 
                 f"sites-{number}-depth": "deep",
                 f"sites-{number}-needle_count": 1,
             }
-        return queries(signed_in, f"/patients/{patient.pk}/session/check/", "post", data)
+        return queries(signed_in, f"/patients/{patient.pk}/session/check/", data, "post")
 
     assert check(1) == check(12)
 

@@ -4,14 +4,13 @@ published ones, each therapist in a funnel plot; and the signed note printed as 
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sessions.records.services import log_session, report_side_effect, sign_session
 from tests.bodies import site
 from tests.moments import today_at
-from tests.web.test_charts import charts
+from tests.query_counts import queries
+from tests.web.pages import charts
 
 pytestmark = pytest.mark.django_db
 
@@ -87,15 +86,10 @@ def test_another_clinics_sessions_are_not_counted(admin_in, other_clinic, make_t
 
 
 def test_the_report_costs_the_same_queries_for_few_or_many_sessions(admin_in, sessions):
-    def cost() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert admin_in.get(REPORT).status_code == 200
-        return len(captured)
-
     sessions(1)
-    few = cost()
+    few = queries(admin_in, REPORT)
     sessions(6, days_ago=2)
-    assert cost() == few
+    assert queries(admin_in, REPORT) == few
 
 
 def test_a_signed_note_has_a_print_button_for_its_pdf(

@@ -17,9 +17,9 @@ from sessions.records.services import log_session
 from tests.bodies import site, stimulation
 from tests.moments import about_now, today_at
 from tests.real_parts import chromium
+from tests.web.browser import TABLET, fits_and_labels, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-TABLET = {"width": 768, "height": 1024}
 
 
 @pytest.fixture
@@ -31,14 +31,6 @@ def day(patient, screen, book, course):
         lymphedema_regions=[{"region": "shoulder", "side": "left"}],
     )
     return book(patient, about_now(), course=course)
-
-
-def sign_in(page, live_server, password, username="north-therapist"):
-    page.goto(live_server.url + "/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Today")
 
 
 def local(moment) -> str:
@@ -144,18 +136,6 @@ def test_the_pages_fit_a_tablet_and_label_every_control(
         sign_in(page, live_server, password)
         for path in pages:
             fits_and_labels(page, live_server.url + path)
-
-
-def fits_and_labels(page, url):
-    page.goto(url)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 768, url
-    unlabelled = page.evaluate(
-        """[...document.querySelectorAll('input, select, textarea')]
-            .filter(el => el.type !== 'hidden' && !el.closest('template'))
-            .filter(el => el.labels.length === 0 && !el.getAttribute('aria-label'))
-            .map(el => el.name)"""
-    )
-    assert unlabelled == [], url
 
 
 def test_a_therapist_screens_a_patient_sees_the_outcome_first_then_signs_out(
