@@ -5,11 +5,10 @@ books through the booking service (aftercare/waitlist.py); a slot already taken,
 that lapsed, answers that the slot is gone, and books nothing.
 """
 
-from zoneinfo import ZoneInfo
 
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 
 from aftercare import links, texts, waitlist
 from aftercare.models import OfferStatus, WaitlistOffer
@@ -48,18 +47,20 @@ def offer_page(request, token: str):
     answer = request.GET.get("answer")
     if answer is None and offer.status != OfferStatus.OFFERED:
         answer = TAKEN if offer.status == OfferStatus.ACCEPTED else GONE
-    tz = ZoneInfo(patient.timezone)
-    # The patient's language, as on their aftercare page.
-    with translation.override(texts.supported_language(patient.language)):
+    # The patient's language and clock, as on their aftercare page.
+    with (
+        translation.override(texts.supported_language(patient.language)),
+        timezone.override(patient.timezone),
+    ):
         return render(
             request,
             "aftercare/offer_page.html",
             {
                 "clinic": patient.clinic,
                 "patient": patient,
-                "starts_at": offer.freed.starts_at.astimezone(tz),
+                "starts_at": offer.freed.starts_at,
                 "therapist": offer.freed.therapist,
-                "expires_at": offer.expires_at.astimezone(tz),
+                "expires_at": offer.expires_at,
                 "answer": answer,
             },
         )

@@ -6,7 +6,6 @@ No account: the signed token is the key, it opens one session only, and it expir
 days; anything else is a plain 404 that reveals nothing.
 """
 
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -92,7 +91,12 @@ def patient_page(request, token: str):
     if refused := too_many(request, PatientPageThrottle()):
         return refused
     session = _session(token)
-    with translation.override(texts.supported_language(session.patient.language)):
+    patient = session.patient
+    # The patient's language, and their clock for every time the page shows (the heat time).
+    with (
+        translation.override(texts.supported_language(patient.language)),
+        timezone.override(patient.timezone),
+    ):
         return _page(request, session)
 
 
@@ -130,7 +134,6 @@ def _page(request: HttpRequest, session: NeedlingSession) -> HttpResponse:
             return redirect(f"{request.path}?reported={RERATED}#rerate")
     trail.record_reads(request, reader, [session])
     patient = session.patient
-    tz = ZoneInfo(patient.timezone)
     next_visit = next_booked(patient, timezone.now())
     return render(
         request,
@@ -138,10 +141,10 @@ def _page(request: HttpRequest, session: NeedlingSession) -> HttpResponse:
         {
             "clinic": patient.clinic,
             "patient": patient,
-            "session_day": session.ended_at.astimezone(tz),
-            "heat_time": plan.heat_time(session.ended_at).astimezone(tz),
+            "session_day": session.ended_at,
+            "heat_time": plan.heat_time(session.ended_at),
             "heat_advised": session.heat_advised,
-            "next_visit": next_visit.starts_at.astimezone(tz) if next_visit else None,
+            "next_visit": next_visit.starts_at if next_visit else None,
             "form": report,
             "rerate": rerate,
             "reported": request.GET.get("reported"),

@@ -3,7 +3,8 @@ the patient takes it from the link in the offer, booked by the same rules as any
 
 import re
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -300,3 +301,18 @@ def test_a_lapsed_offer_does_not_pass_on_a_slot_the_clinic_booked_meanwhile(
     assert waitlist.pass_on_lapsed(first.expires_at + timedelta(seconds=1)) == 1
     assert list(WaitlistOffer.objects.all()) == [first]  # Bea is offered nothing taken
     assert not Notification.objects.filter(patient=bea).exists()
+
+
+@pytest.mark.django_db
+def test_the_offer_tells_the_slot_on_the_patients_own_clock(join, freed, make_patient, clinic):
+    # Tokyo is nine hours ahead of the server's UTC all year.
+    kenji = make_patient(clinic, given_name="Kenji", phone="+447911000555", timezone="Asia/Tokyo")
+    join(kenji)
+    slot = freed()
+    [offer] = WaitlistOffer.objects.filter(entry__patient=kenji)
+    page = Client().get(offer_path(offer)).content.decode()
+    starts_at = datetime.fromisoformat(slot["starts_at"]).astimezone(ZoneInfo("Asia/Tokyo"))
+    assert (
+        f"a place is free on {starts_at:%A} {starts_at.day} {starts_at:%B} at {starts_at:%H:%M}"
+        in page
+    )

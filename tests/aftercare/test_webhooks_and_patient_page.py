@@ -1,6 +1,7 @@
 """What arrives from outside: signed provider webhooks, and the patient's own page."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import signing
@@ -163,3 +164,19 @@ def test_a_receipt_to_a_callback_url_naming_the_notification_is_checked_with_its
     assert answer.status_code == 204
     sent_sms.refresh_from_db()
     assert sent_sms.status == "delivered"
+
+
+def test_the_patient_page_tells_the_times_on_the_patients_own_clock(
+    log_session, patient, book, monday_10
+):
+    """Tokyo is nine hours ahead of the server's UTC all year: a time on UTC's clock would
+    have the patient take heat hours before the 30 minutes after needling are over."""
+    patient.timezone = "Asia/Tokyo"
+    patient.save()
+    session = log_session(heat_advised=True)
+    book(monday_10)
+    html = Client().get(f"/p/{links.PATIENT_PAGE.token_for(session['id'])}/").content.decode()
+    tokyo = ZoneInfo("Asia/Tokyo")
+    heat = datetime.fromisoformat(session["ended_at"]) + timedelta(minutes=30)
+    assert f"not before <strong>{heat.astimezone(tokyo):%H:%M}</strong>" in html
+    assert f"at {monday_10.astimezone(tokyo):%H:%M}." in html
