@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from aftercare import outbox, replies
 from aftercare.models import InboundSms, Kind, Notification, ReplyAction, Status
+from clinic.holds import place_on_hold
 from clinic.models import Patient
 from core.errors import Conflict
 from sessions.models import NeedlingSession, Reporter, Severity, SideEffectKind
@@ -143,7 +144,10 @@ def _record_soreness(inbound: InboundSms, score: int, now: datetime) -> None:
 
 def _raise_alert(inbound: InboundSms, kinds: tuple[str, ...]) -> None:
     """Red-flag words: a serious side effect on the latest session (hold and alerts follow),
-    and at once the advice to seek urgent care, one answer per message whatever the clinics."""
+    and at once the advice to seek urgent care, one answer per message whatever the clinics.
+    With no ended session to report against (a draft, or none), the patient is held all the
+    same, so nothing books them back in before someone has called, and the administrators
+    are told."""
     session = (
         NeedlingSession.objects.filter(patient=inbound.patient, ended_at__isnull=False)
         .order_by("-ended_at")
@@ -161,8 +165,12 @@ def _raise_alert(inbound: InboundSms, kinds: tuple[str, ...]) -> None:
                 notes=f"By SMS: {inbound.body[:1000]}",
             )
     detail = ""
-    if session is None:  # no report, so no alert follows one: the administrators are told
+    if session is None:  # no report, so no hold or alert follows one
+        place_on_hold(inbound.patient, reason=f"Red-flag words by SMS: {inbound.body[:1000]}")
         outbox.tell_clinic_of_sms(inbound, Kind.RED_FLAG_ALERT)
-        detail = "No ended session on record to report against: administrators alerted to call."
+        detail = (
+            "No ended session on record to report against: placed on clinical hold, "
+            "administrators alerted to call."
+        )
     _record(inbound, ReplyAction.RED_FLAG, detail, side_effect=side_effect)
     outbox.answer_sms(inbound, Kind.URGENT_CARE, event=f"sms:{inbound.provider_id or inbound.pk}")

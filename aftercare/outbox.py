@@ -24,7 +24,9 @@ from sessions.records.selectors import sessions_done
 OPEN = (Status.PENDING, Status.SUPPRESSED)
 ALERT_LIFETIME = timedelta(days=1)
 # domain.md (version 2): a patient on clinical hold gets no heat, reminder or rebooking messages.
-HELD_KINDS = (Kind.HEAT_OK, Kind.COURSE_REBOOK, Kind.APPOINTMENT_REMINDER)
+# The re-rating goes the day before a session, naming it ("before your session on..."): a
+# reminder in all but name, planned, moved and cancelled with the appointment's reminder.
+HELD_KINDS = (Kind.HEAT_OK, Kind.COURSE_REBOOK, Kind.APPOINTMENT_REMINDER, Kind.OUTCOME_RERATE)
 
 
 def recipient(patient: Patient) -> plan.Recipient:
@@ -185,7 +187,7 @@ def cancel_aftercare(session: NeedlingSession) -> None:
 def plan_reminder(appointment: Appointment, *, occasion: str = "") -> None:
     """`occasion` tells a later plan for the same time (after a hold) from the first one."""
     patient = appointment.patient
-    _plan_rerate(appointment)
+    _plan_rerate(appointment, occasion)
     _write(
         f"appointment:{appointment.pk}:{appointment.starts_at.isoformat()}{occasion}",
         plan.plan_for_appointment(
@@ -201,7 +203,7 @@ def plan_reminder(appointment: Appointment, *, occasion: str = "") -> None:
         _cancel(Notification.objects.filter(course=appointment.course_id, kind=Kind.COURSE_REBOOK))
 
 
-def _plan_rerate(appointment: Appointment) -> None:
+def _plan_rerate(appointment: Appointment, occasion: str = "") -> None:
     """The course's 4th session is booked: the day before it, ask the patient to re-rate."""
     if appointment.course_id is None:
         return
@@ -213,7 +215,8 @@ def _plan_rerate(appointment: Appointment) -> None:
     if positions[plan.RERATE_BEFORE_SESSION - 1 :] != [appointment.pk]:
         return
     _write(
-        f"course:{appointment.course_id}:rerate:{appointment.pk}:{appointment.starts_at.isoformat()}",
+        f"course:{appointment.course_id}:rerate:{appointment.pk}:"
+        f"{appointment.starts_at.isoformat()}{occasion}",
         plan.plan_rerate(
             starts_at=appointment.starts_at,
             **_audience(appointment.patient, appointment.clinic),

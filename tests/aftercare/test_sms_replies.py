@@ -12,7 +12,7 @@ from aftercare import delivery, selectors
 from aftercare.default_texts import text as default_text
 from aftercare.models import InboundSms, Notification
 from clinic.holds import archive_patient
-from clinic.models import Patient
+from clinic.models import ClinicalHold, Patient
 from sessions.models import SideEffect
 from tests.aftercare.fake_twilio import inbound_sms, webhook
 
@@ -138,24 +138,41 @@ def test_red_flag_words_alert_at_once_and_advise_urgent_care_even_in_quiet_hours
     assert advice.send_at - before < timedelta(seconds=5)
 
 
-def test_red_flag_words_with_no_session_to_report_against_alert_the_administrators(
+def test_red_flag_words_with_no_session_to_report_against_hold_and_alert_the_administrators(
     text, patient, admin, mailoutbox
 ):
     admin.email = "lead@example.org"
     admin.save()
     text(patient.phone, "I can't breathe properly")
     assert not SideEffect.objects.exists()  # no ended session to report it against
+    patient.refresh_from_db()
+    assert patient.clinical_hold  # nothing books them back in before someone has called
+    [hold] = ClinicalHold.objects.filter(patient=patient)
+    assert hold.reason == "Red-flag words by SMS: I can't breathe properly"
     [alert] = answers("red_flag_alert")
     assert (alert.staff, alert.patient, alert.channel) == (admin, patient, "email")
     assert len(answers("urgent_care")) == 1  # the patient is still told what to do
     [message] = InboundSms.objects.all()
     assert (message.action, message.detail) == (
         "red_flag",
-        "No ended session on record to report against: administrators alerted to call.",
+        "No ended session on record to report against: placed on clinical hold, "
+        "administrators alerted to call.",
     )
     delivery.send([str(alert.id)])
     [email] = [m for m in mailoutbox if m.to == ["lead@example.org"]]
     assert "Ada Lovelace" in email.subject and "please call them now" in email.body
+
+
+def test_red_flag_words_after_a_session_not_yet_ended_keep_the_patient_from_being_booked(
+    text, patient, screen, therapist_api, session_body, book, monday_10
+):
+    screen(patient)
+    draft = session_body()
+    del draft["ended_at"]  # needled, the session's end not yet recorded
+    assert therapist_api.post("/api/v1/sessions/", draft, format="json").status_code == 201
+    text(patient.phone, "my chest hurts and I can't breathe")
+    answer = book(monday_10)
+    assert (answer.status_code, answer.json()["code"]) == (409, "clinical_hold")
 
 
 def test_an_archived_patients_red_flag_words_still_reach_the_clinic_and_are_answered(

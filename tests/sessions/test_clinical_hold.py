@@ -134,6 +134,27 @@ def test_a_draft_finished_while_on_hold_gets_aftercare_but_no_heat_or_rebooking(
     assert kinds == {"aftercare_immediate", "checkin_24h"}
 
 
+def test_a_hold_stops_the_re_rating_asked_before_a_session_until_it_is_released(
+    log_session, admin_api, therapist_api, patient, therapist
+):
+    """Sent the day before the 4th session and naming it, the re-rating is a reminder too."""
+    session = log_session()
+    course = {"patient": str(patient.id), "therapist": str(therapist.id), "indication": "Neck"}
+    assert admin_api.post("/api/v1/courses/", course, format="json").status_code == 201
+    assert "outcome_rerate" in pending_kinds(patient)
+    report(therapist_api, session["id"], "pneumothorax")
+    assert "outcome_rerate" not in pending_kinds(patient)
+    release = {"note": "Chest X-ray clear. Fine to continue."}
+    assert (
+        admin_api.post(
+            f"/api/v1/patients/{patient.id}/release-hold/", release, format="json"
+        ).status_code
+        == 200
+    )
+    rerates = Notification.objects.filter(patient=patient, kind="outcome_rerate")
+    assert sorted(r.status for r in rerates) == ["cancelled", "pending"]
+
+
 def test_an_admin_releases_the_hold_with_a_note_and_booking_works_again(
     therapist_api, admin_api, admin, treated, patient, book, monday_10
 ):
