@@ -5,7 +5,6 @@ books through the booking service (aftercare/waitlist.py); a slot already taken,
 that lapsed, answers that the slot is gone, and books nothing.
 """
 
-
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation

@@ -6,7 +6,6 @@ No account: the signed token is the key, it opens one session only, and it expir
 days; anything else is a plain 404 that reveals nothing.
 """
 
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict

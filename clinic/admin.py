@@ -4,6 +4,7 @@ from functools import cache
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Q
@@ -98,7 +99,13 @@ class ClinicScopedAdmin(ClinicScopedFields, admin.ModelAdmin):
         return queryset.filter(**{self.clinic_lookup: request.user.clinic_id})
 
     def get_changelist_instance(self, request):
-        changelist = super().get_changelist_instance(request)
+        try:
+            changelist = super().get_changelist_instance(request)
+        except OverflowError as error:
+            # A date drill-down past the end of the calendar (?starts_at__year=9999&...
+            # _month=12): Django's own date hierarchy computes the month after. Answered as any
+            # other bad filter: the list again, with Django's "invalid lookup" notice.
+            raise IncorrectLookupParameters(error) from error
         trail.record_reads(request, trail.staff(request.user), changelist.result_list)
         return changelist
 

@@ -1,22 +1,18 @@
 """Serializer fields every API shares."""
 
-from datetime import UTC, datetime
-
 from rest_framework import serializers
+
+from core import moments
 
 
 class MomentField(serializers.DateTimeField):
-    """A moment the clinic can plan with: from 1900 to 2999. Planning horizons, reminders and
-    wall clocks in far time zones ran off the end of Python's calendar near the year 9999
-    (a server error, not an answer), and no clinic books centuries ahead."""
+    """A moment the clinic works with (core.moments): from 1900 to 2999."""
 
-    earliest = datetime(1900, 1, 1, tzinfo=UTC)
-    latest = datetime(3000, 1, 1, tzinfo=UTC)
-    default_error_messages = {"out_of_range": "Must be a moment from 1900 to 2999."}
+    default_error_messages = {"out_of_range": moments.OUT_OF_RANGE}
 
     def to_internal_value(self, value):
         moment = super().to_internal_value(value)
-        if not self.earliest <= moment < self.latest:
+        if not moments.in_range(moment):
             self.fail("out_of_range")
         return moment
 

@@ -9,6 +9,7 @@ from django import forms
 from aftercare import texts
 from clinic.hours import DAYS, hours_problem
 from core.errors import RuleViolation
+from web.forms import DayField
 
 WEEKDAYS = list(enumerate(DAYS))
 
@@ -47,11 +48,7 @@ class StaffDetailsForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=200)
     email = forms.EmailField(label="Email", required=False)
     phone = forms.CharField(label="Mobile (+44...)", max_length=16, required=False)
-    dn_certified_until = forms.DateField(
-        label="Dry-needling certified until",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    dn_certified_until = DayField(label="Dry-needling certified until", required=False)
 
 
 class TherapistForm(StaffDetailsForm):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from aftercare.plan import HEAT_AFTER
 from clinic.models import Patient, Room, Staff
+from core import moments
 from outcomes.rules import MOST_PSFS_ITEMS
 from screening.vocabulary import (
     ExclusionSide,
@@ -25,9 +26,10 @@ from screening.vocabulary import (
 )
 from sessions.models import Depth, Severity, SideEffectKind, Waveform
 from sessions.models.records import STIMULATION_RANGES
+from sessions.models.scheduling import COURSE_SESSIONS, GAP_DAYS, SESSION_MINUTES
 from sessions.records.current_path import Electrode, pair_problem
 from sessions.records.rules import depth_problem
-from sessions.scheduling.services import check_appointment_times, check_course_gaps, course_start
+from sessions.scheduling.services import check_appointment_times, check_course_shape, course_start
 from web.selectors import found_patients
 
 MUSCLE_BY_NAME = {muscle.name.lower(): muscle.code for muscle in muscle_by_code.values()}
@@ -45,9 +47,41 @@ class MomentInput(forms.DateTimeInput):
         return value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value
 
 
+class MomentField(forms.DateTimeField):
+    """A moment typed on the clinic's clock, one the clinic works with (core.moments)."""
+
+    widget = MomentInput
+    default_error_messages = {"out_of_range": moments.OUT_OF_RANGE}
+
+    def to_python(self, value: Any) -> datetime | None:
+        moment = super().to_python(value)
+        if moment is not None and not moments.in_range(moment):
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+        return moment
+
+
+class DayField(forms.DateField):
+    """A day of the calendar, one the clinic works with (core.moments)."""
+
+    widget = forms.DateInput(attrs={"type": "date"})
+    default_error_messages = {"out_of_range": moments.DAY_OUT_OF_RANGE}
+
+    def to_python(self, value: Any) -> date | None:
+        day = super().to_python(value)
+        if day is not None and not moments.day_in_range(day):
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+        return day
+
+
+def typed_moment(typed: str, *, missing: str) -> datetime:
+    """A moment typed outside a form (a calendar slot, a move), or a ValidationError saying
+    why not: `missing` when nothing was typed."""
+    return MomentField(error_messages={"required": missing}).clean(typed)
+
+
 class SessionForm(forms.Form):
-    started_at = forms.DateTimeField(label="Started", widget=MomentInput)
-    ended_at = forms.DateTimeField(label="Ended", required=False, widget=MomentInput)
+    started_at = MomentField(label="Started")
+    ended_at = MomentField(label="Ended", required=False)
     pain_before = forms.IntegerField(
         label="Pain before (0-10)", min_value=0, max_value=10, required=False
     )
@@ -64,9 +98,7 @@ class SessionForm(forms.Form):
         label=f"Heat advised (from {HEAT_AFTER.seconds // 60} minutes after)", required=False
     )
     needle_lot = forms.CharField(label="Needle lot", max_length=64, required=False)
-    needle_expiry = forms.DateField(
-        label="Needle expiry", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    needle_expiry = DayField(label="Needle expiry", required=False)
     needles_removed = forms.IntegerField(
         label="Needles removed",
         min_value=0,
@@ -129,7 +161,9 @@ class SiteForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name != "DELETE"}
 
 
-SiteFormSet = forms.formset_factory(SiteForm, extra=0, min_num=1, validate_min=True, max_num=60)
+SiteFormSet = forms.formset_factory(
+    SiteForm, extra=0, min_num=1, validate_min=True, max_num=60, validate_max=True
+)
 type SiteForms = forms.BaseFormSet[SiteForm]  # a bound SiteFormSet, as the checker names it
 
 
@@ -265,8 +299,8 @@ class AddendumForm(forms.Form):
 class SideEffectForm(forms.Form):
     kind = forms.ChoiceField(label="What happened", choices=SideEffectKind.choices)
     severity = forms.ChoiceField(label="Severity", choices=Severity.choices)
-    onset_at = forms.DateTimeField(label="Onset", required=False, widget=MomentInput)
-    resolved_at = forms.DateTimeField(label="Resolved", required=False, widget=MomentInput)
+    onset_at = MomentField(label="Onset", required=False)
+    resolved_at = MomentField(label="Resolved", required=False)
     notes = forms.CharField(
         label="Notes", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -299,10 +333,9 @@ class ScreeningForm(forms.Form):
     """The screening checklist: the answers of the contract, in a clinician's order, after
     when it was done (a paper screening is entered later) and who consented."""
 
-    performed_at = forms.DateTimeField(
+    performed_at = MomentField(
         label="Screened at (blank: now)",
         required=False,
-        widget=MomentInput,
         help_text="A paper screening may be entered up to 7 days later.",
     )
     consent_given = forms.BooleanField(label="The patient consents to dry needling", required=False)
@@ -371,8 +404,10 @@ class WhoAndWhen(forms.Form):
 
     patient = PersonChoice(label="Patient", queryset=None, widget=forms.RadioSelect)
     therapist = PersonChoice(label="Therapist", queryset=None)
-    starts_at = forms.DateTimeField(label="Starts", widget=MomentInput)
-    minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=480, initial=45)
+    starts_at = MomentField(label="Starts")
+    minutes = forms.IntegerField(
+        label="Minutes", min_value=SESSION_MINUTES.start, max_value=SESSION_MINUTES[-1], initial=45
+    )
     room = PersonChoice(label="Room", queryset=None, required=False, empty_label="No room")
 
     def __init__(self, *args: Any, clinic_id: UUID, **kwargs: Any) -> None:
@@ -405,13 +440,23 @@ class BookingForm(WhoAndWhen):
         return data
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=500, required=False)
+
+
 class CourseForm(WhoAndWhen):
     """A course: who, why, how many sessions how far apart; the service finds the dates."""
 
     indication = forms.CharField(label="Indication", max_length=500)
-    planned_sessions = forms.IntegerField(label="Sessions", min_value=1, max_value=12, initial=5)
-    min_gap_days = forms.IntegerField(label="At least days apart", min_value=1, initial=2)
-    max_gap_days = forms.IntegerField(label="At most days apart", min_value=1, initial=7)
+    planned_sessions = forms.IntegerField(
+        label="Sessions", min_value=COURSE_SESSIONS.start, max_value=COURSE_SESSIONS[-1], initial=5
+    )
+    min_gap_days = forms.IntegerField(
+        label="At least days apart", min_value=GAP_DAYS.start, max_value=GAP_DAYS[-1], initial=2
+    )
+    max_gap_days = forms.IntegerField(
+        label="At most days apart", min_value=GAP_DAYS.start, max_value=GAP_DAYS[-1], initial=7
+    )
 
     field_order = ["patient", "therapist", "indication", "planned_sessions", "minutes"]
 
@@ -423,12 +468,18 @@ class CourseForm(WhoAndWhen):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        low, high = data.get("min_gap_days"), data.get("max_gap_days")
-        if low and high:
+        shape = ("planned_sessions", "minutes", "min_gap_days", "max_gap_days")
+        if all(data.get(name) is not None for name in shape):  # each valid: now as a whole
             try:
-                check_course_gaps(low, high)
+                check_course_shape(
+                    planned_sessions=data["planned_sessions"],
+                    session_minutes=data["minutes"],
+                    min_gap_days=data["min_gap_days"],
+                    max_gap_days=data["max_gap_days"],
+                )
             except ValidationError as refusal:
-                self.add_error(None, refusal)
+                for field, messages in refusal.message_dict.items():
+                    self.add_error("minutes" if field == "session_minutes" else field, messages)
         return data
 
     def course(self) -> dict[str, Any]:
@@ -449,12 +500,8 @@ class CourseForm(WhoAndWhen):
 class ReportWindowForm(forms.Form):
     """The days a report covers, on the clinic's calendar; blank ends are open."""
 
-    since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label="To (inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = DayField(label="From", required=False)
+    until = DayField(label="To (inclusive)", required=False)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -18,6 +18,11 @@ __all__ = ["Appointment", "AppointmentStatus", "CourseStatus", "TreatmentCourse"
 
 # The longest appointment; the busy-time query relies on it to stay an index range scan.
 LONGEST_APPOINTMENT = timedelta(hours=8)
+# A course as every door takes it (sessions.scheduling.services.check_course_shape): how many
+# sessions, how long each, and how many local calendar days lie between two of them.
+COURSE_SESSIONS = range(1, 13)
+SESSION_MINUTES = range(5, 481)
+GAP_DAYS = range(1, 61)
 
 
 class CourseStatus(models.TextChoices):
@@ -48,7 +53,10 @@ class TreatmentCourse(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(planned_sessions__gte=1, planned_sessions__lte=12),
+                condition=Q(
+                    planned_sessions__gte=COURSE_SESSIONS.start,
+                    planned_sessions__lte=COURSE_SESSIONS[-1],
+                ),
                 name="course_planned_sessions_1_to_12",
             ),
             models.CheckConstraint(

@@ -30,7 +30,13 @@ class CourseAdminForm(forms.ModelForm):
         data = super().clean()
         if not self.instance._state.adding or self.errors:
             return data
-        services.check_course_gaps(data["min_gap_days"], data["max_gap_days"])
+        services.check_course_shape(
+            planned_sessions=data["planned_sessions"],
+            session_minutes=data["session_minutes"],
+            min_gap_days=data["min_gap_days"],
+            max_gap_days=data["max_gap_days"],
+            earliest_start=data["earliest_start"],
+        )
         try:
             check_open_for_care(data["patient"])
         except RuleViolation as refusal:

@@ -7,6 +7,7 @@ from httpapi.fields import MomentField
 from httpapi.rows import RowRepresentation
 from httpapi.scoping import ClinicObjectField
 from sessions.models import Appointment, TreatmentCourse
+from sessions.models.scheduling import COURSE_SESSIONS, GAP_DAYS, SESSION_MINUTES
 
 MAX_FREE_SLOT_WINDOW = timedelta(days=31)
 
@@ -51,12 +52,21 @@ class CourseSerializer(serializers.ModelSerializer):
     patient = ClinicObjectField(queryset=Patient.objects.all())
     therapist = ClinicObjectField(queryset=Staff.objects.all())
     room = ClinicObjectField(queryset=Room.objects.all(), required=False, allow_null=True)
-    planned_sessions = serializers.IntegerField(min_value=1, max_value=12, default=5)
-    session_minutes = serializers.IntegerField(min_value=5, max_value=480, default=45)
-    min_gap_days = serializers.IntegerField(
-        min_value=1, max_value=60, default=2, help_text="Local calendar days between sessions"
+    planned_sessions = serializers.IntegerField(
+        min_value=COURSE_SESSIONS.start, max_value=COURSE_SESSIONS[-1], default=5
     )
-    max_gap_days = serializers.IntegerField(min_value=1, max_value=60, default=7)
+    session_minutes = serializers.IntegerField(
+        min_value=SESSION_MINUTES.start, max_value=SESSION_MINUTES[-1], default=45
+    )
+    min_gap_days = serializers.IntegerField(
+        min_value=GAP_DAYS.start,
+        max_value=GAP_DAYS[-1],
+        default=2,
+        help_text="Local calendar days between sessions",
+    )
+    max_gap_days = serializers.IntegerField(
+        min_value=GAP_DAYS.start, max_value=GAP_DAYS[-1], default=7
+    )
     earliest_start = MomentField(required=False, help_text="Defaults to now")
     auto_schedule = serializers.BooleanField(
         default=True, write_only=True, help_text="Book every planned session now"

@@ -18,11 +18,18 @@ from django.utils import timezone
 
 from clinic.holds import check_open_for_care
 from clinic.models import Clinic, Patient, Room, Staff
+from core import moments
 from core.errors import Conflict, RuleViolation
 from sessions import events, slots
 from sessions.belonging import check_patients_own
 from sessions.models import Appointment, AppointmentStatus, CourseStatus, TreatmentCourse
-from sessions.models.scheduling import LIVE, LONGEST_APPOINTMENT
+from sessions.models.scheduling import (
+    COURSE_SESSIONS,
+    GAP_DAYS,
+    LIVE,
+    LONGEST_APPOINTMENT,
+    SESSION_MINUTES,
+)
 from sessions.scheduling.selectors import busy_intervals, shifts_of
 
 HORIZON = timedelta(weeks=12)
@@ -52,9 +59,33 @@ def course_start(earliest_start: datetime | None, now: datetime) -> datetime:
     return max(earliest_start or now, now)
 
 
-def check_course_gaps(min_gap_days: int, max_gap_days: int) -> None:
-    if min_gap_days > max_gap_days:
-        raise ValidationError({"max_gap_days": "Must not be below min_gap_days."})
+def check_course_shape(
+    *,
+    planned_sessions: int,
+    session_minutes: int,
+    min_gap_days: int,
+    max_gap_days: int,
+    earliest_start: datetime | None = None,
+) -> None:
+    """A course of 1-12 sessions of 5-480 minutes each, 1-60 local days apart (the fewest no
+    more than the most), starting within the moments the clinic works with. Field errors."""
+    given = {
+        "planned_sessions": (planned_sessions, COURSE_SESSIONS),
+        "session_minutes": (session_minutes, SESSION_MINUTES),
+        "min_gap_days": (min_gap_days, GAP_DAYS),
+        "max_gap_days": (max_gap_days, GAP_DAYS),
+    }
+    errors = {
+        name: f"Must be from {allowed.start} to {allowed[-1]}."
+        for name, (value, allowed) in given.items()
+        if value not in allowed
+    }
+    if not errors and min_gap_days > max_gap_days:
+        errors["max_gap_days"] = "Must not be below min_gap_days."
+    if earliest_start is not None and not moments.in_range(earliest_start):
+        errors["earliest_start"] = moments.OUT_OF_RANGE
+    if errors:
+        raise ValidationError(errors)
 
 
 def _double_booked(who: str) -> Conflict:
@@ -240,7 +271,13 @@ def create_course(
     room: Room | None = None,
     auto_schedule: bool = True,
 ) -> TreatmentCourse:
-    check_course_gaps(min_gap_days, max_gap_days)
+    check_course_shape(
+        planned_sessions=planned_sessions,
+        session_minutes=session_minutes,
+        min_gap_days=min_gap_days,
+        max_gap_days=max_gap_days,
+        earliest_start=earliest_start,
+    )
     check_open_for_care(patient)
     course = TreatmentCourse.objects.create(
         clinic=clinic,

@@ -172,9 +172,10 @@ class JsonErrors:
 
 
 def _feed(therapist: Staff) -> tuple[bytes, list[Appointment]]:
-    """The therapist's live appointments as an iCalendar feed, and the appointments it shows."""
+    """The therapist's live appointments in their clinic as an iCalendar feed, and the
+    appointments it shows (one moved to another clinic leaves the old one's behind)."""
     live = list(
-        therapist.appointments.filter(status__in=LIVE)
+        therapist.appointments.filter(clinic=therapist.own_clinic, status__in=LIVE)
         .select_related("patient", "room")
         .order_by("starts_at")
     )

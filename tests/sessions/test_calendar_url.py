@@ -70,3 +70,14 @@ def test_an_unknown_address_or_a_deactivated_therapists_is_not_found(
     therapist.save()
     answer = anonymous_api.get(feed)
     assert answer.status_code == 404 and answer.json()["code"] == "not_found"
+
+
+def test_a_therapist_moved_to_another_clinic_leaves_the_old_clinics_appointments_behind(
+    anonymous_api, therapist, book, monday_10, other_clinic
+):
+    book(monday_10)
+    therapist.clinic = other_clinic  # a superuser moves them (clinic.services.update_staff)
+    therapist.save()
+    feed = anonymous_api.get(address(api_client(therapist), therapist))
+    assert feed.status_code == 200
+    assert Calendar.from_ical(feed.content).walk("VEVENT") == []

@@ -2,7 +2,7 @@
 no-show — each through the scheduling services, whose refusals are shown on the page."""
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.contrib import messages
@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
+from core import moments
 from core.errors import RuleViolation
 from sessions.models import Appointment
 from sessions.scheduling.services import (
@@ -23,15 +23,17 @@ from sessions.scheduling.services import (
 )
 from web.access import PageRequest, clinic_of, of_clinic, record_reads, staff_page
 from web.errors import show_on
-from web.forms import BookingForm
+from web.forms import BookingForm, CancelForm, typed_moment
 from web.week import monday_of, week_of
 
 
 def _monday(request: HttpRequest) -> date:
+    """The week asked for, else this one."""
     try:
-        return monday_of(date.fromisoformat(request.GET.get("week", "")))
+        day = date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
-        return monday_of(timezone.localdate())
+        day = None
+    return monday_of(day if day and moments.day_in_range(day) else timezone.localdate())
 
 
 def _week_page(
@@ -105,11 +107,10 @@ def _appointment(request: HttpRequest, appointment_id: UUID) -> Appointment:
 def _move_to(appointment: Appointment, typed: str) -> str:
     """Move the appointment to the start typed on the clinic's clock, its length kept: "" when
     moved, else why not (and the appointment is left as it was)."""
-    starts_at = parse_datetime(typed)
-    if starts_at is not None and timezone.is_naive(starts_at):
-        starts_at = timezone.make_aware(starts_at)
-    if starts_at is None:
-        return "Choose a time to move it to."
+    try:
+        starts_at = typed_moment(typed, missing="Choose a time to move it to.")
+    except ValidationError as refusal:
+        return refusal.messages[0]
     original = (appointment.starts_at, appointment.ends_at)
     ends_at = starts_at + (appointment.ends_at - appointment.starts_at)
     try:
@@ -156,7 +157,10 @@ def cancel(request: PageRequest, appointment_id: UUID) -> HttpResponse:
     appointment = _appointment(request, appointment_id)
     if request.method != "POST":
         return redirect("web:calendar")
-    reason = request.POST.get("reason", "")[:500]
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return _changed(request, appointment, str(form.errors["reason"][0]))
+    reason = form.cleaned_data["reason"]
     problem = _apply(lambda a: cancel_appointment(a, reason=reason), appointment)
     return _changed(request, appointment, problem)
 
@@ -169,6 +173,14 @@ def no_show(request: PageRequest, appointment_id: UUID) -> HttpResponse:
     return _changed(request, appointment, _apply(mark_no_show, appointment))
 
 
+def _slot(typed: str) -> datetime | None:
+    """The start of the free slot the week was clicked on; none for a bad or missing one."""
+    try:
+        return typed_moment(typed, missing="")
+    except ValidationError:
+        return None
+
+
 @staff_page
 def book(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
@@ -176,7 +188,7 @@ def book(request: HttpRequest) -> HttpResponse:
         data,
         initial={
             "therapist": request.GET.get("therapist"),
-            "starts_at": parse_datetime(request.GET.get("starts_at", "")),
+            "starts_at": _slot(request.GET.get("starts_at", "")),
         },
         clinic_id=clinic_of(request).id,
     )

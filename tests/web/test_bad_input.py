@@ -1,0 +1,169 @@
+"""What is typed beyond the calendar the clinic works with (1900 to 2999), or with a character
+no record holds, is answered by the field it was typed in: never a server error, never a
+record half-written. The API refuses the same (httpapi.fields.MomentField); both ask
+core.moments."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from aftercare.models import Notification
+from core import moments
+from screening.models import Screening
+from sessions.models import Appointment, SideEffect, TreatmentCourse
+from sessions.records.services import log_session
+from tests.bodies import admin_course_form, site
+from tests.moments import today_at
+from web.week import monday_of
+
+pytestmark = pytest.mark.django_db
+BEYOND = "9999-12-31T23:30"  # a wall-clock time whose UTC, or whose end, is past year 9999
+NO_SUCH_DAY = "2030-02-30T10:00"
+
+
+@pytest.fixture
+def booked(book, patient):
+    return book(patient, today_at(10) + timedelta(days=1))
+
+
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-03", "2030-02-30", "next"])
+def test_a_week_beyond_the_calendar_shows_this_week(signed_in, week):
+    page = signed_in.get("/calendar/", {"week": week})
+    assert page.status_code == 200
+    assert page.context["monday"] == monday_of(timezone.localdate())
+
+
+@pytest.mark.parametrize("starts_at", [NO_SUCH_DAY, "2030-01-01T25:00", BEYOND])
+def test_a_slot_beyond_the_calendar_opens_the_booking_form_without_a_time(signed_in, starts_at):
+    page = signed_in.get("/calendar/book/", {"starts_at": starts_at})
+    assert page.status_code == 200
+    assert '<input type="datetime-local" name="starts_at" required' in page.content.decode()
+
+
+def test_a_booking_beyond_the_calendar_is_refused_by_its_time(signed_in, patient, therapist):
+    form = {"patient": patient.pk, "therapist": therapist.pk, "starts_at": BEYOND, "minutes": 45}
+    page = signed_in.post("/calendar/book/", form)
+    assert page.status_code == 200 and moments.OUT_OF_RANGE in page.content.decode()
+    assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [(NO_SUCH_DAY, "Enter a valid date/time."), (BEYOND, moments.OUT_OF_RANGE)],
+)
+@pytest.mark.parametrize("door", ["move", "reschedule"])
+def test_a_move_beyond_the_calendar_leaves_the_appointment_where_it_was(
+    signed_in, booked, door, typed, why
+):
+    page = signed_in.post(
+        f"/calendar/appointments/{booked.pk}/{door}/", {"starts_at": typed}, HTTP_HX_REQUEST="true"
+    )
+    assert page.status_code == 200 and why in page.content.decode()
+    assert Appointment.objects.get().starts_at == booked.starts_at
+
+
+def test_a_cancellation_reason_no_record_can_hold_cancels_nothing(signed_in, booked):
+    page = signed_in.post(
+        f"/calendar/appointments/{booked.pk}/cancel/",
+        {"reason": "sick\x00"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert page.status_code == 200 and "Null characters are not allowed." in page.content.decode()
+    assert Appointment.objects.get().status == "booked"
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "why"),
+    [
+        (
+            {"min_gap_days": 40000, "max_gap_days": 40000},
+            "min_gap_days",
+            "less than or equal to 60",
+        ),
+        ({"planned_sessions": 2, "min_gap_days": 61, "max_gap_days": 61}, "max_gap_days", "60"),
+        ({"starts_at": "9999-12-30T10:00"}, "starts_at", moments.OUT_OF_RANGE),
+    ],
+)
+@pytest.mark.parametrize("step", ["preview", "confirm"])
+def test_a_course_beyond_the_calendar_or_too_far_apart_is_refused_by_its_field(
+    signed_in, patient, therapist, step, typed, field, why
+):
+    form = {
+        "patient": patient.pk,
+        "therapist": therapist.pk,
+        "indication": "Neck pain",
+        "planned_sessions": 1,
+        "minutes": 45,
+        "min_gap_days": 2,
+        "max_gap_days": 7,
+        "starts_at": (today_at(9) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        **typed,
+    } | ({"confirm": "1"} if step == "confirm" else {})
+    page = signed_in.post("/courses/new/", form)
+    assert page.status_code == 200 and why in page.content.decode()
+    assert not TreatmentCourse.objects.exists()
+
+
+def test_a_screening_beyond_the_calendar_is_refused_by_its_time(signed_in, patient):
+    typed = {"performed_at": "9999-12-31T23:59", "consent_given": "on"}
+    preview = signed_in.post(f"/patients/{patient.pk}/screening/preview/", typed)
+    assert (preview.status_code, preview.content.strip()) == (200, b"")  # nothing to assess
+    page = signed_in.post(f"/patients/{patient.pk}/screening/", typed)
+    assert page.status_code == 200 and moments.OUT_OF_RANGE in page.content.decode()
+    assert not Screening.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["onset_at", "resolved_at"])
+def test_a_side_effect_beyond_the_calendar_is_refused_not_stored(
+    signed_in, clinic, therapist, patient, screen, field
+):
+    clinic.timezone = "America/New_York"  # behind UTC: 23:00 on 31 December 9999 is in 10000
+    clinic.save()
+    screen(patient)
+    session = log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=patient,
+        started_at=today_at(8),
+        ended_at=today_at(8) + timedelta(minutes=30),
+        sites=[site()],
+    )
+    page = signed_in.post(
+        f"/sessions/{session.pk}/side-effect/",
+        {"kind": "bruising", "severity": "mild", field: "9999-12-31T23:00"},
+    )
+    assert page.status_code == 200 and moments.OUT_OF_RANGE in page.content.decode()
+    assert not SideEffect.objects.exists()
+
+
+def test_a_report_until_the_end_of_the_calendar_is_refused_by_its_day(admin_in):
+    page = admin_in.get("/reports/adverse-events/", {"until": "9999-12-31"})
+    assert page.status_code == 200 and moments.DAY_OUT_OF_RANGE in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "field"),
+    [
+        ({"min_gap_days": 0}, "min_gap_days"),
+        ({"planned_sessions": 0}, "planned_sessions"),
+        ({"session_minutes": 0}, "session_minutes"),
+        ({"earliest_start_0": "9999-12-30"}, "earliest_start"),
+    ],
+)
+def test_the_admins_course_form_refuses_a_course_no_plan_can_have(
+    admin_site, patient, therapist, typed, field
+):
+    form = admin_course_form(patient, therapist, today_at(9) + timedelta(days=1)) | typed
+    page = admin_site.post("/admin/needling/treatmentcourse/add/", form)
+    assert page.status_code == 200
+    assert field in page.context["adminform"].form.errors
+    assert not TreatmentCourse.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_the_admins_date_drill_down_past_the_calendar_is_an_invalid_filter(admin_site):
+    page = admin_site.get(
+        "/admin/needling/appointment/", {"starts_at__year": 9999, "starts_at__month": 12}
+    )
+    assert (page.status_code, page.url) == (302, "/admin/needling/appointment/?e=1")
