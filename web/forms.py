@@ -161,8 +161,23 @@ class SiteForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name != "DELETE"}
 
 
+class NeedleSites(forms.BaseFormSet):
+    """A session's sites, said in the clinic's words rather than Django's "forms"."""
+
+    default_error_messages = {
+        "too_few_forms": "Record at least %(num)d needle site.",
+        "too_many_forms": "At most %(num)d needle sites in one session.",
+    }
+
+
 SiteFormSet = forms.formset_factory(
-    SiteForm, extra=0, min_num=1, validate_min=True, max_num=60, validate_max=True
+    SiteForm,
+    formset=NeedleSites,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=60,  # as the API (sessions.records.serializers.SessionSerializer.sites)
+    validate_max=True,
 )
 type SiteForms = forms.BaseFormSet[SiteForm]  # a bound SiteFormSet, as the checker names it
 

@@ -157,6 +157,35 @@ def test_a_session_that_cannot_be_signed_is_not_saved_either(signed_in, patient,
     assert not NeedlingSession.objects.exists()
 
 
+def test_a_session_without_a_site_is_refused_not_saved(signed_in, patient, screen):
+    screen(patient)
+    form = finished_session(**{"sites-TOTAL_FORMS": 0})
+    response = signed_in.post(f"/patients/{patient.pk}/session/", form)
+    assert "Record at least 1 needle site." in response.content.decode()
+    assert not NeedlingSession.objects.exists()
+
+
+def test_a_session_of_more_sites_than_the_api_takes_is_refused_not_saved(
+    signed_in, patient, screen
+):
+    screen(patient)
+    site_fields = {
+        f"sites-{n}-{name}": value
+        for n in range(61)
+        for name, value in (
+            ("muscle", "Gastrocnemius"),
+            ("side", "left"),
+            ("technique", "trigger_point"),
+            ("depth", "deep"),
+            ("needle_count", 1),
+        )
+    }
+    form = finished_session(**site_fields, **{"sites-TOTAL_FORMS": 61, "needles_removed": 61})
+    response = signed_in.post(f"/patients/{patient.pk}/session/", form)
+    assert "At most 60 needle sites in one session." in response.content.decode()
+    assert not NeedlingSession.objects.exists()
+
+
 def test_a_session_that_ends_before_it_starts_is_refused_at_its_end(signed_in, patient, screen):
     screen(patient)
     started = timezone.now() - timedelta(minutes=40)
