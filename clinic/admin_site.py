@@ -2,11 +2,16 @@
 
 Anyone else, signed out or a therapist, gets the admin's sign-in page. That page lists no
 apps: each model admin's permissions are asked only of someone the site lets in, so none of
-them has to expect an anonymous visitor.
+them has to expect an anonymous visitor. A clinic's administrator reads and types every time
+on the clinic's wall clock, as in the staff app (a platform superuser on the server's).
 """
+
+from functools import wraps
+from zoneinfo import ZoneInfo
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 
 from httpapi.throttling import limit_password_guesses
@@ -21,6 +26,22 @@ class ClinicAdminSite(admin.AdminSite):
         if not self.has_permission(request):
             return []
         return super().get_app_list(request, app_label)
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def on_the_clinics_clock(request, *args, **kwargs):
+            clinic = getattr(request.user, "clinic", None)
+            if clinic is None:  # signed out, or a platform superuser
+                return inner(request, *args, **kwargs)
+            with timezone.override(ZoneInfo(clinic.timezone)):
+                response = inner(request, *args, **kwargs)
+                # The admin's pages are TemplateResponses, rendered after the view returns:
+                # rendered here, they show their times on the clock above.
+                return response.render() if hasattr(response, "render") else response
+
+        return on_the_clinics_clock
 
     @method_decorator(limit_password_guesses)
     def login(self, request, extra_context=None):

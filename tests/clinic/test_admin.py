@@ -1,11 +1,13 @@
 """The Django admin, for a clinic administrator: their clinic only."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
 
 from clinic.models import Staff
+from sessions.models import Appointment
 from tests.accounts import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +224,22 @@ def test_an_administrator_cannot_end_their_own_access_in_the_admin_either(admin_
     assert "You cannot end your own access" in answer.content.decode()
     admin.refresh_from_db()
     assert admin.is_active
+
+
+def test_an_administrator_reads_times_on_the_clinics_clock(other_clinic, other_patient):
+    """New York is five hours behind UTC in winter: a time on the server's clock would put a
+    10:00 appointment at 15:00."""
+    admin = other_clinic.staff.get(role="admin")
+    therapist = other_clinic.staff.create(username="south-therapist", full_name="Sam Ortiz")
+    starts_at = datetime(2031, 1, 6, 15, 0, tzinfo=UTC)  # 10:00 in New York
+    Appointment.objects.create(
+        clinic=other_clinic,
+        patient=other_patient,
+        therapist=therapist,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=45),
+    )
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/admin/needling/appointment/").content.decode()
+    assert "Jan. 6, 2031, 10 a.m." in page and "3 p.m." not in page
