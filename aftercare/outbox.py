@@ -25,8 +25,15 @@ OPEN = (Status.PENDING, Status.SUPPRESSED)
 ALERT_LIFETIME = timedelta(days=1)
 # domain.md (version 2): a patient on clinical hold gets no heat, reminder or rebooking messages.
 # The re-rating goes the day before a session, naming it ("before your session on..."): a
-# reminder in all but name, planned, moved and cancelled with the appointment's reminder.
-HELD_KINDS = (Kind.HEAT_OK, Kind.COURSE_REBOOK, Kind.APPOINTMENT_REMINDER, Kind.OUTCOME_RERATE)
+# reminder in all but name, planned, moved and cancelled with the appointment's reminder. A
+# waitlist offer invites a booking the hold refuses (its offer is withdrawn: waitlist.py).
+HELD_KINDS = (
+    Kind.HEAT_OK,
+    Kind.COURSE_REBOOK,
+    Kind.APPOINTMENT_REMINDER,
+    Kind.OUTCOME_RERATE,
+    Kind.WAITLIST_OFFER,
+)
 
 
 def recipient(patient: Patient) -> plan.Recipient:

@@ -53,6 +53,7 @@ def side_effect_reported(sender, side_effect, **kwargs):
 @receiver(clinic_events.hold_placed, dispatch_uid="aftercare.hold_placed")
 def hold_placed(sender, patient, **kwargs):
     outbox.cancel_while_on_hold(patient)
+    waitlist.withdraw_offers(patient)
 
 
 @receiver(clinic_events.hold_released, dispatch_uid="aftercare.hold_released")

@@ -211,6 +211,19 @@ def _book_offered_slot(offer_id: UUID) -> Appointment:
     return booked
 
 
+def withdraw_offers(patient: Patient) -> int:
+    """The patient was put on clinical hold and may take no slot: each offer still open to
+    them closes as gone, and its slot is offered to the next entry it fits (their offer
+    message, a held kind, the outbox cancels). Returns how many were withdrawn."""
+    open_offers = WaitlistOffer.objects.filter(
+        entry__patient=patient, status=OfferStatus.OFFERED
+    ).select_related("freed__clinic", "freed__therapist", "freed__room")
+    for offer in open_offers:
+        _close_as_gone(offer.pk)
+        offer_freed_slot(offer.freed)
+    return len(open_offers)
+
+
 @transaction.atomic
 def _close_as_gone(offer_id: UUID) -> None:
     offer = WaitlistOffer.objects.select_for_update().get(pk=offer_id)

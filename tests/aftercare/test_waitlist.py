@@ -225,6 +225,29 @@ def test_a_patient_on_clinical_hold_cannot_join_the_waitlist(join, make_patient,
 
 
 @pytest.mark.django_db
+def test_a_hold_withdraws_the_patients_offer_and_the_slot_goes_to_the_next_entry(
+    join, freed, make_patient, clinic
+):
+    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
+    henry = make_patient(clinic, given_name="Henry", phone="+447911000333")
+    join(grace)
+    join(henry)
+    freed()
+    [offered] = WaitlistOffer.objects.all()
+    assert offered.entry.patient == grace
+    place_on_hold(grace, reason="Serious side effect reported by the therapist.")
+    offered.refresh_from_db()
+    assert offered.status == "gone"
+    [message] = Notification.objects.filter(waitlist_offer=offered)
+    assert message.status == "cancelled"  # never sent: she could not take it
+    [next_offer] = WaitlistOffer.objects.exclude(pk=offered.pk)
+    assert (next_offer.entry.patient, next_offer.status) == (henry, "offered")
+    answer = Client().post(offer_path(offered), follow=True)
+    assert "this slot has gone" in answer.content.decode()
+    assert not Appointment.objects.filter(patient=grace).exists()
+
+
+@pytest.mark.django_db
 def test_an_offer_for_a_slot_that_has_begun_books_nothing(join, freed, make_patient, clinic):
     grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
     join(grace)
