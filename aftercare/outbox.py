@@ -262,7 +262,8 @@ def send_notice(appointment: Appointment, kind: str, *, was_at: datetime) -> Non
 
 
 def cancel_reminders(appointment: Appointment) -> None:
-    """Cancelled, moved or missed: its reminder and re-rating message no longer hold."""
+    """Cancelled, moved, missed or treated: its reminder and re-rating message no longer
+    hold."""
     _cancel(
         Notification.objects.filter(
             appointment=appointment, kind__in=(Kind.APPOINTMENT_REMINDER, Kind.OUTCOME_RERATE)

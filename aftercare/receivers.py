@@ -44,6 +44,12 @@ def appointment_cancelled(sender, appointment, **kwargs):
     waitlist.offer_freed_slot(appointment)  # a no-show frees nothing: it does not offer
 
 
+@receiver(events.appointment_completed, dispatch_uid="aftercare.appointment_completed")
+def appointment_completed(sender, appointment, **kwargs):
+    # Treated already (a patient seen before their time): nothing left to remind them of.
+    outbox.cancel_reminders(appointment)
+
+
 @receiver(events.side_effect_reported, dispatch_uid="aftercare.side_effect_reported")
 def side_effect_reported(sender, side_effect, **kwargs):
     if side_effect.serious:

@@ -23,5 +23,7 @@ appointment_booked = Signal()
 appointment_rescheduled = Signal()
 # kwargs: appointment (Appointment), now cancelled or marked no-show.
 appointment_cancelled = Signal()
+# kwargs: appointment (Appointment), now completed: a session was logged against it.
+appointment_completed = Signal()
 # kwargs: session (NeedlingSession), whose ended_at was cleared: it is no longer over.
 session_reopened = Signal()

@@ -219,6 +219,7 @@ def complete_appointment(appointment: Appointment) -> Appointment:
     _require_booked(appointment, "completed")
     appointment.status = AppointmentStatus.COMPLETED
     appointment.save(update_fields=["status", "updated_at"])
+    events.appointment_completed.send(sender=Appointment, appointment=appointment)
     course = appointment.course
     if course is not None and course.status == CourseStatus.ACTIVE:
         done = course.appointments.filter(status=AppointmentStatus.COMPLETED).count()

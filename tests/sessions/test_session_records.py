@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
 
+from aftercare.models import Notification
 from clinic.models import Room
 from core.errors import RuleViolation
 from sessions import events
@@ -195,6 +196,17 @@ def test_a_session_in_an_appointment_completes_it(
     assert Appointment.objects.get(pk=appointment_id).status == "completed"
     again = log(therapist_api, session_body(appointment=appointment_id))
     assert again.status_code == 400 and "appointment" in again.json()
+
+
+def test_a_patient_treated_before_their_appointment_is_not_reminded_of_it(
+    therapist_api, cleared, session_body, book, monday_10
+):
+    appointment_id = book(monday_10).json()["id"]  # next Monday; they came in today
+    reminder = Notification.objects.get(appointment=appointment_id, kind="appointment_reminder")
+    assert reminder.status == "pending"
+    assert log(therapist_api, session_body(appointment=appointment_id)).status_code == 201
+    reminder.refresh_from_db()
+    assert reminder.status == "cancelled"
 
 
 def test_another_patients_appointment_is_refused(
