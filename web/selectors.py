@@ -17,7 +17,7 @@ from outcomes.models import OutcomeMeasure
 from outcomes.rules import Change
 from outcomes.selectors import course_changes
 from screening.models import Screening, ruling_screening
-from screening.vocabulary import ExclusionSide, Region, Technique
+from screening.vocabulary import ExclusionSide, Region, Technique, muscle_by_code
 from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
 from sessions.models.scheduling import LIVE
 from sessions.records.selectors import with_sessions_done
@@ -86,7 +86,11 @@ def screening_flags(screening: Screening | None, at: datetime) -> tuple[str, ...
     excluded = [
         f"{Region(ref['region']).label} ({ExclusionSide(ref['side']).label.lower()})"
         for ref in screening.excluded_regions
-    ] + [f"{Technique(code).label.lower()} needling" for code in screening.excluded_techniques]
+    ]
+    excluded += [muscle_by_code[code].name.lower() for code in screening.excluded_muscles]
+    excluded += [
+        f"{Technique(code).label.lower()} needling" for code in screening.excluded_techniques
+    ]
     if excluded:
         flags.append("Not: " + ", ".join(excluded))
     if screening.valid_until < at + EXPIRY_NOTICE:

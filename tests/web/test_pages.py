@@ -99,6 +99,14 @@ def test_today_lists_my_appointments_in_order_with_course_and_flags(
     assert "Start session" in page
 
 
+def test_today_names_the_muscles_a_screening_excludes(signed_in, book, patient, screen):
+    screen(patient, pregnancy_trimester=2)
+    book(patient, today_at(9))
+    page = signed_in.get("/").content.decode()
+    regions = "Abdomen (either side), Lumbar (either side), Pelvis and gluteal (either side)"
+    assert f"Not: {regions}, iliopsoas" in page
+
+
 def test_the_patient_card_tells_the_screening_in_plain_words(signed_in, patient, screen):
     screen(
         patient,
