@@ -28,6 +28,12 @@ def _signed(request) -> bool:
     )
 
 
+def _posted(request, name: str, most: int) -> str:
+    """A field as a record can hold it: no NUL (PostgreSQL's text refuses it), at most `most`
+    characters (the column's length)."""
+    return request.POST.get(name, "").replace("\x00", "")[:most]
+
+
 @csrf_exempt
 @require_POST
 def delivery_receipt(request):
@@ -37,10 +43,12 @@ def delivery_receipt(request):
     if status is not None:
         # Sent (or still marked sending) is the only state a receipt may move on from.
         Notification.objects.filter(
-            provider_id=request.POST.get("MessageSid", ""),
+            provider_id=_posted(request, "MessageSid", 64),
             status__in=[Status.SENDING, Status.SENT],
         ).update(
-            status=status, last_error=request.POST.get("ErrorCode", ""), updated_at=timezone.now()
+            status=status,
+            last_error=_posted(request, "ErrorCode", 500),
+            updated_at=timezone.now(),
         )
     return HttpResponse(status=204)
 
@@ -52,9 +60,9 @@ def inbound_sms(request):
     if not _signed(request):
         return HttpResponseForbidden("Bad signature.")
     inbound.receive(
-        from_number=request.POST.get("From", "")[:16],
-        body=request.POST.get("Body", "").replace("\x00", "")[:1600],
-        provider_id=request.POST.get("MessageSid", "")[:64],
+        from_number=_posted(request, "From", 16),
+        body=_posted(request, "Body", 1600),
+        provider_id=_posted(request, "MessageSid", 64),
     )
     # Answers go through the outbox (once, and on record), never in this response.
     return HttpResponse(EMPTY_REPLY, content_type="text/xml")

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from aftercare import links
-from aftercare.models import Notification
+from aftercare.models import InboundSms, Notification
 from sessions.models import SideEffect
 from tests.aftercare.fake_twilio import webhook
 
@@ -180,3 +180,14 @@ def test_the_patient_page_tells_the_times_on_the_patients_own_clock(
     heat = datetime.fromisoformat(session["ended_at"]) + timedelta(minutes=30)
     assert f"not before <strong>{heat.astimezone(tokyo):%H:%M}</strong>" in html
     assert f"at {monday_10.astimezone(tokyo):%H:%M}." in html
+
+
+def test_a_signed_webhook_with_nul_characters_is_taken_without_them(twilio, patient, sent_sms):
+    receipt = {"MessageSid": f"{sent_sms.provider_id}\x00", "MessageStatus": "failed"}
+    assert twilio("/hooks/sms/status/", {**receipt, "ErrorCode": "30003\x00"}).status_code == 204
+    sent_sms.refresh_from_db()
+    assert (sent_sms.status, sent_sms.last_error) == ("failed", "30003")
+    message = {"From": f"{patient.phone}\x00", "Body": "Parking?\x00", "MessageSid": "SM\x001"}
+    assert twilio("/hooks/sms/inbound/", message).status_code == 200
+    [kept] = InboundSms.objects.all()
+    assert (kept.patient, kept.body, kept.provider_id) == (patient, "Parking?", "SM1")
