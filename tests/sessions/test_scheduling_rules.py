@@ -65,3 +65,39 @@ def test_the_shape_of_a_course(shape, refused):
     with pytest.raises(ValidationError) as refusal:
         check_course_shape(**(COURSE | shape))
     assert set(refusal.value.message_dict) == refused
+
+
+@pytest.mark.django_db
+def test_the_api_answers_a_9_hour_appointment_on_the_field(book, admin_api, monday_10):
+    answer = book(monday_10, minutes=9 * 60)
+    assert answer.status_code == 400
+    assert answer.json() == {"ends_at": ["An appointment lasts at most 8 hours."]}
+    booked = book(monday_10).json()
+    moved = admin_api.post(
+        f"/api/v1/appointments/{booked['id']}/reschedule/",
+        {"starts_at": monday_10.isoformat(), "ends_at": (monday_10 + 9 * HOUR).isoformat()},
+        format="json",
+    )
+    assert moved.status_code == 400
+    assert moved.json() == {"ends_at": ["An appointment lasts at most 8 hours."]}
+
+
+@pytest.mark.django_db
+def test_a_course_asked_to_start_in_the_past_is_planned_from_now(admin_api, patient, therapist):
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    asked_at = timezone.now()
+    answer = admin_api.post(
+        "/api/v1/courses/",
+        {
+            "patient": str(patient.id),
+            "therapist": str(therapist.id),
+            "indication": "Neck pain",
+            "earliest_start": "2020-01-01T09:00:00Z",
+            "auto_schedule": False,
+        },
+        format="json",
+    )
+    assert answer.status_code == 201, answer.json()
+    assert parse_datetime(answer.json()["earliest_start"]) >= asked_at
