@@ -101,10 +101,10 @@ class ClinicScopedAdmin(ClinicScopedFields, admin.ModelAdmin):
     def get_changelist_instance(self, request):
         try:
             changelist = super().get_changelist_instance(request)
-        except OverflowError as error:
-            # A date drill-down past the end of the calendar (?starts_at__year=9999&...
-            # _month=12): Django's own date hierarchy computes the month after. Answered as any
-            # other bad filter: the list again, with Django's "invalid lookup" notice.
+        except (OverflowError, ValueError) as error:
+            # A date drill-down past the end of the calendar (?starts_at__year=9999, with or
+            # without a month): Django's own date hierarchy computes the year or month after.
+            # Answered as any other bad filter: the list again, with its "invalid" notice.
             raise IncorrectLookupParameters(error) from error
         trail.record_reads(request, trail.staff(request.user), changelist.result_list)
         return changelist

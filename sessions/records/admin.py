@@ -1,9 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 
 from clinic.admin import ClinicScopedAdmin, ReadOnlyAdminMixin, ReadOnlyClinicAdmin
 from core.errors import RuleViolation
 from sessions.models import Addendum, NeedleSite, NeedlingSession, SessionStatus, SideEffect
-from sessions.records import services
+from sessions.records import rules, services
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -55,6 +56,15 @@ class NeedlingSessionAdmin(ReadOnlyClinicAdmin):
         self.message_user(request, f"Signed {signed} session(s).")
 
 
+class SideEffectAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        errors = rules.side_effect_time_errors(data.get("onset_at"), data.get("resolved_at"))
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return data
+
+
 @admin.register(SideEffect)
 class SideEffectAdmin(ClinicScopedAdmin):
     """Side effects are reported here as by the API (a serious one alerts the clinic and holds
@@ -63,6 +73,7 @@ class SideEffectAdmin(ClinicScopedAdmin):
     list_display = ["created_at", "patient", "kind", "severity", "serious", "reported_by"]
     list_filter = ["serious", "kind", "reported_by"]
     list_select_related = ["patient"]
+    form = SideEffectAdminForm  # the service's time rule, by the field before it is asked
     fields = ["session", "kind", "severity", "onset_at", "resolved_at", "notes"]
 
     def has_change_permission(self, request, obj=None):

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
+from core import moments
 from screening.entry_window import LONGEST_LATE_ENTRY, is_in_the_future, is_too_late_to_enter
 from screening.models import Outcome
 from screening.rules import SiteRef, site_is_excluded
@@ -35,6 +36,22 @@ BLEEDING_PRECAUTIONS = frozenset({"anticoagulants", "bleeding_disorder"})
 
 def is_serious(kind: str, severity: str) -> bool:
     return kind in SERIOUS_KINDS or severity == Severity.SEVERE
+
+
+def side_effect_time_errors(
+    onset_at: datetime | None, resolved_at: datetime | None
+) -> dict[str, str]:
+    """A side effect's times, by field: each one the clinic works with (core.moments), and
+    the resolution not before the onset."""
+    given = {"onset_at": onset_at, "resolved_at": resolved_at}
+    errors = {
+        name: moments.OUT_OF_RANGE
+        for name, moment in given.items()
+        if moment is not None and not moments.in_range(moment)
+    }
+    if not errors and onset_at and resolved_at and resolved_at < onset_at:
+        errors["resolved_at"] = "Must not be before onset_at."
+    return errors
 
 
 def depth_problem(depth: str, depth_mm: Decimal | None) -> str | None:

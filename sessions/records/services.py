@@ -340,9 +340,9 @@ def report_side_effect(
     reported_by: str = Reporter.THERAPIST,
     **fields: Any,
 ) -> SideEffect:
-    onset, resolved = fields.get("onset_at"), fields.get("resolved_at")
-    if onset and resolved and resolved < onset:  # a field error, as for any other bad value
-        raise ValidationError({"resolved_at": "Must not be before onset_at."})
+    errors = rules.side_effect_time_errors(fields.get("onset_at"), fields.get("resolved_at"))
+    if errors:  # field errors, as for any other bad value of these fields
+        raise ValidationError(errors)
     side_effect = SideEffect.objects.create(
         clinic_id=session.clinic_id,
         session=session,
