@@ -221,6 +221,9 @@ def _plan_rerate(appointment: Appointment, occasion: str = "") -> None:
     positions = list(live.values_list("pk", flat=True)[: plan.RERATE_BEFORE_SESSION])
     if positions[plan.RERATE_BEFORE_SESSION - 1 :] != [appointment.pk]:
         return
+    asked = Notification.objects.filter(appointment=appointment, kind=Kind.OUTCOME_RERATE)
+    if occasion and asked.exclude(status=Status.CANCELLED).exists():
+        return  # after a hold: asked (or still to ask) before it, not to be asked twice
     _write(
         f"course:{appointment.course_id}:rerate:{appointment.pk}:"
         f"{appointment.starts_at.isoformat()}{occasion}",

@@ -183,6 +183,9 @@ def accept_offer(offer_id: UUID) -> Appointment:
 @transaction.atomic
 def _book_offered_slot(offer_id: UUID) -> Appointment:
     offer = WaitlistOffer.objects.select_related("entry__patient", "freed__clinic").get(pk=offer_id)
+    # The patient's row first, as a hold takes it before it withdraws their offers: the two
+    # wait for each other instead of deadlocking, and a patient just held takes nothing.
+    check_open_for_care(offer.entry.patient)
     Appointment.objects.select_for_update().filter(pk=offer.freed_id).first()
     offer = WaitlistOffer.objects.select_for_update().get(pk=offer.pk)
     entry, freed, now = offer.entry, offer.freed, timezone.now()
@@ -211,26 +214,27 @@ def _book_offered_slot(offer_id: UUID) -> Appointment:
     return booked
 
 
-def withdraw_offers(patient: Patient) -> int:
+def withdraw_offers(patient: Patient) -> None:
     """The patient was put on clinical hold and may take no slot: each offer still open to
     them closes as gone, and its slot is offered to the next entry it fits (their offer
-    message, a held kind, the outbox cancels). Returns how many were withdrawn."""
+    message, a held kind, the outbox cancels)."""
     open_offers = WaitlistOffer.objects.filter(
         entry__patient=patient, status=OfferStatus.OFFERED
     ).select_related("freed__clinic", "freed__therapist", "freed__room")
     for offer in open_offers:
-        _close_as_gone(offer.pk)
-        offer_freed_slot(offer.freed)
-    return len(open_offers)
+        if _close_as_gone(offer.pk):  # else lapsed or answered meanwhile: passed on already
+            offer_freed_slot(offer.freed)
 
 
 @transaction.atomic
-def _close_as_gone(offer_id: UUID) -> None:
+def _close_as_gone(offer_id: UUID) -> bool:
+    """Close a still open offer as gone, its entry waiting again; False if it was not open."""
     offer = WaitlistOffer.objects.select_for_update().get(pk=offer_id)
     if offer.status != OfferStatus.OFFERED:  # a concurrent refusal closed it first
-        return
+        return False
     offer.status = OfferStatus.GONE
     offer.save(update_fields=["status"])
     WaitlistEntry.objects.filter(pk=offer.entry_id, status=WaitlistStatus.OFFERED).update(
         status=WaitlistStatus.WAITING
     )
+    return True

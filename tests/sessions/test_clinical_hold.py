@@ -155,6 +155,25 @@ def test_a_hold_stops_the_re_rating_asked_before_a_session_until_it_is_released(
     assert sorted(r.status for r in rerates) == ["cancelled", "pending"]
 
 
+def test_a_re_rating_sent_before_the_hold_is_not_asked_again_after_it(
+    log_session, admin_api, therapist_api, patient, therapist
+):
+    session = log_session()
+    course = {"patient": str(patient.id), "therapist": str(therapist.id), "indication": "Neck"}
+    assert admin_api.post("/api/v1/courses/", course, format="json").status_code == 201
+    Notification.objects.filter(kind="outcome_rerate").update(status="sent")
+    report(therapist_api, session["id"], "pneumothorax")
+    release = {"note": "Chest X-ray clear. Fine to continue."}
+    assert (
+        admin_api.post(
+            f"/api/v1/patients/{patient.id}/release-hold/", release, format="json"
+        ).status_code
+        == 200
+    )
+    rerates = Notification.objects.filter(patient=patient, kind="outcome_rerate")
+    assert [r.status for r in rerates] == ["sent"]
+
+
 def test_an_admin_releases_the_hold_with_a_note_and_booking_works_again(
     therapist_api, admin_api, admin, treated, patient, book, monday_10
 ):
