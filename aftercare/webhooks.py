@@ -4,6 +4,7 @@ unsigned or badly signed request changes nothing."""
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Field
 from django.http import HttpResponse, HttpResponseForbidden
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -11,10 +12,11 @@ from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
 from aftercare import inbound
-from aftercare.models import Notification, Status
+from aftercare.models import InboundSms, Notification, Status
 
 # Provider status -> ours. Only final receipts move a message on, and only forwards.
 RECEIPTS = {"delivered": Status.DELIVERED, "undelivered": Status.FAILED, "failed": Status.FAILED}
+LONGEST_SMS = 1600  # characters: the longest message Twilio passes on
 EMPTY_REPLY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
@@ -28,10 +30,12 @@ def _signed(request) -> bool:
     )
 
 
-def _posted(request, name: str, most: int) -> str:
-    """A field as a record can hold it: no NUL (PostgreSQL's text refuses it), at most `most`
-    characters (the column's length)."""
-    return request.POST.get(name, "").replace("\x00", "")[:most]
+def _posted(request, name: str, column: Field | None = None) -> str:
+    """A field as a record can hold it: no NUL (PostgreSQL's text refuses it), and no longer
+    than the `column` it is stored in, if that has a length."""
+    value = request.POST.get(name, "").replace("\x00", "")
+    most = getattr(column, "max_length", None)
+    return value[:most] if most else value
 
 
 @csrf_exempt
@@ -43,11 +47,11 @@ def delivery_receipt(request):
     if status is not None:
         # Sent (or still marked sending) is the only state a receipt may move on from.
         Notification.objects.filter(
-            provider_id=_posted(request, "MessageSid", 64),
+            provider_id=_posted(request, "MessageSid", Notification._meta.get_field("provider_id")),
             status__in=[Status.SENDING, Status.SENT],
         ).update(
             status=status,
-            last_error=_posted(request, "ErrorCode", 500),
+            last_error=_posted(request, "ErrorCode"),
             updated_at=timezone.now(),
         )
     return HttpResponse(status=204)
@@ -60,9 +64,9 @@ def inbound_sms(request):
     if not _signed(request):
         return HttpResponseForbidden("Bad signature.")
     inbound.receive(
-        from_number=_posted(request, "From", 16),
-        body=_posted(request, "Body", 1600),
-        provider_id=_posted(request, "MessageSid", 64),
+        from_number=_posted(request, "From", InboundSms._meta.get_field("from_number")),
+        body=_posted(request, "Body")[:LONGEST_SMS],
+        provider_id=_posted(request, "MessageSid", InboundSms._meta.get_field("provider_id")),
     )
     # Answers go through the outbox (once, and on record), never in this response.
     return HttpResponse(EMPTY_REPLY, content_type="text/xml")

@@ -85,8 +85,9 @@ def borrowed_helpers(root: Path = ROOT) -> list[str]:
     borrowed = []
     for path in sorted((root / "tests").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            if isinstance(node, ast.ImportFrom):  # `from . import test_x` has no module
+                module = "." * node.level + (node.module or "")
+                names = [module] + [f"{module}.{alias.name}" for alias in node.names]
             elif isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             else:
@@ -106,9 +107,11 @@ def test_the_checker_sees_a_borrowed_helper(tmp_path):
     (tmp_path / "tests" / "web" / "test_a.py").write_text(
         "from tests.web.test_b import sign_in\n"  # from another test module: refused
         "from tests.web import conftest\n"  # a conftest: refused
+        "from . import test_c\n"  # another test module, relatively: refused
         "from tests.web.pages import charts\n"  # a helper module: fine
     )
     assert borrowed_helpers(tmp_path) == [
         "tests/web/test_a.py imports tests.web.test_b",
         "tests/web/test_a.py imports tests.web",
+        "tests/web/test_a.py imports .",
     ]

@@ -25,7 +25,7 @@ from screening.vocabulary import (
     muscle_by_code,
 )
 from sessions.models import Depth, Severity, SideEffectKind, Waveform
-from sessions.models.records import STIMULATION_RANGES
+from sessions.models.records import MOST_SITES, STIMULATION_RANGES
 from sessions.models.scheduling import COURSE_SESSIONS, GAP_DAYS, SESSION_MINUTES
 from sessions.records.current_path import Electrode, pair_problem
 from sessions.records.rules import depth_problem
@@ -176,7 +176,7 @@ SiteFormSet = forms.formset_factory(
     extra=0,
     min_num=1,
     validate_min=True,
-    max_num=60,  # as the API (sessions.records.serializers.SessionSerializer.sites)
+    max_num=MOST_SITES,
     validate_max=True,
 )
 type SiteForms = forms.BaseFormSet[SiteForm]  # a bound SiteFormSet, as the checker names it

@@ -31,6 +31,7 @@ __all__ = [
 ]
 
 SUPERFICIAL_MAX_MM = 10
+MOST_SITES = 60  # needle sites in one session, at every door
 # domain.md "Electrical stimulation — accepted ranges": field -> (lowest, highest), inclusive.
 STIMULATION_RANGES = {
     "frequency_hz": (0.5, 150),

@@ -21,7 +21,7 @@ LONGEST_APPOINTMENT = timedelta(hours=8)
 # A course as every door takes it (sessions.scheduling.services.check_course_shape): how many
 # sessions, how long each, and how many local calendar days lie between two of them.
 COURSE_SESSIONS = range(1, 13)
-SESSION_MINUTES = range(5, 481)
+SESSION_MINUTES = range(5, LONGEST_APPOINTMENT // timedelta(minutes=1) + 1)
 GAP_DAYS = range(1, 61)
 
 
@@ -60,7 +60,9 @@ class TreatmentCourse(models.Model):
                 name="course_planned_sessions_1_to_12",
             ),
             models.CheckConstraint(
-                condition=Q(min_gap_days__gte=1, min_gap_days__lte=models.F("max_gap_days")),
+                condition=Q(
+                    min_gap_days__gte=GAP_DAYS.start, min_gap_days__lte=models.F("max_gap_days")
+                ),
                 name="course_gap_order",
             ),
             models.CheckConstraint(

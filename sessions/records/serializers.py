@@ -17,7 +17,7 @@ from sessions.models import (
     TreatmentCourse,
     Waveform,
 )
-from sessions.models.records import STIMULATION_RANGES
+from sessions.models.records import MOST_SITES, STIMULATION_RANGES
 from sessions.records.rules import depth_problem
 from sessions.records.selectors import warnings_of
 
@@ -164,7 +164,7 @@ class SessionSerializer(RowRepresentation, serializers.ModelSerializer):
     recorded_at = serializers.DateTimeField(read_only=True)
     # many=True hands min_length/max_length to DRF's ListSerializer; the stubs type the call as
     # the child serializer's, which does not take them.
-    sites = SiteSerializer(many=True, min_length=1, max_length=60)  # type: ignore[call-arg]
+    sites = SiteSerializer(many=True, min_length=1, max_length=MOST_SITES)  # type: ignore[call-arg]
     electrical = ElectricalSerializer(many=True, required=False, max_length=30)  # type: ignore[call-arg]
     warnings = serializers.SerializerMethodField()
     addenda = AddendumSerializer(many=True, read_only=True)

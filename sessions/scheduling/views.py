@@ -254,7 +254,11 @@ class CalendarFeedView(JsonErrors, APIView):
 
     @extend_schema(responses={(200, "text/calendar"): str})
     def get(self, request, secret: str):
-        therapist = Staff.objects.filter(calendar_secret=secret, is_active=True).first()
+        therapist = (
+            Staff.objects.filter(calendar_secret=secret, is_active=True, clinic__isnull=False)
+            .select_related("clinic")
+            .first()
+        )
         if therapist is None:
             raise NotFound()
         feed, live = _feed(therapist)

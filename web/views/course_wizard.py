@@ -4,6 +4,7 @@ booking of them all by `create_course`, which plans again and books in one trans
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils import timezone
 from core.errors import RuleViolation
 from sessions.scheduling.services import create_course, plan_course
 from web.access import clinic_of, member, record_reads, staff_page
-from web.errors import show_on
+from web.errors import show_invalid, show_on
 from web.forms import CourseForm
 
 
@@ -48,6 +49,8 @@ def new_course(request: HttpRequest) -> HttpResponse:
                 return redirect("web:patient", patient_id=course.patient_id)
             except RuleViolation as error:
                 show_on(form, error)
+            except ValidationError as refusal:  # the course's shape, as the service judges it
+                show_invalid(form, refusal)
         else:
             proposal = plan_course(**form.course()) or []
     if data is not None and form.is_valid():
