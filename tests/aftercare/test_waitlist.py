@@ -3,17 +3,19 @@ the patient takes it from the link in the offer, booked by the same rules as any
 
 import re
 import threading
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
 from aftercare import delivery, links, waitlist
 from aftercare.models import Notification, WaitlistOffer
 from clinic.holds import place_on_hold
+from clinic.models import Patient
 from sessions.models import Appointment
 from sessions.scheduling.services import mark_no_show
 from tests.accounts import api_client
@@ -165,24 +167,19 @@ def test_a_forged_offer_link_is_not_found(join, freed):
     assert Client().get("/p/offer/forged-token/").status_code == 404
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_racing_acceptances_book_exactly_once(admin, therapist, clinic, make_patient, monday_10):
+def offered_to_grace(admin, therapist, clinic, make_patient, monday_10):
+    """Committed, for tests racing on it: Grace waits, a booking at Monday 10:00 is cancelled,
+    and its slot is offered to her."""
     patient = make_patient(clinic)
     grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
     admin_api = api_client(admin)
-    assert (
-        admin_api.post(
-            URL,
-            {
-                "patient": str(grace.id),
-                "earliest": monday_10.isoformat(),
-                "latest": (monday_10 + timedelta(hours=1)).isoformat(),
-                "minutes": 45,
-            },
-            format="json",
-        ).status_code
-        == 201
-    )
+    waiting = {
+        "patient": str(grace.id),
+        "earliest": monday_10.isoformat(),
+        "latest": (monday_10 + timedelta(hours=1)).isoformat(),
+        "minutes": 45,
+    }
+    assert admin_api.post(URL, waiting, format="json").status_code == 201
     booked = admin_api.post(
         "/api/v1/appointments/",
         {
@@ -194,7 +191,12 @@ def test_racing_acceptances_book_exactly_once(admin, therapist, clinic, make_pat
         format="json",
     ).json()
     admin_api.post(f"/api/v1/appointments/{booked['id']}/cancel/", {}, format="json")
-    offer = WaitlistOffer.objects.get()
+    return grace, WaitlistOffer.objects.get()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_racing_acceptances_book_exactly_once(admin, therapist, clinic, make_patient, monday_10):
+    grace, offer = offered_to_grace(admin, therapist, clinic, make_patient, monday_10)
     barrier, outcomes = threading.Barrier(4), []
 
     def accept():
@@ -214,6 +216,47 @@ def test_racing_acceptances_book_exactly_once(admin, therapist, clinic, make_pat
         thread.join()
     assert sorted(outcomes) == ["booked"] + ["slot_gone"] * 3
     assert Appointment.objects.filter(patient=grace, status="booked").count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_hold_and_the_patients_own_acceptance_at_once_wait_for_each_other(
+    admin, therapist, clinic, make_patient, monday_10
+):
+    """The hold takes the patient's row, then withdraws her offer; the acceptance, in the same
+    order, waits for the hold and is refused by it. In the other order the two deadlock."""
+    grace, offer = offered_to_grace(admin, therapist, clinic, make_patient, monday_10)
+    holding, outcomes = threading.Event(), {}
+
+    def hold():
+        try:
+            with transaction.atomic():
+                Patient.objects.select_for_update().get(pk=grace.pk)
+                holding.set()
+                time.sleep(0.5)  # the acceptance is under way meanwhile
+                place_on_hold(grace, reason="Pneumothorax reported by the therapist.")
+            outcomes["hold"] = "placed"
+        except Exception as failure:
+            outcomes["hold"] = repr(failure)
+        finally:
+            connection.close()
+
+    def take():
+        holding.wait()
+        try:
+            waitlist.accept_offer(offer.id)
+            outcomes["take"] = "booked"
+        except Exception as refusal:
+            outcomes["take"] = getattr(refusal, "code", repr(refusal))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hold), threading.Thread(target=take)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == {"hold": "placed", "take": "clinical_hold"}
+    assert not Appointment.objects.filter(patient=grace).exists()
 
 
 @pytest.mark.django_db
