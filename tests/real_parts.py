@@ -49,7 +49,7 @@ def chromium() -> Iterator:
         browser.close()
 
 
-def run_django(code: str, **env) -> subprocess.CompletedProcess:
+def run_django(code: str, timeout: float = 60, **env) -> subprocess.CompletedProcess:
     """Run Django code in a fresh process, with its own settings from `env`."""
     script = f"import django; django.setup()\n{code}"
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
@@ -59,7 +59,7 @@ def run_django(code: str, **env) -> subprocess.CompletedProcess:
         env=environment,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
     )
 
 

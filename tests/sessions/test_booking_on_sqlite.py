@@ -1,17 +1,11 @@
 """On the embedded default (SQLite) every transaction is IMMEDIATE, so the booking service's
 overlap check and its insert cannot interleave: racing processes still book a slot once."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.real_parts import run_django
 
 RACE = """
-import django, multiprocessing, sys
+import multiprocessing
 from datetime import date, time, timedelta
-django.setup()
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -50,20 +44,12 @@ if __name__ == "__main__":
 
 
 def test_racing_processes_book_one_slot_once_on_sqlite(tmp_path):
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{tmp_path}/race.sqlite3",
-        "FILIFORM_VAR_DIR": str(tmp_path),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", RACE],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
+    result = run_django(
+        RACE,
         timeout=120,
+        DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path}/race.sqlite3",
+        FILIFORM_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == str(["booked"] + ["double_booked"] * 7)

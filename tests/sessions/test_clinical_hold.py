@@ -134,44 +134,45 @@ def test_a_draft_finished_while_on_hold_gets_aftercare_but_no_heat_or_rebooking(
     assert kinds == {"aftercare_immediate", "checkin_24h"}
 
 
-def test_a_hold_stops_the_re_rating_asked_before_a_session_until_it_is_released(
-    log_session, admin_api, therapist_api, patient, therapist
-):
-    """Sent the day before the 4th session and naming it, the re-rating is a reminder too."""
+@pytest.fixture
+def rerate_planned(log_session, admin_api, patient, therapist):
+    """A session to report against, and a course booked whole: the day before its 4th
+    session, the patient is to be asked to re-rate."""
     session = log_session()
     course = {"patient": str(patient.id), "therapist": str(therapist.id), "indication": "Neck"}
     assert admin_api.post("/api/v1/courses/", course, format="json").status_code == 201
-    assert "outcome_rerate" in pending_kinds(patient)
-    report(therapist_api, session["id"], "pneumothorax")
-    assert "outcome_rerate" not in pending_kinds(patient)
-    release = {"note": "Chest X-ray clear. Fine to continue."}
-    assert (
-        admin_api.post(
-            f"/api/v1/patients/{patient.id}/release-hold/", release, format="json"
-        ).status_code
-        == 200
-    )
+    return session
+
+
+def release(admin_api, patient) -> None:
+    note = {"note": "Chest X-ray clear. Fine to continue."}
+    answer = admin_api.post(f"/api/v1/patients/{patient.id}/release-hold/", note, format="json")
+    assert answer.status_code == 200, answer.json()
+
+
+def rerate_statuses(patient) -> list[str]:
     rerates = Notification.objects.filter(patient=patient, kind="outcome_rerate")
-    assert sorted(r.status for r in rerates) == ["cancelled", "pending"]
+    return sorted(rerate.status for rerate in rerates)
+
+
+def test_a_hold_stops_the_re_rating_asked_before_a_session_until_it_is_released(
+    rerate_planned, admin_api, therapist_api, patient
+):
+    """Sent the day before the 4th session and naming it, the re-rating is a reminder too."""
+    assert "outcome_rerate" in pending_kinds(patient)
+    report(therapist_api, rerate_planned["id"], "pneumothorax")
+    assert "outcome_rerate" not in pending_kinds(patient)
+    release(admin_api, patient)
+    assert rerate_statuses(patient) == ["cancelled", "pending"]
 
 
 def test_a_re_rating_sent_before_the_hold_is_not_asked_again_after_it(
-    log_session, admin_api, therapist_api, patient, therapist
+    rerate_planned, admin_api, therapist_api, patient
 ):
-    session = log_session()
-    course = {"patient": str(patient.id), "therapist": str(therapist.id), "indication": "Neck"}
-    assert admin_api.post("/api/v1/courses/", course, format="json").status_code == 201
     Notification.objects.filter(kind="outcome_rerate").update(status="sent")
-    report(therapist_api, session["id"], "pneumothorax")
-    release = {"note": "Chest X-ray clear. Fine to continue."}
-    assert (
-        admin_api.post(
-            f"/api/v1/patients/{patient.id}/release-hold/", release, format="json"
-        ).status_code
-        == 200
-    )
-    rerates = Notification.objects.filter(patient=patient, kind="outcome_rerate")
-    assert [r.status for r in rerates] == ["sent"]
+    report(therapist_api, rerate_planned["id"], "pneumothorax")
+    release(admin_api, patient)
+    assert rerate_statuses(patient) == ["sent"]
 
 
 def test_an_admin_releases_the_hold_with_a_note_and_booking_works_again(
