@@ -94,8 +94,11 @@ def offer_freed_slot(freed: Appointment, now: datetime | None = None) -> Waitlis
     ):
         return None  # booked again since it was freed: nothing to offer
     slot = Slot(freed.therapist_id, freed.starts_at, freed.ends_at)
+    # Each candidate's patient row is locked too: a patient being put on hold at this moment
+    # (their row held by that transaction) is passed over rather than offered a slot that
+    # the hold, committing a moment later, would leave silent until it lapsed.
     candidates = (
-        WaitlistEntry.objects.select_for_update(skip_locked=True, of=("self",))
+        WaitlistEntry.objects.select_for_update(skip_locked=True, of=("self", "patient"))
         .filter(
             Q(therapist__isnull=True) | Q(therapist=freed.therapist_id),
             clinic=freed.clinic_id,

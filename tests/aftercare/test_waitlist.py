@@ -167,20 +167,18 @@ def test_a_forged_offer_link_is_not_found(join, freed):
     assert Client().get("/p/offer/forged-token/").status_code == 404
 
 
-def offered_to_grace(admin, therapist, clinic, make_patient, monday_10):
-    """Committed, for tests racing on it: Grace waits, a booking at Monday 10:00 is cancelled,
-    and its slot is offered to her."""
-    patient = make_patient(clinic)
-    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
-    admin_api = api_client(admin)
+def waits_for_monday(admin_api, patient, monday_10) -> None:
     waiting = {
-        "patient": str(grace.id),
+        "patient": str(patient.id),
         "earliest": monday_10.isoformat(),
         "latest": (monday_10 + timedelta(hours=1)).isoformat(),
         "minutes": 45,
     }
     assert admin_api.post(URL, waiting, format="json").status_code == 201
-    booked = admin_api.post(
+
+
+def booked_on_monday(admin_api, therapist, patient, monday_10) -> str:
+    answer = admin_api.post(
         "/api/v1/appointments/",
         {
             "patient": str(patient.id),
@@ -189,8 +187,19 @@ def offered_to_grace(admin, therapist, clinic, make_patient, monday_10):
             "ends_at": (monday_10 + timedelta(minutes=45)).isoformat(),
         },
         format="json",
-    ).json()
-    admin_api.post(f"/api/v1/appointments/{booked['id']}/cancel/", {}, format="json")
+    )
+    assert answer.status_code == 201, answer.json()
+    return answer.json()["id"]
+
+
+def offered_to_grace(admin, therapist, clinic, make_patient, monday_10):
+    """Committed, for tests racing on it: Grace waits, a booking at Monday 10:00 is cancelled,
+    and its slot is offered to her."""
+    admin_api = api_client(admin)
+    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
+    waits_for_monday(admin_api, grace, monday_10)
+    booked = booked_on_monday(admin_api, therapist, make_patient(clinic), monday_10)
+    admin_api.post(f"/api/v1/appointments/{booked}/cancel/", {}, format="json")
     return grace, WaitlistOffer.objects.get()
 
 
@@ -257,6 +266,36 @@ def test_a_hold_and_the_patients_own_acceptance_at_once_wait_for_each_other(
         thread.join()
     assert outcomes == {"hold": "placed", "take": "clinical_hold"}
     assert not Appointment.objects.filter(patient=grace).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_slot_freed_while_a_patient_is_being_put_on_hold_goes_to_the_next_entry(
+    admin, therapist, clinic, make_patient, monday_10
+):
+    admin_api = api_client(admin)
+    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
+    henry = make_patient(clinic, given_name="Henry", phone="+447911000333")
+    for patient in (grace, henry):
+        waits_for_monday(admin_api, patient, monday_10)
+    booked = booked_on_monday(admin_api, therapist, make_patient(clinic), monday_10)
+    holding, freed = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                place_on_hold(grace, reason="Pneumothorax reported by the therapist.")
+                holding.set()
+                freed.wait(10)  # the slot is freed before the hold commits
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    holding.wait(10)
+    admin_api.post(f"/api/v1/appointments/{booked}/cancel/", {}, format="json")
+    freed.set()
+    thread.join()
+    assert [offer.entry.patient for offer in WaitlistOffer.objects.all()] == [henry]
 
 
 @pytest.mark.django_db
