@@ -4,6 +4,8 @@ record: nothing is fetched row by row."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from outcomes.services import record_outcome
@@ -117,3 +119,13 @@ def test_the_booking_pages_cost_the_same_queries_for_one_patient_found_or_many(
     for number in range(6):
         make_patient(clinic, family_name=f"Lovelace{number}")
     assert [queries(signed_in, path) for path in paths] == one
+
+
+def test_the_signed_in_person_comes_with_their_clinic(signed_in, admin_in):
+    """Every page asks for the clinic (its wall clock, its records): it is read with the
+    person (clinic.authentication.StaffBackend), never on its own."""
+    for client, path in ((signed_in, "/"), (admin_in, "/admin/needling/appointment/")):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        alone = [q["sql"] for q in captured if 'FROM "clinic_clinic" WHERE' in q["sql"]]
+        assert alone == [], path
