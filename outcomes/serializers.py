@@ -15,10 +15,11 @@ from sessions.models import NeedlingSession, Reporter, TreatmentCourse
 @extend_schema_field(OpenApiTypes.NUMBER)
 class ScoreField(serializers.IntegerField):
     """Written, a whole number (the NPRS rating; its range is outcomes.rules' to check). Read,
-    the stored score, which for PSFS is a mean with decimals."""
+    the stored score: a whole number as such (NPRS is an integer, api.md), a PSFS mean with
+    its decimals."""
 
     def to_representation(self, value):
-        return value
+        return int(value) if float(value).is_integer() else value
 
 
 class PsfsItemSerializer(serializers.Serializer):

@@ -40,11 +40,13 @@ def rate(therapist_api, patient, course):
     return rate
 
 
-def test_a_therapist_records_an_nprs_rating(rate, therapist, patient, course):
+def test_a_therapist_records_an_nprs_rating(rate, therapist, therapist_api, patient, course):
     answer = rate(score=7)
     assert answer.status_code == 201, answer.json()
     rating = answer.json()
-    assert rating["score"] == 7
+    assert rating["score"] == 7 and isinstance(rating["score"], int)  # an integer (api.md)
+    [listed] = therapist_api.get("/api/v1/outcomes/").json()["results"]
+    assert isinstance(listed["score"], int)
     assert rating["items"] == []
     assert rating["reported_by"] == "therapist"
     assert rating["recorded_by"] == str(therapist.id)
