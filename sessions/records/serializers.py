@@ -13,6 +13,7 @@ from sessions.models import (
     Appointment,
     Depth,
     NeedlingSession,
+    Reporter,
     SideEffect,
     TreatmentCourse,
     Waveform,
@@ -225,5 +226,9 @@ class SideEffectSerializer(serializers.ModelSerializer):
             "serious",
             "created_at",
         ]
-        read_only_fields = ["patient", "reported_by", "serious"]
-        extra_kwargs = {"notes": {"max_length": 5000}}
+        read_only_fields = ["patient", "serious"]
+        extra_kwargs = {
+            "notes": {"max_length": 5000},
+            # A patient's report taken down by the clinic (by phone, at the desk) says so.
+            "reported_by": {"default": Reporter.THERAPIST},
+        }

@@ -61,6 +61,16 @@ def test_a_therapist_reports_a_side_effect(therapist_api, session_id, patient):
     )
 
 
+def test_a_patients_report_taken_by_the_clinic_says_the_patient_reported_it(
+    therapist_api, session_id
+):
+    answer = report(therapist_api, session_id, reported_by="patient")
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["reported_by"] == "patient"
+    refused = report(therapist_api, session_id, reported_by="neighbour")
+    assert refused.status_code == 400 and "reported_by" in refused.json()
+
+
 @pytest.mark.parametrize("kind", ["chest_pain", "breathlessness"])
 def test_chest_pain_and_breathlessness_are_reported_as_serious(therapist_api, session_id, kind):
     answer = report(therapist_api, session_id, kind=kind, severity="mild")
