@@ -26,6 +26,9 @@ from sessions.scheduling.services import cancel_appointment, confirm_appointment
 # domain.md: the 24-hour check-in stands for 72 hours; a score is its answer within that time.
 CHECKIN_ANSWER_WINDOW = timedelta(hours=72)
 CANCEL_REASON = "patient_sms"
+# An archived patient is no longer in the clinic's care: their C, X or score acts on nothing
+# and waits for staff; red-flag words, STOP and START act as ever.
+ARCHIVE_KEEPS = (replies.CONFIRM, replies.CANCEL, replies.SORENESS)
 
 
 @transaction.atomic
@@ -37,11 +40,10 @@ def receive(*, from_number: str, body: str, provider_id: str) -> list[InboundSms
         outbox.withdraw_sms_consent(from_number)
     elif reply.intent == replies.START:
         outbox.restore_sms_consent(from_number)
-    known = Patient.objects.filter(phone=from_number).select_related("clinic")
-    if reply.intent != replies.RED_FLAG:  # words that need urgent care reach even an archive
-        known = known.filter(archived_at__isnull=True)
-    patients = list(known)
-    per_clinic = Counter(patient.clinic_id for patient in patients)
+    patients = list(Patient.objects.filter(phone=from_number).select_related("clinic"))
+    # Every message is kept (api.md), an archived patient's too; whether a number is shared is
+    # asked of the patients still in care, for whom C, X and scores may act.
+    per_clinic = Counter(p.clinic_id for p in patients if p.archived_at is None)
     kept = []
     for patient in patients:
         fields = dict(
@@ -53,7 +55,9 @@ def receive(*, from_number: str, body: str, provider_id: str) -> list[InboundSms
             )
         else:  # no provider id to know a replay by
             inbound, created = InboundSms.objects.create(patient=patient, **fields), True
-        if created:
+        if created and patient.archived_at is not None and reply.intent in ARCHIVE_KEEPS:
+            _record(inbound, ReplyAction.KEPT, "The patient is archived: kept for staff to read.")
+        elif created:
             _act(inbound, reply, shared=per_clinic[patient.clinic_id] > 1, now=timezone.now())
         kept.append(inbound)
     return kept

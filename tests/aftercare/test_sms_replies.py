@@ -175,16 +175,22 @@ def test_red_flag_words_after_a_session_not_yet_ended_keep_the_patient_from_bein
     assert (answer.status_code, answer.json()["code"]) == (409, "clinical_hold")
 
 
-def test_an_archived_patients_red_flag_words_still_reach_the_clinic_and_are_answered(
-    text, patient, admin
+def test_an_archived_patients_messages_are_kept_and_red_flag_words_still_answered(
+    text, patient, admin, admin_api
 ):
     archive_patient(patient)
-    text(patient.phone, "Can I bring my daughter?")
-    assert not InboundSms.objects.exists()  # archived: no longer in the clinic's care
+    text(patient.phone, "Can I come back next month?")
+    text(patient.phone, "C")  # no longer in the clinic's care: acts on nothing
     text(patient.phone, "chest pain since this morning")
-    [message] = InboundSms.objects.all()
-    assert (message.patient, message.action) == (patient, "red_flag")
+    listed = {m["body"]: m for m in inbox(admin_api)}
+    assert {body: m["action"] for body, m in listed.items()} == {
+        "Can I come back next month?": "kept",
+        "C": "kept",
+        "chest pain since this morning": "red_flag",
+    }
+    assert listed["C"]["detail"] == "The patient is archived: kept for staff to read."
     assert len(answers("urgent_care")) == 1 and len(answers("red_flag_alert")) == 1
+    assert not answers("appointment_confirmed")
 
 
 def test_anything_else_is_kept_for_staff_to_read(text, patient, admin_api):
