@@ -15,9 +15,10 @@ from web.forms import ReportWindowForm
 @admin_page
 def adverse_events(request: HttpRequest) -> HttpResponse:
     form = ReportWindowForm(request.GET)
-    window = Window(**form.moments()) if form.is_valid() else Window()
+    if not form.is_valid():  # the days refused by their field: no figures for other days
+        return render(request, "web/adverse_events.html", {"form": form})
     sessions = NeedlingSession.objects.filter(clinic_id=clinic_of(request).id)
-    report = adverse_event_report(sessions, window)
+    report = adverse_event_report(sessions, Window(**form.moments()))
     return render(
         request,
         "web/adverse_events.html",
