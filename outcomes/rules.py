@@ -46,6 +46,19 @@ def measure_score(instrument: str, score: int | None, items: Sequence[dict[str, 
     return round(sum(ratings) / len(ratings), 2)
 
 
+def rerated_activities_problem(
+    baseline: Sequence[str], items: Sequence[dict[str, Any]]
+) -> str | None:
+    """A course's later PSFS re-rates the activities of its first (whatever their order or
+    case): a change is only a change of the same activities. None when it does, or is first."""
+    if not baseline:
+        return None
+    named = sorted(str(item.get("activity", "")).strip().lower() for item in items)
+    if named == sorted(activity.strip().lower() for activity in baseline):
+        return None
+    return "Re-rate the course's activities: " + ", ".join(baseline) + "."
+
+
 @dataclass(frozen=True)
 class Change:
     """A course's first and latest rating on one instrument."""

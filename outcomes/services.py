@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from clinic.models import Clinic, Patient, Staff
 from outcomes.models import Instrument, OutcomeMeasure
-from outcomes.rules import measure_score
+from outcomes.rules import measure_score, rerated_activities_problem
+from outcomes.selectors import baseline_activities
 from screening.entry_window import is_in_the_future
 from sessions.belonging import check_patients_own
 from sessions.models import NeedlingSession, Reporter, TreatmentCourse
@@ -44,6 +45,10 @@ def record_outcome(
     if is_in_the_future(recorded_at, now):
         raise ValidationError({"recorded_at": "A rating cannot be recorded in the future."})
     _check_belongs(patient, course, session)
+    if instrument == Instrument.PSFS:
+        problem = rerated_activities_problem(baseline_activities(course), items)
+        if problem:
+            raise ValidationError({"items": problem})
     return OutcomeMeasure.objects.create(
         clinic=clinic,
         patient=patient,

@@ -3,7 +3,13 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from outcomes.rules import Change, course_change, mcid_target, measure_score
+from outcomes.rules import (
+    Change,
+    course_change,
+    mcid_target,
+    measure_score,
+    rerated_activities_problem,
+)
 
 
 def psfs(*scores):
@@ -84,3 +90,18 @@ def test_a_course_meets_the_mcid_only_the_better_way(
 def test_the_mcid_target_is_the_baseline_moved_the_better_way(instrument, baseline, line):
     change = Change(baseline, baseline, 0 if baseline is not None else None, 2, False, 1)
     assert mcid_target(change, instrument) == line
+
+
+@pytest.mark.parametrize(
+    ("baseline", "activities", "refused"),
+    [
+        ([], ["Knitting"], False),  # the first PSFS of the course names its own
+        (["Walking", "Stairs"], ["Stairs", "walking "], False),
+        (["Walking", "Stairs"], ["Walking"], True),  # every one or none
+        (["Walking", "Stairs"], ["Walking", "Stairs", "Knitting"], True),
+        (["Walking"], ["Knitting"], True),
+    ],
+)
+def test_a_later_psfs_re_rates_the_baseline_activities(baseline, activities, refused):
+    items = [{"activity": activity, "score": 5} for activity in activities]
+    assert (rerated_activities_problem(baseline, items) is not None) is refused

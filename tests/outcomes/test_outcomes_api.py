@@ -186,3 +186,13 @@ def test_a_course_shows_baseline_latest_change_and_mcid(rate, therapist_api, cou
 def test_a_course_without_ratings_has_nothing_to_compare(therapist_api, course):
     summary = therapist_api.get(f"/api/v1/courses/{course.id}/outcomes/").json()
     assert summary["nprs"]["baseline"] is None and summary["nprs"]["mcid_met"] is False
+
+
+def test_a_later_psfs_of_the_course_re_rates_its_activities(rate, course):
+    first = [{"activity": "Walking", "score": 2}, {"activity": "Stairs", "score": 2}]
+    assert rate("psfs", items=first).status_code == 201
+    other = rate("psfs", items=[{"activity": "Knitting", "score": 6}])
+    assert other.status_code == 400
+    assert other.json() == {"items": ["Re-rate the course's activities: Walking, Stairs."]}
+    again = [{"activity": "stairs ", "score": 5}, {"activity": "Walking", "score": 6}]
+    assert rate("psfs", items=again).status_code == 201  # any order or case
