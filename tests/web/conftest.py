@@ -7,9 +7,11 @@ import pytest
 from django.utils import timezone
 
 from sessions.models import Appointment, TreatmentCourse
+from sessions.records.services import log_session
 from sessions.scheduling.services import book_appointment
 from tests.accounts import PASSWORD
-from tests.moments import ALL_DAY
+from tests.bodies import site
+from tests.moments import ALL_DAY, today_at
 
 
 @pytest.fixture
@@ -61,6 +63,22 @@ def book(clinic, therapist):
         return book_appointment(**fields)
 
     return book
+
+
+@pytest.fixture
+def logged_today(clinic, patient, therapist, screen, book):
+    """The screened patient's appointment at midnight today, its session logged."""
+    screen(patient)
+    appointment = book(patient, today_at(0))
+    session = log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=patient,
+        appointment=appointment,
+        started_at=appointment.starts_at,
+        sites=[site()],
+    )
+    return appointment, session
 
 
 @pytest.fixture

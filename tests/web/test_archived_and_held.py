@@ -84,19 +84,7 @@ def test_an_archived_patients_appointment_on_today_offers_no_start(signed_in, bo
     assert "Start session" not in page
 
 
-def test_a_held_patients_logged_session_still_opens_its_note(
-    signed_in, clinic, book, patient, therapist, screen
-):
-    screen(patient)
-    appointment = book(patient, today_at(0))
-    log_session(
-        clinic=clinic,
-        actor=therapist,
-        patient=patient,
-        appointment=appointment,
-        started_at=appointment.starts_at,
-        sites=[site()],
-    )
+def test_a_held_patients_logged_session_still_opens_its_note(signed_in, patient, logged_today):
     place_on_hold(patient, reason="Fainted during the session")
 
     page = signed_in.get("/").content.decode()

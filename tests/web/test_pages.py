@@ -227,18 +227,7 @@ def test_what_the_app_writes_is_attributed_to_the_signed_in_person(signed_in, pa
     assert (written.actor_type, written.actor_id) == ("staff", str(therapist.pk))
 
 
-def test_an_appointment_already_logged_opens_its_note(
-    signed_in, clinic, patient, therapist, screen, book
-):
-    screen(patient)
-    appointment = book(patient, today_at(0))
-    session = log_session(
-        clinic=clinic,
-        actor=therapist,
-        patient=patient,
-        appointment=appointment,
-        started_at=appointment.starts_at,
-        sites=[site()],
-    )
+def test_an_appointment_already_logged_opens_its_note(signed_in, patient, logged_today):
+    appointment, session = logged_today
     response = signed_in.get(f"/patients/{patient.pk}/appointments/{appointment.pk}/session/")
     assert response["Location"] == f"/sessions/{session.pk}/"
