@@ -7,6 +7,8 @@ ahead or records care before 1900.
 
 from datetime import UTC, date, datetime
 
+from django.core.exceptions import ValidationError
+
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 END = datetime(3000, 1, 1, tzinfo=UTC)  # the first moment after them
 OUT_OF_RANGE = "Must be a moment from 1900 to 2999."
@@ -19,3 +21,14 @@ def in_range(moment: datetime) -> bool:
 
 def day_in_range(day: date) -> bool:
     return EARLIEST.date() <= day < END.date()
+
+
+def validate_moment(moment: datetime) -> None:
+    """The validator of every form and serializer field taking a moment."""
+    if not in_range(moment):
+        raise ValidationError(OUT_OF_RANGE, code="out_of_range")
+
+
+def validate_day(day: date) -> None:
+    if not day_in_range(day):
+        raise ValidationError(DAY_OUT_OF_RANGE, code="out_of_range")

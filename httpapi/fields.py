@@ -8,13 +8,7 @@ from core import moments
 class MomentField(serializers.DateTimeField):
     """A moment the clinic works with (core.moments): from 1900 to 2999."""
 
-    default_error_messages = {"out_of_range": moments.OUT_OF_RANGE}
-
-    def to_internal_value(self, value):
-        moment = super().to_internal_value(value)
-        if not moments.in_range(moment):
-            self.fail("out_of_range")
-        return moment
+    default_validators = [moments.validate_moment]
 
 
 class WholeItem(serializers.Serializer):

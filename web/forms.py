@@ -51,26 +51,14 @@ class MomentField(forms.DateTimeField):
     """A moment typed on the clinic's clock, one the clinic works with (core.moments)."""
 
     widget = MomentInput
-    default_error_messages = {"out_of_range": moments.OUT_OF_RANGE}
-
-    def to_python(self, value: Any) -> datetime | None:
-        moment = super().to_python(value)
-        if moment is not None and not moments.in_range(moment):
-            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
-        return moment
+    default_validators = [moments.validate_moment]
 
 
 class DayField(forms.DateField):
     """A day of the calendar, one the clinic works with (core.moments)."""
 
     widget = forms.DateInput(attrs={"type": "date"})
-    default_error_messages = {"out_of_range": moments.DAY_OUT_OF_RANGE}
-
-    def to_python(self, value: Any) -> date | None:
-        day = super().to_python(value)
-        if day is not None and not moments.day_in_range(day):
-            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
-        return day
+    default_validators = [moments.validate_day]
 
 
 def typed_moment(typed: str, *, missing: str) -> datetime:
