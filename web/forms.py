@@ -14,7 +14,7 @@ from django.utils import timezone
 from aftercare.plan import HEAT_AFTER
 from clinic.models import Patient, Room, Staff
 from core import moments
-from outcomes.rules import MOST_PSFS_ITEMS
+from outcomes.rules import MOST_PSFS_ITEMS, rerated_activities_problem
 from screening.vocabulary import (
     ExclusionSide,
     Manipulation,
@@ -258,8 +258,9 @@ class RatingsForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         if self.activities:  # a re-rating compares like with like: every activity, or none
-            if 0 < len(self.psfs_items()) < len(self.activities):
-                self.add_error(None, "Re-rate every activity of the course's first PSFS, or none.")
+            rated = self.psfs_items()
+            if rated and (problem := rerated_activities_problem(self.activities, rated)):
+                self.add_error(None, problem)
             return self.cleaned_data
         for index, activity in enumerate(self._named()):
             score = self.cleaned_data.get(f"score_{index}")

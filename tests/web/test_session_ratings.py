@@ -66,7 +66,7 @@ def test_a_later_session_re_rates_the_same_activities_every_one_or_none(
     assert "PSFS: Climbing stairs (0-10)" in page and "PSFS activity 1" not in page
 
     half = signed_in.post(path, session_form(timezone.now(), **{"rating-score_0": 6}))
-    assert "Re-rate every activity of the course&#x27;s first PSFS, or none." in (
+    assert "Re-rate the course&#x27;s activities: Climbing stairs, Running for the bus." in (
         half.content.decode()
     )
     assert NeedlingSession.objects.count() == 1  # nothing of the second session was written
