@@ -26,9 +26,6 @@ from sessions.scheduling.services import cancel_appointment, confirm_appointment
 # domain.md: the 24-hour check-in stands for 72 hours; a score is its answer within that time.
 CHECKIN_ANSWER_WINDOW = timedelta(hours=72)
 CANCEL_REASON = "patient_sms"
-# An archived patient is no longer in the clinic's care: their C, X or score acts on nothing
-# and waits for staff; red-flag words, STOP and START act as ever.
-ARCHIVE_KEEPS = (replies.CONFIRM, replies.CANCEL, replies.SORENESS)
 
 
 @transaction.atomic
@@ -41,9 +38,9 @@ def receive(*, from_number: str, body: str, provider_id: str) -> list[InboundSms
     elif reply.intent == replies.START:
         outbox.restore_sms_consent(from_number)
     patients = list(Patient.objects.filter(phone=from_number).select_related("clinic"))
-    # Every message is kept (api.md), an archived patient's too; whether a number is shared is
-    # asked of the patients still in care, for whom C, X and scores may act.
-    per_clinic = Counter(p.clinic_id for p in patients if p.archived_at is None)
+    # Every message is kept and acted on (api.md), an archived patient's too: an X cancels a
+    # booking archiving left in place, a score reports soreness after care they had.
+    per_clinic = Counter(patient.clinic_id for patient in patients)
     kept = []
     for patient in patients:
         fields = dict(
@@ -55,9 +52,7 @@ def receive(*, from_number: str, body: str, provider_id: str) -> list[InboundSms
             )
         else:  # no provider id to know a replay by
             inbound, created = InboundSms.objects.create(patient=patient, **fields), True
-        if created and patient.archived_at is not None and reply.intent in ARCHIVE_KEEPS:
-            _record(inbound, ReplyAction.KEPT, "The patient is archived: kept for staff to read.")
-        elif created:
+        if created:
             _act(inbound, reply, shared=per_clinic[patient.clinic_id] > 1, now=timezone.now())
         kept.append(inbound)
     return kept

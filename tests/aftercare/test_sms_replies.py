@@ -13,7 +13,7 @@ from aftercare.default_texts import text as default_text
 from aftercare.models import InboundSms, Notification
 from clinic.holds import archive_patient
 from clinic.models import ClinicalHold, Patient
-from sessions.models import SideEffect
+from sessions.models import Appointment, SideEffect
 from tests.aftercare.fake_twilio import inbound_sms, webhook
 
 pytestmark = pytest.mark.django_db
@@ -175,22 +175,22 @@ def test_red_flag_words_after_a_session_not_yet_ended_keep_the_patient_from_bein
     assert (answer.status_code, answer.json()["code"]) == (409, "clinical_hold")
 
 
-def test_an_archived_patients_messages_are_kept_and_red_flag_words_still_answered(
-    text, patient, admin, admin_api
+def test_an_archived_patients_messages_are_kept_and_acted_on(
+    text, patient, admin, admin_api, book, monday_10
 ):
+    booked = book(monday_10).json()  # archiving leaves future bookings in place
     archive_patient(patient)
     text(patient.phone, "Can I come back next month?")
-    text(patient.phone, "C")  # no longer in the clinic's care: acts on nothing
+    text(patient.phone, "X")
     text(patient.phone, "chest pain since this morning")
-    listed = {m["body"]: m for m in inbox(admin_api)}
-    assert {body: m["action"] for body, m in listed.items()} == {
+    listed = {m["body"]: m["action"] for m in inbox(admin_api)}
+    assert listed == {
         "Can I come back next month?": "kept",
-        "C": "kept",
+        "X": "cancelled",
         "chest pain since this morning": "red_flag",
     }
-    assert listed["C"]["detail"] == "The patient is archived: kept for staff to read."
+    assert Appointment.objects.get(pk=booked["id"]).status == "cancelled"
     assert len(answers("urgent_care")) == 1 and len(answers("red_flag_alert")) == 1
-    assert not answers("appointment_confirmed")
 
 
 def test_anything_else_is_kept_for_staff_to_read(text, patient, admin_api):
