@@ -3,7 +3,6 @@ the patient takes it from the link in the offer, booked by the same rules as any
 
 import re
 import threading
-import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +18,7 @@ from clinic.models import Patient
 from sessions.models import Appointment
 from sessions.scheduling.services import mark_no_show
 from tests.accounts import api_client
+from tests.real_parts import wait_until
 
 URL = "/api/v1/waitlist/"
 
@@ -192,6 +192,16 @@ def booked_on_monday(admin_api, therapist, patient, monday_10) -> str:
     return answer.json()["id"]
 
 
+def waiting_on_a_lock() -> int:
+    """How many connections to this database wait on a row lock now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
 def offered_to_grace(admin, therapist, clinic, make_patient, monday_10):
     """Committed, for tests racing on it: Grace waits, a booking at Monday 10:00 is cancelled,
     and its slot is offered to her."""
@@ -234,14 +244,14 @@ def test_a_hold_and_the_patients_own_acceptance_at_once_wait_for_each_other(
     """The hold takes the patient's row, then withdraws her offer; the acceptance, in the same
     order, waits for the hold and is refused by it. In the other order the two deadlock."""
     grace, offer = offered_to_grace(admin, therapist, clinic, make_patient, monday_10)
-    holding, outcomes = threading.Event(), {}
+    holding, go, outcomes = threading.Event(), threading.Event(), {}
 
     def hold():
         try:
             with transaction.atomic():
                 Patient.objects.select_for_update().get(pk=grace.pk)
                 holding.set()
-                time.sleep(0.5)  # the acceptance is under way meanwhile
+                assert go.wait(10)  # until the acceptance waits on a lock
                 place_on_hold(grace, reason="Pneumothorax reported by the therapist.")
             outcomes["hold"] = "placed"
         except Exception as failure:
@@ -250,7 +260,6 @@ def test_a_hold_and_the_patients_own_acceptance_at_once_wait_for_each_other(
             connection.close()
 
     def take():
-        holding.wait()
         try:
             waitlist.accept_offer(offer.id)
             outcomes["take"] = "booked"
@@ -260,8 +269,11 @@ def test_a_hold_and_the_patients_own_acceptance_at_once_wait_for_each_other(
             connection.close()
 
     threads = [threading.Thread(target=hold), threading.Thread(target=take)]
-    for thread in threads:
-        thread.start()
+    threads[0].start()
+    assert holding.wait(10)
+    threads[1].start()
+    wait_until(lambda: waiting_on_a_lock() == 1, 10, "the acceptance waiting on a lock")
+    go.set()
     for thread in threads:
         thread.join()
     assert outcomes == {"hold": "placed", "take": "clinical_hold"}
@@ -278,23 +290,26 @@ def test_a_slot_freed_while_a_patient_is_being_put_on_hold_goes_to_the_next_entr
     for patient in (grace, henry):
         waits_for_monday(admin_api, patient, monday_10)
     booked = booked_on_monday(admin_api, therapist, make_patient(clinic), monday_10)
-    holding, freed = threading.Event(), threading.Event()
+    holding, freed, failures = threading.Event(), threading.Event(), []
 
     def hold():
         try:
             with transaction.atomic():
                 place_on_hold(grace, reason="Pneumothorax reported by the therapist.")
                 holding.set()
-                freed.wait(10)  # the slot is freed before the hold commits
+                assert freed.wait(10)  # the slot is freed before the hold commits
+        except Exception as failure:
+            failures.append(repr(failure))
         finally:
             connection.close()
 
     thread = threading.Thread(target=hold)
     thread.start()
-    holding.wait(10)
+    assert holding.wait(10)
     admin_api.post(f"/api/v1/appointments/{booked}/cancel/", {}, format="json")
     freed.set()
     thread.join()
+    assert failures == []
     assert [offer.entry.patient for offer in WaitlistOffer.objects.all()] == [henry]
 
 

@@ -188,7 +188,7 @@ def test_a_course_without_ratings_has_nothing_to_compare(therapist_api, course):
     assert summary["nprs"]["baseline"] is None and summary["nprs"]["mcid_met"] is False
 
 
-def test_a_later_psfs_of_the_course_re_rates_its_activities(rate, course):
+def test_a_later_psfs_of_the_course_re_rates_its_activities(rate):
     first = [{"activity": "Walking", "score": 2}, {"activity": "Stairs", "score": 2}]
     assert rate("psfs", items=first).status_code == 201
     other = rate("psfs", items=[{"activity": "Knitting", "score": 6}])

@@ -50,6 +50,9 @@ def signed_session(therapist_api, screen, patient, log_session):
 
 
 def test_the_note_holds_the_signed_record(therapist_api, signed_session, therapist, clinic):
+    # New York is hours from the server's UTC all year: London is not, in winter.
+    clinic.timezone = "America/New_York"
+    clinic.save()
     answer = therapist_api.get(
         f"/api/v1/sessions/{signed_session['id']}/note.pdf", HTTP_ACCEPT="application/pdf"
     )

@@ -99,7 +99,7 @@ def test_a_later_screening_that_would_have_refused_the_session_warns(screenings,
     "muscles, warned",
     [
         (["iliopsoas"], True),  # as a pregnancy screening excludes it, on both sides
-        (["gastrocnemius"], False),  # another muscle of the same region, not needled here
+        (["rectus_femoris"], False),  # another muscle of the same region (hip and thigh)
         ([], False),
     ],
 )

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def course_session(signed_in, patient, screen, book, course):
+def course_session(patient, screen, book, course):
     """The session form of the patient's next appointment in the course."""
     screen(patient)
 
