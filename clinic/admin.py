@@ -1,5 +1,6 @@
 """The Django admin for clinic administrators: each sees and changes only their own clinic."""
 
+from datetime import date
 from functools import cache
 
 from django import forms
@@ -14,6 +15,7 @@ from audit.models import AuditEntry
 from clinic import holds, services
 from clinic.hours import hours_problem
 from clinic.models import Clinic, ClinicalHold, Patient, Room, Staff, WorkingHours
+from core import moments
 from core.errors import NotAllowed, RuleViolation
 from httpapi.clinic_scope import scoped_to_clinic
 
@@ -67,6 +69,21 @@ def _scoped_inline(inline_class: type) -> type:
     return type(inline_class.__name__, (ClinicScopedFields, inline_class), {})
 
 
+def _check_date_drill_down(field: str | None, query) -> None:
+    """A date drill-down (?starts_at__year=) within the years the clinic works with: Django's
+    own date hierarchy computes the year or month after the one asked for, which past 9999 is
+    a server error. Refused as any other bad filter: the list again, with its notice."""
+    year = query.get(f"{field}__year") if field else None
+    if year is None:
+        return
+    try:
+        within = moments.day_in_range(date(int(year), 1, 1))
+    except ValueError:
+        within = False
+    if not within:
+        raise IncorrectLookupParameters(f"No year {year} to show.")
+
+
 class ClinicScopedAdmin(ClinicScopedFields, admin.ModelAdmin):
     """Base for every admin page of clinic data.
 
@@ -99,13 +116,8 @@ class ClinicScopedAdmin(ClinicScopedFields, admin.ModelAdmin):
         return queryset.filter(**{self.clinic_lookup: request.user.clinic_id})
 
     def get_changelist_instance(self, request):
-        try:
-            changelist = super().get_changelist_instance(request)
-        except (OverflowError, ValueError) as error:
-            # A date drill-down past the end of the calendar (?starts_at__year=9999, with or
-            # without a month): Django's own date hierarchy computes the year or month after.
-            # Answered as any other bad filter: the list again, with its "invalid" notice.
-            raise IncorrectLookupParameters(error) from error
+        _check_date_drill_down(self.date_hierarchy, request.GET)
+        changelist = super().get_changelist_instance(request)
         trail.record_reads(request, trail.staff(request.user), changelist.result_list)
         return changelist
 

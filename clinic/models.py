@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
+from clinic.hours import DAYS
 from clinic.validators import (
     validate_date_of_birth,
     validate_e164,
@@ -130,7 +131,7 @@ class WorkingHours(models.Model):
         return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
 
     def get_weekday_display(self) -> str:
-        return ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[self.weekday]
+        return DAYS[self.weekday][:3]
 
 
 class Channel(models.TextChoices):

@@ -174,11 +174,16 @@ def reschedule_appointment(
     check_appointment_times(starts_at, ends_at, timezone.now())
     check_open_for_care(appointment.patient)
     _check_within_working_hours(appointment.therapist, starts_at, ends_at)
+    as_stored = (appointment.starts_at, appointment.ends_at, appointment.confirmed_at)
     previous_starts_at = appointment.starts_at
     if starts_at != previous_starts_at:
         appointment.confirmed_at = None  # the patient confirmed the old time, not this one
     appointment.starts_at, appointment.ends_at = starts_at, ends_at
-    _save_free(appointment)
+    try:
+        _save_free(appointment)
+    except Conflict:  # refused: the caller's instance stays as stored, to be shown again
+        appointment.starts_at, appointment.ends_at, appointment.confirmed_at = as_stored
+        raise
     events.appointment_rescheduled.send(
         sender=Appointment, appointment=appointment, previous_starts_at=previous_starts_at
     )

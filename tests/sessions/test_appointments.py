@@ -6,9 +6,14 @@ from datetime import time, timedelta
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from core.errors import Conflict
 from sessions import events
 from sessions.models import Appointment, TreatmentCourse
-from sessions.scheduling.services import complete_appointment, confirm_appointment
+from sessions.scheduling.services import (
+    complete_appointment,
+    confirm_appointment,
+    reschedule_appointment,
+)
 from tests.accounts import api_client
 from tests.moments import next_weekday
 from tests.query_counts import queries
@@ -299,3 +304,20 @@ def test_an_appointment_in_another_patients_course_is_400(
     assert answer.status_code == 400
     assert answer.json() == {"course": ["That course is another patient's."]}
     assert not Appointment.objects.exists()
+
+
+def test_a_move_onto_a_taken_time_leaves_the_appointment_as_it_was(
+    book, monday_10, make_patient, clinic
+):
+    book(monday_10, patient=make_patient(clinic, given_name="Ben"))
+    later = Appointment.objects.get(pk=book(monday_10 + timedelta(hours=2)).json()["id"])
+    confirm_appointment(later)
+    as_stored = (later.starts_at, later.ends_at, later.confirmed_at)
+    with pytest.raises(Conflict):
+        reschedule_appointment(
+            later, starts_at=monday_10, ends_at=monday_10 + timedelta(minutes=45)
+        )
+    # The caller shows this instance again (the week snaps back): it must not show the refusal.
+    assert (later.starts_at, later.ends_at, later.confirmed_at) == as_stored
+    later.refresh_from_db()
+    assert (later.starts_at, later.ends_at, later.confirmed_at) == as_stored

@@ -111,7 +111,6 @@ def _move_to(appointment: Appointment, typed: str) -> str:
         starts_at = typed_moment(typed, missing="Choose a time to move it to.")
     except ValidationError as refusal:
         return refusal.messages[0]
-    original = (appointment.starts_at, appointment.ends_at)
     ends_at = starts_at + (appointment.ends_at - appointment.starts_at)
     try:
         reschedule_appointment(appointment, starts_at=starts_at, ends_at=ends_at)
@@ -119,7 +118,6 @@ def _move_to(appointment: Appointment, typed: str) -> str:
         message = refusal.messages[0]
         return f"The new time {message[0].lower()}{message[1:]}"
     except RuleViolation as refusal:  # the week around them (taken, outside working hours)
-        appointment.starts_at, appointment.ends_at = original
         return refusal.detail
     return ""
 
