@@ -7,8 +7,9 @@ tested row by row and read as the specification.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
-from screening.vocabulary import ExclusionSide, Region, Technique
+from screening.vocabulary import ExclusionSide, Region, Technique, muscle_by_code
 
 VALIDITY = timedelta(days=90)
 # The trimester precaution must follow the pregnancy, so its screening is renewed monthly.
@@ -203,6 +204,37 @@ def site_is_excluded(exclusions: Iterable[SiteRef], region: str, side: str) -> b
         if exclusion.side == side:
             return True
     return False
+
+
+class Exclusions(Protocol):
+    """What a screening closes (a Screening row has all of it)."""
+
+    excluded_regions: list[dict[str, str]]  # [{"region", "side"}]
+    excluded_muscles: list[str]  # muscle codes, closed on every side (iliopsoas in pregnancy)
+    excluded_techniques: list[str]
+
+
+@dataclass(frozen=True)
+class SiteRefusal:
+    """Why a screening closes a planned site: the error code, and what it excludes in words."""
+
+    code: str
+    excluded: str
+
+
+def site_refusal(
+    screening: Exclusions, muscle: str, side: str, technique: str
+) -> SiteRefusal | None:
+    """The screening's exclusions against one planned site, in the order needling is checked:
+    a muscle closed by name (whatever its region), its region on that side, the technique."""
+    if muscle in screening.excluded_muscles:
+        return SiteRefusal("region_excluded", f"the muscle {muscle.replace('_', ' ')}")
+    region = muscle_by_code[muscle].region
+    if site_is_excluded([SiteRef(**ref) for ref in screening.excluded_regions], region, side):
+        return SiteRefusal("region_excluded", f"the {region.replace('_', ' ')} ({side})")
+    if technique in screening.excluded_techniques:
+        return SiteRefusal("technique_excluded", f"the {technique} technique")
+    return None
 
 
 def missing_precautions(required: Iterable[str], acknowledged: Iterable[str]) -> list[str]:

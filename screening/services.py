@@ -15,7 +15,6 @@ from core.errors import RuleViolation
 from screening import rules
 from screening.entry_window import entry_time_problem
 from screening.models import CONSENT_TEXT_VERSION, Screening, ruling_screening
-from screening.vocabulary import muscle_by_code
 
 
 @dataclass(frozen=True)
@@ -151,22 +150,11 @@ def _check_guardian(
 
 
 def _check_sites(screening: Screening, sites: Sequence[PlannedSite]) -> None:
-    exclusions = [rules.SiteRef(**ref) for ref in screening.excluded_regions]
     for site in sites:
-        if site.muscle in screening.excluded_muscles:
+        refusal = rules.site_refusal(screening, site.muscle, site.side, site.technique)
+        if refusal is not None:
             raise RuleViolation(
-                "region_excluded",
-                f"The screening excludes the muscle {site.muscle.replace('_', ' ')}: "
-                "it cannot be needled.",
-            )
-        region = muscle_by_code[site.muscle].region
-        if rules.site_is_excluded(exclusions, region, site.side):
-            raise RuleViolation(
-                "region_excluded",
-                f"The screening excludes the {region.replace('_', ' ')} ({site.side}): "
-                f"{site.muscle} cannot be needled.",
-            )
-        if site.technique in screening.excluded_techniques:
-            raise RuleViolation(
-                "technique_excluded", f"The screening excludes the {site.technique} technique."
+                refusal.code,
+                f"The screening excludes {refusal.excluded}: "
+                f"this {site.muscle.replace('_', ' ')} site cannot be needled.",
             )

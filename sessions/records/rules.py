@@ -13,7 +13,7 @@ from typing import Protocol
 from core import moments
 from screening.entry_window import LONGEST_LATE_ENTRY, is_in_the_future, is_too_late_to_enter
 from screening.models import Outcome
-from screening.rules import SiteRef, site_is_excluded
+from screening.rules import site_refusal
 from screening.services import PlannedSite
 from screening.vocabulary import muscle_by_code
 from sessions.models.records import SERIOUS_KINDS, SUPERFICIAL_MAX_MM, Depth, Severity
@@ -212,16 +212,10 @@ def _refusal(screening: LaterScreening, sites: list[PlannedSite]) -> str | None:
     so the warning names the reason the therapist would have been given."""
     if screening.outcome == Outcome.NOT_CLEARED:
         return "did not clear the patient"
-    exclusions = [SiteRef(**ref) for ref in screening.excluded_regions]
     for site in sites:
-        # A muscle excluded by name is closed whatever its region (screening.services).
-        if site.muscle in screening.excluded_muscles:
-            return f"excludes the muscle {site.muscle.replace('_', ' ')} needled here"
-        region = muscle_by_code[site.muscle].region
-        if site_is_excluded(exclusions, region, site.side):
-            return f"excludes the {region.replace('_', ' ')} ({site.side}) needled here"
-        if site.technique in screening.excluded_techniques:
-            return f"excludes the {site.technique} technique used here"
+        refusal = site_refusal(screening, site.muscle, site.side, site.technique)
+        if refusal is not None:
+            return f"excludes {refusal.excluded}, as needled here"
     return None
 
 
