@@ -3,8 +3,9 @@ gettext catalogues (`locale/<language>/LC_MESSAGES/django.po`, compiled to the c
 
 Per kind, the subject (email only) and the body (SMS as is, email after the greeting). Texts use
 only `{{ placeholder }}`, as a clinic's own must (aftercare/texts.py has each kind's
-placeholders); the red-flag sentence and the patient-page link are added to the kinds that need
-them by texts.py, so no text here, and no clinic's text, can leave them out. Every function
+placeholders); the red-flag sentence, the patient-page link and an SMS reminder's reply words are
+added to the kinds that need them by texts.py, so no text here, and no clinic's text, can leave
+them out. Every function
 takes the language it answers in, so the words never depend on the caller's active language.
 """
 
@@ -43,7 +44,7 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
         _("Your appointment tomorrow"),
         _(
             "{{ clinic }}: a reminder of your appointment on {{ appointment_time }} with"
-            " {{ therapist }}. Reply C to confirm, X to cancel."
+            " {{ therapist }}."
         ),
     ),
     Kind.COURSE_REBOOK: (
@@ -117,6 +118,8 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
         ),
     ),
 }
+# What an SMS reminder may be answered with (aftercare/replies.py reads C and X).
+SMS_REPLIES = _("Reply C to confirm, X to cancel.")
 RED_FLAG = _("Shortness of breath or chest pain after needling: seek urgent care at once.")
 GREETING = _("Dear {name},")  # the first line of an email
 # Translators: a Django date format (weekday, day, month, time); names are translated by Django.
@@ -133,6 +136,11 @@ def text(language: str, kind: str) -> tuple[str, str]:
 def red_flag(language: str) -> str:
     with translation.override(language):
         return str(RED_FLAG)
+
+
+def sms_replies(language: str) -> str:
+    with translation.override(language):
+        return str(SMS_REPLIES)
 
 
 def greeting(language: str, name: str) -> str:

@@ -277,6 +277,7 @@ def _deliver(notification: Notification, address: str, reads: Reads) -> str:
         language,
         _values(notification, language, reads.courses),
         reads.own.get((notification.clinic_id, language, kind)),
+        Channel(notification.channel),
     )
     key = str(notification.id)
     if notification.channel == Channel.SMS:

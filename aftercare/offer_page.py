@@ -7,7 +7,6 @@ that lapsed, answers that the slot is gone, and books nothing.
 
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
 
 from aftercare import links, texts, waitlist
 from aftercare.models import OfferStatus, WaitlistOffer
@@ -46,11 +45,7 @@ def offer_page(request, token: str):
     answer = request.GET.get("answer")
     if answer is None and offer.status != OfferStatus.OFFERED:
         answer = TAKEN if offer.status == OfferStatus.ACCEPTED else GONE
-    # The patient's language and clock, as on their aftercare page.
-    with (
-        translation.override(texts.supported_language(patient.language)),
-        timezone.override(patient.timezone),
-    ):
+    with texts.as_the_patient_reads(patient):
         return render(
             request,
             "aftercare/offer_page.html",

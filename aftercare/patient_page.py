@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftercare import links, plan, texts
@@ -90,12 +90,7 @@ def patient_page(request, token: str):
     if refused := too_many(request, PatientPageThrottle()):
         return refused
     session = _session(token)
-    patient = session.patient
-    # The patient's language, and their clock for every time the page shows (the heat time).
-    with (
-        translation.override(texts.supported_language(patient.language)),
-        timezone.override(patient.timezone),
-    ):
+    with texts.as_the_patient_reads(session.patient):
         return _page(request, session)
 
 

@@ -11,16 +11,18 @@ placeholder of its kind (`check_text`, on every save and again before every send
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import dateformat, translation
+from django.utils import dateformat, timezone, translation
 
 from aftercare import default_texts
-from aftercare.models import STAFF_KINDS, Kind
+from aftercare.models import STAFF_KINDS, Channel, Kind
+from clinic.models import Patient
 from core.errors import RuleViolation
 
 logger = logging.getLogger(__name__)
@@ -55,6 +57,9 @@ RED_FLAG_KINDS = {Kind.AFTERCARE_IMMEDIATE, Kind.CHECKIN_24H, Kind.URGENT_CARE}
 # re-rating before a course's 4th session, and a waitlist offer (its page takes the slot). A
 # clinic's text that leaves the link out gets it.
 LINK_KINDS = {Kind.AFTERCARE_IMMEDIATE, Kind.CHECKIN_24H, Kind.OUTCOME_RERATE, Kind.WAITLIST_OFFER}
+# The messages a patient may answer by SMS (C confirms, X cancels). An email cannot be answered
+# (no one reads the replies), so its reminder does not ask for one.
+REPLY_KINDS = {Kind.APPOINTMENT_REMINDER}
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
 DEFAULT_LANGUAGE = settings.LANGUAGE_CODE
 
@@ -133,6 +138,17 @@ def supported_language(language: str) -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
+@contextmanager
+def as_the_patient_reads(patient: Patient) -> Iterator[None]:
+    """A page a patient opens from a message, in their language and on their wall clock (the
+    heat time, an offered appointment's time)."""
+    with (
+        translation.override(supported_language(patient.language)),
+        timezone.override(patient.timezone),
+    ):
+        yield
+
+
 @dataclass(frozen=True)
 class Words:
     subject: str
@@ -142,10 +158,15 @@ class Words:
 
 
 def words(
-    kind: str, language: str, values: Mapping[str, str], own: tuple[str, str] | None
+    kind: str,
+    language: str,
+    values: Mapping[str, str],
+    own: tuple[str, str] | None,
+    channel: Channel,
 ) -> Words:
-    """The words of one message: the clinic's own (subject, body) if it still passes
-    check_text (one written straight into the database may not), else the built-in text."""
+    """The words of one message sent by `channel`: the clinic's own (subject, body) if it still
+    passes check_text (one written straight into the database may not), else the built-in
+    text."""
     subject, body = default_texts.text(language, kind)
     if own is not None and all(is_valid(source, kind) for source in own):
         subject, body = own
@@ -159,6 +180,9 @@ def words(
     red_flag = default_texts.red_flag(language)
     if kind in RED_FLAG_KINDS and red_flag not in text:
         text = f"{text} {red_flag}"
+    replies = default_texts.sms_replies(language)
+    if channel == Channel.SMS and kind in REPLY_KINDS and replies not in text:
+        text = f"{text} {replies}"
     return Words(render(subject, filled).strip(), text, language, filled.get("clinic", ""))
 
 

@@ -4,17 +4,18 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aftercare import delivery, selectors
-from aftercare.default_texts import text as default_text
 from aftercare.models import InboundSms, Notification
 from clinic.holds import archive_patient
 from clinic.models import ClinicalHold, Patient
 from sessions.models import Appointment, SideEffect
 from tests.aftercare.fake_twilio import inbound_sms, webhook
+from tests.aftercare.outbox_rows import run_due
 
 pytestmark = pytest.mark.django_db
 
@@ -277,5 +278,19 @@ def test_a_forged_reply_cancels_nothing_and_is_not_kept(text, book, monday_10, p
     ("language", "how"),
     [("en", "Reply C to confirm, X to cancel."), ("es", "Responda C para confirmarla, X para")],
 )
-def test_a_reminder_says_how_to_reply(language, how):
-    assert how in default_text(language, "appointment_reminder")[1]
+def test_a_reminder_by_sms_says_how_to_reply_and_one_by_email_asks_for_no_reply(
+    language, how, book, monday_10, clinic, patient, sms_file
+):
+    clinic.quiet_hours_start = clinic.quiet_hours_end  # no quiet hours: due whatever the hour
+    clinic.save()
+    patient.preferred_channel, patient.language = "both", language
+    patient.save()
+    book(monday_10)
+    Notification.objects.filter(kind="appointment_reminder").update(due_at=timezone.now())
+    assert run_due() == ["sent", "sent"]
+    [by_sms] = [m["body"] for m in sms_file()]
+    [by_email] = mail.outbox
+    reminder = by_email.body.split("\n\n")[1].strip()  # after the greeting
+    assert by_sms.startswith(reminder) and how in by_sms
+    # Nobody reads the replies to an email: it reminds without asking for one.
+    assert how.split()[0] not in by_email.body  # "Reply", "Responda"

@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from aftercare import default_texts, texts
-from aftercare.models import Kind
+from aftercare.models import Channel, Kind
 from core.errors import RuleViolation
 
 EXPLOIT = "{{ therapist.clinic.patients.all }}"
@@ -69,7 +69,7 @@ def test_every_kind_renders_in_every_language_with_its_placeholders_filled(kind,
     texts.check_text(subject, kind)
     texts.check_text(body, kind)
     values = {name: f"<{name} value>" for name in texts.PLACEHOLDERS[kind]}
-    words = texts.words(kind, language, values, own=None)
+    words = texts.words(kind, language, values, own=None, channel=Channel.SMS)
     assert "{" not in words.subject + words.text and "}" not in words.subject + words.text
     # Every placeholder a default text uses is filled, the clinic's name at least.
     assert "<clinic value>" in words.text or kind == Kind.SIDE_EFFECT_ALERT
@@ -118,9 +118,13 @@ def test_spanish_texts_are_spanish():
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_red_flags_are_added_once_to_a_clinics_text_that_leaves_them_out(kind, language):
     red_flag = default_texts.red_flag(language)
-    without = texts.words(kind, language, {"clinic": "North"}, own=("Hi", "{{ clinic }}: rest."))
+    without = texts.words(
+        kind, language, {"clinic": "North"}, own=("Hi", "{{ clinic }}: rest."), channel=Channel.SMS
+    )
     assert without.text == f"North: rest. {red_flag}"  # no link given: none added
-    with_them = texts.words(kind, language, {}, own=("Hi", f"{red_flag} Rest."))
+    with_them = texts.words(
+        kind, language, {}, own=("Hi", f"{red_flag} Rest."), channel=Channel.SMS
+    )
     assert with_them.text.count(red_flag) == 1
 
 
@@ -128,9 +132,13 @@ def test_the_red_flags_are_added_once_to_a_clinics_text_that_leaves_them_out(kin
 def test_the_patient_page_link_is_added_once_to_a_clinics_text_that_leaves_it_out(kind):
     link = "https://clinic.example/p/token/"
     values = {"clinic": "North", "link": link}
-    without = texts.words(kind, "en", values, own=("Hi", "{{ clinic }}: rest."))
+    without = texts.words(
+        kind, "en", values, own=("Hi", "{{ clinic }}: rest."), channel=Channel.SMS
+    )
     assert without.text.startswith(f"North: rest. {link}")
-    with_it = texts.words(kind, "en", values, own=("Hi", "Rest, then {{ link }}"))
+    with_it = texts.words(
+        kind, "en", values, own=("Hi", "Rest, then {{ link }}"), channel=Channel.SMS
+    )
     assert with_it.text.count(link) == 1
 
 
@@ -140,6 +148,7 @@ def test_a_stored_text_that_is_not_plain_placeholders_is_never_rendered():
         "en",
         {"clinic": "North", "therapist": "Sam"},
         own=("Reminder", f"Hello {EXPLOIT}"),
+        channel=Channel.EMAIL,
     )
     assert words.text == texts.render(
         default_texts.text("en", Kind.APPOINTMENT_REMINDER)[1],
@@ -200,6 +209,7 @@ def test_an_emails_html_part_is_the_same_words_under_the_clinics_name(language):
         language,
         {"clinic": "North & Co", "given_name": "Ada", "link": link},
         own=None,
+        channel=Channel.EMAIL,
     )
     html = texts.email_html(words, "Ada <3")
     assert f'<html lang="{language}">' in html

@@ -220,6 +220,12 @@ def test_a_preview_shows_what_the_message_adds_to_the_clinics_text(admin_in):
     assert default_texts.red_flag("es") in preview
 
 
+def test_a_reminders_preview_ends_with_how_to_answer_it_by_sms(admin_in):
+    text = {"appointment_reminder-subject": "Soon", "appointment_reminder-body": "See you."}
+    preview = admin_in.post("/clinic/messages/en/appointment_reminder/preview/", text)
+    assert f"See you. {default_texts.sms_replies('en')}" in preview.content.decode()
+
+
 def test_a_text_with_more_than_placeholders_is_refused_by_its_field(admin_in):
     text = {"heat_ok-subject": "Heat", "heat_ok-body": "Hi {{ patient.clinic.name }}"}
     preview = admin_in.post("/clinic/messages/en/heat_ok/preview/", text).content.decode()

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from aftercare import texts
 from aftercare.message_texts import set_own_text, texts_in, use_default_text
-from aftercare.models import PATIENT_KINDS, Notification, Status
+from aftercare.models import PATIENT_KINDS, Channel, Notification, Status
 from core.errors import RuleViolation
 from web.access import admin_page, clinic_of, record_reads
 from web.admin_forms import MessageTextForm
@@ -39,11 +39,12 @@ def _kind(kind: str) -> str:
 
 
 def _preview(request: HttpRequest, form: MessageTextForm, kind: str, language: str) -> dict:
-    """The message as the patient would get it: the typed text filled in, with what every
-    message of its kind adds (the patient page's link, the red-flag advice)."""
+    """The message as the patient would get it by SMS: the typed text filled in, with what
+    every message of its kind adds (the patient page's link, the red-flag advice, how to
+    answer a reminder)."""
     values = EXAMPLE | {"clinic": clinic_of(request).name}
     own = (form.cleaned_data["subject"], form.cleaned_data["body"])
-    words = texts.words(kind, language, values, own=own)
+    words = texts.words(kind, language, values, own=own, channel=Channel.SMS)
     return {"subject": words.subject, "body": words.text}
 
 
