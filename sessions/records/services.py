@@ -5,6 +5,7 @@ Every change of an existing session (correct, delete, sign) first locks its row.
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from sessions.models import (
     Addendum,
     Appointment,
     AppointmentStatus,
+    CourseStatus,
     ElectricalStimulation,
     NeedleSite,
     NeedlingSession,
@@ -32,6 +34,7 @@ from sessions.models import (
 )
 from sessions.records import rules
 from sessions.records.current_path import Electrode, pair_problem
+from sessions.records.selectors import sessions_done
 from sessions.scheduling.services import complete_appointment
 
 
@@ -172,6 +175,23 @@ def _remember_parts(session: NeedlingSession, **parts: list[Any]) -> None:
         prefetched[name] = queryset
 
 
+def _settle_course(course_id: UUID | None) -> None:
+    """A course is completed once its sessions done reach its planned sessions, and active
+    again when a session stops counting (its end cleared, its draft deleted); a cancelled
+    course stays cancelled. The course is locked first, so that two sessions ending together
+    each count the other."""
+    if course_id is None:
+        return
+    course = TreatmentCourse.objects.select_for_update().get(pk=course_id)
+    if course.status == CourseStatus.CANCELLED:
+        return
+    done = sessions_done(course) >= course.planned_sessions
+    status = CourseStatus.COMPLETED if done else CourseStatus.ACTIVE
+    if status != course.status:
+        course.status = status
+        course.save(update_fields=["status"])
+
+
 def _attach_appointment(session: NeedlingSession, appointment: Appointment | None) -> None:
     if appointment is None:
         return
@@ -217,6 +237,7 @@ def log_session(
     added = _add_sites(session, sites)  # a new session: nothing to replace
     _remember_parts(session, sites=added, electrical=_add_stimulation(session, added, electrical))
     if session.ended_at is not None:
+        _settle_course(session.course_id)
         events.session_completed.send(sender=NeedlingSession, session=session, new=True)
     return session
 
@@ -245,8 +266,8 @@ def correct_session(
             if changes.get(name) and changes[name] != getattr(session, name)
         }
     )
-    before = (session.ended_at, session.heat_advised)
-    appointment_before = session.appointment_id
+    ended_before, heat_before = session.ended_at, session.heat_advised
+    appointment_before, course_before = session.appointment_id, session.course_id
     for name, value in changes.items():
         setattr(session, name, value)
     _check_record_fits(
@@ -265,7 +286,11 @@ def correct_session(
         _replace_stimulation(session, _replace_sites(session, sites), electrical or ())
     elif electrical is not None:
         _replace_stimulation(session, list(session.sites.all()), electrical)
-    _announce_aftercare_change(session, *before)
+    if (session.ended_at is None) != (ended_before is None) or session.course_id != course_before:
+        # What each course counts changed; locked in one order, as any other correction would.
+        for course_id in sorted({course_before, session.course_id} - {None}, key=str):
+            _settle_course(course_id)
+    _announce_aftercare_change(session, ended_before, heat_before)
     return session
 
 
@@ -296,6 +321,8 @@ def delete_draft(session: NeedlingSession, *, actor: Staff) -> None:
     events.session_deleted.send(sender=NeedlingSession, session=session)
     appointment = session.appointment
     session.delete()
+    if session.ended_at is not None:
+        _settle_course(session.course_id)
     if appointment is not None and appointment.status == AppointmentStatus.COMPLETED:
         appointment.status = AppointmentStatus.BOOKED
         appointment.save(update_fields=["status", "updated_at"])

@@ -220,17 +220,12 @@ def mark_no_show(appointment: Appointment) -> Appointment:
 
 @transaction.atomic
 def complete_appointment(appointment: Appointment) -> Appointment:
-    """A session was logged against it. A course whose sessions are all done is completed."""
+    """A session was logged against it (its course is settled by the session's sessions done,
+    sessions.records.services)."""
     _require_booked(appointment, "completed")
     appointment.status = AppointmentStatus.COMPLETED
     appointment.save(update_fields=["status", "updated_at"])
     events.appointment_completed.send(sender=Appointment, appointment=appointment)
-    course = appointment.course
-    if course is not None and course.status == CourseStatus.ACTIVE:
-        done = course.appointments.filter(status=AppointmentStatus.COMPLETED).count()
-        if done >= course.planned_sessions:
-            course.status = CourseStatus.COMPLETED
-            course.save(update_fields=["status"])
     return appointment
 
 

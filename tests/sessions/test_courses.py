@@ -12,7 +12,6 @@ from aftercare import delivery
 from aftercare.models import Notification
 from clinic.models import WorkingHours
 from sessions.models import Appointment, TreatmentCourse
-from sessions.scheduling.services import complete_appointment
 from tests import bodies
 from tests.moments import next_dst_change
 from tests.query_counts import queries
@@ -122,16 +121,44 @@ def test_without_auto_schedule_nothing_is_booked(admin_api, patient, therapist):
     assert answer.status_code == 201 and answer.json()["appointments"] == []
 
 
-def test_sessions_done_counts_and_the_last_one_completes_the_course(admin_api, patient, therapist):
+def test_a_course_is_completed_when_its_sessions_done_reach_its_plan_and_no_sooner(
+    admin_api, therapist_api, log_session, patient, therapist
+):
     course = admin_api.post(
-        "/api/v1/courses/", course_body(patient, therapist, planned_sessions=2), format="json"
+        "/api/v1/courses/",
+        course_body(patient, therapist, planned_sessions=2, auto_schedule=False),
+        format="json",
     ).json()
-    for appointment in Appointment.objects.filter(course=course["id"]):
-        complete_appointment(appointment)
+
+    def shown():
+        answer = admin_api.get(f"/api/v1/courses/{course['id']}/").json()
+        return answer["status"], answer["sessions_done"]
+
+    log_session(course=course["id"])
+    running = log_session(course=course["id"], ended_at=None)
+    assert shown() == ("active", 1)  # a session still running is not done
+    ended = (timezone.now() - timedelta(minutes=1)).isoformat()
+    therapist_api.patch(f"/api/v1/sessions/{running['id']}/", {"ended_at": ended}, format="json")
+    assert shown() == ("completed", 2)
+    # The draft that completed it is deleted: one session done of two, the course goes on.
+    assert therapist_api.delete(f"/api/v1/sessions/{running['id']}/").status_code == 204
+    assert shown() == ("active", 1)
+
+
+def test_a_session_logged_in_a_courses_appointment_counts_for_the_course(
+    admin_api, log_session, patient, therapist
+):
+    course = admin_api.post(
+        "/api/v1/courses/", course_body(patient, therapist, planned_sessions=1), format="json"
+    ).json()
+    [appointment] = course["appointments"]
+    Appointment.objects.filter(pk=appointment["id"]).update(
+        starts_at=timezone.now() - timedelta(hours=1), ends_at=timezone.now()
+    )  # its time has come
+    log_session(appointment=appointment["id"])
     shown = admin_api.get(f"/api/v1/courses/{course['id']}/").json()
-    assert shown["status"] == "completed"
-    # api.md 1.1: sessions_done counts the course's sessions that have ended, not appointments.
-    assert shown["sessions_done"] == 0
+    assert (shown["status"], shown["sessions_done"]) == ("completed", 1)
+    assert shown["appointments"][0]["status"] == "completed"
 
 
 def test_sessions_done_counts_the_courses_ended_sessions(
