@@ -114,9 +114,15 @@ class MuscleField(forms.CharField):
 
 class SiteForm(forms.Form):
     muscle = MuscleField(
-        label="Muscle", widget=forms.TextInput(attrs={"list": "muscles", "autocomplete": "off"})
+        label="Muscle",
+        widget=forms.TextInput(attrs={"list": "muscles", "autocomplete": "off"}),
+        error_messages={"required": "Choose a muscle from the list, or remove this site."},
     )
-    side = forms.ChoiceField(label="Side", choices=_choices(SiteSide, "—"))
+    side = forms.ChoiceField(
+        label="Side",
+        choices=_choices(SiteSide, "—"),
+        error_messages={"required": "Choose a side."},
+    )
     technique = forms.ChoiceField(
         label="Technique", choices=Technique.choices, initial=Technique.TRIGGER_POINT
     )
@@ -156,6 +162,12 @@ class NeedleSites(forms.BaseFormSet):
         "too_few_forms": "Record at least %(num)d needle site.",
         "too_many_forms": "At most %(num)d needle sites in one session.",
     }
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        # Django lets a row added beyond the first go by unfilled, as if it were not there. A
+        # site is numbered by its row (electrical stimulation names sites by number), so a
+        # blank row is asked to be filled or removed, never skipped.
+        return {**super().get_form_kwargs(index), "empty_permitted": False}
 
 
 SiteFormSet = forms.formset_factory(

@@ -165,6 +165,31 @@ def test_a_session_without_a_site_is_refused_not_saved(signed_in, patient, scree
     assert not NeedlingSession.objects.exists()
 
 
+def test_a_site_row_added_and_left_blank_is_asked_for_by_its_fields_not_skipped(
+    signed_in, patient, screen
+):
+    screen(patient)
+    blank_row = {  # as "Add site" adds it: the technique, depth and needles it starts with
+        "sites-TOTAL_FORMS": 2,
+        "sites-1-technique": "trigger_point",
+        "sites-1-depth": "deep",
+        "sites-1-needle_count": "1",
+    }
+    response = signed_in.post(f"/patients/{patient.pk}/session/", finished_session(**blank_row))
+    page = response.content.decode()
+    assert page.index('for="id_sites-1-muscle"') < page.index(
+        "Choose a muscle from the list, or remove this site."
+    )
+    assert "Choose a side." in page
+    assert not NeedlingSession.objects.exists()
+    check = signed_in.post(
+        f"/patients/{patient.pk}/session/check/",
+        finished_session(**blank_row),
+        headers={"HX-Request": "true"},
+    )
+    assert check.status_code == 200  # the live check reads the filled sites only
+
+
 def test_a_session_of_more_sites_than_the_api_takes_is_refused_not_saved(
     signed_in, patient, screen
 ):
