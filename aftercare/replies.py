@@ -31,16 +31,17 @@ WORDS = {
 # English and Spanish, compared without accents and case, on word starts ("breathing",
 # "breathless", "respirar", "respiro" all begin with a stem here).
 RED_FLAGS = {
-    SideEffectKind.CHEST_PAIN: (r"chest", r"pecho"),
+    SideEffectKind.CHEST_PAIN: (r"chest", r"thorax", r"thoracic", r"pecho", r"torax", r"toraci"),
     SideEffectKind.BREATHLESSNESS: (
         r"breath",
         r"can'?t breathe",
         r"cannot breathe",
+        r"dyspn",
         r"respir",
-        r"falta de aire",
+        r"falta (?:de |el )?aire",  # "me falta el aire", the everyday way to say it
         r"sin aire",
-        r"me ahogo",
         r"ahog",
+        r"disne",
     ),
 }
 WHOLE_NUMBER = re.compile(r"\d{1,2}")
