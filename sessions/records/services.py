@@ -266,6 +266,10 @@ def correct_session(
             if changes.get(name) and changes[name] != getattr(session, name)
         }
     )
+    if "started_at" in changes and changes["started_at"] != session.started_at:
+        # A draft moved in time records another session: logged anew, as far as a hold or
+        # the archive is concerned (finishing it as it happened stays open).
+        holds.check_open_for_care(session.patient)
     ended_before, heat_before = session.ended_at, session.heat_advised
     appointment_before, course_before = session.appointment_id, session.course_id
     for name, value in changes.items():

@@ -5,10 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from aftercare.models import Notification
 from audit.models import AuditEntry
+from clinic.holds import archive_patient
 from clinic.models import ClinicalHold, Patient
 from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
 from tests import bodies
@@ -132,6 +134,31 @@ def test_a_draft_finished_while_on_hold_gets_aftercare_but_no_heat_or_rebooking(
     assert ended.status_code == 200, ended.json()
     kinds = set(Notification.objects.filter(session=draft["id"]).values_list("kind", flat=True))
     assert kinds == {"aftercare_immediate", "checkin_24h"}
+
+
+@pytest.mark.parametrize("closed_by", ["hold", "archive"])
+def test_a_draft_moved_in_time_while_on_hold_or_archived_is_refused_as_a_new_session(
+    therapist_api, admin_api, log_session, patient, closed_by
+):
+    two_days_ago = timezone.now().replace(microsecond=0) - timedelta(days=2)
+    draft = log_session(started_at=two_days_ago.isoformat(), ended_at=None)
+    if closed_by == "hold":
+        report(therapist_api, log_session()["id"])
+    else:
+        archive_patient(patient)
+    moved = therapist_api.patch(
+        f"/api/v1/sessions/{draft['id']}/",
+        {
+            "started_at": (timezone.now() - timedelta(minutes=40)).isoformat(),
+            "ended_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
+            "sites": [bodies.site(muscle="upper_trapezius", side="right")],
+        },
+        format="json",
+    )
+    assert moved.status_code == 409
+    assert moved.json()["code"] == {"hold": "clinical_hold", "archive": "invalid_state"}[closed_by]
+    assert NeedlingSession.objects.get(pk=draft["id"]).started_at == two_days_ago
+    assert not Notification.objects.filter(session=draft["id"]).exists()
 
 
 @pytest.fixture
