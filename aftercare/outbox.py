@@ -299,9 +299,11 @@ def cancel_for_patient(patient: Patient) -> int:
 def alert_clinic(side_effect: SideEffect) -> None:
     """A serious side effect: the treating therapist and every administrator of the clinic
     are emailed at once. Someone without an email address still gets the alert's row, which
-    fails visibly (delivery) rather than leaving no trace."""
+    fails visibly (delivery) rather than leaving no trace. A therapist since moved to another
+    clinic is no longer told of this one's patients."""
     recipients = Staff.objects.filter(
-        Q(role=Role.ADMIN, clinic=side_effect.clinic_id) | Q(pk=side_effect.session.therapist_id),
+        Q(role=Role.ADMIN) | Q(pk=side_effect.session.therapist_id),
+        clinic=side_effect.clinic_id,
         is_active=True,
     )
     _alert_staff(

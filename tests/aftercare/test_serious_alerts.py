@@ -12,7 +12,8 @@ from aftercare import links, outbox
 from aftercare.models import Notification
 from clinic.models import Patient
 from config.mail import FILE, SMTP, anymail_settings, mailers
-from sessions.models import SideEffect
+from sessions.models import NeedlingSession, SideEffect
+from sessions.records.services import report_side_effect
 from tests.aftercare.outbox_rows import run_due
 from tests.real_parts import free_port
 
@@ -139,6 +140,22 @@ def test_an_inactive_admin_is_not_alerted(report, clinic, make_therapist):
     make_therapist(clinic, "gone-admin", role=Role.ADMIN, email="gone@example.org", is_active=False)
     report()
     assert "gone@example.org" not in {a.staff.email for a in alerts()}
+
+
+def test_a_therapist_moved_to_another_clinic_is_not_told_of_the_old_clinics_patient(
+    log_session, therapist, other_clinic
+):
+    session = log_session()["id"]
+    therapist.clinic = other_clinic  # a superuser moves them (clinic.services.update_staff)
+    therapist.save()
+    report_side_effect(  # by the patient, from their page
+        session=NeedlingSession.objects.get(pk=session),
+        kind="pneumothorax",
+        severity="severe",
+        reported_by="patient",
+    )
+    assert therapist.pk not in {alert.staff_id for alert in alerts()}
+    assert alerts()  # the clinic's administrator is told
 
 
 def test_an_alert_told_again_emails_nobody_twice(report):

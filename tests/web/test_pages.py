@@ -107,6 +107,16 @@ def test_today_names_the_muscles_a_screening_excludes(signed_in, book, patient, 
     assert f"Not: {regions}, iliopsoas" in page
 
 
+def test_a_therapist_moved_to_another_clinic_sees_none_of_the_old_clinics_day(
+    signed_in, book, patient, therapist, other_clinic
+):
+    book(patient, today_at(9))
+    therapist.clinic = other_clinic  # a superuser moves them (clinic.services.update_staff)
+    therapist.save()
+    page = signed_in.get("/").content.decode()
+    assert "Ada Lovelace" not in page and "Lovelace" not in page
+
+
 def test_the_patient_card_tells_the_screening_in_plain_words(signed_in, patient, screen):
     screen(
         patient,
