@@ -381,7 +381,7 @@ def offer_slot(offer: WaitlistOffer, lifetime: timedelta) -> datetime:
 def withdraw_sms_consent(phone: str) -> int:
     """The patient texted STOP: no more SMS, and none of those still planned will go."""
     patients = Patient.objects.filter(phone=phone)
-    patients.update(sms_consent=False)
+    patients.filter(sms_consent=True).update(sms_consent=False, sms_stopped_at=timezone.now())
     return Notification.objects.filter(
         Q(status=Status.PENDING) | Q(status=Status.SENDING, lease_until__lt=timezone.now()),
         patient__in=patients,
@@ -390,4 +390,8 @@ def withdraw_sms_consent(phone: str) -> int:
 
 
 def restore_sms_consent(phone: str) -> int:
-    return Patient.objects.filter(phone=phone).update(sms_consent=True)
+    """The patient texted START: the consent their STOP withdrew is back. Someone else on the
+    number (a relative, a patient of another clinic) who never consented stays without SMS."""
+    return Patient.objects.filter(phone=phone, sms_stopped_at__isnull=False).update(
+        sms_consent=True, sms_stopped_at=None
+    )

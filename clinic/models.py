@@ -177,6 +177,9 @@ class Patient(models.Model):
         max_length=8, choices=PreferredChannel.choices, default=PreferredChannel.NONE
     )
     sms_consent = models.BooleanField(default=False)
+    # Set by aftercare.outbox when the patient texts STOP: START gives back only the consent a
+    # STOP took away, never consent the patient did not give.
+    sms_stopped_at = models.DateTimeField(null=True, blank=True, editable=False)
     email_consent = models.BooleanField(default=False)
     timezone = models.CharField(max_length=64, validators=[validate_timezone])
     language = models.CharField(max_length=16, default="en", validators=[validate_language])

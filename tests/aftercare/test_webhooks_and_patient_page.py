@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from aftercare import links
 from aftercare.models import InboundSms, Notification
+from clinic.models import Patient
 from sessions.models import SideEffect
 from tests.aftercare.fake_twilio import webhook
 
@@ -79,6 +80,21 @@ def test_stop_withdraws_consent_and_suppresses_pending_sms_and_start_restores_it
     twilio("/hooks/sms/inbound/", {"From": patient.phone, "Body": "START"})
     patient.refresh_from_db()
     assert patient.sms_consent is True
+
+
+def test_start_gives_back_only_the_consent_a_stop_took_away(
+    twilio, patient, other_patient, make_patient, clinic
+):
+    # The same number: a patient of another clinic, and a relative here, who never consented.
+    other_patient.phone, other_patient.sms_consent = patient.phone, False
+    other_patient.save()
+    relative = make_patient(clinic, given_name="Byron", phone=patient.phone, sms_consent=False)
+    twilio("/hooks/sms/inbound/", {"From": patient.phone, "Body": "START"})
+    assert not Patient.objects.filter(pk__in=[other_patient.pk, relative.pk], sms_consent=True)
+    twilio("/hooks/sms/inbound/", {"From": patient.phone, "Body": "STOP"})
+    twilio("/hooks/sms/inbound/", {"From": patient.phone, "Body": "START"})
+    consented = Patient.objects.filter(phone=patient.phone, sms_consent=True)
+    assert set(consented.values_list("pk", flat=True)) == {patient.pk}
 
 
 def test_a_forged_stop_changes_nothing(twilio, patient):
