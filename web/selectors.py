@@ -101,6 +101,8 @@ def screening_flags(screening: Screening | None, at: datetime) -> tuple[str, ...
 def day_of(therapist: Staff, day: date) -> list[DayItem]:
     """The therapist's live appointments in their clinic on a local day, in order, with what to
     know first (a therapist moved from another clinic sees none of its patients)."""
+    if therapist.clinic_id is None:  # a platform superuser: no clinic, no patients
+        return []
     start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
     earlier_in_course = Appointment.objects.filter(
         course=OuterRef("course"), status__in=LIVE, starts_at__lte=OuterRef("starts_at")
