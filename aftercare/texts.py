@@ -183,7 +183,10 @@ def words(
     replies = default_texts.sms_replies(language)
     if channel == Channel.SMS and kind in REPLY_KINDS and replies not in text:
         text = f"{text} {replies}"
-    return Words(render(subject, filled).strip(), text, language, filled.get("clinic", ""))
+    # A subject is an email header: one line, whatever a value held (a header with a line
+    # break is refused by the mailer, and the alert would be lost).
+    one_line = " ".join(render(subject, filled).split())
+    return Words(one_line, text, language, filled.get("clinic", ""))
 
 
 def appointment_time(local: datetime, language: str) -> str:

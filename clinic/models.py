@@ -18,13 +18,14 @@ from clinic.validators import (
     validate_date_of_birth,
     validate_e164,
     validate_language,
+    validate_one_line,
     validate_timezone,
 )
 
 
 class Clinic(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_one_line])
     timezone = models.CharField(max_length=64, validators=[validate_timezone])
     # Aftercare that may wait is not sent between these local times (21:00-08:00 by default).
     quiet_hours_start = models.TimeField(default=time(21, 0))
@@ -56,7 +57,7 @@ class Staff(AbstractUser):
         Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.THERAPIST)
-    full_name = models.CharField(max_length=200, blank=True)
+    full_name = models.CharField(max_length=200, blank=True, validators=[validate_one_line])
     phone = models.CharField(max_length=16, blank=True, validators=[validate_e164])
     dn_certified_until = models.DateField(
         null=True, blank=True, help_text="Dry-needling certification valid until this date."
@@ -167,8 +168,8 @@ ADDRESS_NEEDED = {
 class Patient(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
-    given_name = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
+    given_name = models.CharField(max_length=100, validators=[validate_one_line])
+    family_name = models.CharField(max_length=100, validators=[validate_one_line])
     # Required (api.md 1.1); the column stays nullable for patients registered before.
     date_of_birth = models.DateField(null=True, validators=[validate_date_of_birth])
     phone = models.CharField(max_length=16, blank=True, validators=[validate_e164])

@@ -1,6 +1,7 @@
 """Field validators shared by models and serializers."""
 
 import functools
+import unicodedata
 import zoneinfo
 from datetime import date
 
@@ -31,6 +32,13 @@ def validate_e164(value: str) -> None:
         or phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) != value
     ):
         raise ValidationError("Enter a valid phone number in E.164 form, e.g. +447911123456.")
+
+
+def validate_one_line(value: str) -> None:
+    """A name is one line of text: a line break or another control character in it would
+    break the headers and lines it is written into (an email's subject, the logs)."""
+    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in value):
+        raise ValidationError("A name is one line: no line breaks or control characters.")
 
 
 # Every patient-facing text exists in each of these (aftercare, reminders, the patient page).

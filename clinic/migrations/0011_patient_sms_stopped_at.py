@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("clinic", "0010_waitlist_offer_bounds"),
+        ('clinic', '0010_waitlist_offer_bounds'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="patient",
-            name="sms_stopped_at",
+            model_name='patient',
+            name='sms_stopped_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
     ]

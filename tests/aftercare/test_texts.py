@@ -156,6 +156,17 @@ def test_a_stored_text_that_is_not_plain_placeholders_is_never_rendered():
     )
 
 
+def test_a_subject_is_one_line_whatever_its_values_hold():
+    words = texts.words(
+        Kind.RED_FLAG_ALERT,
+        "en",
+        {"patient_name": "Ada\nBcc: someone@example.org\r\n", "clinic": "North"},
+        own=None,
+        channel=Channel.EMAIL,
+    )
+    assert words.subject == "Ada Bcc: someone@example.org texted words that need urgent care"
+
+
 @pytest.mark.parametrize(
     "source, values, expected",
     [

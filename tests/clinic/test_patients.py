@@ -39,6 +39,8 @@ def test_a_patient_gets_the_clinics_timezone_and_english_by_default(admin_api):
         ({"timezone": "Europe/Atlantis"}, "timezone"),
         ({"preferred_channel": "pigeon"}, "preferred_channel"),
         ({"given_name": "A" * 101}, "given_name"),
+        ({"family_name": "Lovelace\nBcc: someone@example.org"}, "family_name"),
+        ({"given_name": "Ada\u2028Bcc"}, "given_name"),  # a line separator
         ({"sms_consent": "perhaps"}, "sms_consent"),
         ({"preferred_channel": "sms", "phone": ""}, "phone"),
         ({"preferred_channel": "email", "email": ""}, "email"),
