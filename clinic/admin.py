@@ -232,6 +232,11 @@ class StaffAdmin(ClinicScopedAdmin, UserAdmin):
         (None, {"fields": ["username", "password1", "password2", "role", "full_name"]}),
     ]
 
+    def has_delete_permission(self, request, obj=None):
+        # Staff leave by losing access ("Active"), as in the API, and their records keep naming
+        # them; deleting oneself would leave the clinic with nobody to run it.
+        return request.user.is_superuser
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         """The change form asks the staff service's access rule, as the API and the app do."""
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -239,13 +244,17 @@ class StaffAdmin(ClinicScopedAdmin, UserAdmin):
         class StaffForm(form):
             def clean(self):
                 cleaned = super().clean()
-                if obj is not None and "is_active" in cleaned:
+                if obj is not None:
                     try:
                         services.check_may_change_access(
-                            obj, by=request.user, is_active=cleaned["is_active"]
+                            obj,
+                            by=request.user,
+                            is_active=cleaned.get("is_active", obj.is_active),
+                            role=cleaned.get("role"),
                         )
                     except NotAllowed as refusal:
-                        self.add_error("is_active", refusal.detail)
+                        field = "role" if cleaned.get("is_active", True) else "is_active"
+                        self.add_error(field, refusal.detail)
                 return cleaned
 
         return StaffForm

@@ -89,11 +89,17 @@ def calendar_secret(staff: Staff, *, by: Staff, rotate: bool = False) -> str:
     return staff.calendar_secret
 
 
-def check_may_change_access(staff: Staff, *, by: Staff, is_active: bool) -> None:
-    """An administrator may not end their own access: the clinic could be left with nobody
-    to run it."""
-    if by.pk == staff.pk and not is_active:
+def check_may_change_access(
+    staff: Staff, *, by: Staff, is_active: bool, role: str | None = None
+) -> None:
+    """An administrator may not end their own access, nor their own administration: the
+    clinic could be left with nobody to run it."""
+    if by.pk != staff.pk:
+        return
+    if not is_active:
         raise NotAllowed("You cannot end your own access: ask another administrator.")
+    if by.is_clinic_admin and role not in (None, Role.ADMIN):
+        raise NotAllowed("You cannot give up your own administration: ask another administrator.")
 
 
 @transaction.atomic
@@ -105,10 +111,12 @@ def update_staff(
     working_hours: Iterable[dict[str, Any]] | None = None,
     **fields: Any,
 ) -> Staff:
-    """Change a staff member; `by`, whoever asks (an administrator may not end their own access:
-    the clinic could be left with nobody to run it)."""
+    """Change a staff member; `by`, whoever asks (an administrator may not end their own access
+    or administration: the clinic could be left with nobody to run it)."""
     if by is not None:
-        check_may_change_access(staff, by=by, is_active=fields.get("is_active", True))
+        check_may_change_access(
+            staff, by=by, is_active=fields.get("is_active", True), role=fields.get("role")
+        )
     for name, value in fields.items():
         setattr(staff, name, value)
     # The values given meet their fields' rules (a phone in E.164...), whoever typed them.

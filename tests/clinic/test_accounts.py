@@ -264,9 +264,17 @@ def test_any_save_that_ends_access_ends_it_whatever_the_path(therapist, change):
     assert browser.get("/api/v1/me/").status_code == 401
 
 
-def test_an_admin_cannot_end_their_own_access(admin, admin_api):
+@pytest.mark.parametrize("change", [{"is_active": False}, {"role": "therapist"}])
+def test_an_admin_cannot_end_their_own_access_or_administration(admin, admin_api, change):
     """Else a clinic with one administrator would have nobody left to run it."""
-    answer = admin_api.patch(f"/api/v1/therapists/{admin.id}/", {"is_active": False})
+    answer = admin_api.patch(f"/api/v1/therapists/{admin.id}/", change)
     assert (answer.status_code, answer.json()["code"]) == (403, "permission_denied")
     admin.refresh_from_db()
-    assert admin.is_active and admin_api.get("/api/v1/me/").status_code == 200
+    assert admin.is_active and admin.role == "admin"
+    assert admin_api.get("/api/v1/me/").status_code == 200
+
+
+def test_an_admin_makes_another_admin_a_therapist(admin_api, clinic, make_therapist):
+    colleague = make_therapist(clinic, "second-admin", role="admin")
+    answer = admin_api.patch(f"/api/v1/therapists/{colleague.id}/", {"role": "therapist"})
+    assert (answer.status_code, answer.json()["role"]) == (200, "therapist")

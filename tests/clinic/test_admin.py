@@ -226,6 +226,25 @@ def test_an_administrator_cannot_end_their_own_access_in_the_admin_either(admin_
     assert admin.is_active
 
 
+def test_an_administrator_cannot_give_up_their_own_administration_in_the_admin(
+    admin_site, admin
+):
+    data = staff_form_with_hours(admin_site, admin, []) | {"role": "therapist"}
+    answer = admin_site.post(f"/admin/clinic/staff/{admin.id}/change/", data)
+    assert "You cannot give up your own administration" in answer.content.decode()
+    admin.refresh_from_db()
+    assert admin.role == "admin"
+
+
+def test_staff_are_not_deleted_in_the_admin_but_leave_by_losing_access(
+    admin_site, admin, therapist
+):
+    for person in (admin, therapist):
+        answer = admin_site.post(f"/admin/clinic/staff/{person.id}/delete/", {"post": "yes"})
+        assert answer.status_code == 403
+    assert Staff.objects.filter(pk__in=[admin.pk, therapist.pk]).count() == 2
+
+
 def test_an_administrator_reads_times_on_the_clinics_clock(other_clinic, other_patient):
     """New York is five hours behind UTC in winter: a time on the server's clock would put a
     10:00 appointment at 15:00."""
