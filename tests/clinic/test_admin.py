@@ -226,9 +226,7 @@ def test_an_administrator_cannot_end_their_own_access_in_the_admin_either(admin_
     assert admin.is_active
 
 
-def test_an_administrator_cannot_give_up_their_own_administration_in_the_admin(
-    admin_site, admin
-):
+def test_an_administrator_cannot_give_up_their_own_administration_in_the_admin(admin_site, admin):
     data = staff_form_with_hours(admin_site, admin, []) | {"role": "therapist"}
     answer = admin_site.post(f"/admin/clinic/staff/{admin.id}/change/", data)
     assert "You cannot give up your own administration" in answer.content.decode()
