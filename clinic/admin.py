@@ -70,18 +70,20 @@ def _scoped_inline(inline_class: type) -> type:
 
 
 def _check_date_drill_down(field: str | None, query) -> None:
-    """A date drill-down (?starts_at__year=) within the years the clinic works with: Django's
-    own date hierarchy computes the year or month after the one asked for, which past 9999 is
-    a server error. Refused as any other bad filter: the list again, with its notice."""
+    """A date drill-down (?starts_at__year=&starts_at__month=&starts_at__day=) to a day the
+    clinic works with: Django's own date hierarchy computes the year or month after the one
+    asked for, which past 9999 is a server error, as is a month or day too large for a number.
+    Refused as any other bad filter: the list again, with its notice."""
     year = query.get(f"{field}__year") if field else None
     if year is None:
         return
+    month, day = (query.get(f"{field}__{part}", "1") for part in ("month", "day"))
     try:
-        within = moments.day_in_range(date(int(year), 1, 1))
-    except ValueError:
+        within = moments.day_in_range(date(int(year), int(month), int(day)))
+    except (ValueError, OverflowError):  # not a number, not a day, or too large for one
         within = False
     if not within:
-        raise IncorrectLookupParameters(f"No year {year} to show.")
+        raise IncorrectLookupParameters(f"No day {year}-{month}-{day} to show.")
 
 
 class ClinicScopedAdmin(ClinicScopedFields, admin.ModelAdmin):

@@ -164,11 +164,22 @@ def test_the_admins_course_form_refuses_a_course_no_plan_can_have(
 
 @pytest.mark.parametrize(
     "drill_down",
-    [{"starts_at__year": 9999}, {"starts_at__year": 9999, "starts_at__month": 12}],
+    [
+        {"starts_at__year": 9999},
+        {"starts_at__year": 9999, "starts_at__month": 12},
+        {"starts_at__year": 2030, "starts_at__month": "9" * 20},
+        {"starts_at__year": 2030, "starts_at__month": 1, "starts_at__day": "9" * 20},
+        {"starts_at__year": 2030, "starts_at__month": 2, "starts_at__day": 30},
+    ],
 )
 def test_the_admins_date_drill_down_past_the_calendar_is_an_invalid_filter(admin_site, drill_down):
     page = admin_site.get("/admin/needling/appointment/", drill_down)
     assert (page.status_code, page.url) == (302, "/admin/needling/appointment/?e=1")
+
+
+def test_the_admins_date_drill_down_to_a_real_day_shows_it(admin_site):
+    day = {"starts_at__year": 2030, "starts_at__month": 1, "starts_at__day": 7}
+    assert admin_site.get("/admin/needling/appointment/", day).status_code == 200
 
 
 @pytest.mark.parametrize(
