@@ -90,6 +90,7 @@ def _facts(session: dict, screenings: dict) -> SessionFacts:
     return SessionFacts(
         started_at=session["started_at"],
         recorded_at=session["recorded_at"],
+        screening=session["screening"],
         precautions=session["precautions_acknowledged"],
         sites=[
             rules.SiteFacts(s["muscle"], s["side"], s["depth"], s["needle_count"], s["depth_mm"])

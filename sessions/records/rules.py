@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
+from uuid import UUID
 
 from core import moments
 from screening.entry_window import LONGEST_LATE_ENTRY, is_in_the_future, is_too_late_to_enter
@@ -183,6 +184,7 @@ def _hours(span: timedelta) -> int:
 class LaterScreening(Protocol):
     """What superseded_screening reads of a screening (a Screening row has all of it)."""
 
+    id: UUID
     performed_at: datetime
     outcome: str
     excluded_regions: list[dict[str, str]]  # [{"region", "side"}]
@@ -191,12 +193,20 @@ class LaterScreening(Protocol):
 
 
 def superseded_screening(
-    started_at: datetime, sites: Iterable[PlannedSite], screenings: Iterable[LaterScreening]
+    started_at: datetime,
+    checked_against: UUID | None,
+    sites: Iterable[PlannedSite],
+    screenings: Iterable[LaterScreening],
 ) -> SessionWarning | None:
-    """A screening after the session that would have refused it: the clinic should look again."""
+    """A screening later than the one the session was checked against that would have refused
+    it: the clinic should look again. Later is performed after the session began, or after
+    that screening and before the session (a paper screening entered after the session was
+    logged, which rules it now)."""
+    screenings = sorted(screenings, key=lambda s: s.performed_at)
+    checked_at = next((s.performed_at for s in screenings if s.id == checked_against), started_at)
     sites = list(sites)
-    for screening in sorted(screenings, key=lambda s: s.performed_at):
-        if screening.performed_at <= started_at:
+    for screening in screenings:
+        if screening.performed_at <= checked_at:
             continue
         reason = _refusal(screening, sites)
         if reason:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, TypedDict
+from uuid import UUID
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -49,6 +50,7 @@ def sessions_done(course: TreatmentCourse) -> int:
 class ScreeningFacts:
     """What a later screening tells of a session (rules.LaterScreening), read as a row."""
 
+    id: UUID
     performed_at: datetime
     outcome: str
     excluded_regions: list[dict[str, str]]
@@ -62,6 +64,7 @@ class SessionFacts:
 
     started_at: datetime
     recorded_at: datetime
+    screening: UUID | None  # the one the session was checked against when it was logged
     precautions: list[str]  # every precaution of the screening is acknowledged on the session
     sites: list[rules.SiteFacts]
     planned_sites: list[PlannedSite]
@@ -74,7 +77,9 @@ def warnings_from(facts: SessionFacts) -> list[rules.SessionWarning]:
     what was needled, then when the record was made (late, or overtaken by a later screening)."""
     entry = [
         rules.late_entry(facts.started_at, facts.recorded_at),
-        rules.superseded_screening(facts.started_at, facts.planned_sites, facts.screenings),
+        rules.superseded_screening(
+            facts.started_at, facts.screening, facts.planned_sites, facts.screenings
+        ),
     ]
     return rules.session_warnings(facts.sites, facts.stimulation_minutes, facts.precautions) + [
         warning for warning in entry if warning is not None
@@ -89,6 +94,7 @@ def warnings_of(session: NeedlingSession) -> list[rules.SessionWarning]:
         SessionFacts(
             started_at=session.started_at,
             recorded_at=session.recorded_at,
+            screening=session.screening_id,
             precautions=session.precautions_acknowledged,
             sites=[
                 rules.SiteFacts(s.muscle_id, s.side, s.depth, s.needle_count, s.depth_mm)

@@ -1,5 +1,6 @@
 """The pure rules of the session record (api.md "Version 1.1"), one table each."""
 
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
@@ -61,6 +62,7 @@ def test_a_session_entered_more_than_a_day_after_it_started_is_a_late_entry(reco
 
 def screening(after, outcome="cleared", regions=(), techniques=(), muscles=()):
     return SimpleNamespace(
+        id=uuid.uuid4(),
         performed_at=NOW + after,
         outcome=outcome,
         excluded_regions=[{"region": r, "side": s} for r, s in regions],
@@ -88,11 +90,27 @@ CALF_ELECTRICAL = PlannedSite("gastrocnemius", "right", "electrical")
     ],
 )
 def test_a_later_screening_that_would_have_refused_the_session_warns(screenings, reason):
-    warning = superseded_screening(NOW, [CALF, CALF_ELECTRICAL], screenings)
+    warning = superseded_screening(NOW, None, [CALF, CALF_ELECTRICAL], screenings)
     if reason is None:
         assert warning is None
     else:
         assert warning.code == "superseded_screening" and reason in warning.message
+
+
+@pytest.mark.parametrize(
+    "entered_late, warned",
+    [
+        (-HOUR, True),  # after the one checked against, before the session: it rules now
+        (-4 * DAY, False),  # before the one checked against: it never ruled
+    ],
+)
+def test_a_screening_entered_after_the_session_but_dated_before_it_warns_if_it_rules_now(
+    entered_late, warned
+):
+    checked = screening(-3 * DAY)
+    excluding = screening(entered_late, regions=[("knee_leg", "any")])
+    warning = superseded_screening(NOW, checked.id, [CALF], [checked, excluding])
+    assert (warning is not None) is warned
 
 
 @pytest.mark.parametrize(
@@ -106,7 +124,7 @@ def test_a_later_screening_that_would_have_refused_the_session_warns(screenings,
 def test_a_later_screening_that_excludes_a_needled_muscle_by_name_warns(muscles, warned):
     left_iliopsoas = PlannedSite("iliopsoas", "left", "trigger_point")
     # The hip and thigh stay open: only the muscle's name can refuse this site.
-    warning = superseded_screening(NOW, [left_iliopsoas], [screening(DAY, muscles=muscles)])
+    warning = superseded_screening(NOW, None, [left_iliopsoas], [screening(DAY, muscles=muscles)])
     if warned:
         assert warning.code == "superseded_screening"
         assert "muscle iliopsoas" in warning.message

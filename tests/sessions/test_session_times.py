@@ -135,6 +135,27 @@ def test_a_later_pregnancy_screening_warns_on_a_session_that_needled_the_iliopso
         assert len(superseded) == 1 and "iliopsoas" in superseded[0]["message"]
 
 
+def test_a_paper_screening_entered_after_the_session_but_done_before_it_warns_when_signed(
+    therapist_api, screen, patient, therapist, session_body
+):
+    screen(patient)  # three days ago: cleared
+    body = session_body(sites=[site("quadratus_lumborum", "left")], needles_removed=2)
+    session_id = log(therapist_api, body).json()["id"]  # started an hour ago
+    # The paper screening done at the desk just before the session, entered now: pregnant.
+    record_screening(
+        patient=patient,
+        performed_by=therapist,
+        consent_given=True,
+        answers={"pregnancy_trimester": 2},
+        performed_at=datetime.now(UTC) - timedelta(minutes=70),
+    )
+    signed = therapist_api.post(f"/api/v1/sessions/{session_id}/sign/").json()
+    listed = therapist_api.get("/api/v1/sessions/").json()["results"][0]
+    for answer in (signed, listed):
+        superseded = [w for w in answer["warnings"] if w["code"] == "superseded_screening"]
+        assert len(superseded) == 1 and "lumbar" in superseded[0]["message"]
+
+
 def test_the_demo_obeys_the_same_time_rules():
     call_command("seed_demo", patients=12)
     call_command("seed_demo_treatments")
