@@ -9,7 +9,8 @@ transaction is IMMEDIATE); on PostgreSQL the exclusion constraints are the guara
 violation of one is answered exactly like the check's.
 """
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -52,6 +53,51 @@ def check_appointment_times(starts_at: datetime, ends_at: datetime, now: datetim
         raise ValidationError({"starts_at": "Must not be in the past."})
     if ends_at - starts_at > LONGEST_APPOINTMENT:
         raise ValidationError({"ends_at": "An appointment lasts at most 8 hours."})
+
+
+def course_gap_problem(day: date, other_days: Iterable[date], min_gap_days: int) -> str | None:
+    """Sessions of a course are at least its least gap apart, in calendar days on the clinic's
+    clock (its greatest gap is the plan's aim, not a wall: a patient away is booked later)."""
+    for other in sorted(other_days):
+        apart = abs((other - day).days)
+        if apart < min_gap_days:
+            return (
+                f"Must be at least {min_gap_days} days from the course's other sessions; one is "
+                f"on {other:%Y-%m-%d}, {apart} day{'s' if apart != 1 else ''} away."
+            )
+    return None
+
+
+def _check_fits_course(appointment: Appointment) -> None:
+    """An appointment of a course: the course goes on (neither cancelled nor completed), holds
+    no more than its planned sessions (a session logged in it without an appointment counts),
+    and keeps its least gap. The course is locked, so two bookings into it take turns."""
+    if appointment.course_id is None:
+        return
+    course = TreatmentCourse.objects.select_for_update().get(pk=appointment.course_id)
+    if course.status != CourseStatus.ACTIVE:
+        raise Conflict(
+            "invalid_state",
+            f"The course is {course.get_status_display().lower()}: nothing more is booked in it.",
+        )
+    others = course.appointments.filter(status__in=LIVE).exclude(pk=appointment.pk)
+    taken = others.count() + course.needling_sessions.filter(appointment__isnull=True).count()
+    if taken >= course.planned_sessions:
+        raise Conflict(
+            "invalid_state",
+            f"All {course.planned_sessions} sessions of the course are booked or done.",
+        )
+    tz = ZoneInfo(appointment.clinic.timezone)
+    problem = course_gap_problem(
+        appointment.starts_at.astimezone(tz).date(),
+        [
+            starts_at.astimezone(tz).date()
+            for starts_at in others.values_list("starts_at", flat=True)
+        ],
+        course.min_gap_days,
+    )
+    if problem:
+        raise ValidationError({"starts_at": problem})
 
 
 def course_start(earliest_start: datetime | None, now: datetime) -> datetime:
@@ -152,6 +198,7 @@ def book_appointment(
         starts_at=starts_at,
         ends_at=ends_at,
     )
+    _check_fits_course(appointment)
     _save_free(appointment)
     events.appointment_booked.send(sender=Appointment, appointment=appointment)
     return appointment
@@ -180,8 +227,9 @@ def reschedule_appointment(
         appointment.confirmed_at = None  # the patient confirmed the old time, not this one
     appointment.starts_at, appointment.ends_at = starts_at, ends_at
     try:
+        _check_fits_course(appointment)
         _save_free(appointment)
-    except Conflict:  # refused: the caller's instance stays as stored, to be shown again
+    except (Conflict, ValidationError):  # refused: the caller's instance stays as stored
         appointment.starts_at, appointment.ends_at, appointment.confirmed_at = as_stored
         raise
     events.appointment_rescheduled.send(

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from aftercare import delivery
 from aftercare.models import Notification
@@ -119,6 +120,60 @@ def test_without_auto_schedule_nothing_is_booked(admin_api, patient, therapist):
         "/api/v1/courses/", course_body(patient, therapist, auto_schedule=False), format="json"
     )
     assert answer.status_code == 201 and answer.json()["appointments"] == []
+
+
+def booked_course(admin_api, patient, therapist, monday_10, **fields):
+    answer = admin_api.post(
+        "/api/v1/courses/",
+        course_body(patient, therapist, earliest_start=monday_10.isoformat(), **fields),
+        format="json",
+    )
+    assert answer.status_code == 201, answer.json()
+    return answer.json()
+
+
+def test_a_course_is_not_booked_beyond_its_planned_sessions(
+    admin_api, patient, therapist, monday_10, book
+):
+    course = booked_course(admin_api, patient, therapist, monday_10, planned_sessions=3)
+    last = max(parse_datetime(a["starts_at"]) for a in course["appointments"])
+    answer = book(last + timedelta(days=7), course=course["id"])
+    assert (answer.status_code, answer.json()["code"]) == (409, "invalid_state")
+    assert "All 3 sessions of the course are booked or done." in answer.json()["detail"]
+    assert Appointment.objects.filter(course=course["id"]).count() == 3
+
+
+def test_nothing_is_booked_in_a_cancelled_course(admin_api, patient, therapist, monday_10, book):
+    course = booked_course(admin_api, patient, therapist, monday_10, planned_sessions=2)
+    admin_api.post(f"/api/v1/courses/{course['id']}/cancel/")
+    answer = book(monday_10 + timedelta(days=21), course=course["id"])
+    assert (answer.status_code, answer.json()["code"]) == (409, "invalid_state")
+    assert "cancelled" in answer.json()["detail"]
+
+
+def test_a_course_session_moves_no_closer_than_the_least_gap_but_may_move_later(
+    admin_api, patient, therapist, monday_10
+):
+    course = booked_course(admin_api, patient, therapist, monday_10, planned_sessions=3)
+    first, second, third = sorted(course["appointments"], key=lambda a: a["starts_at"])
+
+    def move(appointment, starts_at):
+        return admin_api.post(
+            f"/api/v1/appointments/{appointment['id']}/reschedule/",
+            {
+                "starts_at": starts_at.isoformat(),
+                "ends_at": (starts_at + timedelta(minutes=45)).isoformat(),
+            },
+            format="json",
+        )
+
+    too_close = move(second, parse_datetime(first["starts_at"]) + timedelta(days=1))
+    assert too_close.status_code == 400
+    assert "at least 2 days from the course" in too_close.json()["starts_at"][0]
+    assert Appointment.objects.get(pk=second["id"]).starts_at == parse_datetime(second["starts_at"])
+    # The patient is away: the last session goes a fortnight later (past the 7-day aim).
+    later = move(third, parse_datetime(third["starts_at"]) + timedelta(days=14))
+    assert later.status_code == 200, later.json()
 
 
 def test_a_course_is_completed_when_its_sessions_done_reach_its_plan_and_no_sooner(

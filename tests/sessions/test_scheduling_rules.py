@@ -1,11 +1,16 @@
 """The time rules of booking, as pure functions every edge (API, admin, staff app) shares."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from sessions.scheduling.services import check_appointment_times, check_course_shape, course_start
+from sessions.scheduling.services import (
+    check_appointment_times,
+    check_course_shape,
+    course_gap_problem,
+    course_start,
+)
 
 NOW = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -68,6 +73,23 @@ def test_the_shape_of_a_course(shape, refused):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "day, refused",
+    [
+        (date(2026, 12, 9), False),  # two days after the 7th, two before the 11th
+        (date(2026, 12, 8), True),  # the day after the 7th
+        (date(2026, 12, 10), True),  # the day before the 11th
+        (date(2026, 12, 7), True),  # the same day
+        (date(2026, 12, 25), False),  # two weeks after: the greatest gap is an aim, not a wall
+    ],
+)
+def test_sessions_of_a_course_keep_its_least_gap(day, refused):
+    problem = course_gap_problem(day, [date(2026, 12, 7), date(2026, 12, 11)], min_gap_days=2)
+    assert (problem is not None) is refused
+    if refused:
+        assert "at least 2 days from the course" in problem
+
+
 def test_the_api_answers_a_9_hour_appointment_on_the_field(book, admin_api, monday_10):
     answer = book(monday_10, minutes=9 * 60)
     assert answer.status_code == 400

@@ -212,6 +212,21 @@ def test_a_move_refused_from_the_keyboard_keeps_the_typed_time_and_says_why_by_i
     assert appointment.starts_at == tomorrow_at(10)
 
 
+def test_a_course_session_moved_the_day_after_another_is_refused_with_the_courses_gap(
+    signed_in, book, patient, course
+):
+    book(patient, tomorrow_at(10), course=course)
+    later = book(patient, tomorrow_at(10) + timedelta(days=3), course=course)
+    the_day_after = timezone.localtime(tomorrow_at(10) + timedelta(days=1))
+    page = signed_in.post(
+        f"/calendar/appointments/{later.pk}/move/",
+        {"starts_at": the_day_after.strftime("%Y-%m-%dT%H:%M")},
+    ).content.decode()
+    assert "The new time must be at least 2 days from the course&#x27;s other sessions" in page
+    later.refresh_from_db()
+    assert later.starts_at == tomorrow_at(10) + timedelta(days=3)
+
+
 def test_a_booking_in_the_past_is_refused_by_its_start(signed_in, patient, therapist):
     response = signed_in.post(
         "/calendar/book/",

@@ -86,7 +86,7 @@ def test_today_lists_my_appointments_in_order_with_course_and_flags(
     )
     book(lapsing, today_at(12))
     book(patient, today_at(9), course=course)
-    book(patient, today_at(9) + timedelta(days=1), course=course)  # tomorrow: not today
+    book(patient, today_at(9) + timedelta(days=2), course=course)  # another day: not today
 
     page = signed_in.get("/").content.decode()
 

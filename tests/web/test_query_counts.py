@@ -55,7 +55,8 @@ def record(clinic, patient, therapist, screen, book, course, make_patient):
                 recorded_at=session.started_at,
             )
             sessions.append(session)
-        book(patient, today_at(20) + timedelta(minutes=31 * len(booked)), course=course)
+        if not course.appointments.exists():  # the patient's next session of the course
+            book(patient, today_at(20) + timedelta(minutes=31 * len(booked)), course=course)
         return sessions
 
     return add

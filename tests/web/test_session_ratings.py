@@ -60,8 +60,9 @@ def test_the_first_session_of_a_course_records_its_baseline(
 def test_a_later_session_re_rates_the_same_activities_every_one_or_none(
     signed_in, course_session, course, admin_api
 ):
-    signed_in.post(course_session(), session_form(timezone.now() - timedelta(hours=2), **BASELINE))
-    path = course_session(hours_ahead=1)
+    two_days_ago = timezone.now() - timedelta(days=2)
+    signed_in.post(course_session(hours_ahead=-48), session_form(two_days_ago, **BASELINE))
+    path = course_session()  # the course's next session, two days on
     page = signed_in.get(path).content.decode()
     assert "PSFS: Climbing stairs (0-10)" in page and "PSFS activity 1" not in page
 
