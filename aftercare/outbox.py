@@ -9,8 +9,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from aftercare import plan
-from aftercare.models import Channel, InboundSms, Kind, Notification, Status, WaitlistOffer
-from clinic.models import Clinic, Patient, Role, Staff
+from aftercare.models import (
+    STAFF_KINDS,
+    Channel,
+    InboundSms,
+    Kind,
+    Notification,
+    Status,
+    WaitlistOffer,
+)
+from clinic.models import Clinic, Patient, PreferredChannel, Role, Staff
 from sessions.models import (
     Appointment,
     AppointmentStatus,
@@ -290,6 +298,66 @@ def remind_again_after_hold(patient: Patient, hold_id: UUID) -> None:
     ).select_related("patient", "clinic")
     for appointment in booked:
         plan_reminder(appointment, occasion=f":after-hold:{hold_id}")
+
+
+# Answers to the patient's own SMS go back by SMS whatever they prefer (plan.plan_sms_answer).
+SMS_ANSWERS = (Kind.APPOINTMENT_CONFIRMED, Kind.URGENT_CARE)
+
+
+def reroute(patient: Patient) -> None:
+    """The patient changed how they are reached: each message still to go goes as they now
+    want it. One on a channel they no longer prefer is cancelled; one on a channel they now
+    prefer is planned alike (same moment, same lifetime); each is pending where they consent,
+    suppressed where not, as planning decides (plan._on_each_channel)."""
+    wanted = recipient(patient)
+    consent = {Channel.SMS: wanted.sms_consent, Channel.EMAIL: wanted.email_consent}
+    channels = PreferredChannel(patient.preferred_channel).channels()
+    still_to_go = (
+        Notification.objects.filter(patient=patient, status__in=OPEN)
+        .exclude(kind__in=(*STAFF_KINDS, *SMS_ANSWERS))
+        .order_by("dedupe_key")
+    )
+    by_message: dict[str, list[Notification]] = {}
+    for row in still_to_go:
+        by_message.setdefault(row.dedupe_key.rsplit(":", 1)[0], []).append(row)
+    for message, rows in by_message.items():
+        for row in rows:
+            row.status = (
+                Status.CANCELLED
+                if row.channel not in channels
+                else Status.PENDING
+                if consent[Channel(row.channel)]
+                else Status.SUPPRESSED
+            )
+            row.save(update_fields=["status", "updated_at"])
+        planned_on = {row.channel for row in rows}
+        Notification.objects.bulk_create(
+            [
+                _on_channel(rows[0], f"{message}:{channel.value}", channel, consent[channel])
+                for channel in channels
+                if channel.value not in planned_on
+            ],
+            ignore_conflicts=True,  # sent or cancelled on that channel already: that one stands
+        )
+
+
+def _on_channel(row: Notification, key: str, channel: Channel, consented: bool) -> Notification:
+    """The message of `row`, planned alike on another channel."""
+    return Notification(
+        dedupe_key=key,
+        clinic_id=row.clinic_id,
+        patient_id=row.patient_id,
+        session_id=row.session_id,
+        appointment_id=row.appointment_id,
+        course_id=row.course_id,
+        waitlist_offer_id=row.waitlist_offer_id,
+        kind=row.kind,
+        channel=channel,
+        send_at=row.send_at,
+        due_at=row.due_at,
+        expires_at=row.expires_at,
+        status=Status.PENDING if consented else Status.SUPPRESSED,
+    )
 
 
 def cancel_for_patient(patient: Patient) -> int:

@@ -285,6 +285,15 @@ class PatientAdmin(ClinicScopedAdmin):
     readonly_fields = ["clinical_hold", "archived_at"]
     actions = ["archive"]
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # Through the patient service, as in the API: a change of channel or consent re-routes
+        # the messages still to go.
+        stored = Patient.objects.get(pk=obj.pk)
+        services.update_patient(stored, **{name: getattr(obj, name) for name in form.changed_data})
+        return None
+
     @admin.action(description="Archive the selected patients")
     def archive(self, request, queryset):
         for patient in queryset:

@@ -12,3 +12,5 @@ hold_placed = Signal()
 hold_released = Signal()
 # kwargs: patient (Patient), now archived.
 patient_archived = Signal()
+# kwargs: patient (Patient), whose preferred channel, consent or addresses just changed.
+contact_changed = Signal()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from clinic import events
 from clinic.hours import hours_problem
 from clinic.models import Clinic, Patient, Role, Room, Staff, WorkingHours
 from core.errors import Conflict, NotAllowed
@@ -167,12 +168,19 @@ def create_patient(*, clinic: Clinic, **fields: Any) -> Patient:
     return patient
 
 
+# What decides how a patient is reached: a change re-routes the messages still to go.
+CONTACT_FIELDS = ("preferred_channel", "sms_consent", "email_consent", "phone", "email")
+
+
 @transaction.atomic
 def update_patient(patient: Patient, **fields: Any) -> Patient:
+    contact_before = [getattr(patient, name) for name in CONTACT_FIELDS]
     for name, value in fields.items():
         setattr(patient, name, value)
     patient.full_clean()
     patient.save()
+    if [getattr(patient, name) for name in CONTACT_FIELDS] != contact_before:
+        events.contact_changed.send(sender=Patient, patient=patient)
     return patient
 
 

@@ -192,3 +192,51 @@ def test_the_api_lists_a_patients_messages_and_cancels_a_pending_one(
     assert other_admin_api.get("/api/v1/notifications/").json()["results"] == []
     kinds = admin_api.get("/api/v1/notifications/", {"kind": "heat_ok"}).json()["results"]
     assert [n["kind"] for n in kinds] == ["heat_ok"]
+
+
+def change(admin_api, patient, **fields):
+    answer = admin_api.patch(f"/api/v1/patients/{patient.id}/", fields, format="json")
+    assert answer.status_code == 200, answer.json()
+
+
+def test_a_patient_who_now_prefers_email_gets_the_messages_still_to_go_by_email(
+    log_session, admin_api, patient
+):
+    session = log_session(ended_at=timezone.now().isoformat())
+    sent = Notification.objects.get(session=session["id"], kind="aftercare_immediate")
+    sent.status = "sent"
+    sent.save()
+    change(admin_api, patient, preferred_channel="email")
+    assert planned(session=session["id"]) == [
+        ("aftercare_immediate", "sms", "sent"),  # gone already: history, not sent again
+        ("checkin_24h", "email", "pending"),
+        ("checkin_24h", "sms", "cancelled"),
+        ("heat_ok", "email", "pending"),
+        ("heat_ok", "sms", "cancelled"),
+    ]
+    by_email = Notification.objects.get(session=session["id"], kind="checkin_24h", channel="email")
+    by_sms = Notification.objects.get(session=session["id"], kind="checkin_24h", channel="sms")
+    assert (by_email.send_at, by_email.expires_at) == (by_sms.send_at, by_sms.expires_at)
+
+
+def test_a_patient_who_now_wants_no_messages_gets_none_of_those_still_to_go(
+    book, monday_10, admin_api, patient
+):
+    book(monday_10)
+    change(admin_api, patient, preferred_channel="none")
+    assert planned(patient=patient) == [("appointment_reminder", "sms", "cancelled")]
+
+
+def test_consent_withdrawn_on_one_channel_suppresses_it_there_only(
+    book, monday_10, admin_api, patient
+):
+    patient.preferred_channel = "both"
+    patient.save()
+    book(monday_10)
+    change(admin_api, patient, email_consent=False)
+    assert planned(patient=patient) == [
+        ("appointment_reminder", "email", "suppressed"),
+        ("appointment_reminder", "sms", "pending"),
+    ]
+    change(admin_api, patient, email_consent=True)  # given again: it goes after all
+    assert ("appointment_reminder", "email", "pending") in planned(patient=patient)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 
+from aftercare.models import Notification
 from clinic.models import Staff
 from sessions.models import Appointment
 from tests.accounts import PASSWORD
@@ -57,6 +58,21 @@ def test_a_patient_added_in_the_admin_joins_the_admins_clinic(admin_site, clinic
     )
     assert answer.status_code == 302, answer.content.decode()[:2000]
     assert clinic.patients.get().given_name == "Ewa"
+
+
+def test_a_patient_who_now_wants_no_messages_in_the_admin_gets_none_still_to_go(
+    admin_site, patient, book, monday_10
+):
+    book(monday_10)
+    page = admin_site.get(f"/admin/clinic/patient/{patient.id}/change/")
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    answer = admin_site.post(
+        f"/admin/clinic/patient/{patient.id}/change/", data | {"preferred_channel": "none"}
+    )
+    assert answer.status_code == 302
+    reminder = Notification.objects.get(patient=patient, kind="appointment_reminder")
+    assert reminder.status == "cancelled"
 
 
 def test_a_therapist_has_no_admin_site(therapist):
