@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 
 from aftercare import texts
-from aftercare.models import MessageText, Notification
+from aftercare.models import PATIENT_KINDS, Kind, MessageText, Notification
 from clinic.admin import ClinicScopedAdmin, ReadOnlyClinicAdmin
 from core.errors import RuleViolation
 
@@ -25,6 +25,14 @@ class MessageTextForm(forms.ModelForm):
     # A clinic administrator's clinic is not a field of the form, so Django cannot check that
     # the text is the clinic's only one of its kind and language: MessageTextAdmin says which.
     clinic_id = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The patients' messages only, as the API: the alerts to staff keep their built-in
+        # words (what a hold means, whom to call).
+        self.fields["kind"].choices = [
+            (kind, label) for kind, label in Kind.choices if kind in PATIENT_KINDS
+        ]
 
     def clean(self):
         cleaned = super().clean()

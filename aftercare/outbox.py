@@ -19,6 +19,7 @@ from aftercare.models import (
     WaitlistOffer,
 )
 from clinic.models import Clinic, Patient, PreferredChannel, Role, Staff
+from core.errors import Conflict, NotAllowed
 from sessions.models import (
     Appointment,
     AppointmentStatus,
@@ -184,6 +185,18 @@ def _plan_rebook(
         session=session,
         course=course,
     )
+
+
+def cancel_message(notification: Notification, *, by: Staff) -> Notification:
+    """A member of staff stops a message still waiting to go. An alert to the clinic's
+    administrators (a serious side effect, red-flag words) is theirs to stop, not a
+    therapist's: it is how they hear of a patient in danger."""
+    if notification.kind in STAFF_KINDS and not by.is_clinic_admin:
+        raise NotAllowed("Only a clinic administrator can stop an alert to the administrators.")
+    if not _cancel(Notification.objects.filter(pk=notification.pk)):
+        raise Conflict("invalid_state", "Only a message still waiting to go can be cancelled.")
+    notification.refresh_from_db()
+    return notification
 
 
 def cancel_for_session(session: NeedlingSession) -> None:

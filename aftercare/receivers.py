@@ -70,6 +70,7 @@ def hold_released(sender, patient, hold, **kwargs):
 @receiver(clinic_events.patient_archived, dispatch_uid="aftercare.patient_archived")
 def patient_archived(sender, patient, **kwargs):
     outbox.cancel_for_patient(patient)
+    waitlist.withdraw_offers(patient)
 
 
 @receiver(clinic_events.contact_changed, dispatch_uid="aftercare.contact_changed")

@@ -1,13 +1,12 @@
 import django_filters
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from aftercare import message_texts, selectors, waitlist
+from aftercare import message_texts, outbox, selectors, waitlist
 from aftercare.models import (
     PATIENT_KINDS,
     InboundSms,
@@ -15,7 +14,6 @@ from aftercare.models import (
     MessageText,
     Notification,
     ReplyAction,
-    Status,
     WaitlistEntry,
     WaitlistStatus,
 )
@@ -28,7 +26,6 @@ from aftercare.serializers import (
     WaitlistEntrySerializer,
 )
 from aftercare.texts import LANGUAGES
-from core.errors import Conflict
 from httpapi.permissions import IsClinicAdminOrReadOnly
 from httpapi.schema import conflict
 from httpapi.scoping import ClinicViewSet
@@ -60,12 +57,8 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clin
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        cancelled = Notification.objects.filter(
-            pk=self.get_object().pk, status__in=[Status.PENDING, Status.SUPPRESSED]
-        ).update(status=Status.CANCELLED, updated_at=timezone.now())
-        if not cancelled:
-            raise Conflict("invalid_state", "Only a message still waiting to go can be cancelled.")
-        return Response(self.get_serializer(self.get_object()).data)
+        cancelled = outbox.cancel_message(self.get_object(), by=request.user)
+        return Response(self.get_serializer(cancelled).data)
 
 
 class MessageTextViewSet(ClinicViewSet):

@@ -218,9 +218,9 @@ def _book_offered_slot(offer_id: UUID) -> Appointment:
 
 
 def withdraw_offers(patient: Patient) -> None:
-    """The patient was put on clinical hold and may take no slot: each offer still open to
-    them closes as gone, and its slot is offered to the next entry it fits (their offer
-    message, a held kind, the outbox cancels)."""
+    """The patient was put on clinical hold or archived and may take no slot: each offer
+    still open to them closes as gone, and its slot is offered to the next entry it fits
+    (their offer message the outbox cancels)."""
     open_offers = WaitlistOffer.objects.filter(
         entry__patient=patient, status=OfferStatus.OFFERED
     ).select_related("freed__clinic", "freed__therapist", "freed__room")

@@ -22,9 +22,10 @@ SECRET_PATHS = (
     re.compile(r"(/p/(?:offer/)?)[^/?#\s\"']+"),
     re.compile(r"(/api/v1/calendar/)[^/?#\s\"'.]+"),  # up to `.ics`
 )
-# Query parameters whose values are search terms: the API's ?search=, the admin's ?q=, also
-# URL-encoded inside another parameter (the admin's sign-in page's ?next=...%3Fq%3D...).
-SECRET_PARAMETERS = re.compile(r"((?:[?&]|%3F|%26)(?:search|q)(?:=|%3D))[^&#\s\"']*", re.I)
+# Query parameters whose values are search terms: the API's ?search=, the admin's ?q= and its
+# autocomplete's ?term=, also URL-encoded inside another parameter (the admin's sign-in page's
+# ?next=...%3Fq%3D...).
+SECRET_PARAMETERS = re.compile(r"((?:[?&]|%3F|%26)(?:search|q|term)(?:=|%3D))[^&#\s\"']*", re.I)
 
 
 def redact(line: str) -> str:

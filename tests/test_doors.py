@@ -397,6 +397,10 @@ def test_a_tampered_cursor_is_refused_on_every_list(admin_api, path):
             "/admin/login/?next=/admin/clinic/patient/%3Fq%3DAda",
             "/admin/login/?next=/admin/clinic/patient/%3Fq%3D[redacted]",
         ),
+        (  # the admin's autocomplete, as a relation's picker asks it
+            "/admin/autocomplete/?app_label=clinic&model_name=patient&term=Ada",
+            "/admin/autocomplete/?app_label=clinic&model_name=patient&term=[redacted]",
+        ),
         (
             '"GET /api/v1/sessions/?patient=5f0c HTTP/1.1" 200',
             '"GET /api/v1/sessions/?patient=5f0c HTTP/1.1" 200',

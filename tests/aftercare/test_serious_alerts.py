@@ -158,6 +158,19 @@ def test_a_therapist_moved_to_another_clinic_is_not_told_of_the_old_clinics_pati
     assert alerts()  # the clinic's administrator is told
 
 
+def test_a_therapist_cannot_stop_an_alert_to_the_administrators_an_administrator_can(
+    report, therapist_api, admin_api
+):
+    report()
+    [to_admin] = [alert for alert in alerts() if alert.staff.role == "admin"]
+    refused = therapist_api.post(f"/api/v1/notifications/{to_admin.id}/cancel/")
+    assert (refused.status_code, refused.json()["code"]) == (403, "permission_denied")
+    to_admin.refresh_from_db()
+    assert to_admin.status == "pending"
+    stopped = admin_api.post(f"/api/v1/notifications/{to_admin.id}/cancel/")
+    assert (stopped.status_code, stopped.json()["status"]) == (200, "cancelled")
+
+
 def test_an_alert_told_again_emails_nobody_twice(report):
     report()
     side_effect = SideEffect.objects.get()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from aftercare import delivery, links, waitlist
 from aftercare.models import Notification, WaitlistOffer
-from clinic.holds import place_on_hold
+from clinic.holds import archive_patient, place_on_hold
 from clinic.models import Patient
 from sessions.models import Appointment
 from sessions.scheduling.services import mark_no_show
@@ -322,8 +322,9 @@ def test_a_patient_on_clinical_hold_cannot_join_the_waitlist(join, make_patient,
 
 
 @pytest.mark.django_db
-def test_a_hold_withdraws_the_patients_offer_and_the_slot_goes_to_the_next_entry(
-    join, freed, make_patient, clinic
+@pytest.mark.parametrize("closed_by", ["hold", "archive"])
+def test_a_hold_or_the_archive_withdraws_the_patients_offer_and_the_slot_goes_on(
+    join, freed, make_patient, clinic, closed_by
 ):
     grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
     henry = make_patient(clinic, given_name="Henry", phone="+447911000333")
@@ -332,7 +333,10 @@ def test_a_hold_withdraws_the_patients_offer_and_the_slot_goes_to_the_next_entry
     freed()
     [offered] = WaitlistOffer.objects.all()
     assert offered.entry.patient == grace
-    place_on_hold(grace, reason="Serious side effect reported by the therapist.")
+    if closed_by == "hold":
+        place_on_hold(grace, reason="Serious side effect reported by the therapist.")
+    else:
+        archive_patient(grace)
     offered.refresh_from_db()
     assert offered.status == "gone"
     [message] = Notification.objects.filter(waitlist_offer=offered)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 
-from aftercare.models import Notification
+from aftercare.models import MessageText, Notification
 from clinic.models import Staff
 from sessions.models import Appointment
 from tests.accounts import PASSWORD
@@ -88,8 +88,6 @@ def test_the_staff_list_shows_only_the_clinics_staff(admin_site, therapist, othe
 
 
 def test_a_clinics_own_message_text_may_use_only_plain_placeholders(admin_site, clinic):
-    from aftercare.models import MessageText
-
     form = {"language": "en", "kind": "heat_ok", "subject": "Heat", "body": "{% if x %}Heat"}
     answer = admin_site.post("/admin/aftercare/messagetext/add/", form)
     assert answer.status_code == 200 and "tags ({% %}) are not allowed" in answer.content.decode()
@@ -97,6 +95,14 @@ def test_a_clinics_own_message_text_may_use_only_plain_placeholders(admin_site, 
     form["body"] = "{{ clinic }}: heat is fine now."
     assert admin_site.post("/admin/aftercare/messagetext/add/", form).status_code == 302
     assert MessageText.objects.get().clinic == clinic
+
+
+def test_the_alerts_to_staff_keep_their_built_in_words_in_the_admin_as_in_the_api(admin_site):
+    form = {"language": "en", "kind": "side_effect_alert", "subject": "FYI", "body": "Nothing."}
+    answer = admin_site.post("/admin/aftercare/messagetext/add/", form)
+    assert answer.status_code == 200
+    assert "side_effect_alert is not one of the available choices" in answer.content.decode()
+    assert not MessageText.objects.exists()
 
 
 def test_the_admin_refuses_a_patient_without_a_date_of_birth(admin_site, clinic):
