@@ -50,6 +50,12 @@ def appointment_completed(sender, appointment, **kwargs):
     outbox.cancel_reminders(appointment)
 
 
+@receiver(events.appointment_reopened, dispatch_uid="aftercare.appointment_reopened")
+def appointment_reopened(sender, appointment, after_session, **kwargs):
+    # Booked again: reminded again, once per session deleted (its own key).
+    outbox.plan_reminder(appointment, occasion=f":after-draft:{after_session}")
+
+
 @receiver(events.side_effect_reported, dispatch_uid="aftercare.side_effect_reported")
 def side_effect_reported(sender, side_effect, **kwargs):
     if side_effect.serious:

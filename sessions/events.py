@@ -25,5 +25,8 @@ appointment_rescheduled = Signal()
 appointment_cancelled = Signal()
 # kwargs: appointment (Appointment), now completed: a session was logged against it.
 appointment_completed = Signal()
+# kwargs: appointment (Appointment), booked again: the session logged in it, a draft, was
+# deleted; after_session (UUID), that session's id.
+appointment_reopened = Signal()
 # kwargs: session (NeedlingSession), whose ended_at was cleared: it is no longer over.
 session_reopened = Signal()

@@ -86,6 +86,16 @@ def wait_until(condition, seconds: float, what: str, interval: float = 0.1):
     raise AssertionError(f"{what} did not happen within {seconds}s")
 
 
+def waiting_on_a_lock() -> int:
+    """How many connections to this database wait on a row lock now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
 # What `bin/run` must find unset to start on its embedded defaults, as the README's first command.
 SERVICE_VARIABLES = (
     "DATABASE_URL",

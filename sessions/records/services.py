@@ -35,7 +35,7 @@ from sessions.models import (
 from sessions.records import rules
 from sessions.records.current_path import Electrode, pair_problem
 from sessions.records.selectors import sessions_done
-from sessions.scheduling.services import complete_appointment
+from sessions.scheduling.services import complete_appointment, reopen_appointment
 
 
 def _check_may_act_for(actor: Staff, therapist: Staff) -> None:
@@ -323,13 +323,12 @@ def delete_draft(session: NeedlingSession, *, actor: Staff) -> None:
     _check_draft(session)
     _check_may_act_for(actor, session.therapist)
     events.session_deleted.send(sender=NeedlingSession, session=session)
-    appointment = session.appointment
+    appointment, session_id = session.appointment, session.pk
     session.delete()
     if session.ended_at is not None:
         _settle_course(session.course_id)
-    if appointment is not None and appointment.status == AppointmentStatus.COMPLETED:
-        appointment.status = AppointmentStatus.BOOKED
-        appointment.save(update_fields=["status", "updated_at"])
+    if appointment is not None:
+        reopen_appointment(appointment, after_session=session_id)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ violation of one is answered exactly like the check's.
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -204,6 +205,19 @@ def book_appointment(
     return appointment
 
 
+# What another request may change while this one works on an appointment.
+_CHANGEABLE = ("status", "starts_at", "ends_at", "confirmed_at", "cancel_reason")
+
+
+def _lock(appointment: Appointment) -> None:
+    """Lock the appointment's row until the transaction ends and read its state as committed:
+    a change made meanwhile (a cancellation by SMS during a move) is seen, never written over.
+    Callers that also lock the patient lock the patient first, as booking and logging do."""
+    appointment.refresh_from_db(
+        fields=_CHANGEABLE, from_queryset=Appointment.objects.select_for_update()
+    )
+
+
 def _require_booked(appointment: Appointment, action: str) -> None:
     if appointment.status != AppointmentStatus.BOOKED:
         raise Conflict(
@@ -220,6 +234,8 @@ def reschedule_appointment(
     _require_booked(appointment, "rescheduled")
     check_appointment_times(starts_at, ends_at, timezone.now())
     check_open_for_care(appointment.patient)
+    _lock(appointment)
+    _require_booked(appointment, "rescheduled")
     _check_within_working_hours(appointment.therapist, starts_at, ends_at)
     as_stored = (appointment.starts_at, appointment.ends_at, appointment.confirmed_at)
     previous_starts_at = appointment.starts_at
@@ -240,6 +256,7 @@ def reschedule_appointment(
 
 @transaction.atomic
 def cancel_appointment(appointment: Appointment, *, reason: str = "") -> Appointment:
+    _lock(appointment)
     _require_booked(appointment, "cancelled")
     appointment.status, appointment.cancel_reason = AppointmentStatus.CANCELLED, reason
     appointment.save(update_fields=["status", "cancel_reason", "updated_at"])
@@ -250,6 +267,7 @@ def cancel_appointment(appointment: Appointment, *, reason: str = "") -> Appoint
 @transaction.atomic
 def confirm_appointment(appointment: Appointment) -> Appointment:
     """The patient said they will come. Confirming twice keeps the first moment."""
+    _lock(appointment)
     _require_booked(appointment, "confirmed")
     if appointment.confirmed_at is None:
         appointment.confirmed_at = timezone.now()
@@ -259,6 +277,7 @@ def confirm_appointment(appointment: Appointment) -> Appointment:
 
 @transaction.atomic
 def mark_no_show(appointment: Appointment) -> Appointment:
+    _lock(appointment)
     _require_booked(appointment, "marked as a no-show")
     appointment.status = AppointmentStatus.NO_SHOW
     appointment.save(update_fields=["status", "updated_at"])
@@ -270,10 +289,26 @@ def mark_no_show(appointment: Appointment) -> Appointment:
 def complete_appointment(appointment: Appointment) -> Appointment:
     """A session was logged against it (its course is settled by the session's sessions done,
     sessions.records.services)."""
+    _lock(appointment)
     _require_booked(appointment, "completed")
     appointment.status = AppointmentStatus.COMPLETED
     appointment.save(update_fields=["status", "updated_at"])
     events.appointment_completed.send(sender=Appointment, appointment=appointment)
+    return appointment
+
+
+@transaction.atomic
+def reopen_appointment(appointment: Appointment, *, after_session: UUID) -> Appointment:
+    """The session logged in it was deleted (a draft): it is booked again, and what its
+    completion cancelled (the reminder, the re-rating) is planned again."""
+    _lock(appointment)
+    if appointment.status != AppointmentStatus.COMPLETED:
+        return appointment
+    appointment.status = AppointmentStatus.BOOKED
+    appointment.save(update_fields=["status", "updated_at"])
+    events.appointment_reopened.send(
+        sender=Appointment, appointment=appointment, after_session=after_session
+    )
     return appointment
 
 
@@ -372,6 +407,10 @@ def create_course(
 
 @transaction.atomic
 def cancel_course(course: TreatmentCourse) -> TreatmentCourse:
+    # Locked, as a booking into it locks it: the two take turns (_check_fits_course).
+    course.refresh_from_db(
+        fields=["status"], from_queryset=TreatmentCourse.objects.select_for_update()
+    )
     if course.status != CourseStatus.ACTIVE:
         raise Conflict("invalid_state", f"The course is already {course.status}.")
     upcoming = course.appointments.filter(

@@ -18,7 +18,7 @@ from clinic.models import Patient
 from sessions.models import Appointment
 from sessions.scheduling.services import mark_no_show
 from tests.accounts import api_client
-from tests.real_parts import wait_until
+from tests.real_parts import wait_until, waiting_on_a_lock
 
 URL = "/api/v1/waitlist/"
 
@@ -190,16 +190,6 @@ def booked_on_monday(admin_api, therapist, patient, monday_10) -> str:
     )
     assert answer.status_code == 201, answer.json()
     return answer.json()["id"]
-
-
-def waiting_on_a_lock() -> int:
-    """How many connections to this database wait on a row lock now."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-        )
-        return cursor.fetchone()[0]
 
 
 def offered_to_grace(admin, therapist, clinic, make_patient, monday_10):

@@ -6,10 +6,14 @@ from datetime import time, timedelta
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from aftercare.models import Notification
 from core.errors import Conflict
 from sessions import events
 from sessions.models import Appointment, TreatmentCourse
 from sessions.scheduling.services import (
+    book_appointment,
+    cancel_appointment,
+    cancel_course,
     complete_appointment,
     confirm_appointment,
     reschedule_appointment,
@@ -17,6 +21,7 @@ from sessions.scheduling.services import (
 from tests.accounts import api_client
 from tests.moments import next_weekday
 from tests.query_counts import queries
+from tests.real_parts import wait_until, waiting_on_a_lock
 
 pytestmark = pytest.mark.django_db
 
@@ -321,3 +326,95 @@ def test_a_move_onto_a_taken_time_leaves_the_appointment_as_it_was(
     assert (later.starts_at, later.ends_at, later.confirmed_at) == as_stored
     later.refresh_from_db()
     assert (later.starts_at, later.ends_at, later.confirmed_at) == as_stored
+
+
+def test_a_cancellation_made_while_the_appointment_is_moved_is_seen_not_written_over(
+    book, monday_10
+):
+    booked = book(monday_10).json()["id"]
+    as_the_move_read_it = Appointment.objects.get(pk=booked)
+    cancel_appointment(Appointment.objects.get(pk=booked), reason="Texted X")  # meanwhile
+    later = monday_10 + timedelta(hours=2)
+    with pytest.raises(Conflict) as refused:
+        reschedule_appointment(
+            as_the_move_read_it, starts_at=later, ends_at=later + timedelta(minutes=45)
+        )
+    assert refused.value.code == "invalid_state" and "cancelled" in refused.value.detail
+    stored = Appointment.objects.get(pk=booked)
+    assert (stored.status, stored.starts_at, stored.cancel_reason) == (
+        "cancelled",
+        monday_10,
+        "Texted X",
+    )
+
+
+def test_two_cancellations_at_once_cancel_once_and_tell_the_patient_once(book, monday_10):
+    booked = book(monday_10).json()["id"]
+    first, second = Appointment.objects.get(pk=booked), Appointment.objects.get(pk=booked)
+    cancel_appointment(first, reason="By the clinic")
+    with pytest.raises(Conflict):
+        cancel_appointment(second, reason="By SMS")
+    assert Appointment.objects.get(pk=booked).cancel_reason == "By the clinic"
+    notices = Notification.objects.filter(appointment=booked, kind="appointment_cancelled")
+    assert notices.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_course_cancelled_while_an_appointment_is_booked_into_it_keeps_none(
+    admin, patient, therapist, monday_10
+):
+    """The booking holds the course until it commits; the cancellation waits for it, then
+    sees the new appointment and cancels it too."""
+    course = (
+        api_client(admin)
+        .post(
+            "/api/v1/courses/",
+            {
+                "patient": str(patient.id),
+                "therapist": str(therapist.id),
+                "indication": "Neck pain",
+                "auto_schedule": False,
+            },
+            format="json",
+        )
+        .json()
+    )
+    booking, go, failures = threading.Event(), threading.Event(), []
+
+    def book_into_the_course():
+        try:
+            with transaction.atomic():
+                book_appointment(
+                    clinic=patient.clinic,
+                    patient=patient,
+                    therapist=therapist,
+                    course=TreatmentCourse.objects.get(pk=course["id"]),
+                    starts_at=monday_10,
+                    ends_at=monday_10 + timedelta(minutes=45),
+                )
+                booking.set()
+                assert go.wait(10)  # until the cancellation waits on a lock
+        except Exception as failure:
+            failures.append(repr(failure))
+        finally:
+            connection.close()
+
+    def cancel():
+        try:
+            cancel_course(TreatmentCourse.objects.get(pk=course["id"]))
+        except Exception as failure:
+            failures.append(repr(failure))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book_into_the_course), threading.Thread(target=cancel)]
+    threads[0].start()
+    assert booking.wait(10)
+    threads[1].start()
+    wait_until(lambda: waiting_on_a_lock() == 1, 10, "the cancellation waiting on a lock")
+    go.set()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert TreatmentCourse.objects.get(pk=course["id"]).status == "cancelled"
+    assert not Appointment.objects.filter(course=course["id"], status="booked").exists()

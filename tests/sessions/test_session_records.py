@@ -209,6 +209,18 @@ def test_a_patient_treated_before_their_appointment_is_not_reminded_of_it(
     assert reminder.status == "cancelled"
 
 
+def test_a_draft_deleted_books_its_appointment_again_and_reminds_the_patient_again(
+    therapist_api, cleared, session_body, book, monday_10
+):
+    appointment_id = book(monday_10).json()["id"]
+    draft = log(therapist_api, session_body(appointment=appointment_id, ended_at=None)).json()
+    assert therapist_api.delete(f"/api/v1/sessions/{draft['id']}/").status_code == 204
+    assert Appointment.objects.get(pk=appointment_id).status == "booked"
+    reminders = Notification.objects.filter(appointment=appointment_id, kind="appointment_reminder")
+    assert sorted(reminders.values_list("status", flat=True)) == ["cancelled", "pending"]
+    assert {r.send_at for r in reminders} == {monday_10 - timedelta(days=1)}
+
+
 def test_another_patients_appointment_is_refused(
     therapist_api, cleared, session_body, book, monday_10, clinic, make_patient
 ):
