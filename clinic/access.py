@@ -57,13 +57,16 @@ def revoke_token(token: Token) -> None:
 
 @transaction.atomic
 def revoke_access(staff: Staff, *, reason: str) -> None:
-    """End every token and login session of `staff`.
+    """End every token, login session and calendar feed address of `staff`.
 
     Sessions end because the stamp changes the hash Django checks on each request
     (Staff._get_session_auth_hash); they cannot come back, even if the person is reactivated.
+    The feed's secret is forgotten: a new address is made when next asked for.
     """
     Token.objects.filter(user=staff).delete()
-    staff.access_revoked_at = timezone.now()
+    staff.access_revoked_at, staff.calendar_secret = timezone.now(), None
     # Written here as well as by the save under way, which may name only some fields.
-    Staff.objects.filter(pk=staff.pk).update(access_revoked_at=staff.access_revoked_at)
+    Staff.objects.filter(pk=staff.pk).update(
+        access_revoked_at=staff.access_revoked_at, calendar_secret=None
+    )
     security_log.access_revoked(staff.username, reason)

@@ -47,6 +47,10 @@ class ClinicAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         return super().login(request, extra_context)
 
+    @method_decorator(limit_password_guesses)  # the current password is guessed here too
+    def password_change(self, request, extra_context=None):
+        return super().password_change(request, extra_context)
+
 
 class ClinicAdminConfig(AdminConfig):
     """`django.contrib.admin`, with `ClinicAdminSite` as `admin.site`."""

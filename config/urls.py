@@ -37,7 +37,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(template_name="web/password_change.html"),
+        limit_password_guesses(
+            auth_views.PasswordChangeView.as_view(template_name="web/password_change.html")
+        ),
         name="password_change",
     ),
     path(

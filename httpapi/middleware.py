@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.http import Http404
 from django.utils.cache import add_never_cache_headers
 
 
@@ -22,14 +23,17 @@ class NoStoreMiddleware:
 
 
 class RefuseNulInQueryMiddleware:
-    """A NUL character in a query parameter is a 400 (`bad_request`) before any view sees it:
-    PostgreSQL cannot hold one in text, so a filter, a search or the admin's search box would
-    otherwise fail with a server error."""
+    """A NUL character in a query parameter is a 400 (`bad_request`) before any view sees it,
+    and in the path a 404 (no page has one): PostgreSQL cannot hold one in text, so a filter,
+    a search, the admin's search box or a secret in a path would otherwise fail with a server
+    error."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path_info:
+            raise Http404("No page has a NUL character in its address.")
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
                 raise BadRequest("A query parameter holds a NUL character.")

@@ -48,6 +48,18 @@ def test_guessing_passwords_through_a_sign_in_form_meets_the_same_limit(admin, s
     assert attempt("198.51.100.2").status_code == 200  # another address is not held back
 
 
+@pytest.mark.parametrize("change_form", ["/accounts/password/", "/admin/password_change/"])
+def test_guessing_the_current_password_in_a_change_form_meets_the_same_limit(admin, change_form):
+    """Someone at a tablet left signed in cannot guess the password there without limit."""
+    client = Client(REMOTE_ADDR="198.51.100.1")
+    client.force_login(admin)
+    new = "a-new-long-passphrase-9"
+    guess = {"old_password": "guess", "new_password1": new, "new_password2": new}
+    for _ in range(allowed("token")):
+        assert client.post(change_form, guess).status_code == 200  # the form again, refused
+    assert client.post(change_form, guess).status_code == 429
+
+
 def test_guesses_at_the_token_endpoint_and_the_forms_share_one_budget(anonymous_api, admin):
     guess = {"username": admin.username, "password": "guess"}
     for _ in range(allowed("token")):

@@ -43,6 +43,22 @@ def test_the_address_stays_until_rotated_and_the_old_one_is_then_gone(
     assert anonymous_api.get(second).status_code == 200
 
 
+@pytest.mark.parametrize("change", [{"password": "a-new-long-passphrase-9"}, {"is_active": False}])
+def test_a_new_password_or_lost_access_ends_the_address_for_good(
+    admin_api, anonymous_api, therapist, change
+):
+    old = address(admin_api, therapist)
+    assert admin_api.patch(f"/api/v1/therapists/{therapist.id}/", change).status_code == 200
+    assert anonymous_api.get(old).status_code == 404
+    admin_api.patch(f"/api/v1/therapists/{therapist.id}/", {"is_active": True})
+    assert anonymous_api.get(old).status_code == 404  # reactivated: the old address stays gone
+    assert address(admin_api, therapist) != old
+
+
+def test_a_nul_in_the_address_finds_nothing(anonymous_api):
+    assert anonymous_api.get("/api/v1/calendar/ab%00cd.ics").status_code == 404
+
+
 def test_a_therapist_sees_only_their_own_address_and_an_admin_anyones(
     therapist_api, admin_api, make_therapist, clinic, therapist
 ):
