@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from audit import trail
@@ -351,9 +352,34 @@ class ClinicalHoldAdmin(ClinicScopedAdmin):
         holds.release_hold(obj.patient, by=request.user, note=form.cleaned_data["note"], seen=obj)
 
 
+class RoomForm(forms.ModelForm):
+    """A room's name is its clinic's only one (clinic.services.check_room_name_free): the
+    clinic is no field of a clinic administrator's form, so Django would not ask."""
+
+    clinic_id = None  # the administrator's clinic, given by RoomAdmin.get_form
+
+    def clean(self):
+        data = super().clean()
+        clinic = data.get("clinic")  # a platform superuser's choice
+        clinic_id = self.instance.clinic_id or (clinic.pk if clinic else self.clinic_id)
+        if data.get("name") and clinic_id:
+            existing = None if self.instance._state.adding else self.instance
+            try:
+                services.check_room_name_free(clinic_id, data["name"], existing)
+            except ValidationError as taken:
+                self.add_error(None, taken)
+        return data
+
+
 @admin.register(Room)
 class RoomAdmin(ClinicScopedAdmin):
+    form = RoomForm
     list_display = ["name"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)  # a new class for each request
+        form.clinic_id = request.user.clinic_id
+        return form
 
 
 @admin.register(AuditEntry)

@@ -3,6 +3,7 @@
 import secrets
 from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -34,12 +35,20 @@ def update_clinic(clinic: Clinic, **fields: Any) -> Clinic:
     return clinic
 
 
+def check_room_name_free(clinic_id: UUID, name: str, room: Room | None = None) -> None:
+    """A room's name is the clinic's only room of that name (`room`: the one being renamed)."""
+    taken = Room.objects.filter(clinic_id=clinic_id, name=name.strip())
+    if room is not None:
+        taken = taken.exclude(pk=room.pk)
+    if taken.exists():
+        raise ValidationError({"name": "The clinic already has a room of that name."})
+
+
 @transaction.atomic
 def add_room(*, clinic: Clinic, name: str) -> Room:
-    """A room of the clinic; its name is the clinic's only room of that name."""
+    """A room of the clinic, under a name no other room of the clinic has."""
     room = Room(clinic=clinic, name=name.strip())
-    if Room.objects.filter(clinic=clinic, name=room.name).exists():
-        raise ValidationError({"name": "The clinic already has a room of that name."})
+    check_room_name_free(clinic.pk, room.name)
     room.full_clean(validate_constraints=False)  # its one constraint, the name, asked above
     room.save()
     return room

@@ -1,16 +1,20 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from clinic.admin import ClinicScopedAdmin, ReadOnlyAdminMixin, ReadOnlyClinicAdmin
-from clinic.holds import check_open_for_care
 from core.errors import RuleViolation
 from sessions.models import Appointment, TreatmentCourse
 from sessions.scheduling import services
 
 
 class CourseAdminForm(forms.ModelForm):
-    """A new course is planned here; the form refuses it when the plan does not fit."""
+    """A new course is planned and booked here by the booking service, as the API books one,
+    inside the admin's transaction: whatever the service refuses (the course's shape, a hold,
+    no room in the plan, a slot taken meanwhile) is the form's error, and nothing is booked."""
+
+    clinic_id = None  # the administrator's clinic, given by TreatmentCourseAdmin.get_form
 
     class Meta:
         model = TreatmentCourse
@@ -30,33 +34,16 @@ class CourseAdminForm(forms.ModelForm):
         data = super().clean()
         if not self.instance._state.adding or self.errors:
             return data
-        services.check_course_shape(
-            planned_sessions=data["planned_sessions"],
-            session_minutes=data["session_minutes"],
-            min_gap_days=data["min_gap_days"],
-            max_gap_days=data["max_gap_days"],
-            earliest_start=data["earliest_start"],
-        )
         try:
-            check_open_for_care(data["patient"])
-        except RuleViolation as refusal:
-            raise forms.ValidationError({"patient": refusal.detail}) from refusal
-        data["earliest_start"] = services.course_start(data["earliest_start"], timezone.now())
-        plan = services.plan_course(
-            therapist=data["therapist"],
-            patient=data["patient"],
-            room=data.get("room"),
-            earliest_start=data["earliest_start"],
-            planned_sessions=data["planned_sessions"],
-            session_minutes=data["session_minutes"],
-            min_gap_days=data["min_gap_days"],
-            max_gap_days=data["max_gap_days"],
-        )
-        if plan is None:
-            raise forms.ValidationError(
-                "No availability: these sessions do not fit the therapist's, room's and "
-                "patient's free time in the next 12 weeks. Nothing was booked."
+            self.instance = services.create_course(
+                clinic=data["patient"].clinic, **{name: data[name] for name in self.Meta.fields}
             )
+        except ValidationError as refusal:
+            self.add_error(None, refusal)
+        except RuleViolation as refusal:
+            # A hold or the archive is the patient's; anything else is the plan's as a whole.
+            about_the_patient = refusal.code in ("clinical_hold", "invalid_state")
+            self.add_error("patient" if about_the_patient else None, refusal.detail)
         return data
 
 
@@ -84,13 +71,13 @@ class TreatmentCourseAdmin(ClinicScopedAdmin):
             return super().get_readonly_fields(request, obj)
         return CourseAdminForm.Meta.fields  # a booked course changes through the API's actions
 
+    def get_inlines(self, request, obj):
+        # A new course has no appointments to show yet: booked by the form's clean, it must
+        # not meet a formset that could still send the page back unsaved.
+        return self.inlines if obj is not None else []
+
     def save_model(self, request, obj, form, change):
-        if change:
-            return
-        form.instance = services.create_course(
-            clinic=request.user.clinic,
-            **{name: form.cleaned_data[name] for name in CourseAdminForm.Meta.fields},
-        )
+        pass  # booked by the form (CourseAdminForm.clean); a booked course does not change here
 
     def save_related(self, request, form, formsets, change):
         if change:

@@ -75,6 +75,23 @@ def test_a_patient_who_now_wants_no_messages_in_the_admin_gets_none_still_to_go(
     assert reminder.status == "cancelled"
 
 
+def test_a_room_of_a_name_the_clinic_has_is_refused_by_the_form_in_the_admin(admin_site, clinic):
+    first = admin_site.post("/admin/clinic/room/add/", {"name": "Treatment room 1"})
+    assert first.status_code == 302
+    again = admin_site.post("/admin/clinic/room/add/", {"name": "Treatment room 1"})
+    assert again.status_code == 200
+    assert "The clinic already has a room of that name." in again.content.decode()
+    other = clinic.rooms.create(name="Treatment room 2")
+    renamed = admin_site.post(
+        f"/admin/clinic/room/{other.pk}/change/", {"name": "Treatment room 1"}
+    )
+    assert "The clinic already has a room of that name." in renamed.content.decode()
+    assert sorted(clinic.rooms.values_list("name", flat=True)) == [
+        "Treatment room 1",
+        "Treatment room 2",
+    ]
+
+
 def test_a_therapist_has_no_admin_site(therapist):
     client = Client()
     client.force_login(therapist)

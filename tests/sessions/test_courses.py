@@ -401,5 +401,5 @@ def test_the_admin_form_says_so_when_the_course_does_not_fit(
         bodies.admin_course_form(patient, therapist, monday_10),
     )
     assert answer.status_code == 200
-    assert "No availability" in answer.content.decode()
+    assert "do not fit in the next 12 weeks; nothing was booked." in answer.content.decode()
     assert not TreatmentCourse.objects.exists()
