@@ -13,6 +13,7 @@ from clinic.models import Clinic, Staff, WorkingHours
 from sessions.models import Appointment
 from sessions.models.scheduling import LIVE
 from sessions.scheduling.selectors import shifts_of
+from sessions.scheduling.services import starts_too_late
 from sessions.slots import within_working_hours
 
 SLOT = timedelta(minutes=30)
@@ -127,7 +128,8 @@ def _rows(
                     ),
                     appointment=starting,
                     busy=busy and starting is None,
-                    past=slot_end <= now,
+                    # Begun is past for booking (the service refuses a start before now).
+                    past=starts_too_late(slot_start, now),
                 )
             )
         rows.append((clock, cells))

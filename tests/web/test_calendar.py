@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sessions.models import Appointment, TreatmentCourse
 from tests.moments import today_at
+from web import week
 from tests.query_counts import queries
 
 pytestmark = pytest.mark.django_db
@@ -225,6 +226,19 @@ def test_a_course_session_moved_the_day_after_another_is_refused_with_the_course
     assert "The new time must be at least 2 days from the course&#x27;s other sessions" in page
     later.refresh_from_db()
     assert later.starts_at == tomorrow_at(10) + timedelta(days=3)
+
+
+def test_the_slot_under_way_is_not_offered_as_free_the_booking_service_would_refuse_it(
+    clinic, therapist
+):
+    with timezone.override(ZoneInfo(clinic.timezone)):
+        [therapists_week] = week.week_of(clinic, week.monday_of(timezone.localdate()))
+    now = timezone.now()
+    cells = [cell for _, row in therapists_week.rows for cell in row]
+    [under_way] = [c for c in cells if c.starts_at <= now < c.starts_at + timedelta(minutes=30)]
+    assert under_way.working and not under_way.free  # begun: a start in the past
+    later = [c for c in cells if c.starts_at > now and c.working]
+    assert all(cell.free for cell in later)
 
 
 def test_a_booking_in_the_past_is_refused_by_its_start(signed_in, patient, therapist):
