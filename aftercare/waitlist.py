@@ -24,7 +24,7 @@ from aftercare.models import (
 )
 from clinic.holds import check_open_for_care
 from clinic.models import Clinic, Patient, Staff
-from core.errors import Conflict
+from core.errors import Conflict, RuleViolation
 from sessions.models import Appointment, AppointmentStatus
 from sessions.scheduling.selectors import busy_intervals
 from sessions.scheduling.services import book_appointment
@@ -209,6 +209,8 @@ def _book_offered_slot(offer_id: UUID) -> Appointment:
     except Conflict as refusal:
         if refusal.code == "double_booked":  # by the clinic meanwhile
             raise _SlotTaken from refusal
+        raise Conflict("slot_gone", SLOT_GONE) from refusal
+    except (RuleViolation, ValidationError) as refusal:  # hours changed, the therapist left
         raise Conflict("slot_gone", SLOT_GONE) from refusal
     offer.status, offer.booked = OfferStatus.ACCEPTED, booked
     offer.save(update_fields=["status", "booked"])

@@ -144,6 +144,15 @@ def _double_booked(who: str) -> Conflict:
     return Conflict("double_booked", f"The {who} already has an appointment at that time.")
 
 
+def _check_bookable(therapist: Staff) -> None:
+    """Only someone who still works at the clinic is booked (a field error, as a therapist the
+    staff app no longer offers)."""
+    if not therapist.is_active:
+        raise ValidationError(
+            {"therapist": f"{therapist} no longer works here: choose another therapist."}
+        )
+
+
 def _check_within_working_hours(therapist: Staff, starts_at: datetime, ends_at: datetime) -> None:
     zone = therapist.own_clinic.timezone
     if not slots.within_working_hours(
@@ -193,6 +202,7 @@ def book_appointment(
 ) -> Appointment:
     check_patients_own(patient, course=course)
     check_appointment_times(starts_at, ends_at, timezone.now())
+    _check_bookable(therapist)
     check_open_for_care(patient)
     _check_within_working_hours(therapist, starts_at, ends_at)
     appointment = Appointment(
@@ -367,6 +377,7 @@ def create_course(
         max_gap_days=max_gap_days,
         earliest_start=earliest_start,
     )
+    _check_bookable(therapist)
     check_open_for_care(patient)
     course = TreatmentCourse.objects.create(
         clinic=clinic,

@@ -354,6 +354,21 @@ def test_an_offer_for_a_slot_that_has_begun_books_nothing(join, freed, make_pati
 
 
 @pytest.mark.django_db
+def test_an_offer_of_a_therapist_who_has_since_left_books_nothing(
+    join, freed, make_patient, clinic, therapist
+):
+    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
+    join(grace)
+    freed()
+    offer = WaitlistOffer.objects.get()
+    therapist.is_active = False
+    therapist.save()
+    answer = Client().post(offer_path(offer), follow=True)
+    assert "this slot has gone" in answer.content.decode()
+    assert not Appointment.objects.filter(patient=grace).exists()
+
+
+@pytest.mark.django_db
 def test_a_no_show_offers_nothing(join, book, monday_10, admin_api, make_patient, clinic):
     grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
     join(grace)

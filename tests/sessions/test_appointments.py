@@ -418,3 +418,20 @@ def test_a_course_cancelled_while_an_appointment_is_booked_into_it_keeps_none(
     assert failures == []
     assert TreatmentCourse.objects.get(pk=course["id"]).status == "cancelled"
     assert not Appointment.objects.filter(course=course["id"], status="booked").exists()
+
+
+def test_a_therapist_who_left_is_booked_by_no_door(
+    admin_api, book, monday_10, therapist, patient
+):
+    therapist.is_active = False
+    therapist.save()
+    booking = book(monday_10)
+    course = admin_api.post(
+        "/api/v1/courses/",
+        {"patient": str(patient.id), "therapist": str(therapist.id), "indication": "Neck pain"},
+        format="json",
+    )
+    for answer in (booking, course):
+        assert answer.status_code == 400
+        assert "no longer works here" in answer.json()["therapist"][0]
+    assert not Appointment.objects.exists() and not TreatmentCourse.objects.exists()

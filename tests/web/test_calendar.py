@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from sessions.models import Appointment, TreatmentCourse
 from tests.moments import today_at
-from web import week
 from tests.query_counts import queries
+from web import week
 
 pytestmark = pytest.mark.django_db
 
