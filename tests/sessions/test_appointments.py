@@ -420,9 +420,7 @@ def test_a_course_cancelled_while_an_appointment_is_booked_into_it_keeps_none(
     assert not Appointment.objects.filter(course=course["id"], status="booked").exists()
 
 
-def test_a_therapist_who_left_is_booked_by_no_door(
-    admin_api, book, monday_10, therapist, patient
-):
+def test_a_therapist_who_left_is_booked_by_no_door(admin_api, book, monday_10, therapist, patient):
     therapist.is_active = False
     therapist.save()
     booking = book(monday_10)
