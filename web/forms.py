@@ -25,7 +25,12 @@ from screening.vocabulary import (
     muscle_by_code,
 )
 from sessions.models import Depth, Severity, SideEffectKind, Waveform
-from sessions.models.records import MOST_SITES, STIMULATION_RANGES
+from sessions.models.records import (
+    MOST_NEEDLES,
+    MOST_NEEDLES_AT_A_SITE,
+    MOST_SITES,
+    STIMULATION_RANGES,
+)
 from sessions.models.scheduling import COURSE_SESSIONS, GAP_DAYS, SESSION_MINUTES
 from sessions.records.current_path import Electrode, pair_problem
 from sessions.records.rules import depth_problem
@@ -90,7 +95,7 @@ class SessionForm(forms.Form):
     needles_removed = forms.IntegerField(
         label="Needles removed",
         min_value=0,
-        max_value=1000,
+        max_value=MOST_NEEDLES,
         required=False,
         help_text="Every needle inserted, counted out: needed to sign",
     )
@@ -139,7 +144,9 @@ class SiteForm(forms.Form):
     needle_gauge_mm = forms.DecimalField(
         label="Gauge mm", min_value=Decimal("0.05"), max_value=2, decimal_places=2, required=False
     )
-    needle_count = forms.IntegerField(label="Needles", min_value=1, max_value=200, initial=1)
+    needle_count = forms.IntegerField(
+        label="Needles", min_value=1, max_value=MOST_NEEDLES_AT_A_SITE, initial=1
+    )
     twitch_response = forms.BooleanField(label="Twitch", required=False)
 
     def clean(self) -> dict[str, Any]:

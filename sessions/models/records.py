@@ -32,6 +32,9 @@ __all__ = [
 
 SUPERFICIAL_MAX_MM = 10
 MOST_SITES = 60  # needle sites in one session, at every door
+MOST_NEEDLES_AT_A_SITE = 200
+MOST_NEEDLES = MOST_SITES * MOST_NEEDLES_AT_A_SITE  # counted out of one session
+MOST_PAIRS = 30  # electrical stimulation pairs in one session
 # domain.md "Electrical stimulation — accepted ranges": field -> (lowest, highest), inclusive.
 STIMULATION_RANGES = {
     "frequency_hz": (0.5, 150),

@@ -18,7 +18,13 @@ from sessions.models import (
     TreatmentCourse,
     Waveform,
 )
-from sessions.models.records import MOST_SITES, STIMULATION_RANGES
+from sessions.models.records import (
+    MOST_NEEDLES,
+    MOST_NEEDLES_AT_A_SITE,
+    MOST_PAIRS,
+    MOST_SITES,
+    STIMULATION_RANGES,
+)
 from sessions.records.rules import depth_problem
 from sessions.records.selectors import warnings_of
 
@@ -53,7 +59,9 @@ class SiteSerializer(WholeItem):
         required=False,
         allow_null=True,
     )
-    needle_count = serializers.IntegerField(min_value=1, max_value=200, default=1)
+    needle_count = serializers.IntegerField(
+        min_value=1, max_value=MOST_NEEDLES_AT_A_SITE, default=1
+    )
     twitch_response = serializers.BooleanField(default=False, help_text="Local twitch response")
 
     def validate(self, site):
@@ -157,7 +165,7 @@ class SessionSerializer(RowRepresentation, serializers.ModelSerializer):
     notes = serializers.CharField(max_length=10000, allow_blank=True, required=False)
     needles_removed = serializers.IntegerField(
         min_value=0,
-        max_value=12000,
+        max_value=MOST_NEEDLES,
         required=False,
         allow_null=True,
         help_text="Needles counted out; must equal the needles inserted to sign",
@@ -166,7 +174,7 @@ class SessionSerializer(RowRepresentation, serializers.ModelSerializer):
     # many=True hands min_length/max_length to DRF's ListSerializer; the stubs type the call as
     # the child serializer's, which does not take them.
     sites = SiteSerializer(many=True, min_length=1, max_length=MOST_SITES)  # type: ignore[call-arg]
-    electrical = ElectricalSerializer(many=True, required=False, max_length=30)  # type: ignore[call-arg]
+    electrical = ElectricalSerializer(many=True, required=False, max_length=MOST_PAIRS)  # type: ignore[call-arg]
     warnings = serializers.SerializerMethodField()
     addenda = AddendumSerializer(many=True, read_only=True)
 

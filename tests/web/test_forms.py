@@ -11,6 +11,7 @@ from clinic.holds import place_on_hold
 from clinic.models import Patient
 from screening.models import Screening
 from sessions.models import NeedlingSession, SideEffect
+from sessions.models.records import MOST_NEEDLES
 from sessions.records.services import log_session
 from tests import bodies
 from tests.bodies import site, stimulation, typed
@@ -209,6 +210,15 @@ def test_a_session_of_more_sites_than_the_api_takes_is_refused_not_saved(
     response = signed_in.post(f"/patients/{patient.pk}/session/", form)
     assert "At most 60 needle sites in one session." in response.content.decode()
     assert not NeedlingSession.objects.exists()
+
+
+def test_the_form_counts_as_many_needles_as_the_api_and_no_more(signed_in, patient, screen):
+    screen(patient)
+    many = finished_session(needles_removed=MOST_NEEDLES)
+    assert signed_in.post(f"/patients/{patient.pk}/session/", many).status_code == 302
+    too_many = finished_session(needles_removed=MOST_NEEDLES + 1)
+    page = signed_in.post(f"/patients/{patient.pk}/session/", too_many).content.decode()
+    assert f"Ensure this value is less than or equal to {MOST_NEEDLES}." in page
 
 
 def test_a_session_that_ends_before_it_starts_is_refused_at_its_end(signed_in, patient, screen):
