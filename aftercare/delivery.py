@@ -264,9 +264,9 @@ def _address(notification: Notification) -> str | None:
             raise ValueError("A message to staff names no staff member.")
         return notification.staff.email or None
     patient = notification.patient
-    if notification.channel == Channel.SMS:
-        return patient.phone if patient.sms_consent and patient.phone else None
-    return patient.email if patient.email_consent and patient.email else None
+    if plan.status_on(Channel(notification.channel), outbox.recipient(patient)) != "pending":
+        return None
+    return patient.phone if notification.channel == Channel.SMS else patient.email
 
 
 def _deliver(notification: Notification, address: str, reads: Reads) -> str:

@@ -320,10 +320,9 @@ SMS_ANSWERS = (Kind.APPOINTMENT_CONFIRMED, Kind.URGENT_CARE)
 def reroute(patient: Patient) -> None:
     """The patient changed how they are reached: each message still to go goes as they now
     want it. One on a channel they no longer prefer is cancelled; one on a channel they now
-    prefer is planned alike (same moment, same lifetime); each is pending where they consent,
-    suppressed where not, as planning decides (plan._on_each_channel)."""
+    prefer is planned alike (same moment, same lifetime); each is pending or suppressed as
+    planning decides (plan.status_on)."""
     wanted = recipient(patient)
-    consent = {Channel.SMS: wanted.sms_consent, Channel.EMAIL: wanted.email_consent}
     channels = PreferredChannel(patient.preferred_channel).channels()
     still_to_go = (
         Notification.objects.filter(patient=patient, status__in=OPEN)
@@ -335,18 +334,15 @@ def reroute(patient: Patient) -> None:
         by_message.setdefault(row.dedupe_key.rsplit(":", 1)[0], []).append(row)
     for message, rows in by_message.items():
         for row in rows:
+            channel = Channel(row.channel)
             row.status = (
-                Status.CANCELLED
-                if row.channel not in channels
-                else Status.PENDING
-                if consent[Channel(row.channel)]
-                else Status.SUPPRESSED
+                plan.status_on(channel, wanted) if channel in channels else Status.CANCELLED
             )
             row.save(update_fields=["status", "updated_at"])
         planned_on = {row.channel for row in rows}
         Notification.objects.bulk_create(
             [
-                _on_channel(rows[0], f"{message}:{channel.value}", channel, consent[channel])
+                _on_channel(rows[0], f"{message}:{channel.value}", channel, wanted)
                 for channel in channels
                 if channel.value not in planned_on
             ],
@@ -354,7 +350,9 @@ def reroute(patient: Patient) -> None:
         )
 
 
-def _on_channel(row: Notification, key: str, channel: Channel, consented: bool) -> Notification:
+def _on_channel(
+    row: Notification, key: str, channel: Channel, wanted: plan.Recipient
+) -> Notification:
     """The message of `row`, planned alike on another channel."""
     return Notification(
         dedupe_key=key,
@@ -369,7 +367,7 @@ def _on_channel(row: Notification, key: str, channel: Channel, consented: bool) 
         send_at=row.send_at,
         due_at=row.due_at,
         expires_at=row.expires_at,
-        status=Status.PENDING if consented else Status.SUPPRESSED,
+        status=plan.status_on(channel, wanted),
     )
 
 

@@ -127,17 +127,23 @@ def _on_each_channel(
 ) -> list[PlannedMessage]:
     """The message on each channel the patient prefers: pending where they consented,
     suppressed where not (the clinic sees both), expired on all if it is already too late."""
-    consent = {Channel.SMS: recipient.sms_consent, Channel.EMAIL: recipient.email_consent}
     return [
         PlannedMessage(
             kind,
             channel.value,
             send_at,
             expires_at,
-            "expired" if too_late else "pending" if consent[channel] else "suppressed",
+            "expired" if too_late else status_on(channel, recipient),
         )
         for channel in PreferredChannel(recipient.preferred_channel).channels()
     ]
+
+
+def status_on(channel: Channel, recipient: Recipient) -> str:
+    """A message still to go on `channel`: pending where the patient consented to it (with an
+    address), suppressed where not."""
+    consent = {Channel.SMS: recipient.sms_consent, Channel.EMAIL: recipient.email_consent}
+    return "pending" if consent[channel] else "suppressed"
 
 
 def _plan(
