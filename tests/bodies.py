@@ -78,6 +78,8 @@ def session_form(started_at: datetime, /, **fields) -> dict:
         "sites-0-technique": "trigger_point",
         "sites-0-depth": "deep",
         "sites-0-needle_count": 2,
+        "estim-TOTAL_FORMS": 0,  # no electrical stimulation
+        "estim-INITIAL_FORMS": 0,
         **fields,
     }
 

@@ -28,6 +28,7 @@ from sessions.models import Depth, Severity, SideEffectKind, Waveform
 from sessions.models.records import (
     MOST_NEEDLES,
     MOST_NEEDLES_AT_A_SITE,
+    MOST_PAIRS,
     MOST_SITES,
     STIMULATION_RANGES,
 )
@@ -248,6 +249,39 @@ class ElectricalForm(forms.Form):
                 if name not in ("used", "first_site", "second_site")
             }
         ]
+
+
+class StimulationPairs(forms.BaseFormSet):
+    """A session's electrical stimulation, pair by pair, each shown with its own box: every
+    pair of the record is shown, and one more row to add a pair; a row left unticked is none."""
+
+    default_error_messages = {
+        "too_many_forms": "At most %(num)d electrical stimulation pairs in one session.",
+    }
+
+    def check_pairs(self, sites: list[dict[str, Any]]) -> None:
+        for pair in self.forms:
+            pair.check_pair(sites)
+
+    def blocks(self) -> list[dict[str, Any]]:
+        return [block for pair in self.forms for block in pair.blocks()]
+
+    def pair_errors(self) -> list[str]:
+        """What the current-path rule refused, pair by pair (the live check says so)."""
+        return [
+            f"Pair {number}: {error}"
+            for number, pair in enumerate(self.forms, start=1)
+            for error in pair.errors.get("first_site", [])
+        ]
+
+
+# formset_factory returns a subclass of `formset`; its stubs say only "some BaseFormSet".
+StimulationFormSet = cast(
+    type[StimulationPairs],
+    forms.formset_factory(
+        ElectricalForm, formset=StimulationPairs, extra=1, max_num=MOST_PAIRS, validate_max=True
+    ),
+)
 
 
 class RatingsForm(forms.Form):

@@ -235,14 +235,15 @@ def test_a_session_that_ends_before_it_starts_is_refused_at_its_end(signed_in, p
 
 # Current between the form's sites 1 and 2: 2 Hz, 250 µs, 4 mA, biphasic, 15 minutes.
 ESTIM = {
-    "estim-used": "on",
-    "estim-first_site": 1,
-    "estim-second_site": 2,
-    "estim-frequency_hz": "2",
-    "estim-pulse_width_us": 250,
-    "estim-intensity_ma": "4",
-    "estim-waveform": "biphasic",
-    "estim-duration_minutes": 15,
+    "estim-TOTAL_FORMS": 1,
+    "estim-0-used": "on",
+    "estim-0-first_site": 1,
+    "estim-0-second_site": 2,
+    "estim-0-frequency_hz": "2",
+    "estim-0-pulse_width_us": 250,
+    "estim-0-intensity_ma": "4",
+    "estim-0-waveform": "biphasic",
+    "estim-0-duration_minutes": 15,
 }
 
 
@@ -282,7 +283,53 @@ def test_copy_last_session_fills_in_its_sites_and_stimulation(
     )
     page = signed_in.get(f"/patients/{patient.pk}/session/?copy=last").content.decode()
     assert 'value="Gastrocnemius"' in page and 'value="Soleus"' in page
-    assert 'name="estim-duration_minutes" value="12"' in page
+    assert 'name="estim-0-duration_minutes" value="12"' in page
+
+
+def test_a_draft_of_two_pairs_saved_again_in_the_form_keeps_both(
+    signed_in, clinic, patient, therapist, screen
+):
+    screen(patient)
+    draft = log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=patient,
+        started_at=timezone.now() - timedelta(minutes=40),
+        sites=[
+            site(technique="electrical"),
+            site(muscle="soleus", technique="electrical"),
+            site(muscle="tibialis_anterior", technique="electrical"),
+        ],
+        electrical=[stimulation(), stimulation(1, 2, duration_minutes=12)],
+    )
+    path = f"/sessions/{draft.pk}/edit/"
+    page = signed_in.get(path)
+    form = page.context["form"]
+    data = {
+        name: value
+        for part in (form, page.context["sites"], page.context["stimulation"])
+        for name, value in _as_posted(part).items()
+    }
+    answer = signed_in.post(path, data | {"notes": "Calf taut bands both released."})
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    pairs = draft.electrical.order_by("id")
+    assert [(p.site_a.position, p.site_b.position, p.duration_minutes) for p in pairs] == [
+        (0, 1, 15),
+        (1, 2, 12),
+    ]
+
+
+def _as_posted(part) -> dict:
+    """A form or formset as the page would post it, unchanged."""
+    forms = getattr(part, "forms", [part])
+    data = dict(part.management_form.initial) if hasattr(part, "management_form") else {}
+    data = {f"{part.prefix}-{name}": value for name, value in data.items()}
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value not in (None, False):
+                data[field.html_name] = "on" if value is True else value
+    return data
 
 
 def test_the_live_check_names_warnings_as_sites_change(signed_in, patient, screen):
@@ -375,7 +422,7 @@ def test_current_across_the_chest_is_refused_by_the_pair(signed_in, patient, scr
         }
     )
     check = signed_in.post(f"/patients/{patient.pk}/session/check/", data).content.decode()
-    assert "Electrical stimulation: Current must not run" in check
+    assert "Electrical stimulation: Pair 1: Current must not run" in check
 
     page = signed_in.post(f"/patients/{patient.pk}/session/", data).content.decode()
     assert "Current must not run across the body" in page

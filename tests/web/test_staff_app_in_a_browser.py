@@ -232,9 +232,12 @@ def test_copy_last_session_fills_the_form_with_the_sites_needles_and_stimulation
         expect(rows.nth(1).get_by_label("Muscle", exact=True)).to_have_value("Soleus")
         expect(rows.nth(1).get_by_label("Side", exact=True)).to_have_value("left")
         expect(page.get_by_label("Needle lot")).to_have_value("LOT-42")
-        expect(page.get_by_label("Used in this session")).to_be_checked()
-        expect(page.get_by_label("Between site")).to_have_value("1")
-        expect(page.get_by_label("and site")).to_have_value("2")
+        pairs = page.locator("[data-pair]")
+        expect(pairs).to_have_count(2)  # the copied pair, and a row to add another
+        expect(pairs.nth(0).get_by_label("Used in this session")).to_be_checked()
+        expect(pairs.nth(0).get_by_label("Between site")).to_have_value("1")
+        expect(pairs.nth(0).get_by_label("and site")).to_have_value("2")
+        expect(pairs.nth(1).get_by_label("Used in this session")).not_to_be_checked()
 
 
 def test_the_admin_books_a_course_of_five_sessions_with_the_wizard(

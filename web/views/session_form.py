@@ -31,34 +31,37 @@ from web.forms import (
     SessionForm,
     SiteForms,
     SiteFormSet,
+    StimulationFormSet,
+    StimulationPairs,
 )
 
 # The session form's three parts as first shown, and the session they were copied from.
-type FirstShown = tuple[SessionForm, SiteForms, ElectricalForm, NeedlingSession | None]
+type FirstShown = tuple[SessionForm, SiteForms, StimulationPairs, NeedlingSession | None]
 
 
-def _bound(data: QueryDict) -> tuple[SessionForm, SiteForms, ElectricalForm]:
+def _bound(data: QueryDict) -> tuple[SessionForm, SiteForms, StimulationPairs]:
     return (
         SessionForm(data),
         SiteFormSet(data, prefix="sites"),
-        ElectricalForm(data, prefix="estim"),
+        StimulationFormSet(data, prefix="estim"),
     )
 
 
-def _all_valid(form: SessionForm, sites: SiteForms, stimulation: ElectricalForm) -> bool:
-    """Every field valid, and the electrical pair allowed on the sites as planned."""
+def _all_valid(form: SessionForm, sites: SiteForms, stimulation: StimulationPairs) -> bool:
+    """Every field valid, and each electrical pair allowed on the sites as planned."""
     valid = [form.is_valid(), sites.is_valid(), stimulation.is_valid()]
     if all(valid):
-        stimulation.check_pair([site.planned() for site in sites])
+        stimulation.check_pairs([site.planned() for site in sites])
     return all(valid) and stimulation.is_valid()
 
 
 def _copied_from(
     session: NeedlingSession | None,
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Sites and stimulation of an earlier session, as the form's initial values."""
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Sites and stimulation of an earlier session, as the form's initial values: every pair
+    of it (a draft saved again keeps them all)."""
     if session is None:
-        return [{}], {}
+        return [{}], []
     sites = list(session.sites.select_related("muscle").order_by("position"))
     initial_sites = [
         {
@@ -71,10 +74,8 @@ def _copied_from(
         }
         for site in sites
     ]
-    block = session.electrical.select_related("site_a", "site_b").first()
-    stimulation = {}
-    if block is not None:
-        stimulation = {
+    stimulation = [
+        {
             "used": True,
             "first_site": block.site_a.position + 1,
             "second_site": block.site_b.position + 1,
@@ -84,6 +85,8 @@ def _copied_from(
                 if name not in ("used", "first_site", "second_site")
             },
         }
+        for block in session.electrical.select_related("site_a", "site_b").order_by("id")
+    ]
     return initial_sites, stimulation
 
 
@@ -95,7 +98,7 @@ def _first_shown(
     return (
         SessionForm(initial=fields),
         SiteFormSet(initial=sites, prefix="sites"),
-        ElectricalForm(initial=stimulation, prefix="estim"),
+        StimulationFormSet(initial=stimulation, prefix="estim"),
         copied_from,
     )
 
@@ -285,7 +288,7 @@ def check_session(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     minutes = []
     if every_site_valid and stimulation.is_valid():  # site numbers mean the rows as typed
         minutes = [block["duration_minutes"] for block in stimulation.blocks()]
-        stimulation.check_pair(planned)
+        stimulation.check_pairs(planned)
     warnings = session_warnings(
         [
             SiteFacts(s["muscle"], s["side"], s["depth"], s["needle_count"], s.get("depth_mm"))
@@ -300,7 +303,7 @@ def check_session(request: HttpRequest, patient_id: UUID) -> HttpResponse:
         {
             "problem": problem,
             "site_errors": _typed_site_errors(sites),
-            "pair_errors": stimulation.errors.get("first_site"),
+            "pair_errors": stimulation.pair_errors(),
             "warnings": warnings,
         },
     )
