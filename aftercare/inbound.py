@@ -8,12 +8,12 @@ them (a missed alert costs more than a needless call).
 """
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
-from aftercare import outbox, replies
+from aftercare import outbox, plan, replies
 from aftercare.models import InboundSms, Kind, Notification, ReplyAction, Status
 from clinic.holds import place_on_hold
 from clinic.models import Patient
@@ -23,8 +23,6 @@ from sessions.records.services import report_side_effect
 from sessions.scheduling.selectors import next_booked
 from sessions.scheduling.services import cancel_appointment, confirm_appointment
 
-# domain.md: the 24-hour check-in stands for 72 hours; a score is its answer within that time.
-CHECKIN_ANSWER_WINDOW = timedelta(hours=72)
 CANCEL_REASON = "patient_sms"
 
 
@@ -112,7 +110,7 @@ def last_checkin_session(patient: Patient, now: datetime) -> NeedlingSession | N
             patient=patient,
             kind=Kind.CHECKIN_24H,
             status__in=[Status.SENT, Status.DELIVERED],
-            sent_at__gte=now - CHECKIN_ANSWER_WINDOW,
+            sent_at__gte=now - plan.CHECKIN_STANDS,
             session__isnull=False,
         )
         .select_related("session")

@@ -65,11 +65,13 @@ def heat_time(ended_at: datetime) -> datetime:
 # Quiet-hours policies.
 IGNORE, LATER, EARLIER = "ignore", "later", "earlier"
 
+# domain.md: the 24-hour check-in stands for 72 hours (a soreness score is its answer then).
+CHECKIN_STANDS = timedelta(hours=72)
 # kind -> (offset from the event, lifetime from send_at or None for "until the event", policy)
 TIMING: dict[str, tuple[timedelta, timedelta | None, str]] = {
     IMMEDIATE: (timedelta(0), timedelta(hours=6), IGNORE),
     HEAT_OK: (HEAT_AFTER, timedelta(hours=3), IGNORE),
-    CHECKIN: (timedelta(hours=24), timedelta(hours=72), LATER),
+    CHECKIN: (timedelta(hours=24), CHECKIN_STANDS, LATER),
     REMINDER: (-timedelta(hours=24), None, EARLIER),
     REBOOK: (timedelta(days=2), timedelta(days=7), LATER),
     # The day before the course's 4th session, with the reminder: re-rate pain and activities.

@@ -11,6 +11,7 @@ from aftercare.models import (
 from clinic.models import Patient, Staff
 from httpapi.fields import MomentField
 from httpapi.scoping import ClinicObjectField
+from sessions.models.scheduling import SESSION_MINUTES
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -79,7 +80,9 @@ class WaitlistEntrySerializer(serializers.ModelSerializer):
     therapist = ClinicObjectField(queryset=Staff.objects.all(), required=False, allow_null=True)
     earliest = MomentField()
     latest = MomentField()
-    minutes = serializers.IntegerField(min_value=5, max_value=480)
+    minutes = serializers.IntegerField(
+        min_value=SESSION_MINUTES.start, max_value=SESSION_MINUTES[-1]
+    )
 
     class Meta:
         model = WaitlistEntry

@@ -52,7 +52,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
 }
 # The messages a patient may read soon after needling: pneumothorax shows from 2 hours to
 # 2 days after (domain.md), so these always say when to seek urgent care.
-RED_FLAG_KINDS = {Kind.AFTERCARE_IMMEDIATE, Kind.CHECKIN_24H, Kind.URGENT_CARE}
+RED_FLAG_ADVICE_KINDS = {Kind.AFTERCARE_IMMEDIATE, Kind.CHECKIN_24H, Kind.URGENT_CARE}
 # The messages that lead to the patient's page: the first of a session, the check-in, the
 # re-rating before a course's 4th session, and a waitlist offer (its page takes the slot). A
 # clinic's text that leaves the link out gets it.
@@ -178,7 +178,7 @@ def words(
     if kind in LINK_KINDS and link and link not in text:
         text = f"{text} {link}"
     red_flag = default_texts.red_flag(language)
-    if kind in RED_FLAG_KINDS and red_flag not in text:
+    if kind in RED_FLAG_ADVICE_KINDS and red_flag not in text:
         text = f"{text} {red_flag}"
     replies = default_texts.sms_replies(language)
     if channel == Channel.SMS and kind in REPLY_KINDS and replies not in text:

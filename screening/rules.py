@@ -26,6 +26,15 @@ ADULT_AGE = 18
 
 
 @dataclass(frozen=True)
+class PlannedSite:
+    """A site the therapist means to needle."""
+
+    muscle: str  # muscle code
+    side: str  # left | right | bilateral | midline
+    technique: str
+
+
+@dataclass(frozen=True)
 class SiteRef:
     region: str
     side: str  # ExclusionSide

@@ -1,7 +1,7 @@
 """Screening writes, and the one question the session code asks before anything is written."""
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,15 +15,7 @@ from core.errors import RuleViolation
 from screening import rules
 from screening.entry_window import entry_time_problem
 from screening.models import CONSENT_TEXT_VERSION, Screening, ruling_screening
-
-
-@dataclass(frozen=True)
-class PlannedSite:
-    """A site the therapist means to needle."""
-
-    muscle: str  # muscle code
-    side: str  # left | right | bilateral | midline
-    technique: str
+from screening.rules import PlannedSite
 
 
 def answers_from(data: dict[str, Any]) -> rules.Answers:

@@ -10,7 +10,7 @@ from uuid import UUID
 from django.db.models import F
 
 from screening.models import Screening
-from screening.services import PlannedSite
+from screening.rules import PlannedSite
 from sessions.models import Addendum, ElectricalStimulation, NeedleSite
 from sessions.records import rules
 from sessions.records.selectors import ScreeningFacts, SessionFacts, warnings_from

@@ -8,7 +8,7 @@ from uuid import UUID
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from screening.services import PlannedSite
+from screening.rules import PlannedSite
 from sessions.models import NeedlingSession, TreatmentCourse
 from sessions.records import rules
 

@@ -1,6 +1,7 @@
 from collections.abc import Mapping
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinic.models import Patient, Staff
@@ -131,6 +132,8 @@ class AddendumSerializer(RowRepresentation, serializers.ModelSerializer):
 
 
 class WarningSerializer(serializers.Serializer):
+    """A session's warning (sessions.records.rules.SessionWarning), as the schema shows it."""
+
     code = serializers.CharField()
     message = serializers.CharField()
 
@@ -210,6 +213,7 @@ class SessionSerializer(RowRepresentation, serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "signed_at", "signed_by", "screening"]
 
+    @extend_schema_field(WarningSerializer(many=True))  # their shape, in the OpenAPI document
     def get_warnings(self, session) -> list[dict]:
         return [warning.__dict__ for warning in warnings_of(session)]
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 from clinic import holds
 from clinic.models import Clinic, Patient, Staff
 from core.errors import Conflict, NotAllowed, RuleViolation
-from screening.services import PlannedSite, check_needling
+from screening.rules import PlannedSite
+from screening.services import check_needling
 from sessions import events
 from sessions.belonging import parts_of_others
 from sessions.models import (

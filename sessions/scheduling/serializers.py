@@ -98,7 +98,9 @@ class CourseSerializer(serializers.ModelSerializer):
 class FreeSlotsQuerySerializer(serializers.Serializer):
     start = MomentField()
     end = MomentField()
-    minutes = serializers.IntegerField(min_value=5, max_value=480, default=45)
+    minutes = serializers.IntegerField(
+        min_value=SESSION_MINUTES.start, max_value=SESSION_MINUTES[-1], default=45
+    )
 
     def validate(self, attrs):
         if attrs["end"] <= attrs["start"]:

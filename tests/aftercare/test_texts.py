@@ -78,7 +78,7 @@ def test_every_kind_renders_in_every_language_with_its_placeholders_filled(kind,
             f"{{{{ {name} }}}}" in subject + body
         )
     red_flag = default_texts.red_flag(language)
-    assert (red_flag in words.text) == (kind in texts.RED_FLAG_KINDS)
+    assert (red_flag in words.text) == (kind in texts.RED_FLAG_ADVICE_KINDS)
     assert ("<link value>" in words.text) == (kind in texts.LINK_KINDS)
 
 
@@ -114,7 +114,7 @@ def test_spanish_texts_are_spanish():
     assert "urgencias" in red_flag
 
 
-@pytest.mark.parametrize("kind", sorted(texts.RED_FLAG_KINDS))
+@pytest.mark.parametrize("kind", sorted(texts.RED_FLAG_ADVICE_KINDS))
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_red_flags_are_added_once_to_a_clinics_text_that_leaves_them_out(kind, language):
     red_flag = default_texts.red_flag(language)

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from core.errors import RuleViolation
 from screening.models import Screening
-from screening.services import PlannedSite, check_needling
+from screening.rules import PlannedSite
+from screening.services import check_needling
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from screening.services import PlannedSite
+from screening.rules import PlannedSite
 from sessions.records.rules import (
     late_entry,
     needle_count_problem,

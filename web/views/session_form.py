@@ -18,7 +18,8 @@ from core.errors import RuleViolation
 from outcomes.selectors import baseline_activities
 from outcomes.services import record_ratings_at_session
 from screening.models import ruling_screening
-from screening.services import PlannedSite, check_needling
+from screening.rules import PlannedSite
+from screening.services import check_needling
 from sessions.models import Appointment, NeedlingSession
 from sessions.records.rules import SiteFacts, session_warnings
 from sessions.records.services import correct_session, log_session, sign_session
