@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from clinic.models import Clinic, Patient, Staff
-from screening.vocabulary import Region
+from screening.vocabulary import Outcome, Region
 
 CONSENT_TEXT_VERSION = "2026-11"
 
@@ -30,12 +30,6 @@ class Muscle(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Outcome(models.TextChoices):
-    CLEARED = "cleared", "Cleared"
-    CLEARED_WITH_PRECAUTIONS = "cleared_with_precautions", "Cleared with precautions"
-    NOT_CLEARED = "not_cleared", "Not cleared"
 
 
 class Screening(models.Model):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from screening.vocabulary import ExclusionSide, Region, Technique, muscle_by_code
+from screening.vocabulary import ExclusionSide, Outcome, Region, Technique, muscle_by_code
 
 VALIDITY = timedelta(days=90)
 # The trimester precaution must follow the pregnancy, so its screening is renewed monthly.
@@ -168,11 +168,11 @@ def assess(answers: Answers, performed_at: datetime) -> Assessment:
             precautions.append(code)
 
     if blocked_everywhere:
-        outcome = "not_cleared"
+        outcome = Outcome.NOT_CLEARED
     elif precautions or excluded or muscles or techniques:
-        outcome = "cleared_with_precautions"
+        outcome = Outcome.CLEARED_WITH_PRECAUTIONS
     else:
-        outcome = "cleared"
+        outcome = Outcome.CLEARED
     return Assessment(
         outcome=outcome,
         findings=tuple(findings),

@@ -16,6 +16,7 @@ from screening import rules
 from screening.entry_window import entry_time_problem
 from screening.models import CONSENT_TEXT_VERSION, Screening, ruling_screening
 from screening.rules import PlannedSite
+from screening.vocabulary import Outcome
 
 
 def answers_from(data: dict[str, Any]) -> rules.Answers:
@@ -94,7 +95,7 @@ def check_needling(
             "screening_expired",
             f"The latest screening expired on {screening.valid_until:%Y-%m-%d}; screen again.",
         )
-    if screening.outcome == "not_cleared":
+    if screening.outcome == Outcome.NOT_CLEARED:
         raise RuleViolation("not_cleared", "The latest screening did not clear the patient.")
     _check_sites(screening, sites)
     missing = rules.missing_precautions(screening.precautions, precautions_acknowledged)

@@ -195,3 +195,11 @@ MUSCLES: tuple[MuscleEntry, ...] = tuple(
 )
 
 muscle_by_code: dict[str, MuscleEntry] = {muscle.code: muscle for muscle in MUSCLES}
+
+
+class Outcome(models.TextChoices):
+    """What a screening concludes (screening.rules.assess)."""
+
+    CLEARED = "cleared", "Cleared"
+    CLEARED_WITH_PRECAUTIONS = "cleared_with_precautions", "Cleared with precautions"
+    NOT_CLEARED = "not_cleared", "Not cleared"

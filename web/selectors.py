@@ -17,7 +17,7 @@ from outcomes.models import OutcomeMeasure
 from outcomes.rules import Change
 from outcomes.selectors import course_changes
 from screening.models import Screening, ruling_screening
-from screening.vocabulary import ExclusionSide, Region, Technique, muscle_by_code
+from screening.vocabulary import ExclusionSide, Outcome, Region, Technique, muscle_by_code
 from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
 from sessions.models.scheduling import LIVE
 from sessions.records.selectors import with_sessions_done
@@ -77,7 +77,7 @@ def screening_flags(screening: Screening | None, at: datetime) -> tuple[str, ...
     if screening.valid_until < at:
         return (f"Screening expired {screening.valid_until:%d %b}",)
     flags = []
-    if screening.outcome == "not_cleared":
+    if screening.outcome == Outcome.NOT_CLEARED:
         flags.append("Not cleared for needling")
     if screening.precautions:
         flags.append(

@@ -13,9 +13,8 @@ from uuid import UUID
 
 from core import moments
 from screening.entry_window import LONGEST_LATE_ENTRY, is_in_the_future, is_too_late_to_enter
-from screening.models import Outcome
 from screening.rules import PlannedSite, site_refusal
-from screening.vocabulary import muscle_by_code
+from screening.vocabulary import Outcome, muscle_by_code
 from sessions.models.records import SERIOUS_KINDS, SUPERFICIAL_MAX_MM, Depth, Severity
 
 MOST_NEEDLES_WITHOUT_WARNING = 20

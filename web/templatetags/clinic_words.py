@@ -4,10 +4,10 @@ from django import template
 from django.utils.functional import Promise
 
 from aftercare.models import Kind, Status
-from screening.models import Outcome
 from screening.vocabulary import (
     ExclusionSide,
     Manipulation,
+    Outcome,
     Precaution,
     Region,
     SiteSide,
