@@ -84,6 +84,16 @@ def session_form(started_at: datetime, /, **fields) -> dict:
     }
 
 
+def course_body(patient, therapist, **fields) -> dict:
+    """A course as the API takes it: Neck pain, the contract's defaults for the rest."""
+    return {
+        "patient": str(patient.id),
+        "therapist": str(therapist.id),
+        "indication": "Neck pain",
+        **fields,
+    }
+
+
 def admin_course_form(patient, therapist, start: datetime, **fields) -> dict:
     """A course of four sessions, as the admin's add form posts it."""
     return {

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aftercare.models import Notification
-from tests.bodies import site
+from tests.bodies import course_body, site
 
 pytestmark = pytest.mark.django_db
 
@@ -126,12 +126,7 @@ def test_a_course_with_sessions_left_and_none_booked_plans_a_rebook(
 ):
     course = admin_api.post(
         "/api/v1/courses/",
-        {
-            "patient": str(patient.id),
-            "therapist": str(therapist.id),
-            "indication": "Low back pain",
-            "auto_schedule": False,
-        },
+        course_body(patient, therapist, indication="Low back pain", auto_schedule=False),
         format="json",
     ).json()
     log_session(course=course["id"])

@@ -19,6 +19,7 @@ from sessions.scheduling.services import (
     reschedule_appointment,
 )
 from tests.accounts import api_client
+from tests.bodies import course_body
 from tests.moments import next_weekday
 from tests.query_counts import queries
 from tests.real_parts import wait_until, waiting_on_a_lock
@@ -369,12 +370,7 @@ def test_a_course_cancelled_while_an_appointment_is_booked_into_it_keeps_none(
         api_client(admin)
         .post(
             "/api/v1/courses/",
-            {
-                "patient": str(patient.id),
-                "therapist": str(therapist.id),
-                "indication": "Neck pain",
-                "auto_schedule": False,
-            },
+            course_body(patient, therapist, auto_schedule=False),
             format="json",
         )
         .json()

@@ -14,6 +14,7 @@ from clinic.holds import archive_patient
 from clinic.models import ClinicalHold, Patient
 from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
 from tests import bodies
+from tests.bodies import course_body
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +35,7 @@ def treated(log_session, book, monday_10, admin_api, patient, therapist):
     """A patient with a session (heat advised), a course with its rebooking reminder, and a
     booked appointment with its reminder: every message a hold stops."""
     course = admin_api.post(
-        "/api/v1/courses/",
-        {
-            "patient": str(patient.id),
-            "therapist": str(therapist.id),
-            "indication": "Neck pain",
-            "auto_schedule": False,
-        },
-        format="json",
+        "/api/v1/courses/", course_body(patient, therapist, auto_schedule=False), format="json"
     ).json()
     log_session(course=course["id"])  # plans course_rebook: sessions left, none booked
     session = log_session(heat_advised=True)

@@ -20,15 +20,6 @@ from tests.query_counts import queries
 pytestmark = pytest.mark.django_db
 
 
-def course_body(patient, therapist, **fields):
-    return {
-        "patient": str(patient.id),
-        "therapist": str(therapist.id),
-        "indication": "Neck pain",
-        **fields,
-    }
-
-
 def local_days(appointments, tz_name):
     tz = ZoneInfo(tz_name)
     return [datetime.fromisoformat(a["starts_at"]).astimezone(tz) for a in appointments]
@@ -39,7 +30,7 @@ def test_a_course_books_five_sessions_two_to_seven_days_apart(
 ):
     answer = admin_api.post(
         "/api/v1/courses/",
-        course_body(patient, therapist, earliest_start=monday_10.isoformat()),
+        bodies.course_body(patient, therapist, earliest_start=monday_10.isoformat()),
         format="json",
     )
     assert answer.status_code == 201, answer.json()
@@ -65,7 +56,7 @@ def test_a_course_works_around_the_patients_and_rooms_other_appointments(
     book(monday_10, therapist=colleague)  # the patient is busy Monday 10:00 with someone else
     answer = admin_api.post(
         "/api/v1/courses/",
-        course_body(
+        bodies.course_body(
             patient,
             therapist,
             room=str(room.id),
@@ -86,7 +77,7 @@ def test_no_room_for_the_course_is_409_and_books_nothing(admin_api, patient, the
     WorkingHours.objects.filter(staff=therapist).exclude(weekday=0).delete()  # Mondays only
     answer = admin_api.post(
         "/api/v1/courses/",
-        course_body(
+        bodies.course_body(
             patient, therapist, earliest_start=monday_10.isoformat(), min_gap_days=2, max_gap_days=5
         ),
         format="json",
@@ -109,7 +100,7 @@ def test_no_room_for_the_course_is_409_and_books_nothing(admin_api, patient, the
 )
 def test_impossible_courses_are_400(admin_api, patient, therapist, fields, field):
     answer = admin_api.post(
-        "/api/v1/courses/", course_body(patient, therapist, **fields), format="json"
+        "/api/v1/courses/", bodies.course_body(patient, therapist, **fields), format="json"
     )
     assert answer.status_code == 400 and field in answer.json()
     assert not TreatmentCourse.objects.exists()
@@ -117,7 +108,7 @@ def test_impossible_courses_are_400(admin_api, patient, therapist, fields, field
 
 def test_without_auto_schedule_nothing_is_booked(admin_api, patient, therapist):
     answer = admin_api.post(
-        "/api/v1/courses/", course_body(patient, therapist, auto_schedule=False), format="json"
+        "/api/v1/courses/", bodies.course_body(patient, therapist, auto_schedule=False), format="json"
     )
     assert answer.status_code == 201 and answer.json()["appointments"] == []
 
@@ -125,7 +116,7 @@ def test_without_auto_schedule_nothing_is_booked(admin_api, patient, therapist):
 def booked_course(admin_api, patient, therapist, monday_10, **fields):
     answer = admin_api.post(
         "/api/v1/courses/",
-        course_body(patient, therapist, earliest_start=monday_10.isoformat(), **fields),
+        bodies.course_body(patient, therapist, earliest_start=monday_10.isoformat(), **fields),
         format="json",
     )
     assert answer.status_code == 201, answer.json()
@@ -181,7 +172,7 @@ def test_a_course_is_completed_when_its_sessions_done_reach_its_plan_and_no_soon
 ):
     course = admin_api.post(
         "/api/v1/courses/",
-        course_body(patient, therapist, planned_sessions=2, auto_schedule=False),
+        bodies.course_body(patient, therapist, planned_sessions=2, auto_schedule=False),
         format="json",
     ).json()
 
@@ -204,7 +195,7 @@ def test_a_session_logged_in_a_courses_appointment_counts_for_the_course(
     admin_api, log_session, patient, therapist
 ):
     course = admin_api.post(
-        "/api/v1/courses/", course_body(patient, therapist, planned_sessions=1), format="json"
+        "/api/v1/courses/", bodies.course_body(patient, therapist, planned_sessions=1), format="json"
     ).json()
     [appointment] = course["appointments"]
     Appointment.objects.filter(pk=appointment["id"]).update(
@@ -226,7 +217,7 @@ def test_sessions_done_counts_the_courses_ended_sessions(
     patient.preferred_channel, patient.sms_consent = "sms", True
     patient.save()
     course = admin_api.post(
-        "/api/v1/courses/", course_body(patient, therapist, auto_schedule=False), format="json"
+        "/api/v1/courses/", bodies.course_body(patient, therapist, auto_schedule=False), format="json"
     ).json()
     log_session(course=course["id"])
     log_session(course=course["id"])
@@ -247,7 +238,7 @@ def test_sessions_done_counts_the_courses_ended_sessions(
 
 def test_cancelling_a_course_cancels_its_future_appointments(admin_api, patient, therapist):
     course = admin_api.post(
-        "/api/v1/courses/", course_body(patient, therapist), format="json"
+        "/api/v1/courses/", bodies.course_body(patient, therapist), format="json"
     ).json()
     answer = admin_api.post(f"/api/v1/courses/{course['id']}/cancel/")
     assert answer.status_code == 200 and answer.json()["status"] == "cancelled"
@@ -266,7 +257,7 @@ def test_a_course_across_a_clock_change_keeps_its_local_times(
     start = (change - timedelta(days=3)).replace(hour=8).astimezone(UTC)
     answer = admin_api.post(
         "/api/v1/courses/",
-        course_body(
+        bodies.course_body(
             patient, therapist, earliest_start=start.isoformat(), min_gap_days=2, max_gap_days=4
         ),
         format="json",
@@ -369,7 +360,7 @@ def test_a_course_list_runs_the_same_queries_for_1_or_200(
     for n in range(3):
         admin_api.post(
             "/api/v1/courses/",
-            course_body(make_patient(clinic, given_name=f"P{n}"), therapist, planned_sessions=2),
+            bodies.course_body(make_patient(clinic, given_name=f"P{n}"), therapist, planned_sessions=2),
             format="json",
         )
     counts = [queries(admin_api, "/api/v1/courses/", {"page_size": n}) for n in (1, 200)]

@@ -11,6 +11,7 @@ from sessions.scheduling.services import (
     course_gap_problem,
     course_start,
 )
+from tests.bodies import course_body
 
 NOW = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -112,13 +113,7 @@ def test_a_course_asked_to_start_in_the_past_is_planned_from_now(admin_api, pati
     asked_at = timezone.now()
     answer = admin_api.post(
         "/api/v1/courses/",
-        {
-            "patient": str(patient.id),
-            "therapist": str(therapist.id),
-            "indication": "Neck pain",
-            "earliest_start": "2020-01-01T09:00:00Z",
-            "auto_schedule": False,
-        },
+        course_body(patient, therapist, earliest_start="2020-01-01T09:00:00Z", auto_schedule=False),
         format="json",
     )
     assert answer.status_code == 201, answer.json()

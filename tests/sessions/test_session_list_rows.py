@@ -10,7 +10,7 @@ from django.utils import timezone
 from screening.services import record_screening
 from sessions.models import NeedlingSession
 from sessions.records.serializers import SessionSerializer
-from tests.bodies import site, stimulation
+from tests.bodies import course_body, site, stimulation
 
 
 def ago(**span) -> str:
@@ -31,12 +31,7 @@ def rich_record(therapist_api, admin_api, screen, patient, therapist, session_bo
     course = posted(
         admin_api,
         "/api/v1/courses/",
-        {
-            "patient": str(patient.id),
-            "therapist": str(therapist.id),
-            "indication": "Calf pain",
-            "auto_schedule": False,
-        },
+        course_body(patient, therapist, indication="Calf pain", auto_schedule=False),
     )
     stimulated = posted(
         therapist_api,
@@ -147,12 +142,7 @@ def test_each_listed_appointment_is_byte_for_byte_the_appointment_read_alone(
     course = posted(
         admin_api,
         "/api/v1/courses/",
-        {
-            "patient": str(patient.id),
-            "therapist": str(therapist.id),
-            "indication": "Neck pain",
-            "auto_schedule": False,
-        },
+        course_body(patient, therapist, auto_schedule=False),
     )
     plain = book(monday_10).json()
     book(monday_10 + timedelta(hours=2), room=str(room.id), course=course["id"])

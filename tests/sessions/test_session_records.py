@@ -16,7 +16,7 @@ from sessions.models import (
     NeedleSite,
     NeedlingSession,
 )
-from tests.bodies import site, stimulation
+from tests.bodies import course_body, site, stimulation
 from tests.query_counts import queries
 
 pytestmark = pytest.mark.django_db
@@ -513,9 +513,8 @@ def test_a_session_ends_after_it_starts_in_its_own_patients_course(
     ben = make_patient(clinic, given_name="Ben")
     theirs = admin_api.post(
         "/api/v1/courses/",
-        {"patient": str(ben.id), "therapist": str(therapist.id), "auto_schedule": False,
-         "indication": "Neck pain"},
-    ).json()["id"]  # fmt: skip
+        course_body(ben, therapist, auto_schedule=False),
+    ).json()["id"]
     body = session_body(course=theirs)
     body["ended_at"] = body["started_at"]
     answer = log(therapist_api, body)
