@@ -108,7 +108,9 @@ def test_impossible_courses_are_400(admin_api, patient, therapist, fields, field
 
 def test_without_auto_schedule_nothing_is_booked(admin_api, patient, therapist):
     answer = admin_api.post(
-        "/api/v1/courses/", bodies.course_body(patient, therapist, auto_schedule=False), format="json"
+        "/api/v1/courses/",
+        bodies.course_body(patient, therapist, auto_schedule=False),
+        format="json",
     )
     assert answer.status_code == 201 and answer.json()["appointments"] == []
 
@@ -195,7 +197,9 @@ def test_a_session_logged_in_a_courses_appointment_counts_for_the_course(
     admin_api, log_session, patient, therapist
 ):
     course = admin_api.post(
-        "/api/v1/courses/", bodies.course_body(patient, therapist, planned_sessions=1), format="json"
+        "/api/v1/courses/",
+        bodies.course_body(patient, therapist, planned_sessions=1),
+        format="json",
     ).json()
     [appointment] = course["appointments"]
     Appointment.objects.filter(pk=appointment["id"]).update(
@@ -217,7 +221,9 @@ def test_sessions_done_counts_the_courses_ended_sessions(
     patient.preferred_channel, patient.sms_consent = "sms", True
     patient.save()
     course = admin_api.post(
-        "/api/v1/courses/", bodies.course_body(patient, therapist, auto_schedule=False), format="json"
+        "/api/v1/courses/",
+        bodies.course_body(patient, therapist, auto_schedule=False),
+        format="json",
     ).json()
     log_session(course=course["id"])
     log_session(course=course["id"])
@@ -360,7 +366,9 @@ def test_a_course_list_runs_the_same_queries_for_1_or_200(
     for n in range(3):
         admin_api.post(
             "/api/v1/courses/",
-            bodies.course_body(make_patient(clinic, given_name=f"P{n}"), therapist, planned_sessions=2),
+            bodies.course_body(
+                make_patient(clinic, given_name=f"P{n}"), therapist, planned_sessions=2
+            ),
             format="json",
         )
     counts = [queries(admin_api, "/api/v1/courses/", {"page_size": n}) for n in (1, 200)]
