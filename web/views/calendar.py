@@ -22,7 +22,7 @@ from sessions.scheduling.services import (
     reschedule_appointment,
 )
 from web.access import PageRequest, clinic_of, of_clinic, record_reads, staff_page
-from web.errors import show_on
+from web.errors import show_invalid, show_on
 from web.forms import BookingForm, CancelForm, typed_moment
 from web.week import monday_of, week_of
 
@@ -212,5 +212,7 @@ def book(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('web:calendar')}?week={monday}")
         except RuleViolation as error:
             show_on(form, error)
+        except ValidationError as refusal:  # a start past by the time the service looked
+            show_invalid(form, refusal)
     record_reads(request, found)
     return render(request, "web/book.html", {"form": form, "found": found, "search": search})
