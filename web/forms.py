@@ -32,7 +32,15 @@ from sessions.models.records import (
     MOST_SITES,
     STIMULATION_RANGES,
 )
-from sessions.models.scheduling import COURSE_SESSIONS, GAP_DAYS, SESSION_MINUTES
+from sessions.models.scheduling import (
+    COURSE_SESSIONS,
+    DEFAULT_MAX_GAP_DAYS,
+    DEFAULT_MIN_GAP_DAYS,
+    DEFAULT_MINUTES,
+    DEFAULT_SESSIONS,
+    GAP_DAYS,
+    SESSION_MINUTES,
+)
 from sessions.records.current_path import Electrode, pair_problem
 from sessions.records.rules import depth_problem
 from sessions.scheduling.services import check_appointment_times, check_course_shape, course_start
@@ -463,7 +471,10 @@ class WhoAndWhen(forms.Form):
     therapist = PersonChoice(label="Therapist", queryset=None)
     starts_at = MomentField(label="Starts")
     minutes = forms.IntegerField(
-        label="Minutes", min_value=SESSION_MINUTES.start, max_value=SESSION_MINUTES[-1], initial=45
+        label="Minutes",
+        min_value=SESSION_MINUTES.start,
+        max_value=SESSION_MINUTES[-1],
+        initial=DEFAULT_MINUTES,
     )
     room = PersonChoice(label="Room", queryset=None, required=False, empty_label="No room")
 
@@ -506,13 +517,22 @@ class CourseForm(WhoAndWhen):
 
     indication = forms.CharField(label="Indication", max_length=500)
     planned_sessions = forms.IntegerField(
-        label="Sessions", min_value=COURSE_SESSIONS.start, max_value=COURSE_SESSIONS[-1], initial=5
+        label="Sessions",
+        min_value=COURSE_SESSIONS.start,
+        max_value=COURSE_SESSIONS[-1],
+        initial=DEFAULT_SESSIONS,
     )
     min_gap_days = forms.IntegerField(
-        label="At least days apart", min_value=GAP_DAYS.start, max_value=GAP_DAYS[-1], initial=2
+        label="At least days apart",
+        min_value=GAP_DAYS.start,
+        max_value=GAP_DAYS[-1],
+        initial=DEFAULT_MIN_GAP_DAYS,
     )
     max_gap_days = forms.IntegerField(
-        label="At most days apart", min_value=GAP_DAYS.start, max_value=GAP_DAYS[-1], initial=7
+        label="At most days apart",
+        min_value=GAP_DAYS.start,
+        max_value=GAP_DAYS[-1],
+        initial=DEFAULT_MAX_GAP_DAYS,
     )
 
     field_order = ["patient", "therapist", "indication", "planned_sessions", "minutes"]

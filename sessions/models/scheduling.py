@@ -23,6 +23,10 @@ LONGEST_APPOINTMENT = timedelta(hours=8)
 COURSE_SESSIONS = range(1, 13)
 SESSION_MINUTES = range(5, LONGEST_APPOINTMENT // timedelta(minutes=1) + 1)
 GAP_DAYS = range(1, 61)
+# A course unless told otherwise (domain.md "Courses": 5 sessions, 2-7 days apart), of the
+# usual 45-minute session.
+DEFAULT_SESSIONS, DEFAULT_MINUTES = 5, 45
+DEFAULT_MIN_GAP_DAYS, DEFAULT_MAX_GAP_DAYS = 2, 7
 
 
 class CourseStatus(models.TextChoices):
@@ -40,10 +44,10 @@ class TreatmentCourse(models.Model):
         Room, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     indication = models.CharField(max_length=500)
-    planned_sessions = models.PositiveSmallIntegerField(default=5)
-    session_minutes = models.PositiveSmallIntegerField(default=45)
-    min_gap_days = models.PositiveSmallIntegerField(default=2)
-    max_gap_days = models.PositiveSmallIntegerField(default=7)
+    planned_sessions = models.PositiveSmallIntegerField(default=DEFAULT_SESSIONS)
+    session_minutes = models.PositiveSmallIntegerField(default=DEFAULT_MINUTES)
+    min_gap_days = models.PositiveSmallIntegerField(default=DEFAULT_MIN_GAP_DAYS)
+    max_gap_days = models.PositiveSmallIntegerField(default=DEFAULT_MAX_GAP_DAYS)
     earliest_start = models.DateTimeField()
     status = models.CharField(
         max_length=16, choices=CourseStatus.choices, default=CourseStatus.ACTIVE

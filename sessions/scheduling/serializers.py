@@ -7,7 +7,15 @@ from httpapi.fields import MomentField
 from httpapi.rows import RowRepresentation
 from httpapi.scoping import ClinicObjectField
 from sessions.models import Appointment, TreatmentCourse
-from sessions.models.scheduling import COURSE_SESSIONS, GAP_DAYS, SESSION_MINUTES
+from sessions.models.scheduling import (
+    COURSE_SESSIONS,
+    DEFAULT_MAX_GAP_DAYS,
+    DEFAULT_MIN_GAP_DAYS,
+    DEFAULT_MINUTES,
+    DEFAULT_SESSIONS,
+    GAP_DAYS,
+    SESSION_MINUTES,
+)
 
 MAX_FREE_SLOT_WINDOW = timedelta(days=31)
 
@@ -53,19 +61,19 @@ class CourseSerializer(serializers.ModelSerializer):
     therapist = ClinicObjectField(queryset=Staff.objects.all())
     room = ClinicObjectField(queryset=Room.objects.all(), required=False, allow_null=True)
     planned_sessions = serializers.IntegerField(
-        min_value=COURSE_SESSIONS.start, max_value=COURSE_SESSIONS[-1], default=5
+        min_value=COURSE_SESSIONS.start, max_value=COURSE_SESSIONS[-1], default=DEFAULT_SESSIONS
     )
     session_minutes = serializers.IntegerField(
-        min_value=SESSION_MINUTES.start, max_value=SESSION_MINUTES[-1], default=45
+        min_value=SESSION_MINUTES.start, max_value=SESSION_MINUTES[-1], default=DEFAULT_MINUTES
     )
     min_gap_days = serializers.IntegerField(
         min_value=GAP_DAYS.start,
         max_value=GAP_DAYS[-1],
-        default=2,
+        default=DEFAULT_MIN_GAP_DAYS,
         help_text="Local calendar days between sessions",
     )
     max_gap_days = serializers.IntegerField(
-        min_value=GAP_DAYS.start, max_value=GAP_DAYS[-1], default=7
+        min_value=GAP_DAYS.start, max_value=GAP_DAYS[-1], default=DEFAULT_MAX_GAP_DAYS
     )
     earliest_start = MomentField(required=False, help_text="Defaults to now")
     auto_schedule = serializers.BooleanField(
@@ -99,7 +107,7 @@ class FreeSlotsQuerySerializer(serializers.Serializer):
     start = MomentField()
     end = MomentField()
     minutes = serializers.IntegerField(
-        min_value=SESSION_MINUTES.start, max_value=SESSION_MINUTES[-1], default=45
+        min_value=SESSION_MINUTES.start, max_value=SESSION_MINUTES[-1], default=DEFAULT_MINUTES
     )
 
     def validate(self, attrs):
