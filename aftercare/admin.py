@@ -23,7 +23,8 @@ class MessageTextForm(forms.ModelForm):
     """Refuses what the API refuses: anything but the kind's `{{ placeholders }}`."""
 
     # A clinic administrator's clinic is not a field of the form, so Django cannot check that
-    # the text is the clinic's only one of its kind and language: MessageTextAdmin says which.
+    # the text is the clinic's only one of its kind and language: the admin says which
+    # (ClinicScopedAdmin.get_form).
     clinic_id = None
 
     def __init__(self, *args, **kwargs):
@@ -63,8 +64,3 @@ class MessageTextAdmin(ClinicScopedAdmin):
     form = MessageTextForm
     list_display = ["kind", "language", "subject"]
     list_filter = ["language", "kind"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)  # a new class for each request
-        form.clinic_id = request.user.clinic_id
-        return form

@@ -84,6 +84,7 @@ def _write(
     and its patient no hold: nothing to look up."""
     held = not new and Patient.objects.filter(pk=links["patient"].pk, clinical_hold=True).exists()
     by_key = {
+        # One per event, kind and channel; `reroute` plans a message on another channel by it.
         f"{event}:{message.kind}:{message.channel}": message
         for message in planned
         if not (held and message.kind in HELD_KINDS)
@@ -324,30 +325,28 @@ def reroute(patient: Patient) -> None:
     planning decides (plan.status_on)."""
     wanted = recipient(patient)
     channels = PreferredChannel(patient.preferred_channel).channels()
-    still_to_go = (
-        Notification.objects.filter(patient=patient, status__in=OPEN)
-        .exclude(kind__in=(*STAFF_KINDS, *SMS_ANSWERS))
-        .order_by("dedupe_key")
+    still_to_go = Notification.objects.filter(patient=patient, status__in=OPEN).exclude(
+        kind__in=(*STAFF_KINDS, *SMS_ANSWERS)
     )
-    by_message: dict[str, list[Notification]] = {}
-    for row in still_to_go:
-        by_message.setdefault(row.dedupe_key.rsplit(":", 1)[0], []).append(row)
-    for message, rows in by_message.items():
-        for row in rows:
-            channel = Channel(row.channel)
-            row.status = (
-                plan.status_on(channel, wanted) if channel in channels else Status.CANCELLED
-            )
-            row.save(update_fields=["status", "updated_at"])
-        planned_on = {row.channel for row in rows}
-        Notification.objects.bulk_create(
-            [
-                _on_channel(rows[0], f"{message}:{channel.value}", channel, wanted)
-                for channel in channels
-                if channel.value not in planned_on
-            ],
-            ignore_conflicts=True,  # sent or cancelled on that channel already: that one stands
+    rows = list(still_to_go.order_by("dedupe_key"))
+    _cancel(still_to_go.exclude(channel__in=channels))
+    for channel in channels:
+        still_to_go.filter(channel=channel).update(
+            status=plan.status_on(channel, wanted), updated_at=timezone.now()
         )
+    messages: dict[str, tuple[Notification, set[str]]] = {}
+    for row in rows:  # each message once (event and kind), with the channels it is planned on
+        message = row.dedupe_key.removesuffix(f":{row.channel}")
+        messages.setdefault(message, (row, set()))[1].add(row.channel)
+    Notification.objects.bulk_create(
+        [
+            _on_channel(row, f"{message}:{channel}", channel, wanted)
+            for message, (row, planned_on) in messages.items()
+            for channel in channels
+            if channel not in planned_on
+        ],
+        ignore_conflicts=True,  # sent or cancelled on that channel already: that one stands
+    )
 
 
 def _on_channel(

@@ -112,6 +112,13 @@ class ClinicScopedAdmin(ClinicScopedFields, admin.ModelAdmin):
     def get_inlines(self, request, obj):
         return [_scoped_inline(inline) for inline in super().get_inlines(request, obj)]
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)  # a new class for each request
+        # The administrator's clinic, for a form's rule of one clinic (a room's name, a
+        # message text's kind and language): no field of their forms names it.
+        form.clinic_id = request.user.clinic_id
+        return form
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
@@ -356,7 +363,7 @@ class RoomForm(forms.ModelForm):
     """A room's name is its clinic's only one (clinic.services.check_room_name_free): the
     clinic is no field of a clinic administrator's form, so Django would not ask."""
 
-    clinic_id = None  # the administrator's clinic, given by RoomAdmin.get_form
+    clinic_id = None  # the administrator's clinic (ClinicScopedAdmin.get_form)
 
     def clean(self):
         data = super().clean()
@@ -375,11 +382,6 @@ class RoomForm(forms.ModelForm):
 class RoomAdmin(ClinicScopedAdmin):
     form = RoomForm
     list_display = ["name"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)  # a new class for each request
-        form.clinic_id = request.user.clinic_id
-        return form
 
 
 @admin.register(AuditEntry)

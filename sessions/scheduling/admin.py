@@ -14,8 +14,6 @@ class CourseAdminForm(forms.ModelForm):
     inside the admin's transaction: whatever the service refuses (the course's shape, a hold,
     no room in the plan, a slot taken meanwhile) is the form's error, and nothing is booked."""
 
-    clinic_id = None  # the administrator's clinic, given by TreatmentCourseAdmin.get_form
-
     class Meta:
         model = TreatmentCourse
         fields = (
@@ -74,7 +72,7 @@ class TreatmentCourseAdmin(ClinicScopedAdmin):
     def get_inlines(self, request, obj):
         # A new course has no appointments to show yet: booked by the form's clean, it must
         # not meet a formset that could still send the page back unsaved.
-        return self.inlines if obj is not None else []
+        return super().get_inlines(request, obj) if obj is not None else []
 
     def save_model(self, request, obj, form, change):
         pass  # booked by the form (CourseAdminForm.clean); a booked course does not change here

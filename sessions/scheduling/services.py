@@ -250,9 +250,8 @@ def _require_booked(appointment: Appointment, action: str) -> None:
 def reschedule_appointment(
     appointment: Appointment, *, starts_at: datetime, ends_at: datetime
 ) -> Appointment:
-    _require_booked(appointment, "rescheduled")
     check_appointment_times(starts_at, ends_at, timezone.now())
-    check_open_for_care(appointment.patient)
+    check_open_for_care(appointment.patient)  # the patient's row first, then the appointment's
     _lock(appointment)
     _require_booked(appointment, "rescheduled")
     _check_within_working_hours(appointment.therapist, starts_at, ends_at)
