@@ -6,6 +6,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from clinic import access
 from clinic.models import Staff
+from httpapi import throttling
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
@@ -29,9 +30,16 @@ class ExpiringTokenAuthentication(TokenAuthentication):
 
 
 class StaffBackend(ModelBackend):
-    """Django's sign-in by username and password (the staff app, the admin). The signed-in
-    person is read with their clinic, which every page asks for next (its wall clock, its
-    records): one query rather than two."""
+    """Django's sign-in by username and password (the staff app, the admin, the API's token
+    endpoint). An account closed by failed sign-ins (httpapi.throttling) signs in nobody, the
+    right password included. The signed-in person is read with their clinic, which every page
+    asks for next (its wall clock, its records): one query rather than two."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        name = username if username is not None else kwargs.get(Staff.USERNAME_FIELD)
+        if throttling.sign_in_locked_for(str(name or "")):
+            return None  # Django then announces a failed sign-in, counted as any other
+        return super().authenticate(request, username, password, **kwargs)
 
     def get_user(self, user_id):
         user = Staff.objects.select_related("clinic").filter(pk=user_id).first()

@@ -1,18 +1,29 @@
-"""What the clinic app hears from Django: sign-ins and sign-outs for the security log, and
-saves of staff members, which may end their access."""
+"""What the clinic app hears from Django: sign-ins and sign-outs for the security log and the
+abuse limits, and saves of staff members, which may end their access."""
+
+from django.http import HttpRequest
 
 from clinic import access, security_log
 from clinic.models import Staff
+from httpapi import throttling
 
 
 def log_failed_login(sender, credentials: dict, request=None, **kwargs) -> None:
-    """Receiver of `user_login_failed`: who tried and from where, never the password."""
-    security_log.sign_in_failed(credentials.get("username", ""), request)
+    """Receiver of `user_login_failed`: who tried and from where, never the password; the
+    failure counts against the account (httpapi.throttling)."""
+    username = str(credentials.get("username", ""))
+    security_log.sign_in_failed(username, request)
+    throttling.count_failed_sign_in(username)
 
 
 def log_login(sender, user: Staff, request=None, **kwargs) -> None:
-    """Receiver of `user_logged_in`: session sign-ins, and token sign-ins (clinic.views)."""
+    """Receiver of `user_logged_in`: session sign-ins, and token sign-ins (clinic.views). The
+    account's failed sign-ins are forgotten; a login session notes when it began."""
     security_log.signed_in(user.get_username(), request)
+    throttling.forget_failed_sign_ins(user.get_username())
+    # Django's login() hands its HttpRequest; the token endpoint hands DRF's and opens none.
+    if isinstance(request, HttpRequest) and hasattr(request, "session"):
+        access.note_sign_in(request.session)
 
 
 def log_logout(sender, user: Staff | None = None, request=None, **kwargs) -> None:

@@ -54,6 +54,12 @@ def signed_out(username: str, request=None) -> None:
     security_log.info("signed out: %r from %s", username, _address(request))
 
 
+def session_ended(username: str, request=None) -> None:
+    security_log.info(
+        "login session of %r ended: it has lasted its hours, from %s", username, _address(request)
+    )
+
+
 def access_revoked(username: str, reason: str) -> None:
     security_log.warning(
         "every token and login session of %r revoked (%s), from %s", username, reason, _address()

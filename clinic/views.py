@@ -26,14 +26,15 @@ from httpapi.parsers import ClinicJSONParser
 from httpapi.permissions import IsClinicAdminOrReadOnly
 from httpapi.schema import conflict
 from httpapi.scoping import ClinicViewSet
-from httpapi.throttling import TokenThrottle
+from httpapi.throttling import AccountThrottle, TokenThrottle
 
 
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token, good for TOKEN_TTL_HOURS; a few tries
-    a minute per address. An inactive person gets none."""
+    a minute per address, and none for an account closed by failed sign-ins. An inactive
+    person gets none."""
 
-    throttle_classes = [TokenThrottle]
+    throttle_classes = [TokenThrottle, AccountThrottle]
     # JSON only, through the API's parser, which refuses deep nesting (ObtainAuthToken adds forms).
     parser_classes = [ClinicJSONParser]
 

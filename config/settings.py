@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "clinic.security_log.RequestAddressMiddleware",
+    "clinic.access.SessionLifetimeMiddleware",
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -122,6 +123,8 @@ LOGIN_REDIRECT_URL = "web:today"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
 SESSION_SAVE_EVERY_REQUEST = True
+# ...and that ends this many hours after its sign-in, however busy (clinic.access).
+STAFF_SESSION_HOURS = float(os.environ.get("STAFF_SESSION_HOURS", "12"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -147,6 +150,10 @@ USE_TZ = True
 
 # An API token stops working this many hours after it was issued (clinic.access).
 TOKEN_TTL_HOURS = float(os.environ.get("TOKEN_TTL_HOURS", "12"))
+# An account closes to sign-ins (every door, any address) after this many failed ones within
+# SIGN_IN_LOCK_MINUTES of the first, until those minutes are over (httpapi.throttling).
+SIGN_IN_FAILURES_PER_ACCOUNT = int(os.environ.get("SIGN_IN_FAILURES_PER_ACCOUNT", "20"))
+SIGN_IN_LOCK_MINUTES = int(os.environ.get("SIGN_IN_LOCK_MINUTES", "15"))
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

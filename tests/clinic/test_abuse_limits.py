@@ -1,14 +1,22 @@
 """Abuse limits: the token endpoint, the sign-in forms and the patient pages slow down
-guessing, with counts kept in Redis so that every web worker sees them (failed sign-ins are
-logged: test_security_log.py)."""
+guessing per address, and failed sign-ins close an account for a while whatever the address,
+with counts kept in Redis so that every web worker sees them (failed sign-ins are logged:
+test_security_log.py)."""
+
+from datetime import timedelta
 
 import pytest
 import redis
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.test import Client
+from django.utils import timezone
 from rest_framework.settings import api_settings
+from rest_framework.test import APIClient
 
 from aftercare import links
+from httpapi.throttling import seconds_locked
+from tests.accounts import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +97,101 @@ def test_patient_pages_are_limited_per_address(log_session):
     assert refused.status_code == 429 and "try again" in refused.content.decode()
     # Guessing links is held back the same way: bad tokens count too.
     assert client.get("/p/not-a-token/").status_code == 429
+
+
+# Failed sign-ins per account: no number of addresses gets round them.
+
+
+def fail_to_sign_in(username: str, times: int) -> None:
+    """`times` wrong passwords for `username`, each from an address of its own."""
+    for n in range(times):
+        answer = APIClient(REMOTE_ADDR=f"203.0.113.{n}").post(
+            "/api/v1/auth/token/", {"username": username, "password": "guess"}, format="json"
+        )
+        assert answer.status_code == 400
+
+
+def token_for(username: str, address: str = "192.0.2.1"):
+    return APIClient(REMOTE_ADDR=address).post(
+        "/api/v1/auth/token/", {"username": username, "password": PASSWORD}, format="json"
+    )
+
+
+def sign_in_form(path: str, username: str):
+    return Client(REMOTE_ADDR="192.0.2.2").post(path, {"username": username, "password": PASSWORD})
+
+
+def test_an_account_closes_after_failed_sign_ins_from_many_addresses(admin, therapist):
+    fail_to_sign_in(admin.username, settings.SIGN_IN_FAILURES_PER_ACCOUNT)
+    refused = token_for(admin.username)  # the right password, from an address of its own
+    assert refused.status_code == 429 and refused.json()["code"] == "throttled"
+    assert 0 < int(refused["Retry-After"]) <= 60 * settings.SIGN_IN_LOCK_MINUTES
+    assert token_for(therapist.username).status_code == 200  # another account is open
+
+
+def test_a_few_failed_sign_ins_do_not_close_an_account(admin):
+    fail_to_sign_in(admin.username, settings.SIGN_IN_FAILURES_PER_ACCOUNT - 1)
+    assert token_for(admin.username).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
+def test_a_closed_account_is_refused_at_the_sign_in_forms_saying_why(admin, path):
+    fail_to_sign_in(admin.username, settings.SIGN_IN_FAILURES_PER_ACCOUNT)
+    refused = sign_in_form(path, admin.username)
+    assert refused.status_code == 429
+    assert "Too many failed sign-ins for this account" in refused.content.decode()
+    assert "_auth_user_id" not in refused.client.session
+
+
+def test_a_closed_account_signs_in_nobody_whatever_the_door(admin):
+    """The sign-in backend itself refuses, so a door that forgot to ask is no way round."""
+    fail_to_sign_in(admin.username, settings.SIGN_IN_FAILURES_PER_ACCOUNT)
+    assert authenticate(username=admin.username, password=PASSWORD) is None
+
+
+def test_failed_sign_ins_at_the_forms_count_as_at_the_token_endpoint(admin):
+    for n in range(settings.SIGN_IN_FAILURES_PER_ACCOUNT):
+        Client(REMOTE_ADDR=f"203.0.113.{n}").post(
+            "/accounts/login/", {"username": admin.username, "password": "guess"}
+        )
+    assert token_for(admin.username).status_code == 429
+
+
+def test_the_names_case_is_no_way_round(admin):
+    fail_to_sign_in(admin.username.upper(), settings.SIGN_IN_FAILURES_PER_ACCOUNT)
+    assert token_for(admin.username).status_code == 429
+
+
+def test_a_sign_in_forgets_the_accounts_earlier_failures(admin):
+    fail_to_sign_in(admin.username, settings.SIGN_IN_FAILURES_PER_ACCOUNT - 1)
+    assert token_for(admin.username).status_code == 200
+    fail_to_sign_in(admin.username, settings.SIGN_IN_FAILURES_PER_ACCOUNT - 1)
+    assert token_for(admin.username).status_code == 200
+
+
+def test_a_closed_account_opens_again_when_its_minutes_are_over(admin, monkeypatch):
+    fail_to_sign_in(admin.username, settings.SIGN_IN_FAILURES_PER_ACCOUNT)
+    assert token_for(admin.username).status_code == 429
+    later = timezone.now() + timedelta(minutes=settings.SIGN_IN_LOCK_MINUTES)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert token_for(admin.username).status_code == 200
+
+
+def test_a_closed_account_is_no_clue_that_an_account_exists(admin):
+    """Failed sign-ins close a name nobody has just as they close a real one."""
+    fail_to_sign_in("nobody-here", settings.SIGN_IN_FAILURES_PER_ACCOUNT)
+    assert token_for("nobody-here").status_code == 429
+
+
+@pytest.mark.parametrize(
+    "failures, first_failure_at, now, locked_for",
+    [
+        (19, 1000.0, 1001.0, 0),  # under the limit
+        (20, 1000.0, 1001.0, 899),
+        (20, 1000.0, 1899.5, 1),  # a part of a second is a second to wait
+        (20, 1000.0, 1900.0, 0),  # the minutes are over
+        (25, None, 1001.0, 0),  # no failure on record
+    ],
+)
+def test_how_long_an_account_stays_closed(failures, first_failure_at, now, locked_for):
+    assert seconds_locked(failures, first_failure_at, now, most=20, minutes=15) == locked_for

@@ -87,6 +87,60 @@ def test_signing_out_of_a_browser_ends_its_login_session(therapist):
     assert browser.get("/api/v1/me/").status_code == 401
 
 
+# Login sessions end however busy
+
+
+def signed_in_hours_ago(browser: Client, hours: float) -> None:
+    session = browser.session
+    session[access.SIGNED_IN_AT] = (timezone.now() - timedelta(hours=hours)).timestamp()
+    session.save()
+
+
+@pytest.mark.parametrize(
+    "page, sign_in_page",
+    [("/", "/accounts/login/"), ("/admin/", "/admin/login/"), ("/api/v1/me/", None)],
+)
+def test_a_login_session_ends_its_hours_after_the_sign_in_however_busy(admin, page, sign_in_page):
+    browser = browser_signed_in(admin)
+    signed_in_hours_ago(browser, 11.9)
+    assert browser.get(page).status_code == 200  # a request every few minutes all day long
+    signed_in_hours_ago(browser, 12)
+    answer = browser.get(page)
+    if sign_in_page is None:  # the browsable API
+        assert answer.status_code == 401
+    else:
+        assert answer.status_code == 302 and answer.url.startswith(sign_in_page)
+    assert "_auth_user_id" not in browser.session  # signed out, not only turned away
+
+
+def test_signing_in_again_starts_a_new_session_with_its_full_hours(admin):
+    browser = browser_signed_in(admin)
+    signed_in_hours_ago(browser, 12)
+    assert browser.login(username=admin.username, password=PASSWORD)
+    assert browser.get("/admin/").status_code == 200
+
+
+def test_a_login_session_begun_before_sessions_noted_their_sign_in_is_over(admin):
+    browser = browser_signed_in(admin)
+    session = browser.session
+    del session[access.SIGNED_IN_AT]
+    session.save()
+    assert browser.get("/admin/").status_code == 302
+
+
+def test_the_session_lifetime_is_the_staff_session_hours_setting(admin, settings):
+    settings.STAFF_SESSION_HOURS = 1
+    browser = browser_signed_in(admin)
+    signed_in_hours_ago(browser, 1)
+    assert browser.get("/admin/").status_code == 302
+
+
+def test_an_api_token_sign_in_opens_no_login_session(therapist):
+    client = sign_in(therapist.username)
+    assert client.answer.status_code == 200
+    assert not client.cookies.get("sessionid")
+
+
 # Tokens expire
 
 

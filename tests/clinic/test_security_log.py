@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from clinic import access
 from tests.accounts import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +98,16 @@ def test_a_username_cannot_forge_a_line_of_the_log(clinic, security_log):
     ask_for_token("mallory\nsigned in: 'north-admin'", "whatever-it-is")
     (line,) = security_log()
     assert "\n" not in line
+
+
+def test_a_login_session_that_has_lasted_its_hours_is_logged_as_ended(admin, security_log):
+    browser = Client(REMOTE_ADDR=ADDRESS)
+    browser.force_login(admin)
+    session = browser.session
+    session[access.SIGNED_IN_AT] = 0.0  # signed in long ago
+    session.save()
+    browser.get("/admin/")
+    assert security_log()[-2:] == [
+        f"login session of 'north-admin' ended: it has lasted its hours, from {ADDRESS}",
+        f"signed out: 'north-admin' from {ADDRESS}",
+    ]
