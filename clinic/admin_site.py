@@ -13,11 +13,19 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 
 from httpapi.throttling import limit_password_guesses
 
 
 class ClinicAdminSite(admin.AdminSite):
+    @cached_property
+    def password_change_form(self):  # Django's AdminSite attribute, asked for when used
+        # Imported then: this module loads with the app registry, before auth's forms can.
+        from clinic.authentication import AdminSitePasswordChangeForm
+
+        return AdminSitePasswordChangeForm
+
     def has_permission(self, request) -> bool:
         user = request.user
         return user.is_active and (user.is_superuser or user.is_clinic_admin)

@@ -1,4 +1,8 @@
+from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import TokenAuthentication
@@ -44,3 +48,27 @@ class StaffBackend(ModelBackend):
     def get_user(self, user_id):
         user = Staff.objects.select_related("clinic").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class WrongCurrentPasswordFails:
+    """A password-change form on which a wrong current password is a failed sign-in, as Django
+    announces one (`user_login_failed`): logged, and counted against the account
+    (clinic.receivers), so a session left open is no way round the account's limit."""
+
+    user: Staff
+
+    def clean_old_password(self) -> str:
+        try:
+            return super().clean_old_password()  # type: ignore[misc]
+        except ValidationError:
+            credentials = {"username": self.user.get_username()}
+            user_login_failed.send(sender=type(self), credentials=credentials)
+            raise
+
+
+class StaffPasswordChangeForm(WrongCurrentPasswordFails, PasswordChangeForm):
+    """The staff app's (`/accounts/password/`)."""
+
+
+class AdminSitePasswordChangeForm(WrongCurrentPasswordFails, AdminPasswordChangeForm):
+    """The admin's (`ClinicAdminSite.password_change_form`)."""

@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
+from clinic.authentication import StaffPasswordChangeForm
 from config.health import healthz
 from httpapi.throttling import limit_password_guesses
 
@@ -38,7 +39,9 @@ urlpatterns = [
     path(
         "accounts/password/",
         limit_password_guesses(
-            auth_views.PasswordChangeView.as_view(template_name="web/password_change.html")
+            auth_views.PasswordChangeView.as_view(
+                form_class=StaffPasswordChangeForm, template_name="web/password_change.html"
+            )
         ),
         name="password_change",
     ),

@@ -4,6 +4,7 @@ and failed sign-ins per account, which no number of addresses gets round."""
 
 import hashlib
 import math
+import unicodedata
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
@@ -43,8 +44,12 @@ def seconds_locked(
 
 
 def _failure_keys(username: str) -> tuple[str, str]:
-    # Hashed: a username is anything typed into the form, and the key must be a safe name.
-    digest = hashlib.sha256(username.casefold().encode()).hexdigest()
+    # The name as the sign-in forms and the token endpoint clean it (trimmed, NFKC), so that a
+    # door asking first finds the count the backend keeps; any case, so case is no way round.
+    name = unicodedata.normalize("NFKC", username.strip()).casefold()
+    # Hashed: a username is anything typed (a lone surrogate from JSON too), and the key must
+    # be a safe name.
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
     return f"sign-in-failures:{digest}:since", f"sign-in-failures:{digest}:count"
 
 
@@ -86,9 +91,8 @@ class AccountThrottle(BaseThrottle):
 
     def allow_request(self, request, view) -> bool:
         body = request.data  # any JSON: the serializer says what is wrong with a bad one
-        self.locked_for = sign_in_locked_for(
-            str(body.get("username", "")) if isinstance(body, Mapping) else ""
-        )
+        name = body.get("username") if isinstance(body, Mapping) else None
+        self.locked_for = sign_in_locked_for(str(name)) if isinstance(name, str | int) else 0
         return not self.locked_for
 
     def wait(self) -> float:
@@ -115,16 +119,20 @@ def _refusal(message: str, seconds: float) -> HttpResponse:
 def limit_password_guesses(
     sign_in: Callable[..., HttpResponseBase],
 ) -> Callable[..., HttpResponseBase]:
-    """A sign-in form's posts count against the address's password guesses (TokenThrottle),
-    and a form naming an account closed by failed sign-ins is refused (sign_in_locked_for)."""
+    """A sign-in or password-change form's posts count against the address's password guesses
+    (TokenThrottle), and one for an account closed by failed sign-ins is refused
+    (sign_in_locked_for)."""
 
     @wraps(sign_in)
     def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method == "POST":
             if refused := too_many(request, TokenThrottle()):
                 return refused
-            # The password-change forms name no account: their person is signed in already.
-            if locked_for := sign_in_locked_for(request.POST.get("username", "")):
+            # A password-change form names no account: it is its signed-in person's.
+            username = request.POST.get("username") or (
+                request.user.get_username() if request.user.is_authenticated else ""
+            )
+            if locked_for := sign_in_locked_for(username):
                 minutes = math.ceil(locked_for / 60)
                 return _refusal(
                     "Too many failed sign-ins for this account. "

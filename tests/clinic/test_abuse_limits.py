@@ -195,3 +195,51 @@ def test_a_closed_account_is_no_clue_that_an_account_exists(admin):
 )
 def test_how_long_an_account_stays_closed(failures, first_failure_at, now, locked_for):
     assert seconds_locked(failures, first_failure_at, now, most=20, minutes=15) == locked_for
+
+
+@pytest.mark.parametrize("change_form", ["/accounts/password/", "/admin/password_change/"])
+def test_a_session_left_open_cannot_change_a_closed_accounts_password(admin, change_form):
+    browser = Client(REMOTE_ADDR="192.0.2.3")
+    browser.force_login(admin)
+    fail_to_sign_in(admin.username, settings.SIGN_IN_FAILURES_PER_ACCOUNT)
+    new = "a-new-long-passphrase-9"
+    answer = browser.post(
+        change_form, {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    assert answer.status_code == 429
+    assert "Too many failed sign-ins for this account" in answer.content.decode()
+    admin.refresh_from_db()
+    assert admin.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("change_form", ["/accounts/password/", "/admin/password_change/"])
+def test_a_wrong_current_password_in_a_change_form_is_a_failed_sign_in(admin, change_form):
+    guess = {
+        "old_password": "guess",
+        "new_password1": "x-long-one-1",
+        "new_password2": "x-long-one-1",
+    }
+    tablets = [Client(REMOTE_ADDR=f"203.0.113.{n}") for n in range(2)]  # each its own limit
+    for tablet in tablets:
+        tablet.force_login(admin)
+    for n in range(settings.SIGN_IN_FAILURES_PER_ACCOUNT):
+        assert tablets[n % 2].post(change_form, guess).status_code == 200  # the form, saying so
+    assert token_for(admin.username).status_code == 429
+
+
+@pytest.mark.parametrize("typed", [" {} ", "{}\t"])
+def test_a_name_typed_with_spaces_is_the_same_closed_account(admin, typed):
+    fail_to_sign_in(admin.username, settings.SIGN_IN_FAILURES_PER_ACCOUNT)
+    assert token_for(typed.format(admin.username)).status_code == 429
+    refused = sign_in_form("/accounts/login/", typed.format(admin.username))
+    assert refused.status_code == 429  # and the form says why, rather than "incorrect"
+
+
+@pytest.mark.parametrize("name", ['"\\ud800"', '"north-admin\\udfff"', "null", "[]", "{}"])
+def test_an_odd_username_at_the_token_endpoint_is_a_field_error(anonymous_api, name):
+    answer = anonymous_api.post(
+        "/api/v1/auth/token/",
+        f'{{"username": {name}, "password": "x"}}',
+        content_type="application/json",
+    )
+    assert answer.status_code == 400 and "username" in answer.json()  # said by the field

@@ -111,3 +111,17 @@ def test_a_login_session_that_has_lasted_its_hours_is_logged_as_ended(admin, sec
         f"login session of 'north-admin' ended: it has lasted its hours, from {ADDRESS}",
         f"signed out: 'north-admin' from {ADDRESS}",
     ]
+
+
+def test_a_wrong_current_password_in_a_change_form_is_logged_as_a_failed_sign_in(
+    admin, security_log
+):
+    browser = Client(REMOTE_ADDR=ADDRESS)
+    browser.force_login(admin)
+    guess = {
+        "old_password": "guess",
+        "new_password1": "x-long-one-1",
+        "new_password2": "x-long-one-1",
+    }
+    browser.post("/accounts/password/", guess)
+    assert security_log()[-1] == f"sign-in failed for username 'north-admin' from {ADDRESS}"
