@@ -152,6 +152,7 @@ def _hours_follow(staff: Staff) -> None:
         )
 
 
+@transaction.atomic
 def set_working_hours(staff: Staff, blocks: Iterable[dict[str, Any]]) -> None:
     """Replace the staff member's weekly hours with `blocks` ({weekday, start, end}): each
     ends after it starts and none overlaps another of its day (clinic.hours)."""

@@ -220,6 +220,7 @@ SERVERS = {
 }
 
 
+@pytest.mark.slow  # starts runserver and gunicorn
 @pytest.mark.parametrize("server", SERVERS)
 def test_access_logs_hold_no_patient_page_token_and_no_search_term(server, tmp_path):
     port, log = free_port(), tmp_path / f"{server}.log"

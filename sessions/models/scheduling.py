@@ -143,7 +143,3 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} with {self.therapist} at {self.starts_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def is_live(self) -> bool:
-        return self.status in LIVE

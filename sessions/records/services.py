@@ -108,6 +108,18 @@ def _screen(session: NeedlingSession, sites: Iterable[Mapping[str, Any]]) -> Non
     )
 
 
+def _check_depths(sites: Iterable[Mapping[str, Any]]) -> None:
+    """Each site's millimetres fit its depth (rules.depth_problem). The API's and the staff
+    app's forms say so by the site's field first; this holds for every other caller."""
+    problems = [
+        f"Site {number}: {problem}"
+        for number, site in enumerate(sites, start=1)
+        if (problem := rules.depth_problem(site["depth"], site.get("depth_mm")))
+    ]
+    if problems:
+        raise ValidationError({"sites": problems})
+
+
 def _check_current_paths(
     sites: Iterable[Mapping[str, Any]], electrical: Iterable[Mapping[str, Any]]
 ) -> None:
@@ -229,6 +241,7 @@ def log_session(
         started_at=started_at,
         **fields,
     )
+    _check_depths(sites)
     _check_current_paths(sites, electrical)
     _screen(session, sites)
     _check_needles(session)
@@ -279,6 +292,8 @@ def correct_session(
         session.patient, session.started_at, session.ended_at, session.appointment, session.course
     )
     planned = sites if sites is not None else session.sites.values("muscle", "side", "technique")
+    if sites is not None:
+        _check_depths(sites)
     if electrical is not None:
         _check_current_paths(planned, electrical)
     _screen(session, planned)

@@ -33,7 +33,11 @@ class SessionFilter(django_filters.FilterSet):
         responses={201: SessionSerializer, 409: conflict("clinical_hold", "invalid_state")}
     ),
     partial_update=extend_schema(
-        responses={200: SessionSerializer, 409: conflict("session_signed")}
+        # A draft moved in time is checked as a new session: its patient must be open for care.
+        responses={
+            200: SessionSerializer,
+            409: conflict("session_signed", "clinical_hold", "invalid_state"),
+        }
     ),
     destroy=extend_schema(responses={204: None, 409: conflict("session_signed")}),
 )

@@ -1,6 +1,7 @@
 """Corrections of a draft: the aftercare plan follows the record, and what may not change."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -100,3 +101,39 @@ def test_one_session_per_appointment_is_the_services_rule(
         log()
     assert "appointment" in refusal.value.message_dict
     assert NeedlingSession.objects.count() == 1
+
+
+def test_a_superficial_site_too_deep_is_the_services_rule(therapist, patient, screen, clinic):
+    """Whoever calls the service (not only the API's and the staff app's forms) hears which
+    site is wrong, and nothing is written."""
+    screen(patient)
+    too_deep = {
+        "muscle": "soleus",
+        "side": "left",
+        "technique": "superficial",
+        "depth": "superficial",
+        "depth_mm": Decimal("25.0"),
+    }
+    with pytest.raises(ValidationError) as refusal:
+        services.log_session(
+            clinic=clinic,
+            actor=therapist,
+            patient=patient,
+            started_at=datetime.now(UTC) - timedelta(hours=1),
+            sites=[{**too_deep, "depth": "deep"}, too_deep],
+        )
+    assert refusal.value.message_dict == {
+        "sites": ["Site 2: Superficial needling goes at most 10 mm deep."]
+    }
+    assert not NeedlingSession.objects.exists()
+
+
+def test_a_correction_to_a_site_too_deep_is_refused_by_the_service(log_session, therapist):
+    session = NeedlingSession.objects.get(pk=log_session()["id"])
+    site = {"muscle": "soleus", "side": "left", "technique": "superficial", "depth": "superficial"}
+    with pytest.raises(ValidationError) as refusal:
+        services.correct_session(
+            session, actor=therapist, sites=[{**site, "depth_mm": Decimal("12.0")}]
+        )
+    assert list(refusal.value.message_dict) == ["sites"]
+    assert session.sites.count() == 3  # the logged sites stand
