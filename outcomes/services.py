@@ -12,7 +12,7 @@ from clinic.models import Clinic, Patient, Staff
 from outcomes.models import Instrument, OutcomeMeasure
 from outcomes.rules import measure_score, rerated_activities_problem
 from outcomes.selectors import baseline_activities
-from screening.entry_window import is_in_the_future
+from screening.entry_window import entry_time_problem
 from sessions.belonging import check_patients_own
 from sessions.models import NeedlingSession, Reporter, TreatmentCourse
 
@@ -41,9 +41,10 @@ def record_outcome(
 ) -> OutcomeMeasure:
     now = timezone.now()
     recorded_at = recorded_at or now
-    # As for screenings and sessions: a clock a few minutes fast is not a rating from the future.
-    if is_in_the_future(recorded_at, now):
-        raise ValidationError({"recorded_at": "A rating cannot be recorded in the future."})
+    # The entry window of screenings and sessions: a clock a few minutes fast is not a rating
+    # from the future, and a rating backdated past it would become a course's baseline.
+    if problem := entry_time_problem(recorded_at, now):
+        raise ValidationError({"recorded_at": problem})
     _check_belongs(patient, course, session)
     if instrument == Instrument.PSFS:
         problem = rerated_activities_problem(baseline_activities(course), items)

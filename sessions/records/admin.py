@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
 
 from clinic.admin import ClinicScopedAdmin, ReadOnlyAdminMixin, ReadOnlyClinicAdmin
 from core.errors import RuleViolation
@@ -59,7 +60,13 @@ class NeedlingSessionAdmin(ReadOnlyClinicAdmin):
 class SideEffectAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
-        errors = rules.side_effect_time_errors(data.get("onset_at"), data.get("resolved_at"))
+        session = data.get("session")
+        errors = rules.side_effect_time_errors(
+            data.get("onset_at"),
+            data.get("resolved_at"),
+            session_started_at=session.started_at if session else None,
+            now=timezone.now(),
+        )
         for field, message in errors.items():
             self.add_error(field, message)
         return data

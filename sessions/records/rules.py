@@ -38,17 +38,26 @@ def is_serious(kind: str, severity: str) -> bool:
 
 
 def side_effect_time_errors(
-    onset_at: datetime | None, resolved_at: datetime | None
+    onset_at: datetime | None,
+    resolved_at: datetime | None,
+    *,
+    session_started_at: datetime | None,
+    now: datetime,
 ) -> dict[str, str]:
-    """A side effect's times, by field: each one the clinic works with (core.moments), and
-    the resolution not before the onset."""
+    """A side effect's times, by field: each one the clinic works with (core.moments), none in
+    the future, the onset not before its session began (it follows the needling) and the
+    resolution not before the onset. `session_started_at` None: the session is not known yet."""
     given = {"onset_at": onset_at, "resolved_at": resolved_at}
     errors = {
-        name: moments.OUT_OF_RANGE
+        name: moments.OUT_OF_RANGE if not moments.in_range(moment) else "It is in the future."
         for name, moment in given.items()
-        if moment is not None and not moments.in_range(moment)
+        if moment is not None and (not moments.in_range(moment) or is_in_the_future(moment, now))
     }
-    if not errors and onset_at and resolved_at and resolved_at < onset_at:
+    if errors:
+        return errors
+    if onset_at and session_started_at and onset_at < session_started_at:
+        errors["onset_at"] = "Must not be before the session started."
+    elif onset_at and resolved_at and resolved_at < onset_at:
         errors["resolved_at"] = "Must not be before onset_at."
     return errors
 

@@ -206,8 +206,17 @@ def _settle_course(course_id: UUID | None) -> None:
 
 
 def _attach_appointment(session: NeedlingSession, appointment: Appointment | None) -> None:
+    """The session took place in the appointment, which is completed by it: a booked one, or
+    one marked completed already. A cancelled one may have gone to someone else's session, and
+    a patient who did not show was not needled."""
     if appointment is None:
         return
+    if appointment.status not in {AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED}:
+        raise Conflict(
+            "invalid_state",
+            f"The appointment was {appointment.get_status_display().lower()}: a session is "
+            "logged in a booked or completed one.",
+        )
     if appointment.status == AppointmentStatus.BOOKED:
         complete_appointment(appointment)
     session.course = session.course or appointment.course
@@ -386,7 +395,12 @@ def report_side_effect(
     reported_by: str = Reporter.THERAPIST,
     **fields: Any,
 ) -> SideEffect:
-    errors = rules.side_effect_time_errors(fields.get("onset_at"), fields.get("resolved_at"))
+    errors = rules.side_effect_time_errors(
+        fields.get("onset_at"),
+        fields.get("resolved_at"),
+        session_started_at=session.started_at,
+        now=timezone.now(),
+    )
     if errors:  # field errors, as for any other bad value of these fields
         raise ValidationError(errors)
     side_effect = SideEffect.objects.create(

@@ -85,6 +85,8 @@ def test_a_psfs_score_is_the_mean_of_its_activities(rate):
         ),
         ({"score": 4, "items": [{"activity": "Run", "score": 5}]}, "items"),
         ({"score": 4, "recorded_at": "2999-01-01T00:00:00Z"}, "recorded_at"),
+        # Backdated past the entry window, it would become the course's baseline.
+        ({"score": 2, "recorded_at": "1900-01-01T00:00:00Z"}, "recorded_at"),
     ],
 )
 def test_a_bad_rating_is_a_field_error_and_nothing_is_kept(rate, fields, field):
@@ -153,10 +155,10 @@ def test_the_list_runs_the_same_queries_whatever_its_length(rate, therapist_api)
 
 
 def test_a_course_shows_baseline_latest_change_and_mcid(rate, therapist_api, course):
-    start = timezone.now() - timedelta(days=14)
-    for days, score in ((0, 7), (7, 6), (14, 4)):
+    start = timezone.now() - timedelta(days=6)  # the entry window holds a week
+    for days, score in ((0, 7), (3, 6), (6, 4)):
         rate(score=score, recorded_at=(start + timedelta(days=days)).isoformat())
-    for days, score in ((0, 3), (14, 4)):
+    for days, score in ((0, 3), (6, 4)):
         items = [{"activity": "Reaching overhead", "score": score}]
         rate("psfs", items=items, recorded_at=(start + timedelta(days=days)).isoformat())
 

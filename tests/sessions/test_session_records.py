@@ -221,6 +221,17 @@ def test_a_draft_deleted_books_its_appointment_again_and_reminds_the_patient_aga
     assert {r.send_at for r in reminders} == {monday_10 - timedelta(days=1)}
 
 
+@pytest.mark.parametrize("ended_as", ["cancel", "no-show"])
+def test_no_session_is_logged_in_a_cancelled_or_missed_appointment(
+    therapist_api, admin_api, cleared, session_body, book, monday_10, ended_as
+):
+    appointment_id = book(monday_10).json()["id"]
+    assert admin_api.post(f"/api/v1/appointments/{appointment_id}/{ended_as}/").status_code == 200
+    answer = log(therapist_api, session_body(appointment=appointment_id))
+    assert answer.status_code == 409 and answer.json()["code"] == "invalid_state"
+    assert nothing_written()
+
+
 def test_another_patients_appointment_is_refused(
     therapist_api, cleared, session_body, book, monday_10, clinic, make_patient
 ):

@@ -1,6 +1,6 @@
 """Side effects: reported, classified by the domain's serious rule, announced."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,6 +13,11 @@ from sessions.records.services import report_side_effect
 from tests.query_counts import queries
 
 pytestmark = pytest.mark.django_db
+
+
+def minutes_ago(minutes: int) -> datetime:
+    """A moment after the session of `session_id` began (an hour ago) when under 60."""
+    return datetime.now(UTC) - timedelta(minutes=minutes)
 
 
 @pytest.mark.parametrize(
@@ -50,7 +55,7 @@ def test_a_therapist_reports_a_side_effect(therapist_api, session_id, patient):
         therapist_api,
         session_id,
         notes="Small bruise over the calf",
-        onset_at="2030-01-01T10:00:00Z",
+        onset_at=minutes_ago(10).isoformat(),
     )
     assert answer.status_code == 201, answer.json()
     effect = answer.json()
@@ -102,16 +107,39 @@ def test_serious_is_derived_not_chosen(therapist_api, session_id):
     [
         ({"kind": "sunburn"}, "kind"),
         ({"severity": "awful"}, "severity"),
-        (
-            {"onset_at": "2030-01-02T00:00:00Z", "resolved_at": "2030-01-01T00:00:00Z"},
-            "resolved_at",
-        ),
         ({"session": "00000000-0000-0000-0000-000000000000"}, "session"),
     ],
 )
 def test_bad_reports_are_400(therapist_api, session_id, fields, field):
     answer = report(therapist_api, session_id, **fields)
     assert answer.status_code == 400 and field in answer.json()
+
+
+@pytest.mark.parametrize(
+    "onset, resolved, field, why",
+    [
+        (10, 20, "resolved_at", "Must not be before onset_at."),
+        (90, None, "onset_at", "Must not be before the session started."),
+        (-60, None, "onset_at", "It is in the future."),
+        (10, -60, "resolved_at", "It is in the future."),
+    ],
+)
+def test_a_side_effect_follows_its_session_and_has_happened(
+    therapist_api, session_id, onset, resolved, field, why
+):
+    """Minutes ago: the session began 60 minutes ago; negative minutes are still to come."""
+    times = {"onset_at": minutes_ago(onset).isoformat()}
+    if resolved is not None:
+        times["resolved_at"] = minutes_ago(resolved).isoformat()
+    answer = report(therapist_api, session_id, **times)
+    assert answer.status_code == 400 and answer.json()[field] == [why]
+    assert not SideEffect.objects.exists()
+
+
+def test_a_clock_a_few_minutes_fast_is_not_a_side_effect_from_the_future(therapist_api, session_id):
+    assert (
+        report(therapist_api, session_id, onset_at=minutes_ago(-3).isoformat()).status_code == 201
+    )
 
 
 def test_every_edge_gets_the_resolution_rule(session_id):
@@ -122,8 +150,8 @@ def test_every_edge_gets_the_resolution_rule(session_id):
             session=NeedlingSession.objects.get(pk=session_id),
             kind="bruising",
             severity="mild",
-            onset_at=datetime(2030, 1, 2, tzinfo=UTC),
-            resolved_at=datetime(2030, 1, 1, tzinfo=UTC),
+            onset_at=minutes_ago(10),
+            resolved_at=minutes_ago(20),
         )
     assert "resolved_at" in refusal.value.message_dict
     assert not SideEffect.objects.exists()

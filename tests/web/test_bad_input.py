@@ -13,7 +13,7 @@ from core import moments
 from screening.models import Screening
 from sessions.models import Appointment, SideEffect, TreatmentCourse
 from sessions.records.services import log_session
-from tests.bodies import admin_course_form, site
+from tests.bodies import CLINIC_CLOCK, admin_course_form, site
 from tests.moments import today_at
 from web.week import monday_of
 
@@ -182,25 +182,35 @@ def test_the_admins_date_drill_down_to_a_real_day_shows_it(admin_site):
     assert admin_site.get("/admin/needling/appointment/", day).status_code == 200
 
 
+def on_the_clinic_clock(minutes_ago: int) -> tuple[str, str]:
+    """The admin's date and time fields of a moment `minutes_ago`."""
+    moment = (timezone.now() - timedelta(minutes=minutes_ago)).astimezone(CLINIC_CLOCK)
+    return f"{moment:%Y-%m-%d}", f"{moment:%H:%M:%S}"
+
+
 @pytest.mark.parametrize(
     ("onset", "resolved", "field", "why"),
     [
-        ("9999-12-31", "", "onset_at", moments.OUT_OF_RANGE),
-        ("2030-01-02", "2030-01-01", "resolved_at", "Must not be before onset_at."),
+        (("9999-12-31", "10:00:00"), ("", ""), "onset_at", moments.OUT_OF_RANGE),
+        (10, 20, "resolved_at", "Must not be before onset_at."),  # minutes ago
+        (90, ("", ""), "onset_at", "Must not be before the session started."),  # an hour ago
+        (-60, ("", ""), "onset_at", "It is in the future."),
     ],
 )
 def test_the_admins_side_effect_form_refuses_times_the_service_would(
     admin_site, log_session, onset, resolved, field, why
 ):
     session = log_session()
+    onset = on_the_clinic_clock(onset) if isinstance(onset, int) else onset
+    resolved = on_the_clinic_clock(resolved) if isinstance(resolved, int) else resolved
     form = {
         "session": session["id"],
         "kind": "bruising",
         "severity": "mild",
-        "onset_at_0": onset,
-        "onset_at_1": "10:00:00",
-        "resolved_at_0": resolved,
-        "resolved_at_1": "10:00:00" if resolved else "",
+        "onset_at_0": onset[0],
+        "onset_at_1": onset[1],
+        "resolved_at_0": resolved[0],
+        "resolved_at_1": resolved[1],
         "notes": "",
     }
     page = admin_site.post("/admin/needling/sideeffect/add/", form)

@@ -371,8 +371,9 @@ def test_a_side_effect_resolved_before_its_onset_is_refused_by_its_field(
     signed_in, clinic, patient, therapist, screen
 ):
     screen(patient)
+    started_at = timezone.now() - timedelta(hours=2)
     session = log_session(
-        clinic=clinic, actor=therapist, patient=patient, started_at=timezone.now(), sites=[site()]
+        clinic=clinic, actor=therapist, patient=patient, started_at=started_at, sites=[site()]
     )
     onset = timezone.now() - timedelta(hours=1)
     response = signed_in.post(
