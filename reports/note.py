@@ -21,7 +21,6 @@ def note_context(session: NeedlingSession) -> dict:
         "session": session,
         "clinic": session.clinic,
         "patient": session.patient,
-        "therapist": session.therapist,
         "screening": session.screening,
         "precautions": _precautions(session.screening.precautions),
         "acknowledged": _precautions(session.precautions_acknowledged),

@@ -104,6 +104,11 @@ class NeedlingSession(models.Model):
     signed_by = models.ForeignKey(
         Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Who treated and signed, as they stood at the signing: the note prints these, since a
+    # person's name or certification may change later and the signed record may not.
+    signed_by_name = models.CharField(max_length=200, blank=True)
+    therapist_name = models.CharField(max_length=200, blank=True)
+    therapist_certified_until = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -356,6 +356,17 @@ def delete_draft(session: NeedlingSession, *, actor: Staff) -> None:
         reopen_appointment(appointment, after_session=session_id)
 
 
+# What signing writes, in the one UPDATE the signed-session guard lets through.
+SIGNING_FIELDS = [
+    "status",
+    "signed_at",
+    "signed_by",
+    "signed_by_name",
+    "therapist_name",
+    "therapist_certified_until",
+]
+
+
 @transaction.atomic
 def sign_session(session: NeedlingSession, *, actor: Staff) -> NeedlingSession:
     """The treating therapist signs the record as it now stands; it never changes again."""
@@ -375,7 +386,9 @@ def sign_session(session: NeedlingSession, *, actor: Staff) -> NeedlingSession:
         timezone.now(),
         actor,
     )
-    session.save(update_fields=["status", "signed_at", "signed_by", "updated_at"])
+    session.signed_by_name, session.therapist_name = str(actor), str(session.therapist)
+    session.therapist_certified_until = session.therapist.dn_certified_until
+    session.save(update_fields=[*SIGNING_FIELDS, "updated_at"])
     return session
 
 

@@ -91,6 +91,26 @@ def test_the_note_holds_the_signed_record(therapist_api, signed_session, therapi
     assert f"Signed {session.signed_at.astimezone(clock):%Y-%m-%d %H:%M}" in text
 
 
+def test_the_note_prints_the_people_as_they_were_when_it_was_signed(
+    therapist_api, admin_api, signed_session, therapist
+):
+    """A name or a certification that changes later does not change the signed record."""
+    certified_until = f"{therapist.dn_certified_until:%Y-%m-%d}"
+    changed = admin_api.patch(
+        f"/api/v1/therapists/{therapist.id}/",
+        {"full_name": "Someone Else", "dn_certified_until": None},
+        format="json",
+    )
+    assert changed.status_code == 200
+    note = therapist_api.get(f"/api/v1/sessions/{signed_session['id']}/note.pdf")
+    text = text_of(note.content)
+    assert f"Therapist {therapist.full_name}" in text
+    assert f"Dry needling certified until {certified_until}" in text
+    assert f"by {therapist.full_name}." in text
+    assert "Therapist Someone Else" not in text and "by Someone Else." not in text
+    assert "No dry needling certification" not in text
+
+
 def test_a_draft_has_no_note_yet(therapist_api, log_session):
     draft = log_session()
     answer = therapist_api.get(

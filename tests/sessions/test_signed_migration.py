@@ -1,0 +1,28 @@
+"""Sessions signed before sessions kept their people as they stood get them when the database
+migrates: the people as they stand then, past the guard that keeps signed rows unchanged."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from sessions.models import NeedlingSession
+
+BEFORE = [("needling", "0010_appointment_confirmed_at")]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sessions_signed_before_get_their_people_when_the_database_migrates(
+    therapist_api, therapist, screen, patient, log_session
+):
+    screen(patient)
+    session = log_session(needles_removed=6)
+    assert therapist_api.post(f"/api/v1/sessions/{session['id']}/sign/").status_code == 200
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)  # as it was: no people kept on the row
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("needling"))
+
+    signed = NeedlingSession.objects.get(pk=session["id"])
+    assert (signed.therapist_name, signed.signed_by_name) == (therapist.full_name,) * 2
+    assert signed.therapist_certified_until == therapist.dn_certified_until
