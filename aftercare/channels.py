@@ -8,6 +8,7 @@ import fcntl
 import json
 import time
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
@@ -129,10 +130,20 @@ class RedirectingHttpClient(TwilioHttpClient):
         return super().request(method, url, *args, **kwargs)
 
 
-SMS_BACKENDS = {"console": ConsoleSms, "file": FileSms, "twilio": TwilioSms}
+class SmsSender(Protocol):
+    """What every SMS backend offers (SMS_BACKEND names one, or a class by its dotted path)."""
+
+    def send(self, *, to: str, body: str, idempotency_key: str) -> str: ...
 
 
-def sms_backend():
+SMS_BACKENDS: dict[str, type[SmsSender]] = {
+    "console": ConsoleSms,
+    "file": FileSms,
+    "twilio": TwilioSms,
+}
+
+
+def sms_backend() -> SmsSender:
     name = settings.SMS_BACKEND
     return (SMS_BACKENDS.get(name) or import_string(name))()
 

@@ -48,7 +48,8 @@ SENDER_DIED = "The sender stopped during the last attempt (its lease ran out)."
 
 
 def backoff(attempts: int) -> timedelta:
-    return FIRST_RETRY * 2 ** (attempts - 1)
+    doublings: int = 2 ** (attempts - 1)  # typeshed: int ** int may be a float
+    return FIRST_RETRY * doublings
 
 
 def sweep(
@@ -85,9 +86,13 @@ def sweep(
     return len(due)
 
 
-def batches(due: list[tuple], now: datetime) -> list[list[tuple]]:
+# A notification falling due: its id and when.
+DueRow = tuple[UUID, datetime]
+
+
+def batches(due: list[DueRow], now: datetime) -> list[list[DueRow]]:
     """Split (id, due_at) rows, in due order, into batches of rows falling due together."""
-    grouped: list[list[tuple]] = []
+    grouped: list[list[DueRow]] = []
     for row in due:
         current = grouped[-1] if grouped else None
         if current and len(current) < BATCH and row[1] - max(current[0][1], now) <= BATCH_SPAN:

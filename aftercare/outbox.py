@@ -27,7 +27,7 @@ from sessions.models import (
     SideEffect,
     TreatmentCourse,
 )
-from sessions.records.selectors import sessions_done
+from sessions.records.selectors import sessions_left
 
 # A message that is still to go may be moved, cancelled or suppressed; any other is history.
 OPEN = (Status.PENDING, Status.SUPPRESSED)
@@ -58,7 +58,7 @@ def quiet_hours(clinic: Clinic) -> plan.QuietHours:
     return plan.QuietHours(clinic.quiet_hours_start, clinic.quiet_hours_end)
 
 
-def _audience(patient: Patient, clinic: Clinic) -> dict:
+def _audience(patient: Patient, clinic: Clinic) -> dict[str, Any]:
     """What every plan needs to know of the patient and their clinic, and the time. The clinic
     is the event's: the session or appointment often has it at hand, the patient seldom."""
     return {
@@ -169,9 +169,8 @@ def _plan_rebook(
 ) -> None:
     """Sessions left in the course and none booked: remind the patient to book them."""
     course = TreatmentCourse.objects.get(pk=course_id)
-    done = sessions_done(course)
     booked = course.appointments.filter(status=AppointmentStatus.BOOKED).exists()
-    if done >= course.planned_sessions or booked:
+    if not sessions_left(course) or booked:
         return
     patient = session.patient
     _write(

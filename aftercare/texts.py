@@ -118,7 +118,7 @@ def render(source: str, values: Mapping[str, str]) -> str:
     """Each `{{ name }}` with a value becomes that value; everything else stays as written.
     Values are not read again, so a patient named `{{ link }}` is just that."""
 
-    def fill(match: re.Match) -> str:
+    def fill(match: re.Match[str]) -> str:
         name = NAME.fullmatch(match.group(1))
         return values[name.group(1)] if name and name.group(1) in values else match.group(0)
 

@@ -23,7 +23,7 @@ from aftercare.models import (
     WaitlistStatus,
 )
 from clinic.holds import check_open_for_care
-from clinic.models import Clinic, Patient, Staff
+from clinic.models import Clinic, Patient, PreferredChannel, Staff
 from core.errors import Conflict, RuleViolation
 from sessions.models import Appointment, AppointmentStatus
 from sessions.scheduling.selectors import busy_intervals
@@ -109,7 +109,7 @@ def offer_freed_slot(freed: Appointment, now: datetime | None = None) -> Waitlis
             patient__archived_at__isnull=True,
         )
         .exclude(patient=freed.patient_id)
-        .exclude(patient__preferred_channel="none")  # they would never hear of it
+        .exclude(patient__preferred_channel=PreferredChannel.NONE)  # would never hear of it
         .exclude(offers__freed=freed)
         .select_related("patient__clinic")
         .order_by("created_at")

@@ -171,6 +171,12 @@ def screen(therapist):
 
 
 @pytest.fixture
+def cleared(screen, patient):
+    """The test patient, screened and cleared for needling."""
+    return screen(patient)
+
+
+@pytest.fixture
 def session_body(patient):
     """A realistic body for a session of `patient` (see tests/bodies.py)."""
     return functools.partial(bodies.session_body, str(patient.id))

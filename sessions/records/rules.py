@@ -37,6 +37,17 @@ def is_serious(kind: str, severity: str) -> bool:
     return kind in SERIOUS_KINDS or severity == Severity.SEVERE
 
 
+def may_record_for(*, actor_id: UUID, actor_is_admin: bool, therapist_id: UUID) -> bool:
+    """Therapists log and correct sessions as themselves; a clinic administrator for anyone."""
+    return actor_is_admin or actor_id == therapist_id
+
+
+def may_sign(*, actor_id: UUID, therapist_id: UUID) -> bool:
+    """Only the session's own therapist signs it, administrators included: the signature says
+    who treated."""
+    return actor_id == therapist_id
+
+
 def side_effect_time_errors(
     onset_at: datetime | None,
     resolved_at: datetime | None,

@@ -46,6 +46,11 @@ def sessions_done(course: TreatmentCourse) -> int:
     )
 
 
+def sessions_left(course: TreatmentCourse) -> int:
+    """Of the course's planned sessions, how many are still to be done (none: it is done)."""
+    return max(0, course.planned_sessions - sessions_done(course))
+
+
 @dataclass(frozen=True)
 class ScreeningFacts:
     """What a later screening tells of a session (rules.LaterScreening), read as a row."""

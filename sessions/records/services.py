@@ -35,13 +35,14 @@ from sessions.models import (
 )
 from sessions.records import rules
 from sessions.records.current_path import Electrode, pair_problem
-from sessions.records.selectors import sessions_done
+from sessions.records.selectors import sessions_left
 from sessions.scheduling.services import complete_appointment, reopen_appointment
 
 
 def _check_may_act_for(actor: Staff, therapist: Staff) -> None:
-    """Therapists record as themselves; a clinic administrator may name any therapist."""
-    if not actor.is_clinic_admin and actor.pk != therapist.pk:
+    if not rules.may_record_for(
+        actor_id=actor.pk, actor_is_admin=actor.is_clinic_admin, therapist_id=therapist.pk
+    ):
         raise NotAllowed("A therapist records sessions as themselves only.")
 
 
@@ -198,8 +199,7 @@ def _settle_course(course_id: UUID | None) -> None:
     course = TreatmentCourse.objects.select_for_update().get(pk=course_id)
     if course.status == CourseStatus.CANCELLED:
         return
-    done = sessions_done(course) >= course.planned_sessions
-    status = CourseStatus.COMPLETED if done else CourseStatus.ACTIVE
+    status = CourseStatus.ACTIVE if sessions_left(course) else CourseStatus.COMPLETED
     if status != course.status:
         course.status = status
         course.save(update_fields=["status"])
@@ -371,7 +371,7 @@ SIGNING_FIELDS = [
 def sign_session(session: NeedlingSession, *, actor: Staff) -> NeedlingSession:
     """The treating therapist signs the record as it now stands; it never changes again."""
     session = _locked(session)
-    if actor.pk != session.therapist_id:
+    if not rules.may_sign(actor_id=actor.pk, therapist_id=session.therapist_id):
         raise NotAllowed("Only the session's own therapist may sign it.")
     if session.is_signed:
         raise Conflict("invalid_state", "The session is already signed.")

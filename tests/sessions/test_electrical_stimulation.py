@@ -6,12 +6,7 @@ import pytest
 from sessions.models import ElectricalStimulation, NeedlingSession
 from tests.bodies import site, stimulation
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def cleared(screen, patient):
-    return screen(patient)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cleared")]
 
 
 def electrical(muscle, side):

@@ -30,11 +30,6 @@ def nothing_written():
     ) == (0, 0, 0)
 
 
-@pytest.fixture
-def cleared(screen, patient):
-    return screen(patient)
-
-
 def log(api, body):
     return api.post("/api/v1/sessions/", body, format="json")
 

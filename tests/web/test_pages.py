@@ -241,3 +241,21 @@ def test_an_appointment_already_logged_opens_its_note(signed_in, patient, logged
     appointment, session = logged_today
     response = signed_in.get(f"/patients/{patient.pk}/appointments/{appointment.pk}/session/")
     assert response["Location"] == f"/sessions/{session.pk}/"
+
+
+@pytest.mark.parametrize(
+    "reader, offered",
+    [
+        ("therapist", ["Edit the draft", "Sign the note"]),  # their own draft
+        ("admin", ["Edit the draft"]),  # corrects anyone's, signs none but their own
+        ("colleague", []),
+    ],
+)
+def test_a_draft_offers_what_the_reader_may_do_with_it(
+    client, log_session, therapist, admin, clinic, make_therapist, reader, offered
+):
+    draft = log_session()
+    people = {"therapist": therapist, "admin": admin}
+    client.force_login(people.get(reader) or make_therapist(clinic, "south-therapist"))
+    page = client.get(f"/sessions/{draft['id']}/").content.decode()
+    assert [words for words in ("Edit the draft", "Sign the note") if words in page] == offered

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from core.errors import RuleViolation
 from sessions.models import Addendum, NeedleSite, NeedlingSession
+from sessions.records import rules
 from sessions.records.selectors import warnings_of
 from sessions.records.services import add_addendum, report_side_effect, sign_session
 from web.access import member, of_clinic, record_reads, staff_page
@@ -29,10 +30,20 @@ def _note(request: HttpRequest, session: NeedlingSession, **context: object) -> 
     warnings = warnings_of(session)
     record_reads(request, [session, *session.side_effects.all()])  # its parts go with it
     context.setdefault("addendum_form", AddendumForm())
+    reader = member(request)
+    # What the services would let the reader do with a draft, offered as they would allow it.
+    may = {
+        "may_correct": rules.may_record_for(
+            actor_id=reader.pk,
+            actor_is_admin=reader.is_clinic_admin,
+            therapist_id=session.therapist_id,
+        ),
+        "may_sign": rules.may_sign(actor_id=reader.pk, therapist_id=session.therapist_id),
+    }
     return render(
         request,
         "web/session_note.html",
-        {"session": session, "sites": sites, "warnings": warnings, **context},
+        {"session": session, "sites": sites, "warnings": warnings, **may, **context},
     )
 
 
