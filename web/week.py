@@ -6,15 +6,15 @@ from datetime import date, datetime, time, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from clinic.models import Clinic, Staff, WorkingHours
 from sessions.models import Appointment
 from sessions.models.scheduling import LIVE
 from sessions.scheduling.selectors import shifts_of
-from sessions.scheduling.services import starts_too_late
-from sessions.slots import within_working_hours
+from sessions.scheduling.services import starts_too_late, works_here
+from sessions.slots import Shift, within_working_hours
 
 SLOT = timedelta(minutes=30)
 DEFAULT_DAY = (time(8), time(18))
@@ -78,12 +78,6 @@ def _slot_times(first: time, last: time) -> list[time]:
 def week_of(clinic: Clinic, monday: date) -> list[TherapistWeek]:
     days = [monday + timedelta(days=n) for n in range(7)]
     start = timezone.make_aware(datetime.combine(monday, time()))
-    therapists = list(
-        Staff.objects.filter(clinic=clinic, is_active=True, working_hours__isnull=False)
-        .distinct()
-        .prefetch_related(Prefetch("working_hours", WorkingHours.objects.order_by("start")))
-        .order_by("full_name", "username")
-    )
     appointments = Appointment.objects.filter(
         clinic=clinic,
         status__in=LIVE,
@@ -93,24 +87,35 @@ def week_of(clinic: Clinic, monday: date) -> list[TherapistWeek]:
     by_therapist: dict[UUID, list[Appointment]] = {}
     for appointment in appointments:
         by_therapist.setdefault(appointment.therapist_id, []).append(appointment)
-    every_block = [block for t in therapists for block in t.working_hours.all()]
+    therapists = list(
+        # Those booked here, and anyone with appointments this week: a therapist who left or
+        # moved keeps theirs in sight, for the patients who will still come.
+        Staff.objects.filter(
+            Q(clinic=clinic, is_active=True, working_hours__isnull=False) | Q(pk__in=by_therapist)
+        )
+        .distinct()
+        .prefetch_related(Prefetch("working_hours", WorkingHours.objects.order_by("start")))
+        .order_by("full_name", "username")
+    )
+    # No free slot for one who is no longer booked here: the booking service would refuse it.
+    shifts = {t.pk: shifts_of(t) if works_here(t, clinic) else [] for t in therapists}
+    every_block = [b for t in therapists if shifts[t.pk] for b in t.working_hours.all()]
     times = _slot_times(*_grid_hours(every_block))
     now, zone = timezone.now(), ZoneInfo(clinic.timezone)
     return [
-        TherapistWeek(t, _rows(t, days, times, by_therapist.get(t.pk, []), now, zone))
+        TherapistWeek(t, _rows(shifts[t.pk], days, times, by_therapist.get(t.pk, []), now, zone))
         for t in therapists
     ]
 
 
 def _rows(
-    therapist: Staff,
+    shifts: list[Shift],
     days: list[date],
     times: list[time],
     appointments: list[Appointment],
     now: datetime,
     zone: ZoneInfo,
 ) -> list[tuple[time, list[Cell]]]:
-    shifts = shifts_of(therapist)
     rows = []
     for clock in times:
         cells = []

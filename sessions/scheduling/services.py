@@ -148,10 +148,16 @@ def _double_booked(who: str) -> Conflict:
     return Conflict("double_booked", f"The {who} already has an appointment at that time.")
 
 
-def _check_bookable(therapist: Staff) -> None:
+def works_here(therapist: Staff, clinic: Clinic) -> bool:
+    """Whether the therapist is booked at the clinic: active, and on its staff (a therapist
+    who left or moved keeps the appointments made before, to be moved or cancelled)."""
+    return therapist.is_active and therapist.clinic_id == clinic.pk
+
+
+def _check_bookable(therapist: Staff, clinic: Clinic) -> None:
     """Only someone who still works at the clinic is booked (a field error, as a therapist the
     staff app no longer offers)."""
-    if not therapist.is_active:
+    if not works_here(therapist, clinic):
         raise ValidationError(
             {"therapist": f"{therapist} no longer works here: choose another therapist."}
         )
@@ -206,7 +212,7 @@ def book_appointment(
 ) -> Appointment:
     check_patients_own(patient, course=course)
     check_appointment_times(starts_at, ends_at, timezone.now())
-    _check_bookable(therapist)
+    _check_bookable(therapist, clinic)
     check_open_for_care(patient)
     _check_within_working_hours(therapist, starts_at, ends_at)
     appointment = Appointment(
@@ -380,7 +386,7 @@ def create_course(
         max_gap_days=max_gap_days,
         earliest_start=earliest_start,
     )
-    _check_bookable(therapist)
+    _check_bookable(therapist, clinic)
     check_open_for_care(patient)
     course = TreatmentCourse.objects.create(
         clinic=clinic,

@@ -34,6 +34,24 @@ def test_the_week_shows_each_therapist_with_working_hours_and_appointments(
     assert 'class="working' in page and "Book<span" in page
 
 
+@pytest.mark.parametrize("gone", ["left", "moved"])
+def test_a_therapist_who_left_or_moved_keeps_their_booked_patients_in_sight(
+    admin_in, book, patient, therapist, other_clinic, gone
+):
+    """Their patients are still reminded and will come: the week shows the appointments, to be
+    moved or cancelled, and offers no free slot of theirs (the booking service refuses one)."""
+    book(patient, tomorrow_at(10))
+    if gone == "left":
+        therapist.is_active = False
+    else:
+        therapist.clinic = other_clinic
+    therapist.save()
+    page = admin_in.get(f"/calendar/?week={week_of(tomorrow_at(10))}").content.decode()
+    assert "<caption>Nora Quinn</caption>" in page
+    assert "Ada Lovelace" in page
+    assert "Book<span" not in page  # the only therapist with hours here is gone
+
+
 def test_a_free_slot_is_booked_for_a_patient_found_by_name(signed_in, patient, therapist):
     starts_at = tomorrow_at(10)
     page = signed_in.get(
