@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
+
 from aftercare import default_texts, texts
 from aftercare.models import PATIENT_KINDS, MessageText, Notification
 
@@ -35,10 +37,18 @@ def texts_in(clinic_id: UUID, language: str) -> list[TextOfKind]:
     return [_text_of(kind, language, own.get(kind)) for kind in PATIENT_KINDS]
 
 
+def may_have_own_text(language: str, kind: str) -> bool:
+    """A clinic words the patients' messages, in the languages patients are written to; the
+    alerts to staff keep their built-in words (what a hold means, whom to call)."""
+    return language in texts.LANGUAGES and kind in PATIENT_KINDS
+
+
 def set_own_text(
     *, clinic_id: UUID, language: str, kind: str, subject: str, body: str
 ) -> TextOfKind:
     """The clinic's own words for this kind and language; refused unless plain placeholders."""
+    if not may_have_own_text(language, kind):  # the doors offer no other: a caller's mistake
+        raise ValidationError({"kind": f"No clinic words {kind} messages in {language!r}."})
     texts.check_text(subject, kind)
     texts.check_text(body, kind)
     MessageText.objects.update_or_create(

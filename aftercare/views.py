@@ -105,7 +105,7 @@ class MessageTextViewSet(ClinicViewSet):
 
 
 def _known(language: str, kind: str) -> None:
-    if language not in LANGUAGES or kind not in PATIENT_KINDS:
+    if not message_texts.may_have_own_text(language, kind):
         raise NotFound()
 
 

@@ -15,6 +15,7 @@ from aftercare.plan import HEAT_AFTER
 from clinic.models import Patient, Room, Staff
 from core import moments
 from outcomes.rules import MOST_PSFS_ITEMS, rerated_activities_problem
+from screening.entry_window import LONGEST_LATE_ENTRY
 from screening.vocabulary import (
     ExclusionSide,
     Manipulation,
@@ -401,7 +402,7 @@ class ScreeningForm(forms.Form):
     performed_at = MomentField(
         label="Screened at (blank: now)",
         required=False,
-        help_text="A paper screening may be entered up to 7 days later.",
+        help_text=f"A paper screening may be entered up to {LONGEST_LATE_ENTRY.days} days later.",
     )
     consent_given = forms.BooleanField(label="The patient consents to dry needling", required=False)
     guardian_name = forms.CharField(

@@ -1,12 +1,14 @@
 """A clinic's own message texts, through the API, the admin and the messages patients get."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aftercare import default_texts, delivery
-from aftercare.models import MessageText, Notification
+from aftercare.message_texts import set_own_text
+from aftercare.models import Kind, MessageText, Notification
 from aftercare.texts import PLACEHOLDERS
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +217,12 @@ def test_the_list_runs_the_same_queries_however_many_own_texts_there_are(admin_a
     for kind in ["heat_ok", "checkin_24h", "course_rebook"]:
         put(admin_api, "en", kind, body="{{ clinic }}.")
     assert queries() == before
+
+
+@pytest.mark.parametrize("language, kind", [("en", Kind.SIDE_EFFECT_ALERT), ("fr", Kind.HEAT_OK)])
+def test_the_service_words_only_patients_messages_in_their_languages(clinic, language, kind):
+    """The doors offer no other (the API and the staff app answer 404, the admin has no such
+    choice); a caller that asked anyway is refused, and nothing is kept."""
+    with pytest.raises(ValidationError):
+        set_own_text(clinic_id=clinic.id, language=language, kind=kind, subject="S", body="B")
+    assert not MessageText.objects.exists()

@@ -7,8 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from aftercare import texts
-from aftercare.message_texts import set_own_text, texts_in, use_default_text
-from aftercare.models import PATIENT_KINDS, Channel, Notification, Status
+from aftercare.message_texts import may_have_own_text, set_own_text, texts_in, use_default_text
+from aftercare.models import Channel, Notification, Status
 from core.errors import RuleViolation
 from web.access import admin_page, clinic_of, record_reads
 from web.admin_forms import MessageTextForm
@@ -33,7 +33,7 @@ def _language(code: str) -> str:
 
 
 def _kind(kind: str) -> str:
-    if kind not in PATIENT_KINDS:
+    if not may_have_own_text(texts.DEFAULT_LANGUAGE, kind):
         raise Http404
     return kind
 
