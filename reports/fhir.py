@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from clinic.models import Staff
 from outcomes.models import Instrument, OutcomeMeasure
 from reports.patient_record import PatientRecord
-from screening.models import Screening
+from screening.models import Screening, ruling_screening
+from screening.rules import expired
 from screening.vocabulary import muscle_by_code
 from sessions.models import (
     Appointment,
@@ -373,8 +374,8 @@ def care_plan(course: TreatmentCourse, record: PatientRecord) -> dict:
 
 def bundle(record: PatientRecord, now: datetime) -> dict:
     """The whole record as one FHIR R4 Bundle of type `collection`."""
-    latest = record.screenings[-1] if record.screenings else None
-    in_force = latest.pk if latest and latest.valid_until >= now else None
+    ruling = ruling_screening(record.screenings, now)
+    in_force = ruling.pk if ruling and not expired(ruling, now) else None
     resources = [
         patient(record),
         organization(record),

@@ -92,17 +92,16 @@ class SessionNoteViewSet(ClinicViewSet):
     """The signed session note as PDF."""
 
     content_negotiation_class = OneShape
+    # The people as the record keeps them (signed_by_name, author_name...): no join to staff.
     queryset = NeedlingSession.objects.select_related(
-        "clinic", "patient", "therapist", "screening", "signed_by"
+        "clinic", "patient", "screening"
     ).prefetch_related(
         "sites",
         "side_effects",
         Prefetch(
             "electrical", queryset=ElectricalStimulation.objects.select_related("site_a", "site_b")
         ),
-        Prefetch(
-            "addenda", queryset=Addendum.objects.select_related("author").order_by("created_at")
-        ),
+        Prefetch("addenda", queryset=Addendum.objects.order_by("created_at")),
     )
 
     @extend_schema(

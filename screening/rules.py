@@ -215,6 +215,29 @@ def site_is_excluded(exclusions: Iterable[SiteRef], region: str, side: str) -> b
     return False
 
 
+class Standing(Protocol):
+    """What says whether a screening still lets needling go ahead (a Screening row has it)."""
+
+    valid_until: datetime
+    outcome: str
+
+
+def expired(screening: Standing, at: datetime) -> bool:
+    """A screening is valid through `valid_until` (rules.assess sets it); after it, screen again."""
+    return screening.valid_until < at
+
+
+def screening_hold_up(screening: Standing, at: datetime) -> str | None:
+    """Why the screening ruling at `at` (screening.models.ruling_screening) stops needling
+    then, as the refusal's code, or None: it has expired, or it did not clear the patient.
+    A screening that stands still closes sites and asks for precautions."""
+    if expired(screening, at):
+        return "screening_expired"
+    if screening.outcome == Outcome.NOT_CLEARED:
+        return "not_cleared"
+    return None
+
+
 class Exclusions(Protocol):
     """What a screening closes (a Screening row has all of it)."""
 

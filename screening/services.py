@@ -16,7 +16,6 @@ from screening import rules
 from screening.entry_window import entry_time_problem
 from screening.models import CONSENT_TEXT_VERSION, Screening, ruling_screening
 from screening.rules import PlannedSite
-from screening.vocabulary import Outcome
 
 
 def answers_from(data: dict[str, Any]) -> rules.Answers:
@@ -71,6 +70,12 @@ def record_screening(
     )
 
 
+def _hold_up_words(screening: Screening, hold_up: str) -> str:
+    if hold_up == "screening_expired":
+        return f"The latest screening expired on {screening.valid_until:%Y-%m-%d}; screen again."
+    return "The latest screening did not clear the patient."
+
+
 def check_needling(
     *,
     patient: Patient,
@@ -90,13 +95,8 @@ def check_needling(
         raise RuleViolation(
             "screening_required", "The patient has no screening before this session."
         )
-    if screening.valid_until < at:
-        raise RuleViolation(
-            "screening_expired",
-            f"The latest screening expired on {screening.valid_until:%Y-%m-%d}; screen again.",
-        )
-    if screening.outcome == Outcome.NOT_CLEARED:
-        raise RuleViolation("not_cleared", "The latest screening did not clear the patient.")
+    if hold_up := rules.screening_hold_up(screening, at):
+        raise RuleViolation(hold_up, _hold_up_words(screening, hold_up))
     _check_sites(screening, sites)
     missing = rules.missing_precautions(screening.precautions, precautions_acknowledged)
     if missing:

@@ -3,6 +3,7 @@ each with its muscles (to narrow the muscle picker) and the sides the screening 
 
 from dataclasses import dataclass
 
+from screening.rules import SiteRef, site_is_excluded
 from screening.vocabulary import MUSCLES, ExclusionSide, Region
 
 Box = tuple[int, int, int, int]  # x, y, width, height on a 120 x 250 figure
@@ -73,10 +74,10 @@ def chart_regions(excluded_regions: list[dict]) -> dict[str, ChartRegion]:
 
 
 def _shown(region: ChartRegion, box: Box, side: str) -> ChartBox:
-    """A box is excluded when its side is, or either side is; a midline part by any side."""
-    sides = region.excluded_sides
-    whole = side == "midline" or ExclusionSide.ANY in sides
-    return ChartBox(box, excluded=bool(sides) and (whole or side in sides))
+    """A box is excluded as a site there would be (screening.rules.site_is_excluded): when its
+    side is, or either side is; a midline part by any side."""
+    exclusions = [SiteRef(region.code, excluded) for excluded in region.excluded_sides]
+    return ChartBox(box, excluded=site_is_excluded(exclusions, region.code, side))
 
 
 def _view(view: str, regions: dict[str, ChartRegion]) -> list[ChartPart]:

@@ -17,7 +17,8 @@ from outcomes.models import OutcomeMeasure
 from outcomes.rules import Change
 from outcomes.selectors import course_changes
 from screening.models import Screening, ruling_screening
-from screening.vocabulary import ExclusionSide, Outcome, Region, Technique, muscle_by_code
+from screening.rules import screening_hold_up
+from screening.vocabulary import ExclusionSide, Region, Technique, muscle_by_code
 from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
 from sessions.models.scheduling import LIVE
 from sessions.records.selectors import with_sessions_done
@@ -74,10 +75,11 @@ def ruling_screenings(patient_ids: Iterable[UUID], at: datetime) -> dict[UUID, S
 def screening_flags(screening: Screening | None, at: datetime) -> tuple[str, ...]:
     if screening is None:
         return ("Screening missing",)
-    if screening.valid_until < at:
+    hold_up = screening_hold_up(screening, at)  # the session service's own refusal
+    if hold_up == "screening_expired":
         return (f"Screening expired {screening.valid_until:%d %b}",)
     flags = []
-    if screening.outcome == Outcome.NOT_CLEARED:
+    if hold_up == "not_cleared":
         flags.append("Not cleared for needling")
     if screening.precautions:
         flags.append(

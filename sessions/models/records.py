@@ -220,6 +220,8 @@ class Addendum(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+", editable=False)
     session = models.ForeignKey(NeedlingSession, on_delete=models.CASCADE, related_name="addenda")
     author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    # The author's name as it was when they wrote: a name changed later does not change it.
+    author_name = models.CharField(max_length=200, blank=True)
     text = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 

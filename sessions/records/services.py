@@ -395,7 +395,11 @@ def sign_session(session: NeedlingSession, *, actor: Staff) -> NeedlingSession:
 @transaction.atomic
 def add_addendum(session: NeedlingSession, *, author: Staff, text: str) -> Addendum:
     return Addendum.objects.create(
-        clinic_id=session.clinic_id, session=session, author=author, text=text
+        clinic_id=session.clinic_id,
+        session=session,
+        author=author,
+        author_name=str(author),
+        text=text,
     )
 
 

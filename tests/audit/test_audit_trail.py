@@ -144,9 +144,8 @@ def test_the_patient_page_records_its_reads_and_reports_as_the_link(log_session,
     assert (report.actor_type, report.actor_id, report.patient_id) == (*link, patient.id)
 
 
-def test_the_admin_records_what_it_shows_and_who_changes_it(admin, patient):
-    site = Client()
-    site.force_login(admin)
+def test_the_admin_records_what_it_shows_and_who_changes_it(admin, admin_site, patient):
+    site = admin_site
     site.get("/admin/clinic/patient/")
     site.get(f"/admin/clinic/patient/{patient.id}/change/")
     assert [e.object_type for e in entries(action="read", actor_id=str(admin.id))] == [

@@ -286,10 +286,8 @@ def test_signing_in_elsewhere_leaves_the_other_sign_ins_alone(therapist):
     assert browser.get("/api/v1/me/").status_code == 200
 
 
-def test_a_new_password_set_in_the_admin_ends_the_persons_access(admin, therapist):
+def test_a_new_password_set_in_the_admin_ends_the_persons_access(admin_site, therapist):
     token_client = sign_in("north-therapist")
-    admin_site = Client()
-    admin_site.force_login(admin)
     answer = admin_site.post(
         f"/admin/clinic/staff/{therapist.id}/password/",
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},

@@ -204,12 +204,11 @@ def test_a_patient_with_any_clinical_record_cannot_be_deleted(admin_api, patient
     assert admin_api.get(f"/api/v1/patients/{patient.id}/").status_code == 200
 
 
-def test_the_admin_site_refuses_to_delete_a_screened_patient_with_a_message(admin, patient, screen):
-    from django.test import Client
-
+def test_the_admin_site_refuses_to_delete_a_screened_patient_with_a_message(
+    admin, admin_site, patient, screen
+):
     screen(patient)
-    site = Client()
-    site.force_login(admin)
+    site = admin_site
     path = f"/admin/clinic/patient/{patient.id}/delete/"
     assert site.get(path).status_code == 200
     answer = site.post(path, {"post": "yes"})

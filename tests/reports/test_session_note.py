@@ -94,7 +94,8 @@ def test_the_note_holds_the_signed_record(therapist_api, signed_session, therapi
 def test_the_note_prints_the_people_as_they_were_when_it_was_signed(
     therapist_api, admin_api, signed_session, therapist
 ):
-    """A name or a certification that changes later does not change the signed record."""
+    """A name or a certification that changes later does not change the signed record, nor
+    who wrote an addendum."""
     certified_until = f"{therapist.dn_certified_until:%Y-%m-%d}"
     changed = admin_api.patch(
         f"/api/v1/therapists/{therapist.id}/",
@@ -107,8 +108,8 @@ def test_the_note_prints_the_people_as_they_were_when_it_was_signed(
     assert f"Therapist {therapist.full_name}" in text
     assert f"Dry needling certified until {certified_until}" in text
     assert f"by {therapist.full_name}." in text
-    assert "Therapist Someone Else" not in text and "by Someone Else." not in text
-    assert "No dry needling certification" not in text
+    assert f"{therapist.full_name}: Phoned next day" in text  # the addendum, as written
+    assert "Someone Else" not in text and "No dry needling certification" not in text
 
 
 def test_a_draft_has_no_note_yet(therapist_api, log_session):

@@ -1,5 +1,6 @@
-"""Sessions signed before sessions kept their people as they stood get them when the database
-migrates: the people as they stand then, past the guard that keeps signed rows unchanged."""
+"""Records written before they kept their people (a signed session's therapist and signer, an
+addendum's author) get them when the database migrates: the people as they stand then, past
+the guards that keep signed records unchanged."""
 
 import pytest
 from django.db import connection
@@ -17,6 +18,8 @@ def test_sessions_signed_before_get_their_people_when_the_database_migrates(
     screen(patient)
     session = log_session(needles_removed=6)
     assert therapist_api.post(f"/api/v1/sessions/{session['id']}/sign/").status_code == 200
+    addendum = f"/api/v1/sessions/{session['id']}/addenda/"
+    assert therapist_api.post(addendum, {"text": "Phoned"}, format="json").status_code == 201
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)  # as it was: no people kept on the row
 
@@ -26,3 +29,4 @@ def test_sessions_signed_before_get_their_people_when_the_database_migrates(
     signed = NeedlingSession.objects.get(pk=session["id"])
     assert (signed.therapist_name, signed.signed_by_name) == (therapist.full_name,) * 2
     assert signed.therapist_certified_until == therapist.dn_certified_until
+    assert [note.author_name for note in signed.addenda.all()] == [therapist.full_name]

@@ -20,7 +20,7 @@ NOTE = NeedlingSession.objects.select_related("patient", "therapist", "signed_by
     Prefetch("sites", NeedleSite.objects.select_related("muscle").order_by("position")),
     "electrical__site_a__muscle",
     "electrical__site_b__muscle",
-    Prefetch("addenda", Addendum.objects.select_related("author").order_by("created_at")),
+    Prefetch("addenda", Addendum.objects.order_by("created_at")),
     "side_effects",
 )
 
