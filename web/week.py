@@ -91,7 +91,8 @@ def week_of(clinic: Clinic, monday: date) -> list[TherapistWeek]:
         # Those booked here, and anyone with appointments this week: a therapist who left or
         # moved keeps theirs in sight, for the patients who will still come.
         Staff.objects.filter(
-            Q(clinic=clinic, is_active=True, working_hours__isnull=False) | Q(pk__in=by_therapist)
+            Q(clinic=clinic, is_active=True, working_hours__isnull=False)
+            | Q(pk__in=by_therapist.keys())
         )
         .distinct()
         .prefetch_related(Prefetch("working_hours", WorkingHours.objects.order_by("start")))

@@ -32,10 +32,11 @@ def _language(code: str) -> str:
     return code
 
 
-def _kind(kind: str) -> str:
-    if not may_have_own_text(texts.DEFAULT_LANGUAGE, kind):
+def _own_text(language: str, kind: str) -> tuple[str, str]:
+    """The language and kind of a text the clinic may word, else 404."""
+    if not may_have_own_text(language, kind):
         raise Http404
-    return kind
+    return language, kind
 
 
 def _preview(request: HttpRequest, form: MessageTextForm, kind: str, language: str) -> dict:
@@ -73,7 +74,7 @@ def message_texts(request: HttpRequest) -> HttpResponse:
 @admin_page
 def message_text(request: HttpRequest, language: str, kind: str) -> HttpResponse:
     """Save the clinic's own text for this kind, or go back to the built-in one."""
-    language, kind = _language(language), _kind(kind)
+    language, kind = _own_text(language, kind)
     if request.method != "POST":
         return _back_to_texts(language)
     clinic_id = clinic_of(request).id
@@ -107,8 +108,8 @@ def _back_to_texts(language: str) -> HttpResponse:
 @admin_page
 def preview_text(request: HttpRequest, language: str, kind: str) -> HttpResponse:
     """What a patient would read, as the text is typed; or why it would be refused."""
-    language = _language(language)
-    form = MessageTextForm(request.POST, kind=_kind(kind), prefix=kind)
+    language, kind = _own_text(language, kind)
+    form = MessageTextForm(request.POST, kind=kind, prefix=kind)
     preview = _preview(request, form, kind, language) if form.is_valid() else None
     return render(request, "web/admin/_text_preview.html", {"form": form, "preview": preview})
 
