@@ -20,7 +20,8 @@ class NotificationAdmin(ReadOnlyClinicAdmin):
 
 
 class MessageTextForm(forms.ModelForm):
-    """Refuses what the API refuses: anything but the kind's `{{ placeholders }}`."""
+    """Refuses what the API refuses: anything but the kind's `{{ placeholders }}`, and a body
+    too long for one SMS."""
 
     # A clinic administrator's clinic is not a field of the form, so Django cannot check that
     # the text is the clinic's only one of its kind and language: the admin says which
@@ -37,11 +38,15 @@ class MessageTextForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        kind = cleaned.get("kind")
-        for field in ["subject", "body"]:
-            if kind and cleaned.get(field):
+        kind, language = cleaned.get("kind"), cleaned.get("language")
+        checks = {
+            "subject": lambda subject: texts.check_text(subject, kind),
+            "body": lambda body: texts.check_body(body, kind, language),
+        }
+        for field, check in checks.items():
+            if kind and language and cleaned.get(field):
                 try:
-                    texts.check_text(cleaned[field], kind)
+                    check(cleaned[field])
                 except RuleViolation as refusal:
                     self.add_error(field, refusal.detail)
         clinic_id = self.instance.clinic_id or self.clinic_id

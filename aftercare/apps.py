@@ -7,4 +7,5 @@ class AftercareConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from aftercare import receivers  # noqa: F401  (connects the event receivers)
+        from aftercare import checks, receivers  # noqa: F401  (registers the deploy checks,
+        # connects the event receivers)

@@ -23,6 +23,9 @@ from twilio.base.exceptions import (
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+# The longest SMS the provider passes on (Twilio: 1,600 characters); a longer one is refused.
+LONGEST_SMS = 1600
+
 
 class DeliveryError(Exception):
     """The provider did not take the message. It is retried unless `permanent`: the provider

@@ -181,6 +181,9 @@ def _send_claimed(notification: Notification, lease: datetime, reads: Reads) -> 
         allowed = _allowed_at(notification, now)
         if allowed > now:
             return _wait_or_expire(notification, lease, allowed)
+        stopped = _stopped(notification)
+        if stopped:
+            return _finish(notification, lease, status=stopped)
         address = _address(notification)
         provider_id = _deliver(notification, address, reads) if address else ""
     except channels.DeliveryError as error:
@@ -189,12 +192,10 @@ def _send_claimed(notification: Notification, lease: datetime, reads: Reads) -> 
         # A bug or bad data, not the provider: logged, and limited like any other failure.
         logger.exception("Sending notification %s failed", notification.id)
         return _retry_or_fail(notification, lease, f"{type(error).__name__}: {error}")
-    if address is None and notification.kind in STAFF_KINDS:
+    if address is None:
         # Not a choice the person made, as a patient's withdrawn consent is: a gap to close.
         reason = f"{notification.staff} has no email address: tell them another way."
         return _finish(notification, lease, status=Status.FAILED, last_error=reason)
-    if address is None:
-        return _finish(notification, lease, status=Status.SUPPRESSED)
     return _finish(
         notification, lease, status=Status.SENT, sent_at=timezone.now(), provider_id=provider_id
     )
@@ -262,15 +263,23 @@ def _give_back(unsent: list[Notification], lease: datetime) -> None:
     )
 
 
+def _stopped(notification: Notification) -> str | None:
+    """The final status of a patient's message that may no longer go (consent withdrawn, a
+    hold, the archive), asked of the patient as they stand now, not as the batch read them."""
+    if notification.kind in STAFF_KINDS:  # an alert about a held patient goes all the same
+        return None
+    status = outbox.status_now(notification)
+    return None if status == Status.PENDING else status
+
+
 def _address(notification: Notification) -> str | None:
-    """Where to send, checked again now: consent may have been withdrawn since planning."""
+    """Where to send: the patient's address as just read (`_stopped`), or the staff member's
+    email, if they have one."""
     if notification.kind in STAFF_KINDS:
         if notification.staff is None:
             raise ValueError("A message to staff names no staff member.")
         return notification.staff.email or None
     patient = notification.patient
-    if plan.status_on(Channel(notification.channel), outbox.recipient(patient)) != "pending":
-        return None
     return patient.phone if notification.channel == Channel.SMS else patient.email
 
 
@@ -307,7 +316,7 @@ def _rerate_link(course: Course | None) -> str:
             "No session of the course has ended: there is no patient page to re-rate on yet.",
             permanent=True,
         )
-    return f"{links.PATIENT_PAGE.url(course.latest_session)}#rerate"
+    return links.PATIENT_PAGE.url(course.latest_session) + links.RERATE_FORM
 
 
 def _local(moment: datetime, tz_name: str) -> datetime:
@@ -339,7 +348,10 @@ def _values(
             "appointment_time": texts.appointment_time(
                 _local(appointment.starts_at, patient.timezone), language
             ),
-            "therapist": str(appointment.therapist),
+            # A patient is never told a sign-in name; staff are told whoever it is.
+            "therapist": str(appointment.therapist)
+            if notification.kind in STAFF_KINDS
+            else appointment.therapist.name_for_patients(patient.clinic),
         }
     if notification.waitlist_offer_id is not None:
         values["link"] = links.WAITLIST_OFFER.url(notification.waitlist_offer_id)

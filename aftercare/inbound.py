@@ -1,14 +1,18 @@
 """Acting on a patient's SMS: each clinic that knows the number acts for its own patient.
 
 A number may belong to patients of several clinics (one phone, two clinics): each gets its own
-row and its own action, and nothing of one clinic's reaches the other. Within one clinic, a
-number shared by several patients (a family's phone) cannot say whose appointment or soreness
-it means: such a reply is kept for staff, except red-flag words, which alert for every one of
-them (a missed alert costs more than a needless call).
+row and its own action, and nothing of one clinic's reaches the other. A number shared by
+several patients (a family's phone, in one clinic or across clinics) cannot say whose
+appointment or soreness it means: within one clinic such a reply is kept for staff, and so is
+one that more than one of the number's patients, in any clinics, could be answering (with an
+appointment to confirm or cancel, or a check-in to score). Red-flag words alert for every one
+of them (a missed alert costs more than a needless call).
 """
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +28,10 @@ from sessions.scheduling.selectors import next_booked
 from sessions.scheduling.services import cancel_appointment, confirm_appointment
 
 CANCEL_REASON = "patient_sms"
+SHARED_IN_CLINIC = "Several patients of the clinic share this number."
+# Says nothing of whom else the number reaches: another clinic's patient is not this one's
+# business.
+SHARED_ACROSS_CLINICS = "Could not tell which patient or appointment this reply is about."
 
 
 @transaction.atomic
@@ -38,7 +46,8 @@ def receive(*, from_number: str, body: str, provider_id: str) -> list[InboundSms
     patients = list(Patient.objects.filter(phone=from_number).select_related("clinic"))
     # Every message is kept and acted on (api.md), an archived patient's too: an X cancels a
     # booking archiving left in place, a score reports soreness after care they had.
-    per_clinic = Counter(patient.clinic_id for patient in patients)
+    now = timezone.now()
+    shared = _shared(patients, reply, now)
     kept = []
     for patient in patients:
         fields = dict(
@@ -51,12 +60,26 @@ def receive(*, from_number: str, body: str, provider_id: str) -> list[InboundSms
         else:  # no provider id to know a replay by
             inbound, created = InboundSms.objects.create(patient=patient, **fields), True
         if created:
-            _act(inbound, reply, shared=per_clinic[patient.clinic_id] > 1, now=timezone.now())
+            _act(inbound, reply, shared=shared.get(patient.pk, ""), now=now)
         kept.append(inbound)
     return kept
 
 
-def _act(inbound: InboundSms, reply: replies.Reply, *, shared: bool, now: datetime) -> None:
+def _shared(patients: list[Patient], reply: replies.Reply, now: datetime) -> dict[UUID, str]:
+    """Why a reply about one patient's care cannot be acted on for each patient it cannot be
+    (by id). A clinic with several patients on the number cannot tell whose it is; and when
+    more than one of the number's patients, in any clinics, could be answering, no clinic can
+    tell whether it is its own."""
+    could_mean = ABOUT_ONE_PATIENT.get(reply.intent)
+    if could_mean is None:
+        return {}
+    meant = [patient.pk for patient in patients if could_mean(patient, now)]
+    why = dict.fromkeys(meant, SHARED_ACROSS_CLINICS) if len(meant) > 1 else {}
+    per_clinic = Counter(patient.clinic_id for patient in patients)
+    return why | {p.pk: SHARED_IN_CLINIC for p in patients if per_clinic[p.clinic_id] > 1}
+
+
+def _act(inbound: InboundSms, reply: replies.Reply, *, shared: str, now: datetime) -> None:
     if reply.intent == replies.RED_FLAG:
         _raise_alert(inbound, reply.red_flags)
     elif reply.intent in (replies.STOP, replies.START):
@@ -65,7 +88,7 @@ def _act(inbound: InboundSms, reply: replies.Reply, *, shared: bool, now: dateti
     elif reply.intent == replies.OTHER:
         _record(inbound, ReplyAction.KEPT)
     elif shared:
-        _record(inbound, ReplyAction.KEPT, "Several patients of the clinic share this number.")
+        _record(inbound, ReplyAction.KEPT, shared)
     elif reply.intent == replies.SORENESS:
         if reply.score is None:
             raise ValueError("A soreness reply carries its score.")
@@ -118,6 +141,22 @@ def last_checkin_session(patient: Patient, now: datetime) -> NeedlingSession | N
         .first()
     )
     return checkin.session if checkin else None
+
+
+def _has_next_booked(patient: Patient, now: datetime) -> bool:
+    return next_booked(patient, now) is not None
+
+
+def _was_checked_in(patient: Patient, now: datetime) -> bool:
+    return last_checkin_session(patient, now) is not None
+
+
+# The replies about one patient's care, and whether a patient could be the one answering.
+ABOUT_ONE_PATIENT: dict[str, Callable[[Patient, datetime], bool]] = {
+    replies.CONFIRM: _has_next_booked,
+    replies.CANCEL: _has_next_booked,
+    replies.SORENESS: _was_checked_in,
+}
 
 
 def _record_soreness(inbound: InboundSms, score: int, now: datetime) -> None:

@@ -4,7 +4,7 @@ itself says until when it stands, the link lasts a week at most)."""
 
 from dataclasses import dataclass
 from datetime import timedelta
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.conf import settings
 from django.core import signing
@@ -38,3 +38,12 @@ class SignedLink:
 
 PATIENT_PAGE = SignedLink("aftercare.patient-page", timedelta(days=14), "/p/{token}/")
 WAITLIST_OFFER = SignedLink("aftercare.waitlist-offer", timedelta(days=7), "/p/offer/{token}/")
+RERATE_FORM = "#rerate"  # where the patient page's re-rating form begins
+
+
+def longest_url() -> str:
+    """A link as long as any a message carries (the re-rating's has its form's anchor too), to
+    measure messages by. A new record id: one with repeats would sign into a shorter token."""
+    return max((link.url(uuid4()) for link in (PATIENT_PAGE, WAITLIST_OFFER)), key=len) + (
+        RERATE_FORM
+    )

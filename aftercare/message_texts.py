@@ -1,6 +1,7 @@
 """A clinic's own message texts: read and written by the admin API, read by the sender.
 
-Every write goes through `texts.check_text`, as the admin form's does.
+Every write goes through `texts.check_text` (the subject) and `texts.check_body` (the body), as
+the admin's and the staff app's forms do.
 """
 
 from collections.abc import Iterable
@@ -46,11 +47,12 @@ def may_have_own_text(language: str, kind: str) -> bool:
 def set_own_text(
     *, clinic_id: UUID, language: str, kind: str, subject: str, body: str
 ) -> TextOfKind:
-    """The clinic's own words for this kind and language; refused unless plain placeholders."""
+    """The clinic's own words for this kind and language; refused unless plain placeholders,
+    and a body that fits in one SMS."""
     if not may_have_own_text(language, kind):  # the doors offer no other: a caller's mistake
         raise ValidationError({"kind": f"No clinic words {kind} messages in {language!r}."})
     texts.check_text(subject, kind)
-    texts.check_text(body, kind)
+    texts.check_body(body, kind, language)
     MessageText.objects.update_or_create(
         clinic_id=clinic_id,
         language=language,

@@ -53,7 +53,7 @@ def offer_page(request, token: str):
                 "clinic": patient.clinic,
                 "patient": patient,
                 "starts_at": offer.freed.starts_at,
-                "therapist": offer.freed.therapist,
+                "therapist": offer.freed.therapist.name_for_patients(patient.clinic),
                 "expires_at": offer.expires_at,
                 "answer": answer,
             },

@@ -373,6 +373,24 @@ def cancel_for_patient(patient: Patient) -> int:
     return _cancel(Notification.objects.filter(patient=patient))
 
 
+# What a patient may change while a message to them is on its way: read again as it goes.
+STANDING = ("phone", "email", "sms_consent", "email_consent", "clinical_hold", "archived_at")
+
+
+def status_now(notification: Notification) -> str:
+    """A message to a patient, about to go, as the outbox would have it had it still been
+    waiting when the patient last changed (one query: a STOP, a hold or the archive may come
+    while a batch is sent). Cancelled if their hold or archive would have cancelled it
+    (`cancel_while_on_hold`, `cancel_for_patient`: the archive, what was planned before it),
+    else pending or suppressed as planning decides (`plan.status_on`)."""
+    patient = notification.patient
+    patient.refresh_from_db(fields=STANDING)
+    archived = patient.archived_at is not None and notification.created_at <= patient.archived_at
+    if archived or (patient.clinical_hold and notification.kind in HELD_KINDS):
+        return Status.CANCELLED
+    return plan.status_on(Channel(notification.channel), recipient(patient))
+
+
 def alert_clinic(side_effect: SideEffect) -> None:
     """A serious side effect: the treating therapist and every administrator of the clinic
     are emailed at once. Someone without an email address still gets the alert's row, which

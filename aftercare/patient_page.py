@@ -125,7 +125,7 @@ def _page(request: HttpRequest, session: NeedlingSession) -> HttpResponse:
         except ValidationError as refused:
             rerate.add_error(None, refused)
         else:
-            return redirect(f"{request.path}?reported={RERATED}#rerate")
+            return redirect(f"{request.path}?reported={RERATED}{links.RERATE_FORM}")
     trail.record_reads(request, reader, [session])
     patient = session.patient
     next_visit = next_booked(patient, timezone.now())

@@ -148,6 +148,15 @@ def status_on(channel: Channel, recipient: Recipient) -> str:
     return "pending" if consent[channel] else "suppressed"
 
 
+def reachable(recipient: Recipient) -> bool:
+    """A message planned for the patient now would be pending on one of their channels at
+    least (`status_on`), not suppressed on all."""
+    return any(
+        status_on(channel, recipient) == "pending"
+        for channel in PreferredChannel(recipient.preferred_channel).channels()
+    )
+
+
 def _plan(
     kind: str, event_at: datetime, recipient: Recipient, quiet: QuietHours, now: datetime
 ) -> list[PlannedMessage]:

@@ -20,13 +20,19 @@ CONFIRM, CANCEL, SORENESS, RED_FLAG, STOP, START, OTHER = (
     "other",
 )
 
+# The opt-out and opt-in words are the carriers' and Twilio's: Twilio stops (or lets through
+# again) every SMS to a number that texts one of them, so each must change the patient's consent
+# here too. CANCEL is one of theirs as well, but api.md binds it to cancelling the next
+# appointment. YES, another opt-in word of theirs, is how patients answer a reminder in their
+# own words: it stays a message for staff to read (an opt-in it leaves unrecorded only keeps
+# SMS from someone who once said STOP).
 WORDS = {
     "C": CONFIRM,
     "CONFIRM": CONFIRM,
     "X": CANCEL,
     "CANCEL": CANCEL,
-    "STOP": STOP,
-    "START": START,
+    **dict.fromkeys(("STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT", "OPTOUT", "REVOKE"), STOP),
+    **dict.fromkeys(("START", "UNSTOP"), START),
 }
 # English and Spanish, compared without accents and case, on word starts ("breathing",
 # "breathless", "respirar", "respiro" all begin with a stem here).

@@ -6,24 +6,29 @@ A text is not a template. Django's template language would let a clinic's text w
 object it is given through its relations (`{{ therapist.clinic.patients.all }}`) into every
 clinic's data, so clinic text never meets it: a text may use only `{{ name }}` with a
 placeholder of its kind (`check_text`, on every save and again before every send), and
-`render` fills those from plain strings.
+`render` fills those from plain strings. A body must also fit in one SMS however long its
+values (`check_body`): a longer one would fail every message of its kind.
 """
 
+import functools
 import logging
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import CharField, Model
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone, translation
 
-from aftercare import default_texts
+from aftercare import default_texts, links
+from aftercare.channels import LONGEST_SMS
 from aftercare.models import STAFF_KINDS, Channel, Kind
-from clinic.models import Patient
+from clinic.models import Clinic, Patient, Staff
 from core.errors import RuleViolation
+from sessions.models.scheduling import COURSE_SESSIONS
 
 logger = logging.getLogger(__name__)
 
@@ -106,9 +111,59 @@ def _refusal(snippet: str, why: str, allowed: tuple[str, ...]) -> RuleViolation:
     return RuleViolation("invalid_template", f"{shown}: {why}. This message may use only {names}.")
 
 
-def is_valid(source: str, kind: str) -> bool:
+def check_body(body: str, kind: str, language: str) -> None:
+    """`check_text`, and a body that fits in one SMS: the longest message it can make in
+    `language` (each placeholder at its longest, with the link, the red flags and the reply
+    words `words` adds to its kind) within what the provider passes on. Refused as
+    `invalid_template` too, so every door shows it where it shows a text's other problems."""
+    check_text(body, kind)
+    longest = len(_compose(kind, language, _longest_values(language), "", body, Channel.SMS).text)
+    if longest > LONGEST_SMS:
+        raise RuleViolation(
+            "invalid_template",
+            f"By SMS this text can make a message of {longest} characters (each placeholder at "
+            f"its longest, with what every such message adds), and at most {LONGEST_SMS} can "
+            f"be sent: shorten it by {longest - LONGEST_SMS} characters.",
+        )
+
+
+def _longest_values(language: str) -> dict[str, str]:
+    """Each placeholder of a patient's message at the longest it can be: a name as long as
+    its column holds, the longest date the language writes, the longest link."""
+    return {
+        "clinic": _as_long_as(Clinic, "name"),
+        "given_name": _as_long_as(Patient, "given_name"),
+        "heat_time": "00:00",
+        "link": links.longest_url(),
+        "appointment_time": _longest_appointment_time(language),
+        # Staff.name_for_patients: the full name, else the clinic's.
+        "therapist": max(_as_long_as(Staff, "full_name"), _as_long_as(Clinic, "name"), key=len),
+        "sessions_left": str(COURSE_SESSIONS[-1]),
+    }
+
+
+def _as_long_as(model: type[Model], column: str) -> str:
+    field = model._meta.get_field(column)
+    if not isinstance(field, CharField) or field.max_length is None:
+        raise TypeError(f"{model.__name__}.{column} is no text of a bounded length.")
+    return "W" * field.max_length
+
+
+@functools.cache
+def _longest_appointment_time(language: str) -> str:
+    """The longest date and time the language writes: each day of a leap year, a minute
+    before midnight."""
+    first = datetime(2024, 1, 1, 23, 59)
+    days = (first + timedelta(days=n) for n in range(366))
+    return max((appointment_time(day, language) for day in days), key=len)
+
+
+def _usable(own: tuple[str, str], kind: str, language: str) -> bool:
+    """A clinic's own (subject, body) as `set_own_text` would take it."""
+    subject, body = own
     try:
-        check_text(source, kind)
+        check_text(subject, kind)
+        check_body(body, kind, language)
     except RuleViolation:
         return False
     return True
@@ -165,13 +220,25 @@ def words(
     channel: Channel,
 ) -> Words:
     """The words of one message sent by `channel`: the clinic's own (subject, body) if it still
-    passes check_text (one written straight into the database may not), else the built-in
-    text."""
+    passes check_text and check_body (one written straight into the database, or saved before
+    texts were measured, may not), else the built-in text."""
     subject, body = default_texts.text(language, kind)
-    if own is not None and all(is_valid(source, kind) for source in own):
+    if own is not None and _usable(own, kind, language):
         subject, body = own
     elif own is not None:
         logger.warning("An invalid %s text (%s) was replaced by the built-in one", kind, language)
+    return _compose(kind, language, values, subject, body, channel)
+
+
+def _compose(
+    kind: str,
+    language: str,
+    values: Mapping[str, str],
+    subject: str,
+    body: str,
+    channel: Channel,
+) -> Words:
+    """The text filled in, with what its kind always carries (link, red flags, reply words)."""
     filled = {name: values.get(name, "") for name in PLACEHOLDERS[kind]}
     text = render(body, filled).strip()
     link = filled.get("link", "")

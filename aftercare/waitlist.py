@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from aftercare import outbox
+from aftercare import outbox, plan
 from aftercare.models import (
     OfferStatus,
     WaitlistEntry,
@@ -23,7 +23,7 @@ from aftercare.models import (
     WaitlistStatus,
 )
 from clinic.holds import check_open_for_care
-from clinic.models import Clinic, Patient, PreferredChannel, Staff
+from clinic.models import Clinic, Patient, Staff
 from core.errors import Conflict, RuleViolation
 from sessions.models import Appointment, AppointmentStatus
 from sessions.scheduling.selectors import busy_intervals
@@ -84,8 +84,8 @@ def add_entry(
 
 
 def offer_freed_slot(freed: Appointment, now: datetime | None = None) -> WaitlistOffer | None:
-    """Offer the cancelled appointment's time to the earliest entry it fits and that has not
-    been offered it yet. Inside the cancelling transaction: no cancel, no offer."""
+    """Offer the cancelled appointment's time to the earliest entry that may take it (`_may_take`)
+    and has not been offered it yet. Inside the cancelling transaction: no cancel, no offer."""
     now = now or timezone.now()
     if freed.status != AppointmentStatus.CANCELLED or freed.starts_at <= now:
         return None
@@ -109,25 +109,11 @@ def offer_freed_slot(freed: Appointment, now: datetime | None = None) -> Waitlis
             patient__archived_at__isnull=True,
         )
         .exclude(patient=freed.patient_id)
-        .exclude(patient__preferred_channel=PreferredChannel.NONE)  # would never hear of it
         .exclude(offers__freed=freed)
         .select_related("patient__clinic")
         .order_by("created_at")
     )
-    entry = next(
-        (
-            entry
-            for entry in candidates
-            if fits(
-                therapist_id=entry.therapist_id,
-                earliest=entry.earliest,
-                latest=entry.latest,
-                minutes=entry.minutes,
-                slot=slot,
-            )
-        ),
-        None,
-    )
+    entry = next((entry for entry in candidates if _may_take(entry, slot, freed)), None)
     if entry is None:
         return None
     lifetime = timedelta(minutes=freed.clinic.waitlist_offer_minutes)
@@ -139,6 +125,37 @@ def offer_freed_slot(freed: Appointment, now: datetime | None = None) -> Waitlis
     entry.status = WaitlistStatus.OFFERED
     entry.save(update_fields=["status"])
     return offer
+
+
+def _may_take(entry: WaitlistEntry, slot: Slot, freed: Appointment) -> bool:
+    """The entry fits the slot, a message can tell its patient of it (else the offer would
+    hold the slot, unheard, until it lapsed), and the patient is free then (else taking it
+    would fail as a double booking, and the slot would go to nobody)."""
+    return (
+        fits(
+            therapist_id=entry.therapist_id,
+            earliest=entry.earliest,
+            latest=entry.latest,
+            minutes=entry.minutes,
+            slot=slot,
+        )
+        and plan.reachable(outbox.recipient(entry.patient))
+        and not _busy_then(entry, freed)
+    )
+
+
+def _busy_then(entry: WaitlistEntry, freed: Appointment) -> bool:
+    """The entry's patient has a live appointment in the time they would take. The therapist
+    is free for the whole freed time (offer_freed_slot looked), so any interval found is the
+    patient's."""
+    return bool(
+        busy_intervals(
+            start=freed.starts_at,
+            end=freed.starts_at + timedelta(minutes=entry.minutes),
+            therapist=freed.therapist,
+            patient=entry.patient,
+        )
+    )
 
 
 def pass_on_lapsed(now: datetime | None = None) -> int:

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from clinic.models import Patient
+from httpapi.filters import StrictBooleanFilter
 
 
 class PatientFilter(django_filters.FilterSet):
@@ -9,7 +10,7 @@ class PatientFilter(django_filters.FilterSet):
         method="filter_search", max_length=100, help_text="Words found in name, phone or email"
     )
     # Lists show active patients unless this is given (see PatientViewSet.filter_queryset).
-    archived = django_filters.BooleanFilter(
+    archived = StrictBooleanFilter(
         field_name="archived_at",
         lookup_expr="isnull",
         exclude=True,

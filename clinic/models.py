@@ -104,6 +104,11 @@ class Staff(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def name_for_patients(self, clinic: Clinic) -> str:
+        """What a patient of `clinic` is told they are called: their full name, else the
+        clinic's name (never the username, which is half of their sign-in)."""
+        return self.full_name or clinic.name
+
 
 class WorkingHours(models.Model):
     """One block of a staff member's weekly hours, on the clinic's local wall clock."""

@@ -54,8 +54,8 @@ def validate_language(value: str) -> None:
 
 
 def validate_date_of_birth(value: date) -> None:
-    """A birth date is in the past (today at the latest) and no earlier than 1900."""
-    if value > timezone.localdate():
-        raise ValidationError("A date of birth cannot be in the future.")
+    """A birth date is in the past (yesterday at the latest) and no earlier than 1900."""
+    if value >= timezone.localdate():
+        raise ValidationError("A date of birth must be a past date.")
     if value < EARLIEST_BIRTH_DATE:
         raise ValidationError(f"A date of birth cannot be before {EARLIEST_BIRTH_DATE}.")

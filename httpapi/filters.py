@@ -3,6 +3,7 @@
 from datetime import UTC
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django_filters.fields import IsoDateTimeField
 from django_filters.filters import QuerySetRequestMixin
@@ -29,6 +30,35 @@ class MomentFilter(django_filters.IsoDateTimeFilter):
     """Filter by an ISO 8601 moment, e.g. `?since=2026-03-02T09:00:00+01:00`."""
 
     field_class = UtcIsoDateTimeField
+
+
+class TrueOrFalseSelect(forms.Select):
+    """The browsable API's choice for a yes/no filter: nothing (not asked), true or false."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=[("", "Either"), ("true", "Yes"), ("false", "No")])
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """`true` or `false`, as JSON writes them; empty or absent, the filter is not asked."""
+
+    widget = TrueOrFalseSelect
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if value not in ("true", "false"):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value == "true"
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """The API's yes/no filter (`?serious=true`). Anything but true or false is a 400 naming
+    the parameter, like any filter's bad value: django-filter's own read `1`, `yes` or a typo
+    as not asked, and answered the whole list."""
+
+    field_class = StrictBooleanField
 
 
 class ClinicFilterBackend(DjangoFilterBackend):

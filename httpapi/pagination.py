@@ -1,6 +1,14 @@
 from django.core.exceptions import ValidationError
+from django.db import models
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
+
+from core import moments
+from httpapi.filters import UtcIsoDateTimeField
+
+# A moment a cursor holds is read as the moment filters read theirs (any offset, asked in UTC:
+# PostgreSQL refuses offsets beyond ±15:59) and must be one the clinic works with.
+CURSOR_MOMENT = UtcIsoDateTimeField(validators=[moments.validate_moment])
 
 
 class ClinicCursorPagination(CursorPagination):
@@ -26,14 +34,20 @@ class ClinicCursorPagination(CursorPagination):
         of the ordering field is as invalid as one that does not decode (404), never a
         query the database refuses."""
         cursor = super().decode_cursor(request)
-        if cursor is not None and cursor.position is not None and not self._fits(cursor.position):
-            raise NotFound(self.invalid_cursor_message)
-        return cursor
-
-    def _fits(self, position: str) -> bool:
-        field = self.model._meta.get_field(self.ordering[0].lstrip("-"))
+        if cursor is None or cursor.position is None:
+            return cursor
         try:
-            field.to_python(position)
+            return cursor._replace(position=self._as_stored(cursor.position))
         except ValidationError:
-            return False
-        return "\x00" not in position  # PostgreSQL text cannot hold NUL
+            raise NotFound(self.invalid_cursor_message) from None
+
+    def _as_stored(self, position: str) -> str:
+        """The position as a value of the ordering field, a moment written in UTC as in the
+        cursors DRF writes; ValidationError if it is no value of the field."""
+        if "\x00" in position:  # PostgreSQL text cannot hold NUL
+            raise ValidationError("A position holds no NUL.")
+        field = self.model._meta.get_field(self.ordering[0].lstrip("-"))
+        if isinstance(field, models.DateTimeField):
+            return str(CURSOR_MOMENT.clean(position))
+        field.to_python(position)
+        return position

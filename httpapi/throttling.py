@@ -47,8 +47,8 @@ def _failure_keys(username: str) -> tuple[str, str]:
     # The name as the sign-in forms and the token endpoint clean it (trimmed, NFKC), so that a
     # door asking first finds the count the backend keeps; any case, so case is no way round.
     name = unicodedata.normalize("NFKC", username.strip()).casefold()
-    # Hashed: a username is anything typed (a lone surrogate from JSON too), and the key must
-    # be a safe name.
+    # Hashed: a username is anything typed, and the key must be a safe name. (The API's JSON
+    # parser refuses a lone surrogate; should another door pass one, it is hashed all the same.)
     digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
     return f"sign-in-failures:{digest}:since", f"sign-in-failures:{digest}:count"
 

@@ -3,11 +3,13 @@ what its score is, and whether a course changed it by a clinically important amo
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from datetime import datetime
+from typing import Any, Protocol, TypeGuard
 
 from django.core.exceptions import ValidationError
 
 from outcomes.models import Instrument
+from screening.entry_window import entry_time_problem
 
 LOWEST, HIGHEST = 0, 10
 MOST_PSFS_ITEMS = 5
@@ -57,6 +59,49 @@ def rerated_activities_problem(
     if named == sorted(activity.strip().lower() for activity in baseline):
         return None
     return "Re-rate the course's activities: " + ", ".join(baseline) + "."
+
+
+class Sitting(Protocol):
+    """The session a rating is taken at (a NeedlingSession row has it)."""
+
+    started_at: datetime
+    ended_at: datetime | None
+
+
+def rating_time(
+    recorded_at: datetime | None, *, session: Sitting | None, course_opens: datetime, now: datetime
+) -> datetime:
+    """When a rating was taken, or a ValidationError on `recorded_at`.
+
+    domain.md measures "at the first session (baseline) and again at the 4th-5th session", and
+    lets patients answer "from their link between sessions"; a course's baseline is its
+    earliest rating. So a rating at a session is dated at the session's start, as the staff app
+    dates it, or at a moment given within the session; and a rating at no session is taken
+    between sessions or after them: not before `course_opens` (the course's first session's
+    start, or its creation before it has one), where it would take the place of that session's
+    baseline and turn the course's change and MCID. A moment outside these is refused, not
+    moved: api.md lets the caller give `recorded_at` (here, when not given: the session's start,
+    else now), and a time silently changed would record what nobody said. Any moment stays
+    within the entry window of screenings and sessions (not in the future, not more than 7 days
+    back), so a session older than that is no longer rated.
+    """
+    moment = recorded_at or (session.started_at if session is not None else now)
+    if problem := entry_time_problem(moment, now):
+        raise ValidationError({"recorded_at": problem})
+    if session is not None:
+        ended = session.ended_at
+        if moment < session.started_at or (ended is not None and moment > ended):
+            raise ValidationError(
+                {"recorded_at": "A rating at a session is dated within the session."}
+            )
+    elif moment < course_opens:
+        raise ValidationError(
+            {
+                "recorded_at": "Before the course's first session (or its opening), whose "
+                "rating is the baseline: name the session, or date the rating after it."
+            }
+        )
+    return moment
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
 """Reading outcome measures: a course's change per instrument, in two queries whatever its size."""
 
+from datetime import datetime
+
+from django.db.models import Min
+
 from outcomes.models import Instrument, OutcomeMeasure
 from outcomes.rules import Change, course_change
 from sessions.models import TreatmentCourse
@@ -28,3 +32,10 @@ def baseline_activities(course: TreatmentCourse) -> list[str]:
         .first()
     )
     return [item["activity"] for item in first or []]
+
+
+def course_opens(course: TreatmentCourse) -> datetime:
+    """From when a rating of the course at no session may be dated (outcomes.rules.rating_time):
+    its first session's start, or its creation while it has none."""
+    first = course.needling_sessions.aggregate(first=Min("started_at"))["first"]
+    return first or course.created_at

@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from clinic.models import Clinic, Patient, Staff
 from outcomes.models import Instrument, OutcomeMeasure
-from outcomes.rules import measure_score, rerated_activities_problem
-from outcomes.selectors import baseline_activities
-from screening.entry_window import entry_time_problem
+from outcomes.rules import measure_score, rating_time, rerated_activities_problem
+from outcomes.selectors import baseline_activities, course_opens
 from sessions.belonging import check_patients_own
 from sessions.models import NeedlingSession, Reporter, TreatmentCourse
 
@@ -39,13 +38,12 @@ def record_outcome(
     score: int | None = None,
     items: Sequence[dict[str, Any]] = (),
 ) -> OutcomeMeasure:
-    now = timezone.now()
-    recorded_at = recorded_at or now
-    # The entry window of screenings and sessions: a clock a few minutes fast is not a rating
-    # from the future, and a rating backdated past it would become a course's baseline.
-    if problem := entry_time_problem(recorded_at, now):
-        raise ValidationError({"recorded_at": problem})
+    """A rating of the patient's course, at one of its sessions or between them, dated as
+    outcomes.rules.rating_time says."""
     _check_belongs(patient, course, session)
+    recorded_at = rating_time(
+        recorded_at, session=session, course_opens=course_opens(course), now=timezone.now()
+    )
     if instrument == Instrument.PSFS:
         problem = rerated_activities_problem(baseline_activities(course), items)
         if problem:
@@ -81,8 +79,8 @@ def record_ratings_at_session(
     nprs: int | None,
     psfs: Sequence[dict[str, Any]],
 ) -> list[OutcomeMeasure]:
-    """The therapist's ratings at a session of a course: NPRS, PSFS, both or neither. They are
-    dated at the session's start, so the course's first session holds its baseline."""
+    """The therapist's ratings at a session of a course: NPRS, PSFS, both or neither. Dated
+    at the session's start (record_outcome), so the course's first session holds its baseline."""
     if nprs is None and not psfs:
         return []
     if session.course is None:
@@ -94,7 +92,6 @@ def record_ratings_at_session(
         reported_by=Reporter.THERAPIST,
         recorded_by=recorded_by,
         session=session,
-        recorded_at=session.started_at,
     )
 
 
@@ -102,7 +99,7 @@ def _record_ratings(
     course: TreatmentCourse,
     nprs: int | None,
     psfs: Sequence[dict[str, Any]],
-    **source: Any,  # who reported and recorded them, and when, at which session
+    **source: Any,  # who reported and recorded them, and at which session
 ) -> list[OutcomeMeasure]:
     # (instrument, score, items): NPRS is a score, PSFS its items.
     ratings: list[tuple[str, int | None, Sequence[dict[str, Any]]]] = []

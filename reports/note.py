@@ -1,5 +1,6 @@
 """The signed session note, printed: the record as it was signed, with the screening that
-cleared it, what was needled, what followed and every addendum, as a PDF (WeasyPrint)."""
+cleared it, what was needled, what followed, every addendum and the warnings that arose after
+the signing, as a PDF (WeasyPrint)."""
 
 from zoneinfo import ZoneInfo
 
@@ -8,7 +9,7 @@ from django.template.loader import render_to_string
 from core.errors import Conflict, Unavailable
 from screening.vocabulary import Precaution, muscle_by_code
 from sessions.models import NeedlingSession
-from sessions.records.selectors import warnings_of
+from sessions.records.selectors import note_warnings
 
 
 def _precautions(codes: list[str]) -> list[str]:
@@ -16,18 +17,21 @@ def _precautions(codes: list[str]) -> list[str]:
 
 
 def note_context(session: NeedlingSession) -> dict:
+    """The signed record as it was signed (its people and warnings kept by sign_session), and
+    the warnings that arose since, apart."""
     sites = list(session.sites.all())
+    warnings = note_warnings(session)
     return {
         "session": session,
         "clinic": session.clinic,
-        "patient": session.patient,
         "screening": session.screening,
         "precautions": _precautions(session.screening.precautions),
         "acknowledged": _precautions(session.precautions_acknowledged),
         "sites": [(site, muscle_by_code[site.muscle_id]) for site in sites],
         "needles": sum(site.needle_count for site in sites),
         "electrical": list(session.electrical.all()),
-        "warnings": warnings_of(session),
+        "warnings": warnings.as_signed,
+        "since_signing": warnings.since_signing,
         "side_effects": list(session.side_effects.all()),
         "addenda": list(session.addenda.all()),
         "timezone": ZoneInfo(session.clinic.timezone),

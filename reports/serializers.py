@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from httpapi.fields import MomentField
+from reports.window import Window
 
 
 class WindowSerializer(serializers.Serializer):
@@ -10,8 +11,7 @@ class WindowSerializer(serializers.Serializer):
     until = MomentField(required=False, help_text="Sessions started before")
 
     def validate(self, attrs):
-        since, until = attrs.get("since"), attrs.get("until")
-        if since and until and until <= since:
+        if Window(attrs.get("since"), attrs.get("until")).holds_nothing:
             raise serializers.ValidationError({"until": "Must be after since."})
         return attrs
 

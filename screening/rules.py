@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from screening.vocabulary import ExclusionSide, Outcome, Region, Technique, muscle_by_code
 
@@ -200,6 +201,32 @@ def is_minor(date_of_birth: date, on: date) -> bool:
     return years < ADULT_AGE
 
 
+class Person(Protocol):
+    """Whose age the guardian rule counts (a Patient row has it)."""
+
+    date_of_birth: date | None
+    timezone: str  # where the patient lives: their age is counted on their own calendar
+
+
+def screening_day(patient: Person, performed_at: datetime) -> date:
+    """The day of a screening on the patient's own calendar: the day their age is taken on."""
+    return performed_at.astimezone(ZoneInfo(patient.timezone)).date()
+
+
+def guardian_missing(
+    patient: Person, performed_at: datetime, guardian_name: str, guardian_consent: bool
+) -> bool:
+    """Is a patient under 18 on the screening date screened without a parent or legal guardian
+    named and consenting (domain.md)? Asked when a screening is recorded and of the screening
+    ruling each session, since a date of birth corrected later can make the patient a minor on
+    that day. Without a date of birth (registered before it was required) nothing is known of
+    the age: the screening service asks for it at the next screening."""
+    if patient.date_of_birth is None:
+        return False
+    minor = is_minor(patient.date_of_birth, screening_day(patient, performed_at))
+    return minor and not (guardian_name.strip() and guardian_consent)
+
+
 def site_is_excluded(exclusions: Iterable[SiteRef], region: str, side: str) -> bool:
     """Does an exclusion cover a site of `region` on `side` (left/right/bilateral/midline)?
 
@@ -220,6 +247,9 @@ class Standing(Protocol):
 
     valid_until: datetime
     outcome: str
+    performed_at: datetime
+    guardian_name: str
+    guardian_consent: bool
 
 
 def expired(screening: Standing, at: datetime) -> bool:
@@ -227,12 +257,17 @@ def expired(screening: Standing, at: datetime) -> bool:
     return screening.valid_until < at
 
 
-def screening_hold_up(screening: Standing, at: datetime) -> str | None:
+def screening_hold_up(screening: Standing, at: datetime, patient: Person) -> str | None:
     """Why the screening ruling at `at` (screening.models.ruling_screening) stops needling
-    then, as the refusal's code, or None: it has expired, or it did not clear the patient.
+    `patient` then, as the refusal's code, or None: it has expired, it lacks the consent of the
+    guardian of a patient under 18 that day (guardian_missing), or it did not clear the patient.
     A screening that stands still closes sites and asks for precautions."""
     if expired(screening, at):
         return "screening_expired"
+    if guardian_missing(
+        patient, screening.performed_at, screening.guardian_name, screening.guardian_consent
+    ):
+        return "guardian_consent_required"
     if screening.outcome == Outcome.NOT_CLEARED:
         return "not_cleared"
     return None

@@ -70,9 +70,15 @@ def record_screening(
     )
 
 
-def _hold_up_words(screening: Screening, hold_up: str) -> str:
+def _hold_up_words(screening: Screening, hold_up: str, patient: Patient) -> str:
     if hold_up == "screening_expired":
         return f"The latest screening expired on {screening.valid_until:%Y-%m-%d}; screen again."
+    if hold_up == "guardian_consent_required":
+        day = rules.screening_day(patient, screening.performed_at)
+        return (
+            f"The patient was under {rules.ADULT_AGE} when screened on {day}, and the screening "
+            "names no consenting parent or guardian: screen again with the guardian."
+        )
     return "The latest screening did not clear the patient."
 
 
@@ -95,8 +101,8 @@ def check_needling(
         raise RuleViolation(
             "screening_required", "The patient has no screening before this session."
         )
-    if hold_up := rules.screening_hold_up(screening, at):
-        raise RuleViolation(hold_up, _hold_up_words(screening, hold_up))
+    if hold_up := rules.screening_hold_up(screening, at, patient):
+        raise RuleViolation(hold_up, _hold_up_words(screening, hold_up, patient))
     _check_sites(screening, sites)
     missing = rules.missing_precautions(screening.precautions, precautions_acknowledged)
     if missing:
@@ -131,10 +137,8 @@ def _check_guardian(
         raise ValidationError(
             {"patient": "Record the patient's date of birth before screening them."}
         )
-    day = performed_at.astimezone(ZoneInfo(patient.timezone)).date()
-    if rules.is_minor(patient.date_of_birth, day) and not (
-        guardian_name.strip() and guardian_consent
-    ):
+    if rules.guardian_missing(patient, performed_at, guardian_name, guardian_consent):
+        day = rules.screening_day(patient, performed_at)
         raise RuleViolation(
             "guardian_consent_required",
             f"The patient is under {rules.ADULT_AGE} on {day}: name the parent or guardian "

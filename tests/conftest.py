@@ -152,6 +152,23 @@ def book(admin_api, patient, therapist):
 
 
 @pytest.fixture
+def begin():
+    """Let a booked appointment's time come: it began five minutes ago and goes on for 40 more
+    (booking refuses a start in the past; a patient is marked a no-show once it has begun)."""
+    from django.utils import timezone
+
+    from sessions.models import Appointment
+
+    def begin(appointment_id) -> None:
+        started = timezone.now() - timedelta(minutes=5)
+        Appointment.objects.filter(pk=appointment_id).update(
+            starts_at=started, ends_at=started + timedelta(minutes=45)
+        )
+
+    return begin
+
+
+@pytest.fixture
 def screen(therapist):
     """Screen a patient (consent given) with these answers, three days ago."""
     from django.utils import timezone

@@ -14,6 +14,7 @@ import re
 import uuid
 from contextlib import contextmanager
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 import schemathesis
@@ -34,6 +35,7 @@ from schemathesis.checks import (
 )
 
 from aftercare.models import PATIENT_KINDS, Notification
+from sessions.models import NeedlingSession, SideEffect
 from sessions.records.services import add_addendum, log_session, report_side_effect, sign_session
 from sessions.scheduling.services import create_course
 from tests.bodies import site
@@ -243,6 +245,39 @@ def test_a_page_cursor_written_by_hand_is_an_invalid_cursor(admin_api, path):
     assert answer.status_code == 404 and answer.json()["detail"] == "Invalid cursor"
 
 
+def cursor_at(position: str) -> str:
+    """A page cursor at `position`, encoded as DRF encodes the ones it writes."""
+    return base64.b64encode(urlencode({"p": position}).encode()).decode()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/patients/", "/api/v1/sessions/"])  # newest first
+@pytest.mark.parametrize(
+    "position",
+    [
+        "9999-12-31T23:59:59-23:59",  # in UTC, after the last year Python's calendar has
+        "0001-01-01T00:00:00-23:59",
+        "3000-01-01T00:00:00+00:00",  # beyond the moments the clinic works with (core.moments)
+        "1899-12-31T23:59:59+00:00",
+    ],
+)
+def test_a_cursor_at_a_moment_out_of_range_is_an_invalid_cursor(
+    admin_api, seeded_clinic, path, position
+):
+    answer = admin_api.get(path, {"cursor": cursor_at(position)})
+    assert (answer.status_code, answer.json()["detail"]) == (404, "Invalid cursor")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/patients/", "/api/v1/sessions/"])
+def test_a_cursor_at_an_offset_postgresql_cannot_hold_is_read_in_utc(
+    admin_api, seeded_clinic, path
+):
+    """Its moment is one the clinic works with, at an offset ISO 8601 allows (the database
+    refused it: a 500): the page is the one after that moment."""
+    answer = admin_api.get(path, {"cursor": cursor_at("2999-01-01T00:00:00+20:00")})
+    assert answer.status_code == 200
+    assert answer.json()["results"] == admin_api.get(path).json()["results"]
+
+
 def test_a_muscle_code_outside_the_vocabulary_is_not_found(admin_api):
     answer = admin_api.get("/api/v1/muscles/upper%00trapezius/")
     assert answer.status_code == 404 and answer.json()["code"] == "not_found"
@@ -269,16 +304,73 @@ def operations_taking_json() -> list[tuple[str, str]]:
 WORDS_IN_PATHS = {"language": "en", "kind": "aftercare_immediate"}
 
 
-@pytest.mark.parametrize("depth", [1_000, 50_000])
-def test_every_body_nested_thousands_deep_is_a_parse_error(admin_api, seeded_clinic, depth):
-    """Generated bodies are never this deep: Python's json would run out of stack on them."""
-    body = "[" * depth + "]" * depth
-    operations = operations_taking_json()
-    assert len(operations) >= 15
-    for method, path in operations:
+def seeded_operations_taking_json() -> list[tuple[str, str]]:
+    """(method, url) of every documented operation whose body may be JSON, its path naming
+    a seeded record (or a word)."""
+    operations = []
+    for method, path in operations_taking_json():
         record = SEEDED.get(path.removeprefix("/api/v1/").split("/")[0], [""])[0]
         url = re.sub(
             r"\{(\w+)\}", lambda name, record=record: WORDS_IN_PATHS.get(name[1], record), path
         )
-        answer = admin_api.generic(method.upper(), url, body, content_type="application/json")
+        operations.append((method.upper(), url))
+    assert len(operations) >= 15
+    return operations
+
+
+@pytest.mark.parametrize("depth", [1_000, 50_000])
+def test_every_body_nested_thousands_deep_is_a_parse_error(admin_api, seeded_clinic, depth):
+    """Generated bodies are never this deep: Python's json would run out of stack on them."""
+    body = "[" * depth + "]" * depth
+    for method, url in seeded_operations_taking_json():
+        answer = admin_api.generic(method, url, body, content_type="application/json")
         assert (answer.status_code, answer.json().get("code")) == (400, "parse_error"), url
+
+
+# Half of a surrogate pair, as JSON escapes it (\ud800): it reads as a character no UTF-8 holds.
+LONE_SURROGATES = [
+    '{"name": "Room \\ud800"}',  # in a value
+    '{"\\udfff": "x", "name": "Room 2"}',  # in a key
+    '{"sites": [{"muscle": "soleus", "notes": ["fine", "\\udbff"]}]}',  # deep in a body
+    '"\\udc00"',  # the whole body
+]
+
+
+@pytest.mark.parametrize("body", LONE_SURROGATES)
+def test_every_body_holding_a_lone_surrogate_is_a_parse_error(admin_api, seeded_clinic, body):
+    """Generated bodies are valid UTF-8: a lone surrogate only comes escaped, by hand."""
+    for method, url in seeded_operations_taking_json():
+        answer = admin_api.generic(method, url, body, content_type="application/json")
+        assert (answer.status_code, answer.json().get("code")) == (400, "parse_error"), url
+
+
+def written(clinic) -> tuple:
+    """What the requests above would change: the clinic, its patients, rooms, sessions and
+    side effects."""
+    clinic.refresh_from_db()
+    return (
+        clinic.name,
+        list(clinic.patients.values_list("id", "language").order_by("id")),
+        sorted(clinic.rooms.values_list("name", flat=True)),
+        list(NeedlingSession.objects.values_list("id", "notes", "pain_after").order_by("id")),
+        SideEffect.objects.count(),
+    )
+
+
+def test_a_lone_surrogate_is_refused_before_anything_is_written(admin_api, seeded_clinic):
+    """Each was a 500: the 400 repeating the value could not be encoded, or PostgreSQL could
+    not store it."""
+    patient_id, session_id = SEEDED["patients"][0], SEEDED["sessions"][0]
+    attempts = [
+        ("PATCH", f"/api/v1/patients/{patient_id}/", {"language": "\ud800"}),
+        ("PATCH", "/api/v1/clinic/", {"name": "North \udbff"}),
+        ("POST", "/api/v1/rooms/", {"name": "Room \udfff"}),
+        ("POST", "/api/v1/side-effects/", {"session": "\udfff", "kind": "bruising"}),
+        ("PATCH", f"/api/v1/sessions/{session_id}/", {"notes": "\ud800", "pain_after": 2}),
+    ]
+    before = written(seeded_clinic)
+    for method, url, body in attempts:
+        text = json.dumps(body)  # ASCII, the surrogate escaped as a client would write it
+        answer = admin_api.generic(method, url, text, content_type="application/json")
+        assert (answer.status_code, answer.json()["code"]) == (400, "parse_error"), url
+    assert written(seeded_clinic) == before

@@ -59,11 +59,17 @@ def test_app_services_use_real_settings_and_read_only_known_variables(service):
 
 
 def test_app_services_wait_for_healthy_database_and_redis():
-    for service in APP_SERVICES:
-        assert SERVICES[service]["depends_on"] == {
-            "db": {"condition": "service_healthy"},
-            "redis": {"condition": "service_healthy"},
-        }
+    assert SERVICES["web"]["depends_on"] == {
+        "db": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+    }
+
+
+@pytest.mark.parametrize("service", ["worker", "beat"])
+def test_the_senders_start_only_once_web_has_passed_the_deploy_check(service):
+    """Web migrates and runs the deploy check before it is healthy; the worker and beat,
+    which send the messages, wait for that (and so, through web, for the database and Redis)."""
+    assert SERVICES[service]["depends_on"] == {"web": {"condition": "service_healthy"}}
 
 
 def test_redis_never_evicts_queued_work():
@@ -89,3 +95,25 @@ def test_compose_runs_the_service_as_the_runtime_role_and_migrates_as_the_owner(
     assert roles_script in SERVICES["db"]["volumes"]
     script = (ROOT / "deploy" / "postgres-roles.sh").read_text()
     assert "CREATE ROLE filiform LOGIN" in script and "CREATE ROLE filiform_app LOGIN" in script
+
+
+def test_the_web_service_does_not_start_on_a_deploy_warning():
+    """SMS written to the log, or links to the container itself (aftercare/checks.py), stop the
+    stack before it migrates or serves."""
+    check, _ = command_of("web")[-1].split("&&", 1)
+    assert shlex.split(check) == [
+        "python",
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    ]
+
+
+def test_the_stack_hands_the_containers_its_public_address_and_twilio_account():
+    environment = COMPOSE["x-app"]["environment"]
+    assert environment["PUBLIC_BASE_URL"].startswith("${PUBLIC_BASE_URL:?")  # required
+    assert environment["SMS_BACKEND"] == "${SMS_BACKEND:-twilio}"
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER"):
+        assert environment[name] == f"${{{name}:-}}"

@@ -293,9 +293,10 @@ def test_nesting_depth(data, depth):
     assert nesting_depth(data) == depth
 
 
-def query_parameters() -> list[tuple[str, str]]:
+def query_parameters(of_type: str | None = None) -> list[tuple[str, str]]:
     """Every query parameter the OpenAPI document names for a list (filters, search, cursor
-    and page size), from the same generator as the document clients get."""
+    and page size), or those of one type, from the same generator as the document clients
+    get."""
     document = SchemaGenerator().get_schema(request=None, public=True)
     lists = set(list_endpoints())
     return [
@@ -303,7 +304,7 @@ def query_parameters() -> list[tuple[str, str]]:
         for path, operations in document["paths"].items()
         if path in lists
         for parameter in operations["get"].get("parameters", [])
-        if parameter["in"] == "query"
+        if parameter["in"] == "query" and of_type in (None, parameter.get("schema", {}).get("type"))
     ]
 
 
@@ -352,6 +353,8 @@ TAMPERED_CURSORS = [
     base64.b64encode(b"p=-99999999999999999999999999999").decode(),
     base64.b64encode(b"p=9999-12-31T23:59:59-05:00").decode(),
     base64.b64encode(b"r=1&p=2026-01-01T00:00:00+20:06").decode(),
+    base64.b64encode(b"p=2026-01-01T00:00:00%2B20:00&r=0").decode(),  # + as DRF encodes it
+    base64.b64encode(b"p=9999-12-31T23:59:59-23:59").decode(),
     base64.b64encode(b"p=2026-13-45").decode(),
     base64.b64encode(b"p=NaN&r=yes").decode(),
     base64.b64encode(b"p=x%00").decode(),
@@ -366,6 +369,21 @@ def test_a_tampered_cursor_is_refused_on_every_list(admin_api, path):
         assert answer.status_code in (200, 400, 404), (path, cursor)
         if answer.status_code == 404:
             assert answer.json()["detail"] == "Invalid cursor", (path, cursor)
+
+
+@pytest.mark.parametrize("path, name", query_parameters(of_type="boolean"))
+def test_a_yes_or_no_filter_takes_true_or_false_and_refuses_anything_else(admin_api, path, name):
+    """A value read as not asked answered the whole list, as if the filter held."""
+    for value in ("true", "false", ""):  # empty: not asked (the browsable API's filter form)
+        assert admin_api.get(path, {name: value}).status_code == 200, value
+    for value in ("1", "0", "yes", "on", "True", "bogus"):
+        answer = admin_api.get(path, {name: value})
+        assert (answer.status_code, answer.json()) == (400, {name: ["Must be true or false."]})
+
+
+def test_the_yes_or_no_filters_walked_include_those_of_the_contract():
+    walked = set(query_parameters(of_type="boolean"))
+    assert {("/api/v1/patients/", "archived"), ("/api/v1/side-effects/", "serious")} <= walked
 
 
 @pytest.mark.parametrize(

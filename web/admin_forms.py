@@ -2,6 +2,7 @@
 holds. The rules stay in `clinic` and `aftercare`; these turn what was typed into their
 arguments."""
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -111,29 +112,30 @@ class RoomForm(forms.Form):
 
 
 class MessageTextForm(forms.Form):
-    """A clinic's own words for one kind of message; only plain placeholders of the kind
-    (`aftercare.texts.check_text`, which the service asks again)."""
+    """A clinic's own words for one kind of message in one language; only plain placeholders
+    of the kind, and a body that fits in one SMS (`aftercare.texts.check_text` and
+    `check_body`, which the service asks again)."""
 
     subject = forms.CharField(label="Subject (email)", max_length=200)
     body = forms.CharField(label="Text", max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
 
-    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: str, language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kind = kind
+        self.kind, self.language = kind, language
 
-    def _checked(self, name: str) -> str:
+    def _checked(self, name: str, check: Callable[[str], None]) -> str:
         source: str = self.cleaned_data[name]
         try:
-            texts.check_text(source, self.kind)
+            check(source)
         except RuleViolation as refusal:
             raise forms.ValidationError(refusal.detail, code=refusal.code) from refusal
         return source
 
     def clean_subject(self) -> str:
-        return self._checked("subject")
+        return self._checked("subject", lambda subject: texts.check_text(subject, self.kind))
 
     def clean_body(self) -> str:
-        return self._checked("body")
+        return self._checked("body", lambda body: texts.check_body(body, self.kind, self.language))
 
 
 class ReleaseForm(forms.Form):

@@ -15,6 +15,7 @@ from aftercare.plan import HEAT_AFTER
 from clinic.models import Patient, Room, Staff
 from core import moments
 from outcomes.rules import MOST_PSFS_ITEMS, rerated_activities_problem
+from reports.window import Window
 from screening.entry_window import LONGEST_LATE_ENTRY
 from screening.vocabulary import (
     ExclusionSide,
@@ -43,7 +44,7 @@ from sessions.models.scheduling import (
     SESSION_MINUTES,
 )
 from sessions.records.current_path import Electrode, pair_problem
-from sessions.records.rules import depth_problem
+from sessions.records.rules import depth_problem, side_problem
 from sessions.scheduling.services import check_appointment_times, check_course_shape, course_start
 from web.selectors import found_patients
 
@@ -162,6 +163,10 @@ class SiteForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if data.get("muscle") and data.get("side"):  # a muscle and a side of the lists
+            side = side_problem(data["muscle"], data["side"])
+            if side:
+                self.add_error("side", side)
         problem = depth_problem(data.get("depth", ""), data.get("depth_mm"))
         if problem:
             self.add_error("depth_mm", problem)
@@ -583,15 +588,13 @@ class ReportWindowForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         super().clean()
-        data = self.cleaned_data
-        since, until = data.get("since"), data.get("until")
-        if since and until and until < since:
+        if Window(**self.moments()).holds_nothing:
             self.add_error("until", "Must not be before the first day.")
-        return data
+        return self.cleaned_data
 
     def moments(self) -> dict[str, datetime | None]:
         """Sessions started on or after the first day and before the day after the last."""
-        since, until = self.cleaned_data["since"], self.cleaned_data["until"]
+        since, until = self.cleaned_data.get("since"), self.cleaned_data.get("until")
         return {
             "since": _midnight(since) if since else None,
             "until": _midnight(until + timedelta(days=1)) if until else None,

@@ -72,12 +72,14 @@ def ruling_screenings(patient_ids: Iterable[UUID], at: datetime) -> dict[UUID, S
     return {patient: screening for patient, screening in ruling.items() if screening is not None}
 
 
-def screening_flags(screening: Screening | None, at: datetime) -> tuple[str, ...]:
+def screening_flags(screening: Screening | None, at: datetime, patient: Patient) -> tuple[str, ...]:
     if screening is None:
         return ("Screening missing",)
-    hold_up = screening_hold_up(screening, at)  # the session service's own refusal
+    hold_up = screening_hold_up(screening, at, patient)  # the session service's own refusal
     if hold_up == "screening_expired":
         return (f"Screening expired {screening.valid_until:%d %b}",)
+    if hold_up == "guardian_consent_required":
+        return ("Under 18 when screened, without a guardian's consent: screen again",)
     flags = []
     if hold_up == "not_cleared":
         flags.append("Not cleared for needling")
@@ -131,7 +133,7 @@ def day_of(therapist: Staff, day: date) -> list[DayItem]:
             appointment=a,
             session_number=a.session_number if a.course_id else None,
             screening=ruling.get(a.patient_id),
-            flags=screening_flags(ruling.get(a.patient_id), a.starts_at),
+            flags=screening_flags(ruling.get(a.patient_id), a.starts_at, a.patient),
             closed=closed_for_care(a.patient),  # the patient row came with the appointment
         )
         for a in appointments

@@ -1,5 +1,6 @@
 """The clinic's week: each therapist's days on a half-hour grid, working hours marked, live
-appointments placed in the slot they start in. Three queries whatever the clinic's size."""
+appointments placed in the slot they start in (every one of them, however short, and however
+far outside today's working hours). Three queries whatever the clinic's size."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -13,18 +14,25 @@ from clinic.models import Clinic, Staff, WorkingHours
 from sessions.models import Appointment
 from sessions.models.scheduling import LIVE
 from sessions.scheduling.selectors import shifts_of
-from sessions.scheduling.services import starts_too_late, works_here
+from sessions.scheduling.services import has_begun, starts_too_late, works_here
 from sessions.slots import Shift, within_working_hours
 
 SLOT = timedelta(minutes=30)
+LAST_MOMENT = timedelta(microseconds=1)
 DEFAULT_DAY = (time(8), time(18))
+
+
+@dataclass(frozen=True)
+class Placed:
+    appointment: Appointment
+    begun: bool  # its time has come: the patient may be marked as a no-show
 
 
 @dataclass(frozen=True)
 class Cell:
     starts_at: datetime
     working: bool
-    appointment: Appointment | None  # the appointment starting in this slot
+    appointments: tuple[Placed, ...]  # those starting in this slot, earliest first
     busy: bool  # taken by an appointment that started in an earlier slot
     past: bool
 
@@ -43,7 +51,7 @@ class Cell:
     @property
     def free(self) -> bool:
         """Bookable: in working hours, not past, not taken."""
-        return self.working and not self.past and not self.busy and self.appointment is None
+        return self.working and not self.past and not self.busy and not self.appointments
 
     @property
     def label(self) -> str:
@@ -60,10 +68,22 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _grid_hours(hours: list[WorkingHours]) -> tuple[time, time]:
-    if not hours:
+def _grid_hours(hours: list[WorkingHours], appointments: list[Appointment]) -> tuple[time, time]:
+    """From the earliest start to the latest end of the working hours and of the week's
+    appointments (on the clinic's clock): an appointment booked before its therapist's hours
+    changed, or by one who left, is still shown."""
+    starts = [block.start for block in hours]
+    ends = [block.end for block in hours]
+    for appointment in appointments:
+        start = timezone.localtime(appointment.starts_at)
+        # Its last moment, so that one ending at midnight ends the grid at 24:00, not 00:00;
+        # one going on past midnight takes the grid to the end of its day.
+        last = timezone.localtime(appointment.ends_at - LAST_MOMENT)
+        starts.append(start.time())
+        ends.append(last.time() if last.date() == start.date() else time.max)
+    if not starts:
         return DEFAULT_DAY
-    return min(block.start for block in hours), max(block.end for block in hours)
+    return min(starts), max(ends)
 
 
 def _slot_times(first: time, last: time) -> list[time]:
@@ -78,12 +98,16 @@ def _slot_times(first: time, last: time) -> list[time]:
 def week_of(clinic: Clinic, monday: date) -> list[TherapistWeek]:
     days = [monday + timedelta(days=n) for n in range(7)]
     start = timezone.make_aware(datetime.combine(monday, time()))
-    appointments = Appointment.objects.filter(
-        clinic=clinic,
-        status__in=LIVE,
-        starts_at__gte=start,
-        starts_at__lt=start + timedelta(days=7),
-    ).select_related("patient", "room")
+    appointments = list(
+        Appointment.objects.filter(
+            clinic=clinic,
+            status__in=LIVE,
+            starts_at__gte=start,
+            starts_at__lt=start + timedelta(days=7),
+        )
+        .select_related("patient", "room")
+        .order_by("starts_at", "pk")
+    )
     by_therapist: dict[UUID, list[Appointment]] = {}
     for appointment in appointments:
         by_therapist.setdefault(appointment.therapist_id, []).append(appointment)
@@ -101,7 +125,7 @@ def week_of(clinic: Clinic, monday: date) -> list[TherapistWeek]:
     # No free slot for one who is no longer booked here: the booking service would refuse it.
     shifts = {t.pk: shifts_of(t) if works_here(t, clinic) else [] for t in therapists}
     every_block = [b for t in therapists if shifts[t.pk] for b in t.working_hours.all()]
-    times = _slot_times(*_grid_hours(every_block))
+    times = _slot_times(*_grid_hours(every_block, appointments))
     now, zone = timezone.now(), ZoneInfo(clinic.timezone)
     return [
         TherapistWeek(t, _rows(shifts[t.pk], days, times, by_therapist.get(t.pk, []), now, zone))
@@ -123,7 +147,11 @@ def _rows(
         for day in days:
             slot_start = timezone.make_aware(datetime.combine(day, clock))
             slot_end = slot_start + SLOT
-            starting = next((a for a in appointments if slot_start <= a.starts_at < slot_end), None)
+            starting = tuple(
+                Placed(a, has_begun(a, now))
+                for a in appointments
+                if slot_start <= a.starts_at < slot_end
+            )
             busy = any(a.starts_at < slot_start < a.ends_at for a in appointments)
             cells.append(
                 Cell(
@@ -132,8 +160,8 @@ def _rows(
                     working=within_working_hours(
                         shifts=shifts, tz=zone, starts_at=slot_start, ends_at=slot_end
                     ),
-                    appointment=starting,
-                    busy=busy and starting is None,
+                    appointments=starting,
+                    busy=busy and not starting,
                     # Begun is past for booking (the service refuses a start before now).
                     past=starts_too_late(slot_start, now),
                 )

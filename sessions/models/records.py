@@ -109,6 +109,12 @@ class NeedlingSession(models.Model):
     signed_by_name = models.CharField(max_length=200, blank=True)
     therapist_name = models.CharField(max_length=200, blank=True)
     therapist_certified_until = models.DateField(null=True, blank=True)
+    # The patient as named and born, and the warnings the record carried ([{"code", "message"}]),
+    # at the signing: a corrected date of birth or a later screening does not rewrite the note.
+    patient_name = models.CharField(max_length=201, blank=True)  # given and family, 100 each
+    patient_date_of_birth = models.DateField(null=True, blank=True)
+    # None: signed before the warnings were kept (migration 0012); the note shows them as now.
+    signed_warnings = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -14,7 +14,7 @@ from uuid import UUID
 from core import moments
 from screening.entry_window import LONGEST_LATE_ENTRY, is_in_the_future, is_too_late_to_enter
 from screening.rules import PlannedSite, site_refusal
-from screening.vocabulary import Outcome, muscle_by_code
+from screening.vocabulary import Outcome, SiteSide, muscle_by_code
 from sessions.models.records import SERIOUS_KINDS, SUPERFICIAL_MAX_MM, Depth, Severity
 
 MOST_NEEDLES_WITHOUT_WARNING = 20
@@ -77,6 +77,16 @@ def depth_problem(depth: str, depth_mm: Decimal | None) -> str | None:
     """What is wrong with a site's depth, if anything: superficial is at most 10 mm."""
     if depth == Depth.SUPERFICIAL and depth_mm is not None and depth_mm > SUPERFICIAL_MAX_MM:
         return f"Superficial needling goes at most {SUPERFICIAL_MAX_MM} mm deep."
+    return None
+
+
+def side_problem(muscle: str, side: str) -> str | None:
+    """What is wrong with a site's side, if anything. A paired muscle (every one of the
+    catalogue, domain.md) is needled on its left, its right or both: `midline`, which the
+    contract keeps among the sides, names neither."""
+    entry = muscle_by_code[muscle]
+    if side == SiteSide.MIDLINE and entry.lateral:
+        return f"The {entry.name.lower()} is paired: name its side (left or right), or bilateral."
     return None
 
 
@@ -164,7 +174,9 @@ def session_warnings(
 
 
 def _sides(side: str) -> tuple[str, ...]:
-    return ("left", "right") if side == "bilateral" else (side,)
+    # A bilateral or midline site touches both sides (a midline site of a paired muscle, no
+    # longer taken, may stand in an older record).
+    return (side,) if side in (SiteSide.LEFT, SiteSide.RIGHT) else ("left", "right")
 
 
 # --- When the record was made, and what the screening said later (api.md "Version 1.1") ---

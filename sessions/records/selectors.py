@@ -110,3 +110,23 @@ def warnings_of(session: NeedlingSession) -> list[rules.SessionWarning]:
             screenings=list(session.patient.screenings.all()),
         )
     )
+
+
+@dataclass(frozen=True)
+class NoteWarnings:
+    """A session's warnings as its signed record keeps them, and those that arose since."""
+
+    as_signed: list[rules.SessionWarning]
+    since_signing: list[rules.SessionWarning]
+
+
+def note_warnings(session: NeedlingSession) -> NoteWarnings:
+    """The warnings a signed record carried when it was signed (sign_session keeps them), and
+    those it carries now that it did not then (a later screening that would have refused it):
+    the note shows the first as signed, the second apart. A draft's, and those of a session
+    signed before warnings were kept, are all as they are now."""
+    now = warnings_of(session)
+    if not session.is_signed or session.signed_warnings is None:
+        return NoteWarnings(now, [])
+    kept = [rules.SessionWarning(**warning) for warning in session.signed_warnings]
+    return NoteWarnings(kept, [warning for warning in now if warning not in kept])

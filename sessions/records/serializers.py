@@ -26,7 +26,7 @@ from sessions.models.records import (
     MOST_SITES,
     STIMULATION_RANGES,
 )
-from sessions.records.rules import depth_problem
+from sessions.records.rules import depth_problem, side_problem
 from sessions.records.selectors import warnings_of
 
 MUSCLE_CODES = sorted(muscle_by_code)
@@ -66,9 +66,14 @@ class SiteSerializer(WholeItem):
     twitch_response = serializers.BooleanField(default=False, help_text="Local twitch response")
 
     def validate(self, site):
-        problem = depth_problem(site["depth"], site.get("depth_mm"))
-        if problem:
-            raise serializers.ValidationError({"depth_mm": problem})
+        problems = {
+            "side": side_problem(site["muscle"], site["side"]),
+            "depth_mm": depth_problem(site["depth"], site.get("depth_mm")),
+        }
+        if any(problems.values()):
+            raise serializers.ValidationError(
+                {field: problem for field, problem in problems.items() if problem}
+            )
         return site
 
     def to_representation(self, site):

@@ -3,6 +3,7 @@ of a session passes the time check, then the screening check, before anything is
 Every change of an existing session (correct, delete, sign) first locks its row."""
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -35,8 +36,12 @@ from sessions.models import (
 )
 from sessions.records import rules
 from sessions.records.current_path import Electrode, pair_problem
-from sessions.records.selectors import sessions_left
-from sessions.scheduling.services import complete_appointment, reopen_appointment
+from sessions.records.selectors import sessions_left, warnings_of
+from sessions.scheduling.services import (
+    check_course_has_room,
+    complete_appointment,
+    reopen_appointment,
+)
 
 
 def _check_may_act_for(actor: Staff, therapist: Staff) -> None:
@@ -46,7 +51,8 @@ def _check_may_act_for(actor: Staff, therapist: Staff) -> None:
         raise NotAllowed("A therapist records sessions as themselves only.")
 
 
-def _check_draft(session: NeedlingSession) -> None:
+def check_draft(session: NeedlingSession) -> None:
+    """Only a draft is corrected or deleted: a signed session takes addenda."""
     if session.is_signed:
         raise Conflict("session_signed", "The session is signed: add an addendum instead.")
 
@@ -109,16 +115,26 @@ def _screen(session: NeedlingSession, sites: Iterable[Mapping[str, Any]]) -> Non
     )
 
 
+def _refuse_sites(problems: Iterable[str | None]) -> None:
+    """A field error on `sites` naming each site with a problem (one per site, None if none),
+    numbered as the forms number the rows."""
+    numbered = [
+        f"Site {number}: {problem}" for number, problem in enumerate(problems, start=1) if problem
+    ]
+    if numbered:
+        raise ValidationError({"sites": numbered})
+
+
 def _check_depths(sites: Iterable[Mapping[str, Any]]) -> None:
     """Each site's millimetres fit its depth (rules.depth_problem). The API's and the staff
     app's forms say so by the site's field first; this holds for every other caller."""
-    problems = [
-        f"Site {number}: {problem}"
-        for number, site in enumerate(sites, start=1)
-        if (problem := rules.depth_problem(site["depth"], site.get("depth_mm")))
-    ]
-    if problems:
-        raise ValidationError({"sites": problems})
+    _refuse_sites(rules.depth_problem(site["depth"], site.get("depth_mm")) for site in sites)
+
+
+def _check_sides(sites: Iterable[Mapping[str, Any]]) -> None:
+    """Each site names a side its muscle has (rules.side_problem). The API's and the staff
+    app's forms say so by the site's field first; this holds for every other caller."""
+    _refuse_sites(rules.side_problem(site["muscle"], site["side"]) for site in sites)
 
 
 def _check_current_paths(
@@ -250,12 +266,15 @@ def log_session(
         started_at=started_at,
         **fields,
     )
+    _check_sides(sites)
     _check_depths(sites)
     _check_current_paths(sites, electrical)
     _screen(session, sites)
     _check_needles(session)
     _check_appointment_free(session)
     _attach_appointment(session, appointment)
+    if appointment is None and course is not None:  # one booked counts in the course already
+        check_course_has_room(course.pk)
     session.save()
     added = _add_sites(session, sites)  # a new session: nothing to replace
     _remember_parts(session, sites=added, electrical=_add_stimulation(session, added, electrical))
@@ -276,7 +295,7 @@ def correct_session(
 ) -> NeedlingSession:
     """Change a draft. New sites replace the old ones, and with them their stimulation."""
     session = _locked(session)
-    _check_draft(session)
+    check_draft(session)
     _check_may_act_for(actor, session.therapist)
     if "therapist" in changes:
         _check_may_act_for(actor, changes["therapist"])
@@ -302,6 +321,7 @@ def correct_session(
     )
     planned = sites if sites is not None else session.sites.values("muscle", "side", "technique")
     if sites is not None:
+        _check_sides(sites)
         _check_depths(sites)
     if electrical is not None:
         _check_current_paths(planned, electrical)
@@ -310,6 +330,8 @@ def correct_session(
     if session.appointment_id != appointment_before:
         _check_appointment_free(session)
         _attach_appointment(session, session.appointment)
+    if session.course_id not in (course_before, None) and session.appointment_id is None:
+        check_course_has_room(session.course_id, besides_session=session.pk)
     session.save()
     if sites is not None:
         _replace_stimulation(session, _replace_sites(session, sites), electrical or ())
@@ -345,7 +367,7 @@ def _announce_aftercare_change(
 def delete_draft(session: NeedlingSession, *, actor: Staff) -> None:
     """Delete a draft; the appointment it completed is booked again."""
     session = _locked(session)
-    _check_draft(session)
+    check_draft(session)
     _check_may_act_for(actor, session.therapist)
     events.session_deleted.send(sender=NeedlingSession, session=session)
     appointment, session_id = session.appointment, session.pk
@@ -364,12 +386,16 @@ SIGNING_FIELDS = [
     "signed_by_name",
     "therapist_name",
     "therapist_certified_until",
+    "patient_name",
+    "patient_date_of_birth",
+    "signed_warnings",
 ]
 
 
 @transaction.atomic
 def sign_session(session: NeedlingSession, *, actor: Staff) -> NeedlingSession:
-    """The treating therapist signs the record as it now stands; it never changes again."""
+    """The treating therapist signs the record as it now stands; it never changes again. It
+    keeps the people and the warnings as they stand, for the note to print them so."""
     session = _locked(session)
     if not rules.may_sign(actor_id=actor.pk, therapist_id=session.therapist_id):
         raise NotAllowed("Only the session's own therapist may sign it.")
@@ -388,6 +414,9 @@ def sign_session(session: NeedlingSession, *, actor: Staff) -> NeedlingSession:
     )
     session.signed_by_name, session.therapist_name = str(actor), str(session.therapist)
     session.therapist_certified_until = session.therapist.dn_certified_until
+    session.patient_name = str(session.patient)
+    session.patient_date_of_birth = session.patient.date_of_birth
+    session.signed_warnings = [asdict(warning) for warning in warnings_of(session)]
     session.save(update_fields=[*SIGNING_FIELDS, "updated_at"])
     return session
 

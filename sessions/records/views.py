@@ -5,7 +5,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from httpapi.filters import MomentFilter
+from httpapi.filters import MomentFilter, StrictBooleanFilter
 from httpapi.rows import RowListMixin
 from httpapi.schema import conflict
 from httpapi.scoping import ClinicViewSet
@@ -72,6 +72,14 @@ class SessionViewSet(
     def attach_to_rows(self, rows):
         list_rows.attach_parts(rows, self.request.user.clinic_id)
 
+    def get_object(self):
+        """The session a request names. A correction of a signed one is refused here, before
+        its body is read: no body corrects it, so even a bad field is 409 session_signed."""
+        session = super().get_object()
+        if self.action in ("update", "partial_update"):
+            services.check_draft(session)  # correct_session asks again, on the locked row
+        return session
+
     def perform_create(self, serializer):
         # The new session as written, its parts at hand (log_session): not read back.
         serializer.instance = services.log_session(
@@ -110,6 +118,8 @@ class SessionViewSet(
 
 
 class SideEffectFilter(django_filters.FilterSet):
+    serious = StrictBooleanFilter(help_text="true: serious side effects only; false: the others")
+
     class Meta:
         model = SideEffect
         fields = ["session", "patient", "serious"]

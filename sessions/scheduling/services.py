@@ -78,25 +78,49 @@ def course_gap_problem(day: date, other_days: Iterable[date], min_gap_days: int)
     return None
 
 
-def _check_fits_course(appointment: Appointment) -> None:
-    """An appointment of a course: the course goes on (neither cancelled nor completed), holds
-    no more than its planned sessions (a session logged in it without an appointment counts),
-    and keeps its least gap. The course is locked, so two bookings into it take turns."""
-    if appointment.course_id is None:
-        return
-    course = TreatmentCourse.objects.select_for_update().get(pk=appointment.course_id)
+def places_taken(
+    course: TreatmentCourse,
+    besides_appointment: UUID | None = None,
+    besides_session: UUID | None = None,
+) -> int:
+    """A course's sessions booked or logged: its live appointments and the sessions logged in
+    it without one (but those named: the one being placed)."""
+    # `id__in=[None]` excludes nothing: Django leaves None out of an IN list.
+    booked = course.appointments.filter(status__in=LIVE).exclude(id__in=[besides_appointment])
+    logged = course.needling_sessions.filter(appointment__isnull=True)
+    return booked.count() + logged.exclude(id__in=[besides_session]).count()
+
+
+def check_course_has_room(
+    course_id: UUID, *, besides_appointment: UUID | None = None, besides_session: UUID | None = None
+) -> TreatmentCourse:
+    """A course takes one more session, booked or logged: it goes on (neither cancelled nor
+    completed) and holds fewer than its planned sessions, counting its live appointments and
+    the sessions logged in it without one (the one being placed aside). The course is locked,
+    so two placements into it take turns."""
+    course = TreatmentCourse.objects.select_for_update().get(pk=course_id)
     if course.status != CourseStatus.ACTIVE:
         raise Conflict(
             "invalid_state",
-            f"The course is {course.get_status_display().lower()}: nothing more is booked in it.",
+            f"The course is {course.get_status_display().lower()}: nothing more is booked or "
+            "logged in it.",
         )
-    others = course.appointments.filter(status__in=LIVE).exclude(pk=appointment.pk)
-    taken = others.count() + course.needling_sessions.filter(appointment__isnull=True).count()
+    taken = places_taken(course, besides_appointment, besides_session)
     if taken >= course.planned_sessions:
         raise Conflict(
             "invalid_state",
             f"All {course.planned_sessions} sessions of the course are booked or done.",
         )
+    return course
+
+
+def _check_fits_course(appointment: Appointment) -> None:
+    """An appointment of a course: the course has room for it, and it keeps the course's least
+    gap from the others."""
+    if appointment.course_id is None:
+        return
+    course = check_course_has_room(appointment.course_id, besides_appointment=appointment.pk)
+    others = course.appointments.filter(status__in=LIVE).exclude(pk=appointment.pk)
     tz = ZoneInfo(appointment.clinic.timezone)
     problem = course_gap_problem(
         appointment.starts_at.astimezone(tz).date(),
@@ -152,6 +176,27 @@ def works_here(therapist: Staff, clinic: Clinic) -> bool:
     """Whether the therapist is booked at the clinic: active, and on its staff (a therapist
     who left or moved keeps the appointments made before, to be moved or cancelled)."""
     return therapist.is_active and therapist.clinic_id == clinic.pk
+
+
+def bookable_slots(
+    therapist: Staff, clinic: Clinic, *, start: datetime, end: datetime, minutes: int
+) -> list[slots.Interval]:
+    """The free slots of `minutes` in [start, end) that booking would accept: none of one who
+    no longer works here, none already begun."""
+    if not works_here(therapist, clinic):
+        return []
+    now = timezone.now()
+    free = slots.free_slots(
+        shifts=shifts_of(therapist),
+        tz=ZoneInfo(clinic.timezone),
+        busy=busy_intervals(therapist=therapist, start=start, end=end),
+        window_start=start,
+        window_end=end,
+        minutes=minutes,
+    )
+    return [
+        (starts_at, ends_at) for starts_at, ends_at in free if not starts_too_late(starts_at, now)
+    ]
 
 
 def _check_bookable(therapist: Staff, clinic: Clinic) -> None:
@@ -260,6 +305,12 @@ def reschedule_appointment(
     check_open_for_care(appointment.patient)  # the patient's row first, then the appointment's
     _lock(appointment)
     _require_booked(appointment, "rescheduled")
+    if not works_here(appointment.therapist, appointment.clinic):
+        raise Conflict(
+            "invalid_state",
+            f"{appointment.therapist} no longer works here: cancel the appointment and book "
+            "the patient with another therapist.",
+        )
     _check_within_working_hours(appointment.therapist, starts_at, ends_at)
     as_stored = (appointment.starts_at, appointment.ends_at, appointment.confirmed_at)
     previous_starts_at = appointment.starts_at
@@ -299,10 +350,22 @@ def confirm_appointment(appointment: Appointment) -> Appointment:
     return appointment
 
 
+def has_begun(appointment: Appointment, now: datetime) -> bool:
+    """Whether its time has come: only then can the patient have failed to come."""
+    return appointment.starts_at <= now
+
+
 @transaction.atomic
 def mark_no_show(appointment: Appointment) -> Appointment:
     _lock(appointment)
     _require_booked(appointment, "marked as a no-show")
+    if not has_begun(appointment, timezone.now()):
+        # Marked ahead by a slip, it would free the slot and cancel the patient's reminder.
+        raise Conflict(
+            "invalid_state",
+            "The appointment has not begun: a patient is marked as a no-show once its time "
+            "has come. Cancel it instead if they will not come.",
+        )
     appointment.status = AppointmentStatus.NO_SHOW
     appointment.save(update_fields=["status", "updated_at"])
     events.appointment_cancelled.send(sender=Appointment, appointment=appointment)
@@ -401,38 +464,55 @@ def create_course(
         earliest_start=course_start(earliest_start, timezone.now()),
     )
     if auto_schedule:
-        plan = plan_course(
-            therapist=therapist,
-            patient=patient,
-            room=room,
-            earliest_start=course.earliest_start,
-            planned_sessions=planned_sessions,
-            session_minutes=session_minutes,
-            min_gap_days=min_gap_days,
-            max_gap_days=max_gap_days,
-        )
-        if plan is None:
-            raise Conflict(
-                "no_availability",
-                f"{planned_sessions} sessions {min_gap_days}-{max_gap_days} days apart do not fit "
-                f"in the next {HORIZON.days // 7} weeks; nothing was booked.",
-            )
-        for starts_at, ends_at in plan:
-            book_appointment(
-                clinic=clinic,
-                patient=patient,
-                therapist=therapist,
-                room=room,
-                course=course,
-                starts_at=starts_at,
-                ends_at=ends_at,
-            )
+        book_rest_of_course(course)
     return course
 
 
 @transaction.atomic
+def book_rest_of_course(course: TreatmentCourse) -> list[Appointment]:
+    """Book the course's sessions not yet placed (its planned sessions less `places_taken`) in
+    the earliest slots that fit them all, from its earliest start or now. The plan keeps the
+    course's gaps between its own sessions; a start too close to one booked before is refused
+    by the booking, as any is."""
+    to_place = course.planned_sessions - places_taken(course)
+    if to_place <= 0:
+        return []
+    plan = plan_course(
+        therapist=course.therapist,
+        patient=course.patient,
+        room=course.room,
+        earliest_start=course_start(course.earliest_start, timezone.now()),
+        planned_sessions=to_place,
+        session_minutes=course.session_minutes,
+        min_gap_days=course.min_gap_days,
+        max_gap_days=course.max_gap_days,
+    )
+    if plan is None:
+        raise Conflict(
+            "no_availability",
+            f"{to_place} sessions {course.min_gap_days}-{course.max_gap_days} days apart do not "
+            f"fit in the next {HORIZON.days // 7} weeks; nothing was booked.",
+        )
+    return [
+        book_appointment(
+            clinic=course.clinic,
+            patient=course.patient,
+            therapist=course.therapist,
+            room=course.room,
+            course=course,
+            starts_at=starts_at,
+            ends_at=ends_at,
+        )
+        for starts_at, ends_at in plan
+    ]
+
+
+@transaction.atomic
 def cancel_course(course: TreatmentCourse) -> TreatmentCourse:
-    # Locked, as a booking into it locks it: the two take turns (_check_fits_course).
+    # Its appointments first, then the course: the order a reschedule or a session logged in
+    # one of them takes (appointment, then course), so neither waits on the other forever.
+    list(course.appointments.select_for_update().order_by("pk").values_list("pk", flat=True))
+    # The course locked, as a booking into it locks it: the two take turns (_check_fits_course).
     course.refresh_from_db(
         fields=["status"], from_queryset=TreatmentCourse.objects.select_for_update()
     )

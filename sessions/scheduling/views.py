@@ -1,5 +1,3 @@
-from zoneinfo import ZoneInfo
-
 import django_filters
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -18,13 +16,11 @@ from httpapi.filters import MomentFilter
 from httpapi.rows import RowListMixin
 from httpapi.schema import conflict
 from httpapi.scoping import ClinicViewSet
-from sessions import slots
 from sessions.models import Appointment, TreatmentCourse
 from sessions.models.scheduling import LIVE
 from sessions.records.selectors import with_sessions_done
 from sessions.scheduling import services
 from sessions.scheduling.ical import appointments_calendar
-from sessions.scheduling.selectors import busy_intervals, shifts_of
 from sessions.scheduling.serializers import (
     AppointmentSerializer,
     CalendarUrlSerializer,
@@ -193,15 +189,7 @@ class TherapistScheduleViewSet(JsonErrors, ClinicViewSet):
         therapist = self.get_object()
         query = FreeSlotsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        start, end = query.validated_data["start"], query.validated_data["end"]
-        free = slots.free_slots(
-            shifts=shifts_of(therapist),
-            tz=ZoneInfo(therapist.clinic.timezone),
-            busy=busy_intervals(therapist=therapist, start=start, end=end),
-            window_start=start,
-            window_end=end,
-            minutes=query.validated_data["minutes"],
-        )
+        free = services.bookable_slots(therapist, request.user.clinic, **query.validated_data)
         return Response(
             SlotSerializer([{"starts_at": s, "ends_at": e} for s, e in free], many=True).data
         )

@@ -7,14 +7,16 @@ from aftercare import delivery
 from aftercare.models import Notification
 
 
-def due_sms(clinic, patient, send_times, label: str) -> list[Notification]:
-    """One aftercare SMS to the patient per send time, each due at that time."""
+def due_sms(
+    clinic, patient, send_times, label: str, kind: str = "aftercare_immediate"
+) -> list[Notification]:
+    """One SMS of `kind` (aftercare) to the patient per send time, each due at that time."""
     return Notification.objects.bulk_create(
         (
             Notification(
                 clinic=clinic,
                 patient=patient,
-                kind="aftercare_immediate",
+                kind=kind,
                 channel="sms",
                 dedupe_key=f"{label}:{n}",
                 send_at=send_at,

@@ -85,8 +85,22 @@ def test_a_patient_who_prefers_both_is_told_on_both(book, monday_10, admin_api, 
     ]
 
 
-def test_a_no_show_is_told_nothing(book, monday_10, admin_api):
+def test_a_patient_is_told_the_therapists_name_or_the_clinics_never_their_username(
+    book, monday_10, admin_api, therapist, sms_file, send_one
+):
+    therapist.full_name = ""  # the API takes a therapist without one
+    therapist.save()
     appointment = book(monday_10).json()
+    admin_api.post(f"/api/v1/appointments/{appointment['id']}/cancel/", {}, format="json")
+    send_one(Notification.objects.get(kind="appointment_cancelled"))
+    [sms] = sms_file()
+    assert f"with {therapist.clinic.name}" in sms["body"]
+    assert therapist.username not in sms["body"]
+
+
+def test_a_no_show_is_told_nothing(book, monday_10, admin_api, begin):
+    appointment = book(monday_10).json()
+    begin(appointment["id"])
     admin_api.post(f"/api/v1/appointments/{appointment['id']}/no-show/", {}, format="json")
     assert Appointment.objects.get(pk=appointment["id"]).status == "no_show"
     assert notices() == []

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from aftercare import channels, delivery
+from aftercare import channels, delivery, outbox
 from aftercare.models import Notification
+from clinic.holds import archive_patient, place_on_hold
 from sessions.models import TreatmentCourse
 from tests.aftercare.outbox_rows import due_sms, run_due
 
@@ -120,6 +121,53 @@ def test_a_patient_who_withdrew_consent_after_planning_is_not_sent_to(
     patient.save()
     assert set(run_due()) == {"suppressed"}
     assert sms_file() == []
+
+
+class MeanwhileSms:
+    """An SMS provider that, as it takes a batch's first message, lets something happen to the
+    patient meanwhile (`meanwhile`): the rest of the batch waits its turn."""
+
+    changes: list = []
+
+    def send(self, *, to, body, idempotency_key):
+        if self.changes:
+            self.changes.pop()()
+        return f"meanwhile-{idempotency_key}"
+
+
+@pytest.fixture
+def meanwhile(settings, monkeypatch):
+    settings.SMS_BACKEND = "tests.aftercare.test_delivery.MeanwhileSms"
+    return lambda change: monkeypatch.setattr(MeanwhileSms, "changes", [change])
+
+
+def statuses_sending(rows) -> list[str]:
+    return sorted(delivery.send([str(row.id) for row in rows]).values())
+
+
+def test_a_stop_texted_while_a_batch_is_sent_suppresses_the_rest_of_it(meanwhile, clinic, patient):
+    meanwhile(lambda: outbox.withdraw_sms_consent(patient.phone))
+    rows = due_sms(clinic, patient, [timezone.now()] * 3, label="stop")
+    assert statuses_sending(rows) == ["sent", "suppressed", "suppressed"]
+
+
+def test_a_hold_placed_while_a_batch_is_sent_cancels_the_rest_of_its_heat_messages(
+    meanwhile, clinic, patient
+):
+    meanwhile(lambda: place_on_hold(patient, reason="Chest pain reported by phone"))
+    rows = due_sms(clinic, patient, [timezone.now()] * 3, label="heat", kind="heat_ok")
+    assert statuses_sending(rows) == ["cancelled", "cancelled", "sent"]
+
+
+def test_archiving_while_a_batch_is_sent_cancels_the_rest_of_what_was_planned_before(
+    meanwhile, clinic, patient
+):
+    meanwhile(lambda: archive_patient(patient))
+    rows = due_sms(clinic, patient, [timezone.now()] * 3, label="archived")
+    assert statuses_sending(rows) == ["cancelled", "cancelled", "sent"]
+    # An answer planned since (to red-flag words the archived patient texted) still goes.
+    answer = due_sms(clinic, patient, [timezone.now()], label="answer", kind="urgent_care")
+    assert statuses_sending(answer) == ["sent"]
 
 
 def test_email_has_a_subject_text_and_html(log_session, patient):
@@ -285,7 +333,8 @@ def test_a_message_whose_sender_dies_on_every_attempt_fails_after_the_last(
 
 def test_a_batch_reads_its_courses_once_however_many_it_names(clinic, patient, therapist, sms_file):
     """Each rebooking message says how many sessions are left in its own course; a batch of
-    them costs the same queries as one."""
+    them reads the courses in one query, as a batch of one does. Each more message adds one
+    read: its patient's consent, hold and archive, looked at again just before it goes."""
     clinic.quiet_hours_start = clinic.quiet_hours_end  # no quiet hours: they go now
     clinic.save()
     now = timezone.now()
@@ -321,6 +370,7 @@ def test_a_batch_reads_its_courses_once_however_many_it_names(clinic, patient, t
             assert set(delivery.send(ids).values()) == {"sent"}
         return sum(query["sql"].startswith("SELECT") for query in captured)
 
-    assert reads_to_send(rebook_rows([2], "one")) == reads_to_send(rebook_rows([3, 4, 6], "three"))
+    one = reads_to_send(rebook_rows([2], "one"))
+    assert reads_to_send(rebook_rows([3, 4, 6], "three")) == one + 2
     bodies = " ".join(message["body"] for message in sms_file())
     assert all(f"sessions left: {left}" in bodies for left in "2346")

@@ -103,6 +103,36 @@ def test_tags_filters_lookups_unknown_names_and_comments_are_refused(admin_api, 
     assert (answer.status_code, answer.json()["code"]) == (400, "invalid_template")
 
 
+TOO_LONG = "{{ clinic }}: " + "Please rest and drink water. " * 60  # no SMS could carry it
+
+
+def test_a_text_too_long_for_one_sms_is_an_invalid_template_and_nothing_is_saved(admin_api):
+    answer = put(admin_api, "en", "aftercare_immediate", body=TOO_LONG)
+    assert (answer.status_code, answer.json()["code"]) == (400, "invalid_template")
+    assert "at most 1600 can be sent" in answer.json()["detail"]
+    assert not MessageText.objects.exists()
+
+
+def test_the_admin_form_refuses_a_text_too_long_for_one_sms_as_the_api_does(admin_site):
+    form = {"language": "es", "kind": "checkin_24h", "subject": "Hola", "body": TOO_LONG}
+    answer = admin_site.post("/admin/aftercare/messagetext/add/", form)
+    assert answer.status_code == 200
+    assert "at most 1600 can be sent" in answer.content.decode()
+    assert not MessageText.objects.exists()
+
+
+def test_an_aftercare_text_too_long_for_one_sms_saved_before_it_was_refused_sends_the_built_in(
+    log_session, sms_file, clinic
+):
+    MessageText.objects.create(
+        clinic=clinic, kind="aftercare_immediate", subject="Aftercare", body=TOO_LONG
+    )
+    log_session()
+    [body] = sent_sms(sms_file)
+    assert body.startswith("Northside Physio: after today's dry needling")
+    assert body.endswith(default_texts.red_flag("en"))
+
+
 def test_therapists_read_the_texts_but_may_not_change_them(therapist_api):
     assert therapist_api.get(URL).status_code == 200
     assert put(therapist_api, "en", "heat_ok").status_code == 403

@@ -100,7 +100,7 @@ def test_a_single_appointment_plans_no_rerating(book, monday_10):
 
 
 @pytest.fixture
-def rated_course(course, log_session, patient, therapist):
+def rated_course(course, log_session, patient, therapist, begin):
     """The course with a baseline and a session over: the patient page to re-rate on."""
     from sessions.models import TreatmentCourse
 
@@ -124,7 +124,9 @@ def rated_course(course, log_session, patient, therapist):
             {"activity": "Sleep", "score": 4},
         ],
     )
-    session = log_session(course=course["id"])
+    first = min(course["appointments"], key=lambda a: a["starts_at"])["id"]
+    begin(first)  # the patient came to the course's first appointment, and was needled
+    session = log_session(appointment=first)
     return treatment, session
 
 

@@ -1,6 +1,6 @@
 """Two-way SMS: what a patient's reply does, as the clinic sees it through the API."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,13 +9,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from aftercare import delivery, selectors
+from aftercare import delivery, inbound, selectors
 from aftercare.models import InboundSms, Notification
 from clinic.holds import archive_patient
 from clinic.models import ClinicalHold, Patient
+from screening.services import record_screening
 from sessions.models import Appointment, SideEffect
+from tests import bodies
+from tests.accounts import api_client
 from tests.aftercare.fake_twilio import inbound_sms, webhook
 from tests.aftercare.outbox_rows import run_due
+from tests.moments import next_weekday
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +81,21 @@ def sent_checkin(log_session, hours_ago=2):
     checkin.status, checkin.sent_at = "sent", timezone.now() - timedelta(hours=hours_ago)
     checkin.save()
     return session
+
+
+def logged_elsewhere(patient, therapist):
+    """A session of another clinic's patient by its own therapist, as `log_session` logs ours."""
+    record_screening(
+        patient=patient,
+        performed_by=therapist,
+        consent_given=True,
+        answers={},
+        performed_at=timezone.now() - timedelta(days=3),
+    )
+    body = bodies.session_body(str(patient.id))
+    answer = api_client(therapist).post("/api/v1/sessions/", body, format="json")
+    assert answer.status_code == 201, answer.json()
+    return answer.json()
 
 
 @pytest.mark.parametrize(
@@ -221,6 +240,55 @@ def test_a_number_two_clinics_share_acts_for_each_clinics_patient_alone(
     assert (ours["patient"], ours["action"]) == (str(patient.id), "cancelled")
     assert (theirs["patient"], theirs["action"]) == (str(other_patient.id), "kept")
     assert other_admin_api.get(f"/api/v1/inbound-sms/?patient={patient.id}").status_code == 400
+
+
+@pytest.fixture
+def booked_at_both_clinics(
+    book, monday_10, patient, other_patient, other_therapist, other_admin_api
+):
+    """The number's patient at each clinic has an appointment to come."""
+    assert patient.phone == other_patient.phone
+    theirs = next_weekday(other_patient.clinic.timezone, 2, time(11))
+    return [
+        book(monday_10).json(),
+        book(theirs, api=other_admin_api, patient=other_patient, therapist=other_therapist).json(),
+    ]
+
+
+def kept_at_each_clinic(admin_api, other_admin_api, body) -> None:
+    """The reply is listed, kept and saying why, by each clinic's API and staff inbox."""
+    for api in (admin_api, other_admin_api):
+        [message] = inbox(api)
+        assert (message["action"], message["detail"]) == ("kept", inbound.SHARED_ACROSS_CLINICS)
+        patient = Patient.objects.get(pk=message["patient"])
+        assert [m.body for m in selectors.inbox(patient.clinic_id)] == [body]
+
+
+@pytest.mark.parametrize("reply", ["C", "X"])
+def test_a_c_or_x_from_a_number_with_appointments_at_two_clinics_is_kept_for_staff_at_each(
+    text, booked_at_both_clinics, patient, admin_api, other_admin_api, reply
+):
+    text(patient.phone, reply)
+    booked = Appointment.objects.filter(pk__in=[a["id"] for a in booked_at_both_clinics])
+    assert set(booked.values_list("status", "confirmed_at")) == {("booked", None)}
+    assert not answers("patient_cancelled") and not answers("appointment_confirmed")
+    kept_at_each_clinic(admin_api, other_admin_api, reply)
+
+
+def test_a_score_from_a_number_checked_in_at_two_clinics_is_kept_for_staff_at_each(
+    text, log_session, patient, other_patient, other_therapist, admin_api, other_admin_api
+):
+    sent_checkin(log_session)
+    theirs = logged_elsewhere(other_patient, other_therapist)
+    Notification.objects.filter(kind="checkin_24h", session=theirs["id"]).update(
+        status="sent", sent_at=timezone.now() - timedelta(hours=3)
+    )
+    text(patient.phone, "8")
+    assert not SideEffect.objects.exists()
+    patient.refresh_from_db()
+    other_patient.refresh_from_db()
+    assert not patient.clinical_hold and not other_patient.clinical_hold
+    kept_at_each_clinic(admin_api, other_admin_api, "8")
 
 
 def test_a_number_two_patients_of_one_clinic_share_is_kept_unless_a_red_flag(

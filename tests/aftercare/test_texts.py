@@ -9,7 +9,8 @@ import pytest
 from django.utils import translation
 
 from aftercare import default_texts, texts
-from aftercare.models import Channel, Kind
+from aftercare.channels import LONGEST_SMS
+from aftercare.models import PATIENT_KINDS, Channel, Kind
 from core.errors import RuleViolation
 
 EXPLOIT = "{{ therapist.clinic.patients.all }}"
@@ -55,6 +56,56 @@ def test_anything_else_is_an_invalid_template(kind, source, why):
     assert refused.value.code == "invalid_template"
     assert why in refused.value.detail
     assert ", ".join(f"{{{{ {n} }}}}" for n in texts.PLACEHOLDERS[kind]) in refused.value.detail
+
+
+REST = "Please rest and drink water. "
+
+
+@pytest.mark.parametrize(
+    "kind, language, body",
+    [
+        (Kind.AFTERCARE_IMMEDIATE, "en", "{{ clinic }}: " + REST * 48),  # + link and red flags
+        (Kind.HEAT_OK, "en", "{{ clinic }} " * 9),  # short as written, each name at its longest
+        (Kind.APPOINTMENT_REMINDER, "en", "x" * 1570),  # + how to reply by SMS
+        (Kind.URGENT_CARE, "es", "x" * 1510),  # + the red flags, longer in Spanish
+    ],
+)
+def test_a_body_that_can_make_an_sms_too_long_to_send_is_an_invalid_template(kind, language, body):
+    with pytest.raises(RuleViolation) as refused:
+        texts.check_body(body, kind, language)
+    assert refused.value.code == "invalid_template"
+    assert f"at most {LONGEST_SMS} can be sent" in refused.value.detail
+
+
+@pytest.mark.parametrize(
+    "kind, language, body",
+    [
+        (Kind.AFTERCARE_IMMEDIATE, "en", "{{ clinic }}: " + REST * 40),
+        (Kind.APPOINTMENT_REMINDER, "en", "x" * 1560),
+        (Kind.URGENT_CARE, "en", "x" * 1510),
+    ],
+)
+def test_a_body_whose_longest_sms_can_be_sent_is_accepted(kind, language, body):
+    texts.check_body(body, kind, language)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("kind", PATIENT_KINDS)
+def test_every_built_in_body_fits_in_one_sms_at_its_longest(kind, language):
+    texts.check_body(default_texts.text(language, kind)[1], kind, language)
+
+
+def test_a_stored_text_too_long_for_one_sms_is_replaced_by_the_built_in_one():
+    """Saved before texts were measured: the aftercare and its red flags still go."""
+    words = texts.words(
+        Kind.AFTERCARE_IMMEDIATE,
+        "en",
+        {"clinic": "North", "link": "https://clinic.example/p/token/"},
+        own=("Aftercare", "{{ clinic }}: " + REST * 60),
+        channel=Channel.SMS,
+    )
+    assert words.text.startswith("North: after today's dry needling")
+    assert len(words.text) <= LONGEST_SMS
 
 
 def test_every_kind_has_a_default_text_and_placeholders():

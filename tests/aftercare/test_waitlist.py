@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from aftercare import delivery, links, waitlist
-from aftercare.models import Notification, WaitlistOffer
+from aftercare.models import Notification, WaitlistEntry, WaitlistOffer
 from clinic.holds import archive_patient, place_on_hold
 from clinic.models import Patient
 from sessions.models import Appointment
@@ -304,6 +304,46 @@ def test_a_slot_freed_while_a_patient_is_being_put_on_hold_goes_to_the_next_entr
 
 
 @pytest.mark.django_db
+def test_a_freed_slot_passes_over_a_patient_booked_elsewhere_at_that_time(
+    join, freed, book, monday_10, make_patient, make_therapist, clinic
+):
+    grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
+    henry = make_patient(clinic, given_name="Henry", phone="+447911000333")
+    ben = make_therapist(clinic, "ben")
+    assert book(monday_10 + timedelta(minutes=30), patient=grace, therapist=ben).status_code == 201
+    join(grace)
+    join(henry)
+    freed()
+    [offer] = WaitlistOffer.objects.all()
+    assert offer.entry.patient == henry
+    assert WaitlistEntry.objects.get(patient=grace).status == "waiting"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "reached_by, offered_to",
+    [
+        ({"sms_consent": False}, "Henry"),  # prefers SMS, never consented (or texted STOP)
+        ({"preferred_channel": "both", "sms_consent": False, "email_consent": False}, "Henry"),
+        ({"preferred_channel": "email", "phone": ""}, "Grace"),  # email consented: she hears
+        ({"preferred_channel": "both", "sms_consent": False}, "Grace"),
+    ],
+)
+def test_a_freed_slot_is_offered_only_to_a_patient_a_message_can_reach(
+    join, freed, make_patient, clinic, reached_by, offered_to
+):
+    grace = make_patient(clinic, given_name="Grace", **{"phone": "+447911000222", **reached_by})
+    henry = make_patient(clinic, given_name="Henry", phone="+447911000333")
+    join(grace)
+    join(henry)
+    freed()
+    [offer] = WaitlistOffer.objects.all()
+    assert offer.entry.patient.given_name == offered_to
+    [message] = Notification.objects.filter(waitlist_offer=offer, status="pending")
+    assert message.patient == offer.entry.patient
+
+
+@pytest.mark.django_db
 def test_a_patient_on_clinical_hold_cannot_join_the_waitlist(join, make_patient, clinic):
     grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
     place_on_hold(grace, reason="Serious side effect reported by the therapist.")
@@ -369,10 +409,11 @@ def test_an_offer_of_a_therapist_who_has_since_left_books_nothing(
 
 
 @pytest.mark.django_db
-def test_a_no_show_offers_nothing(join, book, monday_10, admin_api, make_patient, clinic):
+def test_a_no_show_offers_nothing(join, book, monday_10, begin, make_patient, clinic):
     grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
     join(grace)
     booked = book(monday_10).json()
+    begin(booked["id"])
     mark_no_show(Appointment.objects.get(pk=booked["id"]))
     assert not WaitlistOffer.objects.exists()
 

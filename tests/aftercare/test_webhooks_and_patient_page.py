@@ -11,8 +11,9 @@ from django.utils import timezone
 from aftercare import links
 from aftercare.models import InboundSms, Notification
 from clinic.models import Patient
-from sessions.models import SideEffect
+from sessions.models import Appointment, SideEffect
 from tests.aftercare.fake_twilio import webhook
+from tests.aftercare.outbox_rows import run_due
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,21 @@ def test_stop_withdraws_consent_and_suppresses_pending_sms_and_start_restores_it
     assert patient.sms_consent is True
 
 
+@pytest.mark.parametrize("word", ["STOPALL", "unsubscribe", " End. ", "Quit!", "OptOut", "revoke"])
+def test_every_opt_out_word_of_the_carriers_withdraws_consent_as_stop_does(
+    twilio, log_session, patient, word
+):
+    log_session()
+    twilio("/hooks/sms/inbound/", {"From": patient.phone, "Body": word})
+    patient.refresh_from_db()
+    assert patient.sms_consent is False
+    assert set(Notification.objects.values_list("status", flat=True)) == {"suppressed"}
+    assert InboundSms.objects.get().action == "opted_out"
+    twilio("/hooks/sms/inbound/", {"From": patient.phone, "Body": "UNSTOP"})
+    patient.refresh_from_db()
+    assert patient.sms_consent is True
+
+
 def test_start_gives_back_only_the_consent_a_stop_took_away(
     twilio, patient, other_patient, make_patient, clinic
 ):
@@ -95,6 +111,38 @@ def test_start_gives_back_only_the_consent_a_stop_took_away(
     twilio("/hooks/sms/inbound/", {"From": patient.phone, "Body": "START"})
     consented = Patient.objects.filter(phone=patient.phone, sms_consent=True)
     assert set(consented.values_list("pk", flat=True)) == {patient.pk}
+
+
+@pytest.mark.parametrize("sid", [None, "", " "])
+def test_a_receipt_naming_no_message_is_refused_and_fails_no_email(
+    twilio, log_session, patient, sid
+):
+    """An email has no provider id: a receipt for a blank one would fail every email sent."""
+    patient.preferred_channel = "email"
+    patient.save()
+    log_session()
+    assert run_due() == ["sent"]
+    receipt = {"MessageStatus": "failed", "ErrorCode": "30003"}
+    answer = twilio("/hooks/sms/status/", receipt if sid is None else receipt | {"MessageSid": sid})
+    assert answer.status_code == 400
+    assert not Notification.objects.filter(status="failed").exists()
+
+
+@pytest.mark.parametrize("number", [None, "", " "])
+@pytest.mark.parametrize("body", ["X", "STOP"])
+def test_a_message_from_no_number_is_refused_and_touches_no_patient_without_a_phone(
+    twilio, book, monday_10, patient, number, body
+):
+    patient.phone, patient.preferred_channel = "", "email"
+    patient.save()
+    assert book(monday_10).status_code == 201
+    message = {"Body": body, "MessageSid": "SM-no-number"}
+    sent = message if number is None else message | {"From": number}
+    assert twilio("/hooks/sms/inbound/", sent).status_code == 400
+    assert Appointment.objects.get().status == "booked"
+    patient.refresh_from_db()
+    assert patient.sms_consent is True
+    assert not InboundSms.objects.exists()
 
 
 def test_a_forged_stop_changes_nothing(twilio, patient):

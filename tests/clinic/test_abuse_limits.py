@@ -234,11 +234,19 @@ def test_a_name_typed_with_spaces_is_the_same_closed_account(admin, typed):
     assert refused.status_code == 429  # and the form says why, rather than "incorrect"
 
 
-@pytest.mark.parametrize("name", ['"\\ud800"', '"north-admin\\udfff"', "null", "[]", "{}"])
+def token_asked_with(api, name: str):
+    """A token asked for the username `name`, written as JSON text."""
+    body = f'{{"username": {name}, "password": "x"}}'
+    return api.post("/api/v1/auth/token/", body, content_type="application/json")
+
+
+@pytest.mark.parametrize("name", ["null", "[]", "{}"])
 def test_an_odd_username_at_the_token_endpoint_is_a_field_error(anonymous_api, name):
-    answer = anonymous_api.post(
-        "/api/v1/auth/token/",
-        f'{{"username": {name}, "password": "x"}}',
-        content_type="application/json",
-    )
+    answer = token_asked_with(anonymous_api, name)
     assert answer.status_code == 400 and "username" in answer.json()  # said by the field
+
+
+@pytest.mark.parametrize("name", ['"\\ud800"', '"north-admin\\udfff"'])
+def test_half_a_character_in_a_username_at_the_token_endpoint_is_a_parse_error(anonymous_api, name):
+    answer = token_asked_with(anonymous_api, name)  # as any JSON body the API reads
+    assert (answer.status_code, answer.json()["code"]) == (400, "parse_error")

@@ -51,15 +51,53 @@ def test_healthz_is_503_naming_the_database_when_it_is_down(tmp_path):
     assert json.loads(body) == {"database": "down", "broker": "ok"}
 
 
+DEPLOY_CHECK = (
+    "from django.core.management import call_command\n"
+    "call_command('check', deploy=True, fail_level='WARNING')"
+)
+TWILIO_ACCOUNT = {
+    "SMS_BACKEND": "twilio",
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": secrets.token_hex(16),
+    "TWILIO_FROM_NUMBER": "+447700900000",
+}
+
+
 def test_production_settings_pass_the_deploy_check(tmp_path):
     result = run_django(
-        "from django.core.management import call_command\n"
-        "call_command('check', deploy=True, fail_level='WARNING')",
+        DEPLOY_CHECK,
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         FILIFORM_VAR_DIR=str(tmp_path),
+        PUBLIC_BASE_URL="https://clinic.example",
+        **TWILIO_ACCOUNT,
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "problem"),
+    [
+        ({"SMS_BACKEND": "console"}, "aftercare.W001"),  # SMS and their links in the log
+        ({"SMS_BACKEND": "file"}, "aftercare.W001"),  # or in a file: no patient gets them
+        ({"TWILIO_AUTH_TOKEN": ""}, "aftercare.W002"),  # nothing sent, every STOP refused
+        ({"PUBLIC_BASE_URL": "http://127.0.0.1:8000"}, "aftercare.W003"),  # links lead nowhere
+        ({"PUBLIC_BASE_URL": "http://clinic.example"}, "aftercare.W003"),  # tokens in clear
+    ],
+)
+def test_the_deploy_check_fails_a_stack_whose_messages_would_not_reach_patients(
+    tmp_path, setting, problem
+):
+    production = {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "FILIFORM_VAR_DIR": str(tmp_path),
+        "PUBLIC_BASE_URL": "https://clinic.example",
+        **TWILIO_ACCOUNT,
+    }
+    result = run_django(DEPLOY_CHECK, **(production | setting))
+    assert result.returncode != 0
+    assert problem in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

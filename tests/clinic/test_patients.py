@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from clinic.validators import validate_date_of_birth, validate_language
 
@@ -83,8 +84,9 @@ def test_a_change_to_an_impossible_birth_date_or_language_is_refused(admin_api, 
 BIRTH_DATES = [
     (date(1900, 1, 1), True),
     (date(1899, 12, 31), False),
-    (date.today(), True),
-    (date.today() + timedelta(days=1), False),
+    (timezone.localdate() - timedelta(days=1), True),
+    (timezone.localdate(), False),  # api.md: "a past date"
+    (timezone.localdate() + timedelta(days=1), False),
     (date(1985, 12, 10), True),
 ]
 
@@ -97,6 +99,13 @@ def test_the_date_of_birth_rule(born, accepted):
     else:
         with pytest.raises(ValidationError):
             check()
+
+
+def test_a_date_of_birth_that_is_not_past_is_refused_as_such(admin_api):
+    today = {**VALID, "date_of_birth": timezone.localdate().isoformat()}
+    answer = admin_api.post("/api/v1/patients/", today, format="json")
+    assert answer.status_code == 400
+    assert answer.json() == {"date_of_birth": ["A date of birth must be a past date."]}
 
 
 @pytest.mark.parametrize(
@@ -241,6 +250,12 @@ def test_an_archived_patient_leaves_the_lists_unless_asked_for(
     assert ids(therapist_api.get("/api/v1/patients/", {"archived": "true"})) == [str(patient.id)]
     assert ids(therapist_api.get("/api/v1/patients/", {"archived": "false"})) == [str(other.id)]
     assert ids(therapist_api.get("/api/v1/patients/", {"search": "ada"})) == []
+    for value in ("1", "yes", "True", "bogus"):  # read as not asked, they listed the active
+        refused = therapist_api.get("/api/v1/patients/", {"archived": value})
+        assert (refused.status_code, refused.json()) == (
+            400,
+            {"archived": ["Must be true or false."]},
+        )
     assert therapist_api.get(f"/api/v1/patients/{patient.id}/").status_code == 200
 
 

@@ -1,4 +1,8 @@
-"""The pure rules of outcome measures: a rating's score, and a course's change against the MCID."""
+"""The pure rules of outcome measures: a rating's score and time, and a course's change against
+the MCID."""
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -8,6 +12,7 @@ from outcomes.rules import (
     course_change,
     mcid_target,
     measure_score,
+    rating_time,
     rerated_activities_problem,
 )
 
@@ -105,3 +110,39 @@ def test_the_mcid_target_is_the_baseline_moved_the_better_way(instrument, baseli
 def test_a_later_psfs_re_rates_the_baseline_activities(baseline, activities, refused):
     items = [{"activity": activity, "score": 5} for activity in activities]
     assert (rerated_activities_problem(baseline, items) is not None) is refused
+
+
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+FIRST_STARTED = NOW - timedelta(days=3)
+FIRST_SESSION = SimpleNamespace(
+    started_at=FIRST_STARTED, ended_at=FIRST_STARTED + timedelta(minutes=45)
+)
+GOING_ON = SimpleNamespace(started_at=NOW - timedelta(minutes=20), ended_at=None)
+
+# (recorded_at given, at which session, dated at; None: refused by recorded_at)
+RATING_TIMES = [
+    (None, FIRST_SESSION, FIRST_STARTED),  # at a session: at its start
+    (FIRST_STARTED + timedelta(minutes=30), FIRST_SESSION, FIRST_STARTED + timedelta(minutes=30)),
+    (FIRST_STARTED - timedelta(minutes=1), FIRST_SESSION, None),  # before it began
+    (NOW - timedelta(days=2), FIRST_SESSION, None),  # after it ended
+    (NOW - timedelta(minutes=1), GOING_ON, NOW - timedelta(minutes=1)),
+    (None, None, NOW),  # between sessions: now
+    (NOW - timedelta(days=1), None, NOW - timedelta(days=1)),
+    (FIRST_STARTED, None, FIRST_STARTED),
+    (FIRST_STARTED - timedelta(days=1), None, None),  # before the first session
+    (NOW - timedelta(days=8), FIRST_SESSION, None),  # out of the entry window
+    (NOW + timedelta(hours=1), None, None),
+]
+
+
+@pytest.mark.parametrize(("recorded_at", "session", "dated"), RATING_TIMES)
+def test_a_rating_is_dated_at_its_session_or_after_the_courses_first(recorded_at, session, dated):
+    """domain.md: the baseline is measured at the first session, and patients answer between
+    sessions; a rating dated before the first session would become the baseline instead."""
+    time = {"session": session, "course_opens": FIRST_SESSION.started_at, "now": NOW}
+    if dated is None:
+        with pytest.raises(ValidationError) as refused:
+            rating_time(recorded_at, **time)
+        assert list(refused.value.message_dict) == ["recorded_at"]
+    else:
+        assert rating_time(recorded_at, **time) == dated

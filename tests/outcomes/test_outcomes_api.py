@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from audit.models import AuditEntry
 from sessions.models import TreatmentCourse
@@ -156,6 +157,8 @@ def test_the_list_runs_the_same_queries_whatever_its_length(rate, therapist_api)
 
 def test_a_course_shows_baseline_latest_change_and_mcid(rate, therapist_api, course):
     start = timezone.now() - timedelta(days=6)  # the entry window holds a week
+    # A course opened a week ago, with no session yet: its ratings may go back to then.
+    TreatmentCourse.objects.filter(pk=course.pk).update(created_at=start - timedelta(days=1))
     for days, score in ((0, 7), (3, 6), (6, 4)):
         rate(score=score, recorded_at=(start + timedelta(days=days)).isoformat())
     for days, score in ((0, 3), (6, 4)):
@@ -198,3 +201,37 @@ def test_a_later_psfs_of_the_course_re_rates_its_activities(rate):
     assert other.json() == {"items": ["Re-rate the course's activities: Walking, Stairs."]}
     again = [{"activity": "stairs ", "score": 5}, {"activity": "Walking", "score": 6}]
     assert rate("psfs", items=again).status_code == 201  # any order or case
+
+
+def test_a_rating_at_a_session_is_dated_when_the_session_began(rate, log_session, course):
+    """As the staff app dates the ratings it takes with a session: the first session's rating
+    is the course's baseline, however long after it was entered."""
+    session = log_session(course=str(course.id))
+    answer = rate(score=7, session=session["id"])
+    assert answer.status_code == 201, answer.json()
+    assert parse_datetime(answer.json()["recorded_at"]) == parse_datetime(session["started_at"])
+    during = parse_datetime(session["started_at"]) + timedelta(minutes=10)
+    answer = rate(score=6, session=session["id"], recorded_at=during.isoformat())
+    assert parse_datetime(answer.json()["recorded_at"]) == during  # a time of the session
+    afterwards = parse_datetime(session["ended_at"]) + timedelta(minutes=1)
+    answer = rate(score=6, session=session["id"], recorded_at=afterwards.isoformat())
+    assert answer.status_code == 400 and "recorded_at" in answer.json()
+
+
+def test_a_rating_backdated_before_the_first_session_does_not_become_the_baseline(
+    rate, log_session, course, therapist_api
+):
+    session = log_session(course=str(course.id))
+    assert rate(score=5, session=session["id"]).status_code == 201  # the baseline
+    assert rate(score=5).status_code == 201  # re-rated since, from the patient's link
+    backdated = (timezone.now() - timedelta(days=6)).isoformat()
+    answer = rate(score=9, recorded_at=backdated)
+    assert answer.status_code == 400 and "recorded_at" in answer.json()
+    summary = therapist_api.get(f"/api/v1/courses/{course.id}/outcomes/").json()["nprs"]
+    assert (summary["baseline"], summary["measures"]) == (5, 2)
+
+
+def test_before_its_first_session_a_course_is_rated_from_when_it_was_opened(rate, course):
+    opened = course.created_at
+    assert rate(score=6, recorded_at=(opened - timedelta(hours=1)).isoformat()).status_code == 400
+    assert rate(score=6, recorded_at=opened.isoformat()).status_code == 201

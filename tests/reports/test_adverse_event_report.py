@@ -200,6 +200,7 @@ def test_only_administrators_see_the_report_and_only_their_clinics(
     [
         {"since": "yesterday"},
         {"since": "2026-03-02T09:00:00Z", "until": "2026-03-01T09:00:00Z"},
+        {"since": "2026-03-02T09:00:00Z", "until": "2026-03-02T09:00:00Z"},  # holds nothing
         {"until": "0001-01-01T00:00:00Z"},
     ],
 )

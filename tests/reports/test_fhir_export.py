@@ -2,12 +2,10 @@
 reference resolving inside the bundle, ids that are the records' own."""
 
 from collections import Counter
-from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 
 from audit.models import AuditEntry
@@ -82,9 +80,8 @@ def rich_patient(therapist_api, admin_api, patient, therapist, log_session):
             format="json",
         )
         assert answer.status_code == 201, answer.json()
-    week_ago = timezone.now() - timedelta(days=6)  # within the entry window
     for body in (
-        {"course": neck["id"], "instrument": "nprs", "score": 7, "recorded_at": week_ago},
+        {"course": neck["id"], "instrument": "nprs", "score": 7, "session": first["id"]},
         {"course": neck["id"], "instrument": "nprs", "score": 4, "session": signed["id"]},
         {
             "course": neck["id"],

@@ -112,6 +112,31 @@ def test_the_note_prints_the_people_as_they_were_when_it_was_signed(
     assert "Someone Else" not in text and "No dry needling certification" not in text
 
 
+def test_the_note_prints_the_patient_and_the_warnings_as_they_were_when_it_was_signed(
+    therapist_api, admin_api, signed_session, patient
+):
+    """A corrected name or date of birth, or a later screening that would have refused the
+    session, does not rewrite the signed note: a warning that arose since is printed apart."""
+    corrected = {"given_name": "Augusta", "date_of_birth": "1990-01-01"}
+    changed = admin_api.patch(f"/api/v1/patients/{patient.id}/", corrected, format="json")
+    assert changed.status_code == 200
+    infected = {"local_infection_regions": [{"region": "knee_leg", "side": "left"}]}
+    later = {"patient": str(patient.id), "consent_given": True, "answers": infected}
+    assert therapist_api.post("/api/v1/screenings/", later, format="json").status_code == 201
+
+    text = text_of(therapist_api.get(f"/api/v1/sessions/{signed_session['id']}/note.pdf").content)
+    assert "Ada Lovelace, born 1985-12-10" in text
+    assert "Augusta" not in text and "1990-01-01" not in text
+    as_signed = text[text.index("Warnings") : text.index("Since signing")]
+    assert "pneumothorax" in as_signed and "later screening" not in as_signed
+    since = text[text.index("Since signing") : text.index("Side effects")]
+    assert "A later screening" in since and "excludes the knee leg (left)" in since
+
+    answer = therapist_api.get(f"/api/v1/sessions/{signed_session['id']}/").json()
+    assert [w["code"] for w in answer["warnings"]] == ["pneumothorax_risk", "superseded_screening"]
+    assert not {"patient_name", "patient_date_of_birth", "signed_warnings"} & set(answer)
+
+
 def test_a_draft_has_no_note_yet(therapist_api, log_session):
     draft = log_session()
     answer = therapist_api.get(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.errors import RuleViolation
 from screening.models import Screening
 from screening.rules import PlannedSite
-from screening.services import check_needling
+from screening.services import check_needling, record_screening
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +187,22 @@ def test_lymphedema_of_the_hand_closes_the_whole_arm_on_that_side(screen, patien
             "region_excluded"
         )
     check_needling(**ask(sites=[PlannedSite("biceps_brachii", "right", "trigger_point")]))
+
+
+def test_a_birth_date_corrected_to_under_18_needs_the_guardian_before_the_next_needle(
+    screen, patient, ask, therapist
+):
+    """The screening named no guardian, as for the adult the patient was thought to be."""
+    screen(patient)
+    patient.date_of_birth = date.today() - timedelta(days=5000)  # 13 when screened
+    patient.save()
+    assert refusal(**ask()) == "guardian_consent_required"
+    record_screening(
+        patient=patient,
+        performed_by=therapist,
+        consent_given=True,
+        answers={},
+        guardian_name="Mary Smith",
+        guardian_consent=True,
+    )
+    check_needling(**ask())

@@ -5,11 +5,13 @@ from datetime import time, timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from aftercare.models import Notification
 from core.errors import Conflict
 from sessions import events
 from sessions.models import Appointment, TreatmentCourse
+from sessions.scheduling.selectors import busy_intervals
 from sessions.scheduling.services import (
     book_appointment,
     cancel_appointment,
@@ -108,11 +110,27 @@ def test_cancelling_twice_is_invalid_state(book, monday_10, admin_api):
     assert again.status_code == 409 and again.json()["code"] == "invalid_state"
 
 
-def test_a_no_show_is_recorded_and_frees_the_slot(book, monday_10, admin_api):
+def test_a_no_show_is_recorded_once_the_appointment_has_begun_and_frees_its_time(
+    book, monday_10, admin_api, begin, therapist
+):
     first = book(monday_10).json()["id"]
+    begin(first)
     answer = admin_api.post(f"/api/v1/appointments/{first}/no-show/")
     assert answer.status_code == 200 and answer.json()["status"] == "no_show"
-    assert book(monday_10).status_code == 201
+    # The missed appointment's time is no longer taken: the rest of it may be booked again.
+    now = timezone.now()
+    assert busy_intervals(start=now, end=now + timedelta(minutes=30), therapist=therapist) == []
+
+
+def test_an_appointment_yet_to_come_is_not_marked_a_no_show(book, monday_10, admin_api):
+    """A slip of the finger on next week's card would free the slot and cancel the reminder
+    of a patient who is still coming."""
+    first = book(monday_10).json()["id"]
+    answer = admin_api.post(f"/api/v1/appointments/{first}/no-show/")
+    assert answer.status_code == 409 and answer.json()["code"] == "invalid_state"
+    assert Appointment.objects.get(pk=first).status == "booked"
+    reminder = Notification.objects.get(appointment=first, kind="appointment_reminder")
+    assert reminder.status == "pending"
 
 
 def test_rescheduling_moves_the_appointment_only_into_free_time(
@@ -414,6 +432,85 @@ def test_a_course_cancelled_while_an_appointment_is_booked_into_it_keeps_none(
     assert failures == []
     assert TreatmentCourse.objects.get(pk=course["id"]).status == "cancelled"
     assert not Appointment.objects.filter(course=course["id"], status="booked").exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_course_cancelled_while_one_of_its_appointments_moves_waits_for_the_move(
+    admin, patient, therapist, monkeypatch
+):
+    """The move holds the appointment and then asks for the course; the cancellation asks for
+    the course's appointments first, so it waits for the move instead of holding the course
+    the move needs (which PostgreSQL ended as a deadlock: a server error for one of them)."""
+    from sessions.scheduling import services
+
+    course = api_client(admin).post(
+        "/api/v1/courses/", course_body(patient, therapist), format="json"
+    )
+    first = Appointment.objects.filter(course=course.json()["id"]).order_by("starts_at").first()
+    holding, go, answers = threading.Event(), threading.Event(), {}
+    working_hours_rule = services._check_within_working_hours
+
+    def pausing_with_the_appointment_locked(*args):
+        if threading.current_thread().name == "move":
+            holding.set()
+            assert go.wait(10)  # until the cancellation has asked for its locks
+        return working_hours_rule(*args)
+
+    monkeypatch.setattr(
+        services, "_check_within_working_hours", pausing_with_the_appointment_locked
+    )
+
+    def post(name: str, path: str, body: dict) -> None:
+        try:
+            answers[name] = api_client(admin).post(path, body, format="json").status_code
+        finally:
+            connection.close()
+
+    later = first.starts_at + timedelta(hours=1)
+    move = threading.Thread(
+        name="move",
+        target=post,
+        args=(
+            "move",
+            f"/api/v1/appointments/{first.pk}/reschedule/",
+            {
+                "starts_at": later.isoformat(),
+                "ends_at": (later + timedelta(minutes=45)).isoformat(),
+            },
+        ),
+    )
+    cancel = threading.Thread(
+        target=post, args=("cancel", f"/api/v1/courses/{course.json()['id']}/cancel/", {})
+    )
+    move.start()
+    assert holding.wait(10)
+    cancel.start()
+    wait_until(lambda: waiting_on_a_lock() == 1, 10, "the cancellation waiting on a lock")
+    go.set()
+    for thread in (move, cancel):
+        thread.join()
+    assert answers == {"move": 200, "cancel": 200}
+    assert not Appointment.objects.filter(course=course.json()["id"], status="booked").exists()
+
+
+def test_an_appointment_of_a_therapist_who_left_moves_to_no_other_time(
+    admin_api, book, monday_10, therapist
+):
+    first = book(monday_10).json()["id"]
+    therapist.is_active = False
+    therapist.save()
+    tuesday_10 = monday_10 + timedelta(days=1)
+    answer = admin_api.post(
+        f"/api/v1/appointments/{first}/reschedule/",
+        {
+            "starts_at": tuesday_10.isoformat(),
+            "ends_at": (tuesday_10 + timedelta(minutes=45)).isoformat(),
+        },
+        format="json",
+    )
+    assert answer.status_code == 409 and answer.json()["code"] == "invalid_state"
+    assert "no longer works here" in answer.json()["detail"]
+    assert Appointment.objects.get(pk=first).starts_at == monday_10
 
 
 def test_a_therapist_who_left_is_booked_by_no_door(admin_api, book, monday_10, therapist, patient):

@@ -128,6 +128,28 @@ def test_a_superficial_site_too_deep_is_the_services_rule(therapist, patient, sc
     assert not NeedlingSession.objects.exists()
 
 
+def test_a_midline_site_of_a_paired_muscle_is_the_services_rule(log_session, therapist):
+    """Whoever calls the service hears which site names no side of its muscle, on a new
+    session as on a correction, and nothing is written."""
+    session = NeedlingSession.objects.get(pk=log_session()["id"])
+    midline = {"muscle": "soleus", "side": "midline", "technique": "trigger_point", "depth": "deep"}
+    with pytest.raises(ValidationError) as refusal:
+        services.log_session(
+            clinic=session.clinic,
+            actor=therapist,
+            patient=session.patient,
+            started_at=datetime.now(UTC) - timedelta(hours=1),
+            sites=[{**midline, "side": "left"}, midline],
+        )
+    assert refusal.value.message_dict == {
+        "sites": ["Site 2: The soleus is paired: name its side (left or right), or bilateral."]
+    }
+    with pytest.raises(ValidationError):
+        services.correct_session(session, actor=therapist, sites=[midline])
+    assert NeedlingSession.objects.count() == 1
+    assert session.sites.count() == 3  # the logged sites stand
+
+
 def test_a_correction_to_a_site_too_deep_is_refused_by_the_service(log_session, therapist):
     session = NeedlingSession.objects.get(pk=log_session()["id"])
     site = {"muscle": "soleus", "side": "left", "technique": "superficial", "depth": "superficial"}

@@ -336,6 +336,24 @@ def test_free_slots_questions_must_make_sense(admin_api, therapist, query, field
     assert answer.status_code == 400 and field in answer.json()
 
 
+def test_free_slots_are_only_those_a_booking_would_take(admin_api, therapist):
+    """None already begun (a booking refuses a start in the past), none of a therapist who
+    left (a booking refuses them)."""
+    now = datetime.now(UTC)
+    fortnight = {
+        "start": (now - timedelta(days=14)).isoformat(),
+        "end": (now + timedelta(days=14)).isoformat(),
+    }
+    slots_url = f"/api/v1/therapists/{therapist.id}/free-slots/"
+    starts = [
+        datetime.fromisoformat(s["starts_at"]) for s in admin_api.get(slots_url, fortnight).json()
+    ]
+    assert starts and min(starts) >= now
+    therapist.is_active = False
+    therapist.save()
+    assert admin_api.get(slots_url, fortnight).json() == []
+
+
 def test_another_clinics_therapist_has_no_slots_or_calendar_here(admin_api, other_therapist):
     assert admin_api.get(f"/api/v1/therapists/{other_therapist.id}/free-slots/").status_code == 404
     assert admin_api.get(f"/api/v1/therapists/{other_therapist.id}/calendar.ics").status_code == 404

@@ -110,6 +110,29 @@ def test_an_uncertified_therapist_cannot_log(cleared, session_body, therapist):
     assert answer.json()["code"] == "therapist_not_certified" and nothing_written()
 
 
+def test_a_patient_found_to_have_been_under_18_when_screened_is_not_needled_without_a_guardian(
+    therapist_api, admin_api, cleared, patient, session_body
+):
+    """The date of birth is corrected after an adult's screening, which named no guardian."""
+    thirteen = {"date_of_birth": str(date.today() - timedelta(days=5000))}
+    corrected = admin_api.patch(f"/api/v1/patients/{patient.id}/", thirteen, format="json")
+    assert corrected.status_code == 200, corrected.json()
+    answer = log(therapist_api, session_body())
+    assert (answer.status_code, answer.json()["code"]) == (400, "guardian_consent_required")
+    assert "screen again with the guardian" in answer.json()["detail"]
+    assert nothing_written()
+
+
+def test_a_midline_site_of_a_paired_muscle_is_refused_by_its_side(
+    therapist_api, cleared, session_body
+):
+    answer = log(therapist_api, session_body(sites=[site(), site("pectoralis_major", "midline")]))
+    assert answer.status_code == 400
+    paired = "The pectoralis major is paired: name its side (left or right), or bilateral."
+    assert answer.json()["sites"] == {"1": {"side": [paired]}}  # the second site, by its side
+    assert nothing_written()
+
+
 @pytest.mark.parametrize(
     "fields, field",
     [
@@ -218,9 +241,10 @@ def test_a_draft_deleted_books_its_appointment_again_and_reminds_the_patient_aga
 
 @pytest.mark.parametrize("ended_as", ["cancel", "no-show"])
 def test_no_session_is_logged_in_a_cancelled_or_missed_appointment(
-    therapist_api, admin_api, cleared, session_body, book, monday_10, ended_as
+    therapist_api, admin_api, cleared, session_body, book, monday_10, begin, ended_as
 ):
     appointment_id = book(monday_10).json()["id"]
+    begin(appointment_id)
     assert admin_api.post(f"/api/v1/appointments/{appointment_id}/{ended_as}/").status_code == 200
     answer = log(therapist_api, session_body(appointment=appointment_id))
     assert answer.status_code == 409 and answer.json()["code"] == "invalid_state"
@@ -527,3 +551,23 @@ def test_a_session_ends_after_it_starts_in_its_own_patients_course(
     assert answer.status_code == 400
     assert {"course", "ended_at"} <= set(answer.json())
     assert nothing_written()
+
+
+def test_a_session_goes_only_into_a_course_that_goes_on_and_has_room(
+    therapist_api, cleared, session_body, admin_api, patient, therapist
+):
+    """The course's own rule, as for a booking into it: a cancelled course takes nothing more,
+    and a course of one session logged once is completed (and then full)."""
+    courses = [
+        admin_api.post(
+            "/api/v1/courses/",
+            course_body(patient, therapist, auto_schedule=False, planned_sessions=1),
+        ).json()["id"]
+        for _ in range(2)
+    ]
+    admin_api.post(f"/api/v1/courses/{courses[0]}/cancel/")
+    assert log(therapist_api, session_body(course=courses[1])).status_code == 201
+    for course in courses:
+        answer = log(therapist_api, session_body(course=course))
+        assert answer.status_code == 409 and answer.json()["code"] == "invalid_state"
+    assert NeedlingSession.objects.count() == 1

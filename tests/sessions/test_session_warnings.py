@@ -5,7 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from sessions.records.rules import SiteFacts, is_deep, pneumothorax_warnings, vascular_warnings
+from sessions.records.rules import (
+    SiteFacts,
+    is_deep,
+    pneumothorax_warnings,
+    session_warnings,
+    vascular_warnings,
+)
 from tests.bodies import site
 
 
@@ -51,6 +57,13 @@ def test_deep_needling_over_the_lung_is_warned_of(muscle, warned):
 def test_the_pneumothorax_warning_names_the_muscle_and_side():
     [warning] = pneumothorax_warnings([facts("levator_scapulae", "right", "superficial", "12")])
     assert "levator scapulae (right)" in warning.message
+
+
+def test_an_older_midline_site_over_the_lung_counts_as_both_sides_of_the_thorax():
+    """A midline site of a paired muscle is no longer taken, but one may stand in a record
+    made before: it touches both sides, as a bilateral one does."""
+    sites = [facts("pectoralis_major", "left"), facts("pectoralis_major", "midline")]
+    assert "bilateral_thorax" in [warning.code for warning in session_warnings(sites)]
 
 
 NEAR_A_LARGE_VESSEL = [

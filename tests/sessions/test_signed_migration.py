@@ -1,14 +1,18 @@
-"""Records written before they kept their people (a signed session's therapist and signer, an
-addendum's author) get them when the database migrates: the people as they stand then, past
-the guards that keep signed records unchanged."""
+"""Records written before they kept their people (a signed session's therapist, signer and
+patient, an addendum's author) get them when the database migrates: the people as they stand
+then, past the guards that keep signed records unchanged. Warnings as signed were not kept
+before, and are not made up."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from sessions.models import NeedlingSession
+from sessions.records.selectors import note_warnings
+from tests.bodies import site
 
 BEFORE = [("needling", "0010_appointment_confirmed_at")]
+BEFORE_PATIENT_AND_WARNINGS = [("needling", "0011_records_keep_their_people")]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -30,3 +34,25 @@ def test_sessions_signed_before_get_their_people_when_the_database_migrates(
     assert (signed.therapist_name, signed.signed_by_name) == (therapist.full_name,) * 2
     assert signed.therapist_certified_until == therapist.dn_certified_until
     assert [note.author_name for note in signed.addenda.all()] == [therapist.full_name]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sessions_signed_before_get_their_patient_and_no_made_up_warnings_when_migrating(
+    therapist_api, screen, patient, log_session
+):
+    screen(patient)
+    session = log_session(needles_removed=2, sites=[site("upper_trapezius", "left")])
+    assert therapist_api.post(f"/api/v1/sessions/{session['id']}/sign/").status_code == 200
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_PATIENT_AND_WARNINGS)  # as it was: nothing of these kept
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("needling"))
+
+    signed = NeedlingSession.objects.get(pk=session["id"])
+    assert (signed.patient_name, signed.patient_date_of_birth) == (
+        "Ada Lovelace",
+        patient.date_of_birth,
+    )
+    assert signed.signed_warnings is None  # the note shows the warnings as they are now
+    assert [w.code for w in note_warnings(signed).as_signed] == ["pneumothorax_risk"]

@@ -44,6 +44,35 @@ def test_a_session_still_running_cannot_be_signed(log_session, therapist_api):
     assert answer.status_code == 409 and answer.json()["code"] == "invalid_state"
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"pain_after": 99},  # out of range
+        {"sites": []},  # a session needs a site
+        {"started_at": "yesterday"},
+        {"therapist": "not-an-id"},
+        {"notes": "Changed after signing."},  # valid, and refused all the same
+    ],
+)
+def test_a_signed_session_refuses_any_change_valid_or_not(
+    signable, therapist_api, admin_api, change
+):
+    """api.md: "later PATCH/DELETE is 409 session_signed", whatever the body says."""
+    assert sign(therapist_api, signable).status_code == 200
+    url = f"/api/v1/sessions/{signable['id']}/"
+    for api in (therapist_api, admin_api):
+        patched = api.patch(url, change, format="json")
+        assert (patched.status_code, patched.json()["code"]) == (409, "session_signed")
+        deleted = api.delete(url)
+        assert (deleted.status_code, deleted.json()["code"]) == (409, "session_signed")
+    kept = NeedlingSession.objects.get()
+    assert (kept.status, kept.pain_after, kept.notes) == (
+        "signed",
+        signable["pain_after"],
+        signable["notes"],
+    )
+
+
 def test_a_superuser_signing_in_the_admin_gets_a_message_not_an_error(signable):
     root = Staff.objects.create_superuser("root", "root@example.org", "a-long-root-password")
     admin_site = Client()

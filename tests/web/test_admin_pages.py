@@ -235,6 +235,15 @@ def test_a_text_with_more_than_placeholders_is_refused_by_its_field(admin_in):
     assert not MessageText.objects.exists()
 
 
+def test_a_text_too_long_for_one_sms_is_refused_by_its_field(admin_in):
+    text = {"heat_ok-subject": "Heat", "heat_ok-body": "{{ clinic }} " * 9}  # 9 long names
+    preview = admin_in.post("/clinic/messages/en/heat_ok/preview/", text).content.decode()
+    assert "at most 1600 can be sent" in preview
+    page = admin_in.post("/clinic/messages/en/heat_ok/", text).content.decode()
+    assert page.index('for="id_heat_ok-body"') < page.index("at most 1600 can be sent")
+    assert not MessageText.objects.exists()
+
+
 def test_an_unknown_kind_or_language_of_text_is_not_found(admin_in):
     assert admin_in.post("/clinic/messages/en/side_effect_alert/", {}).status_code == 404
     assert admin_in.post("/clinic/messages/xx/heat_ok/preview/", {}).status_code == 404

@@ -9,9 +9,11 @@ import pytest
 from django.utils import timezone
 
 from sessions.models import Appointment, TreatmentCourse
+from sessions.scheduling.services import book_appointment
 from tests.moments import today_at
 from tests.query_counts import queries
 from web import week
+from web.week import SLOT
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +52,58 @@ def test_a_therapist_who_left_or_moved_keeps_their_booked_patients_in_sight(
     assert "<caption>Nora Quinn</caption>" in page
     assert "Ada Lovelace" in page
     assert "Book<span" not in page  # the only therapist with hours here is gone
+
+
+def test_no_show_is_offered_once_an_appointment_has_begun(signed_in, book, patient, make_patient):
+    coming = book(patient, tomorrow_at(10))
+    begun = book(make_patient(patient.clinic, given_name="Grace"), timezone.now() - SLOT / 6)
+    for appointment in (coming, begun):
+        page = signed_in.get(f"/calendar/?week={week_of(appointment.starts_at)}").content
+        offered = f'No-show<span class="sr"> {appointment.patient}' in page.decode()
+        assert offered == (appointment == begun)
+
+
+def test_an_appointment_outside_its_therapists_hours_today_is_still_in_the_week(
+    signed_in, book, patient, therapist
+):
+    """Booked at 8:00 before the therapist's hours moved to start at 9:00: the patient will
+    come, so the week reaches back to 8:00 to show them."""
+    book(patient, tomorrow_at(8))
+    therapist.working_hours.update(start=time(9))
+    page = signed_in.get(f"/calendar/?week={week_of(tomorrow_at(8))}").content.decode()
+    assert '<th scope="row">08:00</th>' in page and "Ada Lovelace" in page
+
+
+def test_every_appointment_starting_in_one_half_hour_is_in_the_week(
+    signed_in, clinic, patient, therapist, make_patient
+):
+    for given_name, minute in (("Ada", 0), ("Grace", 15)):
+        starts_at = tomorrow_at(10) + timedelta(minutes=minute)
+        book_appointment(
+            clinic=clinic,
+            patient=patient if given_name == "Ada" else make_patient(clinic, given_name=given_name),
+            therapist=therapist,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=15),
+        )
+    page = signed_in.get(f"/calendar/?week={week_of(tomorrow_at(10))}").content.decode()
+    assert "Ada Lovelace" in page and "Grace Lovelace" in page
+
+
+def test_an_appointment_of_a_therapist_who_left_is_not_moved_but_cancelled_and_rebooked(
+    admin_in, book, patient, therapist
+):
+    appointment = book(patient, tomorrow_at(10))
+    therapist.is_active = False
+    therapist.save()
+    page = admin_in.post(
+        f"/calendar/appointments/{appointment.pk}/reschedule/",
+        {"starts_at": tomorrow_at(14).isoformat()},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "no longer works here: cancel the appointment and book the patient with another" in page
+    appointment.refresh_from_db()
+    assert appointment.starts_at == tomorrow_at(10)
 
 
 def test_a_free_slot_is_booked_for_a_patient_found_by_name(signed_in, patient, therapist):
@@ -112,7 +166,7 @@ def test_moving_onto_a_taken_slot_is_refused_and_the_card_stays(
     assert first.starts_at == tomorrow_at(10)
 
 
-def test_an_appointment_is_moved_cancelled_or_marked_a_no_show(signed_in, book, patient):
+def test_an_appointment_is_moved_cancelled_or_marked_a_no_show(signed_in, book, patient, begin):
     appointment = book(patient, tomorrow_at(10))
     signed_in.post(
         f"/calendar/appointments/{appointment.pk}/reschedule/",
@@ -122,6 +176,11 @@ def test_an_appointment_is_moved_cancelled_or_marked_a_no_show(signed_in, book, 
     appointment.refresh_from_db()
     assert appointment.starts_at == tomorrow_at(14)
 
+    refused = signed_in.post(
+        f"/calendar/appointments/{appointment.pk}/no-show/", headers={"HX-Request": "true"}
+    )
+    assert "The appointment has not begun" in refused.content.decode()
+    begin(appointment.pk)
     signed_in.post(f"/calendar/appointments/{appointment.pk}/no-show/")
     appointment.refresh_from_db()
     assert appointment.status == "no_show"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from clinic.holds import place_on_hold
 from clinic.models import Patient
 from screening.models import Screening
+from screening.services import record_screening
 from sessions.models import NeedlingSession, SideEffect
 from sessions.models.records import MOST_NEEDLES
 from sessions.records.services import log_session
@@ -132,6 +133,34 @@ def test_an_unacknowledged_precaution_is_shown_by_the_boxes_and_the_input_kept(
     assert "Acknowledge these precautions of the screening: diabetes" in page
     assert 'value="Gastrocnemius"' in page and 'value="6"' in page and "Calf" in page
     assert not NeedlingSession.objects.exists()
+
+
+def test_a_session_entered_late_shows_the_screening_ruling_when_it_started(
+    signed_in, patient, screen, therapist
+):
+    """Screened three days ago with diabetes and a left-sided infection over the chest, and an
+    hour ago with neither: the session of two days ago is checked against the first, so the
+    form asks for its precaution and shades its exclusion, and can then be saved."""
+    screen(patient, diabetes=True, local_infection_regions=[{"region": "thorax", "side": "left"}])
+    record_screening(
+        patient=patient,
+        performed_by=therapist,
+        consent_given=True,
+        answers={},
+        performed_at=timezone.now() - timedelta(hours=1),
+    )
+    started = timezone.now() - timedelta(days=2)
+    form = bodies.session_form(started, ended_at=typed(started + timedelta(minutes=30)))
+
+    page = signed_in.post(f"/patients/{patient.pk}/session/", form).content.decode()
+    assert "Acknowledge these precautions of the screening: diabetes" in page
+    assert 'value="diabetes"' in page  # the box to tick
+    assert "Thorax, front, excluded by the screening (left)" in page
+
+    signed_in.post(
+        f"/patients/{patient.pk}/session/", {**form, "precautions_acknowledged": "diabetes"}
+    )
+    assert NeedlingSession.objects.get().precautions_acknowledged == ["diabetes"]
 
 
 def test_a_rule_the_table_does_not_name_is_shown_at_the_top_of_the_form(signed_in, patient):
@@ -404,6 +433,17 @@ def test_a_superficial_site_deeper_than_10_mm_is_refused_by_its_depth(signed_in,
 
     page = signed_in.post(f"/patients/{patient.pk}/session/", data).content.decode()
     assert "Superficial needling goes at most 10 mm deep." in page
+    assert not NeedlingSession.objects.exists()
+
+
+def test_a_midline_site_of_a_paired_muscle_is_refused_by_its_side(signed_in, patient, screen):
+    screen(patient)
+    data = finished_session(**{"sites-0-side": "midline"})
+    check = signed_in.post(f"/patients/{patient.pk}/session/check/", data).content.decode()
+    assert "Site 1: Side: The gastrocnemius is paired: name its side" in check
+
+    page = signed_in.post(f"/patients/{patient.pk}/session/", data).content.decode()
+    assert "The gastrocnemius is paired: name its side (left or right), or bilateral." in page
     assert not NeedlingSession.objects.exists()
 
 

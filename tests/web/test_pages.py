@@ -2,7 +2,7 @@
 clinic's records are not found, and that every page costs the same number of queries however
 much there is to show."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from screening.models import Screening
 from screening.services import record_screening
-from sessions.records.services import log_session
+from sessions.records.services import log_session, sign_session
 from tests.bodies import site
 from tests.moments import today_at
 from tests.web.pages import INLINE
@@ -105,6 +105,20 @@ def test_today_names_the_muscles_a_screening_excludes(signed_in, book, patient, 
     page = signed_in.get("/").content.decode()
     regions = "Abdomen (either side), Lumbar (either side), Pelvis and gluteal (either side)"
     assert f"Not: {regions}, iliopsoas" in page
+
+
+def test_today_and_the_card_flag_a_minor_screened_without_a_guardian(
+    signed_in, book, patient, screen
+):
+    """The date of birth was corrected after an adult's screening, which named no guardian:
+    the session service refuses to needle, and the day and the card say why beforehand."""
+    screen(patient, diabetes=True)
+    patient.date_of_birth = date.today() - timedelta(days=5000)
+    patient.save()
+    book(patient, today_at(9))
+    flag = "Under 18 when screened, without a guardian&#x27;s consent: screen again"
+    assert flag in signed_in.get("/").content.decode()
+    assert flag in signed_in.get(f"/patients/{patient.pk}/").content.decode()
 
 
 def test_a_therapist_moved_to_another_clinic_sees_none_of_the_old_clinics_day(
@@ -241,6 +255,31 @@ def test_an_appointment_already_logged_opens_its_note(signed_in, patient, logged
     appointment, session = logged_today
     response = signed_in.get(f"/patients/{patient.pk}/appointments/{appointment.pk}/session/")
     assert response["Location"] == f"/sessions/{session.pk}/"
+
+
+def test_a_signed_sessions_page_names_the_patient_and_its_warnings_as_the_note_does(
+    signed_in, clinic, patient, therapist, screen
+):
+    screen(patient)
+    session = log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=patient,
+        started_at=timezone.now() - timedelta(hours=1),
+        ended_at=timezone.now() - timedelta(minutes=30),
+        sites=[site("upper_trapezius", "left")],
+        needles_removed=2,
+    )
+    sign_session(session, actor=therapist)
+    patient.given_name = "Augusta"  # a name corrected after the signing
+    patient.save()
+    screen(patient, local_infection_regions=[{"region": "neck", "side": "left"}])
+
+    page = signed_in.get(f"/sessions/{session.pk}/").content.decode()
+    assert "Session with" in page and "Ada Lovelace</a>" in page and "Augusta" not in page
+    signed, since = page.split("Since signing")
+    assert "Deep needling of upper trapezius (left)" in signed
+    assert "A later screening" in since and "A later screening" not in signed
 
 
 @pytest.mark.parametrize(

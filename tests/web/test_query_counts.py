@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from outcomes.services import record_outcome
+from sessions.models.scheduling import COURSE_SESSIONS
 from sessions.records.services import add_addendum, log_session, report_side_effect
 from tests.bodies import site, stimulation
 from tests.moments import today_at
@@ -22,6 +23,8 @@ def record(clinic, patient, therapist, screen, book, course, make_patient):
     """Add `n` of everything a page may show: appointments today (each patient screened),
     sessions with sites, stimulation, addenda, side effects and pain ratings."""
 
+    course.planned_sessions = COURSE_SESSIONS[-1]  # room for every session logged in it
+    course.save()
     booked = []
 
     def add(n: int):

@@ -42,7 +42,13 @@ def _week_page(
     weeks = week_of(clinic_of(request), monday)
     record_reads(
         request,
-        [c.appointment for w in weeks for _, cells in w.rows for c in cells if c.appointment],
+        [
+            placed.appointment
+            for therapists_week in weeks
+            for _, cells in therapists_week.rows
+            for cell in cells
+            for placed in cell.appointments
+        ],
     )
     template = "web/_week.html" if request.htmx else "web/calendar.html"
     return render(

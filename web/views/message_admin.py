@@ -59,6 +59,7 @@ def message_texts(request: HttpRequest) -> HttpResponse:
             MessageTextForm(
                 initial={"subject": text.subject, "body": text.body},
                 kind=text.kind,
+                language=language,
                 prefix=text.kind,
             ),
         )
@@ -82,7 +83,7 @@ def message_text(request: HttpRequest, language: str, kind: str) -> HttpResponse
         use_default_text(clinic_id=clinic_id, language=language, kind=kind)
         messages.success(request, "The built-in text is used again.")
         return _back_to_texts(language)
-    form = MessageTextForm(request.POST, kind=kind, prefix=kind)
+    form = MessageTextForm(request.POST, kind=kind, language=language, prefix=kind)
     if form.is_valid():
         try:
             set_own_text(clinic_id=clinic_id, language=language, kind=kind, **form.cleaned_data)
@@ -109,7 +110,7 @@ def _back_to_texts(language: str) -> HttpResponse:
 def preview_text(request: HttpRequest, language: str, kind: str) -> HttpResponse:
     """What a patient would read, as the text is typed; or why it would be refused."""
     language, kind = _own_text(language, kind)
-    form = MessageTextForm(request.POST, kind=kind, prefix=kind)
+    form = MessageTextForm(request.POST, kind=kind, language=language, prefix=kind)
     preview = _preview(request, form, kind, language) if form.is_valid() else None
     return render(request, "web/admin/_text_preview.html", {"form": form, "preview": preview})
 

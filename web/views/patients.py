@@ -53,7 +53,7 @@ def patient_card(request: HttpRequest, patient_id: UUID) -> HttpResponse:
             "closed": closed_for_care(patient),
             "hold": open_hold(patient),
             "screening": screening,
-            "screening_flags": screening_flags(screening, now),
+            "screening_flags": screening_flags(screening, now, patient),
             "timeline": timeline,
             "pain_chart": pain_chart(sessions),
             "courses": [

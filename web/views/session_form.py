@@ -2,6 +2,7 @@
 services as the API (`log_session`, then `sign_session` when asked)."""
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from typing import Any
 from uuid import UUID
@@ -126,13 +127,17 @@ def _form_page(
 ) -> HttpResponse:
     """The session form: shown with `initial`, or saved through `write` (a session service
     taking the sites, the stimulation and the form's fields) with the course's `ratings` if
-    asked for, and signed when asked."""
-    screening = ruling_screening(patient.screenings.all(), timezone.now())
-    record_reads(request, [patient, *([screening] if screening else [])])
+    asked for, and signed when asked. Its precautions and body chart are those of the
+    screening the service checks the session against: the one ruling when it started."""
     section_errors: dict[str, str] = {}
     copied_from = None
     if request.method == "POST":
         form, sites, stimulation = _bound(request.POST)
+    else:
+        form, sites, stimulation, copied_from = initial()
+    screening = ruling_screening(patient.screenings.all(), _started_at(form))
+    record_reads(request, [patient, *([screening] if screening else [])])
+    if request.method == "POST":
         ratings_valid = ratings is None or ratings.is_valid()
         if _all_valid(form, sites, stimulation) and ratings_valid:
             try:
@@ -153,8 +158,6 @@ def _form_page(
                 section_errors = show_on(form, error, sections=("sites",))
             except ValidationError as refusal:  # a field the service refuses (e.g. the end)
                 show_invalid(form, refusal)
-    else:
-        form, sites, stimulation, copied_from = initial()
     return render(
         request,
         "web/session_form.html",
@@ -171,6 +174,16 @@ def _form_page(
             **context,
         },
     )
+
+
+def _started_at(form: SessionForm) -> datetime:
+    """When the session on the form started: as typed, when it is a valid moment; as first
+    shown, before anything was typed; else now. The screening ruling then is the one the
+    session service checks (check_needling), so the form asks for its precautions."""
+    if form.is_bound:
+        form.is_valid()  # cleans what was typed, field by field
+        return form.cleaned_data.get("started_at") or timezone.now()
+    return form.initial.get("started_at") or timezone.now()
 
 
 @staff_page
@@ -267,10 +280,9 @@ def check_session(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     """The live check: the screening service and the warning rules on the form as it stands."""
     patient = of_clinic(request, Patient.objects, pk=patient_id)
     form, sites, stimulation = _bound(request.POST)
-    form.is_valid()
+    started_at = _started_at(form)
     every_site_valid = sites.is_valid()
     planned = _planned_sites(sites)
-    started_at = form.cleaned_data.get("started_at") or timezone.now()
     # A hold or the archive refuses any session, whatever its sites (read, not locked: a check).
     problem: RuleViolation | None = care_refusal(
         patient, clinical_hold=patient.clinical_hold, archived_at=patient.archived_at

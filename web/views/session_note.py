@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from core.errors import RuleViolation
 from sessions.models import Addendum, NeedleSite, NeedlingSession
 from sessions.records import rules
-from sessions.records.selectors import warnings_of
+from sessions.records.selectors import note_warnings
 from sessions.records.services import add_addendum, report_side_effect, sign_session
 from web.access import member, of_clinic, record_reads, staff_page
 from web.errors import show_invalid, show_on
@@ -27,7 +27,7 @@ NOTE = NeedlingSession.objects.select_related("patient", "therapist", "signed_by
 
 def _note(request: HttpRequest, session: NeedlingSession, **context: object) -> HttpResponse:
     sites = list(session.sites.all())
-    warnings = warnings_of(session)
+    warnings = note_warnings(session)  # as the printed note has them
     record_reads(request, [session, *session.side_effects.all()])  # its parts go with it
     context.setdefault("addendum_form", AddendumForm())
     reader = member(request)
@@ -43,7 +43,16 @@ def _note(request: HttpRequest, session: NeedlingSession, **context: object) -> 
     return render(
         request,
         "web/session_note.html",
-        {"session": session, "sites": sites, "warnings": warnings, **may, **context},
+        {
+            "session": session,
+            # The signed record's patient as named then, as the printed note names them.
+            "patient_name": session.patient_name if session.is_signed else str(session.patient),
+            "sites": sites,
+            "warnings": warnings.as_signed,
+            "since_signing": warnings.since_signing,
+            **may,
+            **context,
+        },
     )
 
 

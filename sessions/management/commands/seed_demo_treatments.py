@@ -8,9 +8,10 @@ from django.utils import timezone
 from clinic.demo import demo_clinic
 from screening.services import record_screening
 from sessions.models import NeedlingSession
+from sessions.models.scheduling import DEFAULT_MIN_GAP_DAYS
 from sessions.records.selectors import sessions_done
 from sessions.records.services import log_session
-from sessions.scheduling.services import create_course
+from sessions.scheduling.services import book_rest_of_course, create_course
 
 
 class Command(BaseCommand):
@@ -45,12 +46,14 @@ class Command(BaseCommand):
                 performed_at=now - timedelta(hours=1),
             )
         first = patients[0]
+        # Today's session is the course's first; the other four are booked after it.
         course = create_course(
             clinic=clinic,
             patient=first,
             therapist=therapist,
             indication="Neck pain",
-            earliest_start=timezone.now() + timedelta(days=1),
+            earliest_start=now + timedelta(days=DEFAULT_MIN_GAP_DAYS),
+            auto_schedule=False,
         )
         log_session(
             clinic=clinic,
@@ -79,6 +82,7 @@ class Command(BaseCommand):
                 }
             ],
         )
+        book_rest_of_course(course)
         self.stdout.write(
             f"Demo treatments: {len(patients)} screenings, a 5-session course for {first} "
             f"({sessions_done(course)} of {course.planned_sessions} sessions done); "
