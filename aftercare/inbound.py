@@ -71,7 +71,7 @@ def _shared(patients: list[Patient], reply: replies.Reply, now: datetime) -> dic
     more than one of the number's patients, in any clinics, could be answering, no clinic can
     tell whether it is its own."""
     could_mean = ABOUT_ONE_PATIENT.get(reply.intent)
-    if could_mean is None:
+    if could_mean is None or len(patients) < 2:  # the number's one patient is the one meant
         return {}
     meant = [patient.pk for patient in patients if could_mean(patient, now)]
     why = dict.fromkeys(meant, SHARED_ACROSS_CLINICS) if len(meant) > 1 else {}

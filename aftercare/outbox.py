@@ -377,14 +377,26 @@ def cancel_for_patient(patient: Patient) -> int:
 STANDING = ("phone", "email", "sms_consent", "email_consent", "clinical_hold", "archived_at")
 
 
-def status_now(notification: Notification) -> str:
+def read_standing(patients: Iterable[Patient]) -> None:
+    """Read again, in one query, what decides whether a message may go to these patients
+    (consent, address, hold, archive), into the instances given: a STOP, a hold or the
+    archive may come while a batch of their messages is sent."""
+    instances: dict[UUID, list[Patient]] = {}
+    for patient in patients:
+        instances.setdefault(patient.pk, []).append(patient)
+    for row in Patient.objects.filter(pk__in=instances).values("pk", *STANDING):
+        for patient in instances[row.pop("pk")]:
+            for name, value in row.items():
+                setattr(patient, name, value)
+
+
+def status_as_they_stand(notification: Notification) -> str:
     """A message to a patient, about to go, as the outbox would have it had it still been
-    waiting when the patient last changed (one query: a STOP, a hold or the archive may come
-    while a batch is sent). Cancelled if their hold or archive would have cancelled it
-    (`cancel_while_on_hold`, `cancel_for_patient`: the archive, what was planned before it),
-    else pending or suppressed as planning decides (`plan.status_on`)."""
+    waiting when the patient last changed (as `read_standing` last read them). Cancelled if
+    their hold or archive would have cancelled it (`cancel_while_on_hold`,
+    `cancel_for_patient`: the archive, what was planned before it), else pending or
+    suppressed as planning decides (`plan.status_on`)."""
     patient = notification.patient
-    patient.refresh_from_db(fields=STANDING)
     archived = patient.archived_at is not None and notification.created_at <= patient.archived_at
     if archived or (patient.clinical_hold and notification.kind in HELD_KINDS):
         return Status.CANCELLED

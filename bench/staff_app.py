@@ -102,7 +102,7 @@ def demo_world() -> World:
     from outcomes.services import record_outcome
     from screening.services import record_screening
     from sessions.records.services import log_session, sign_session
-    from sessions.scheduling.services import create_course
+    from sessions.scheduling.services import book_rest_of_course, create_course
     from tests.bodies import site
 
     clinic = build_demo_clinic()
@@ -131,6 +131,7 @@ def demo_world() -> World:
         indication="Neck and shoulder pain",
         planned_sessions=6,
         earliest_start=now + timedelta(days=1),
+        auto_schedule=False,  # two sessions are behind it, one today; the rest booked after
     )
     session = None
     for days_ago in (5, 3):
@@ -158,6 +159,7 @@ def demo_world() -> World:
             recorded_at=started,
         )
     today = _booked_today(patient, therapist, course)
+    book_rest_of_course(course)
     return World(therapist, admin, patient, newcomer, today, session)
 
 

@@ -243,6 +243,9 @@ AFTERCARE_QUEUE_LEASE_SECONDS = int(os.environ.get("AFTERCARE_QUEUE_LEASE_SECOND
 AFTERCARE_SEND_LEASE_SECONDS = int(os.environ.get("AFTERCARE_SEND_LEASE_SECONDS", "60"))
 # At most this many messages falling due together go to one send task.
 AFTERCARE_SEND_BATCH = int(os.environ.get("AFTERCARE_SEND_BATCH", "20"))
+# A send task reads its patients' consent, hold and archive again when the last reading is
+# this many seconds old, before the next message goes.
+AFTERCARE_STANDING_SECONDS = float(os.environ.get("AFTERCARE_STANDING_SECONDS", "1"))
 CELERY_BEAT_SCHEDULE = {
     "aftercare-sweep": {"task": "aftercare.tasks.sweep", "schedule": 5.0},
 }
