@@ -43,7 +43,10 @@ def receive(*, from_number: str, body: str, provider_id: str) -> list[InboundSms
         outbox.withdraw_sms_consent(from_number)
     elif reply.intent == replies.START:
         outbox.restore_sms_consent(from_number)
-    patients = list(Patient.objects.filter(phone=from_number).select_related("clinic"))
+    # In the order they were registered: who answers for a number a family shares is fixed.
+    patients = list(
+        Patient.objects.filter(phone=from_number).select_related("clinic").order_by("created_at")
+    )
     # Every message is kept and acted on (api.md), an archived patient's too: an X cancels a
     # booking archiving left in place, a score reports soreness after care they had.
     now = timezone.now()
@@ -180,7 +183,8 @@ def _record_soreness(inbound: InboundSms, score: int, now: datetime) -> None:
 
 def _raise_alert(inbound: InboundSms, kinds: tuple[str, ...]) -> None:
     """Red-flag words: a serious side effect on the latest session (hold and alerts follow),
-    and at once the advice to seek urgent care, one answer per message whatever the clinics.
+    and at once the advice to seek urgent care: one answer per message and clinic, each in the
+    language of that clinic's (first) patient on the number, naming the clinic that was told.
     With no ended session to report against (a draft, or none), the patient is held all the
     same, so nothing books them back in before someone has called, and the administrators
     are told."""
@@ -209,4 +213,5 @@ def _raise_alert(inbound: InboundSms, kinds: tuple[str, ...]) -> None:
             "administrators alerted to call."
         )
     _record(inbound, ReplyAction.RED_FLAG, detail, side_effect=side_effect)
-    outbox.answer_sms(inbound, Kind.URGENT_CARE, event=f"sms:{inbound.provider_id or inbound.pk}")
+    message = inbound.provider_id or inbound.pk
+    outbox.answer_sms(inbound, Kind.URGENT_CARE, event=f"sms:{message}:{inbound.clinic_id}")

@@ -6,6 +6,7 @@ Accepting books through the booking service, so every booking rule (working hour
 booking, the clinical hold) holds here too, and the first acceptance of a slot is the only one.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -26,8 +27,9 @@ from clinic.holds import check_open_for_care
 from clinic.models import Clinic, Patient, Staff
 from core.errors import Conflict, RuleViolation
 from sessions.models import Appointment, AppointmentStatus
-from sessions.scheduling.selectors import busy_intervals
+from sessions.scheduling.selectors import busy_intervals, busy_patients
 from sessions.scheduling.services import book_appointment
+from sessions.slots import Interval
 
 SLOT_GONE = "This slot has been taken or is no longer offered."
 
@@ -113,7 +115,11 @@ def offer_freed_slot(freed: Appointment, now: datetime | None = None) -> Waitlis
         .select_related("patient__clinic")
         .order_by("created_at")
     )
-    entry = next((entry for entry in candidates if _may_take(entry, slot, freed)), None)
+    waiting = list(candidates)
+    busy = busy_patients(
+        (entry.patient_id for entry in waiting), start=freed.starts_at, end=freed.ends_at
+    )
+    entry = next((entry for entry in waiting if _may_take(entry, slot, busy)), None)
     if entry is None:
         return None
     lifetime = timedelta(minutes=freed.clinic.waitlist_offer_minutes)
@@ -127,34 +133,22 @@ def offer_freed_slot(freed: Appointment, now: datetime | None = None) -> Waitlis
     return offer
 
 
-def _may_take(entry: WaitlistEntry, slot: Slot, freed: Appointment) -> bool:
+def _may_take(entry: WaitlistEntry, slot: Slot, busy: Mapping[UUID, list[Interval]]) -> bool:
     """The entry fits the slot, a message can tell its patient of it (else the offer would
-    hold the slot, unheard, until it lapsed), and the patient is free then (else taking it
-    would fail as a double booking, and the slot would go to nobody)."""
-    return (
-        fits(
-            therapist_id=entry.therapist_id,
-            earliest=entry.earliest,
-            latest=entry.latest,
-            minutes=entry.minutes,
-            slot=slot,
-        )
-        and plan.reachable(outbox.recipient(entry.patient))
-        and not _busy_then(entry, freed)
-    )
-
-
-def _busy_then(entry: WaitlistEntry, freed: Appointment) -> bool:
-    """The entry's patient has a live appointment in the time they would take. The therapist
-    is free for the whole freed time (offer_freed_slot looked), so any interval found is the
-    patient's."""
-    return bool(
-        busy_intervals(
-            start=freed.starts_at,
-            end=freed.starts_at + timedelta(minutes=entry.minutes),
-            therapist=freed.therapist,
-            patient=entry.patient,
-        )
+    hold the slot, unheard, until it lapsed), and the patient is free then (`busy`: else
+    taking it would fail as a double booking, and the slot would go to nobody)."""
+    if not fits(
+        therapist_id=entry.therapist_id,
+        earliest=entry.earliest,
+        latest=entry.latest,
+        minutes=entry.minutes,
+        slot=slot,
+    ):
+        return False
+    taken = (slot.starts_at, slot.starts_at + timedelta(minutes=entry.minutes))
+    return plan.reachable(outbox.recipient(entry.patient)) and not any(
+        starts_at < taken[1] and taken[0] < ends_at
+        for starts_at, ends_at in busy.get(entry.patient_id, [])
     )
 
 

@@ -291,6 +291,23 @@ def test_a_score_from_a_number_checked_in_at_two_clinics_is_kept_for_staff_at_ea
     kept_at_each_clinic(admin_api, other_admin_api, "8")
 
 
+def test_red_flag_words_from_a_number_at_two_clinics_are_answered_by_each_in_its_patients_language(
+    text, log_session, patient, other_patient, other_therapist, sms_file, send_one
+):
+    """Each clinic was told, and each answer says so in the words its patient reads."""
+    other_patient.language = "es"
+    other_patient.save()
+    log_session()
+    logged_elsewhere(other_patient, other_therapist)
+    text(patient.phone, "me duele el pecho, no puedo respirar")
+    for advice in answers("urgent_care"):
+        assert send_one(advice) == "sent"
+    bodies = [message["body"] for message in sms_file()]
+    assert len(bodies) == 2
+    assert any(patient.clinic.name in b and "seek urgent care at once" in b for b in bodies)
+    assert any(other_patient.clinic.name in b and "acuda a urgencias" in b for b in bodies)
+
+
 def test_a_number_two_patients_of_one_clinic_share_is_kept_unless_a_red_flag(
     text, book, monday_10, patient, clinic, make_patient, admin_api
 ):

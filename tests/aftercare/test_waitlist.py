@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aftercare import delivery, links, waitlist
@@ -317,6 +318,33 @@ def test_a_freed_slot_passes_over_a_patient_booked_elsewhere_at_that_time(
     [offer] = WaitlistOffer.objects.all()
     assert offer.entry.patient == henry
     assert WaitlistEntry.objects.get(patient=grace).status == "waiting"
+
+
+@pytest.mark.django_db
+def test_offering_a_freed_slot_costs_the_same_queries_however_many_waiting_are_busy_then(
+    join, book, monday_10, make_patient, make_therapist, clinic
+):
+    colleagues = [make_therapist(clinic, f"colleague-{number}") for number in range(3)]
+
+    def queries_to_offer(busy: int) -> int:
+        with transaction.atomic():
+            freed = Appointment.objects.get(pk=book(monday_10).json()["id"])
+            Appointment.objects.filter(pk=freed.pk).update(status="cancelled")  # no offer yet
+            freed.refresh_from_db()
+            for number in range(busy):  # waiting, and booked with a colleague then
+                elsewhere = make_patient(clinic, given_name=f"Busy{number}")
+                booked = book(monday_10, patient=elsewhere, therapist=colleagues[number])
+                assert booked.status_code == 201
+                join(elsewhere)
+            free = make_patient(clinic, given_name="Free")
+            join(free)
+            with CaptureQueriesContext(connection) as captured:
+                offer = waitlist.offer_freed_slot(freed)
+            assert offer is not None and offer.entry.patient == free
+            transaction.set_rollback(True)
+        return len(captured)
+
+    assert queries_to_offer(0) == queries_to_offer(3)
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ from sessions.scheduling.services import create_course, plan_course
 from web.access import clinic_of, member, record_reads, staff_page
 from web.errors import show_invalid, show_on
 from web.forms import CourseForm
+from web.submissions import once_per_submission
 
 
 def _therapist(request: HttpRequest) -> str | UUID | None:
@@ -25,6 +26,7 @@ def _therapist(request: HttpRequest) -> str | UUID | None:
 
 
 @staff_page
+@once_per_submission
 def new_course(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = CourseForm(

@@ -15,9 +15,11 @@ from screening.services import answers_from, record_screening
 from web.access import member, of_clinic, record_reads, staff_page
 from web.errors import show_on
 from web.forms import ScreeningForm
+from web.submissions import once_per_submission
 
 
 @staff_page
+@once_per_submission
 def new_screening(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     patient = of_clinic(request, Patient.objects, pk=patient_id)
     record_reads(request, [patient])

@@ -36,6 +36,7 @@ from web.forms import (
     StimulationFormSet,
     StimulationPairs,
 )
+from web.submissions import once_per_submission
 
 # The session form's three parts as first shown, and the session they were copied from.
 type FirstShown = tuple[SessionForm, SiteForms, StimulationPairs, NeedlingSession | None]
@@ -187,6 +188,7 @@ def _started_at(form: SessionForm) -> datetime:
 
 
 @staff_page
+@once_per_submission
 def new_session(
     request: HttpRequest, patient_id: UUID, appointment_id: UUID | None = None
 ) -> HttpResponse:
@@ -226,6 +228,7 @@ def new_session(
 
 
 @staff_page
+@once_per_submission
 def edit_session(request: HttpRequest, session_id: UUID) -> HttpResponse:
     """Go on with a draft; a signed session only takes addenda."""
     session = of_clinic(

@@ -15,6 +15,7 @@ from sessions.records.services import add_addendum, report_side_effect, sign_ses
 from web.access import member, of_clinic, record_reads, staff_page
 from web.errors import show_invalid, show_on
 from web.forms import AddendumForm, SideEffectForm
+from web.submissions import once_per_submission
 
 NOTE = NeedlingSession.objects.select_related("patient", "therapist", "signed_by").prefetch_related(
     Prefetch("sites", NeedleSite.objects.select_related("muscle").order_by("position")),
@@ -73,6 +74,7 @@ def sign(request: HttpRequest, session_id: UUID) -> HttpResponse:
 
 
 @staff_page
+@once_per_submission
 def addendum(request: HttpRequest, session_id: UUID) -> HttpResponse:
     session = of_clinic(request, NOTE, pk=session_id)
     form = AddendumForm(request.POST or None)
@@ -83,6 +85,7 @@ def addendum(request: HttpRequest, session_id: UUID) -> HttpResponse:
 
 
 @staff_page
+@once_per_submission
 def side_effect(request: HttpRequest, session_id: UUID) -> HttpResponse:
     session = of_clinic(request, NeedlingSession.objects.select_related("patient"), pk=session_id)
     form = SideEffectForm(request.POST or None)

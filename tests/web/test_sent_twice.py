@@ -1,0 +1,99 @@
+"""A form sent twice (a tap repeated on a slow tablet, a browser sending again) makes one
+record: each form that writes carries a one-time token, and a repeat goes where the first
+went, changing nothing."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from aftercare.models import Notification
+from sessions.models import Addendum, NeedlingSession, SideEffect, TreatmentCourse
+from tests import bodies
+from tests.bodies import typed
+
+pytestmark = pytest.mark.django_db
+
+
+def token_of(page: str) -> str:
+    return re.search(r'name="submission" value="([0-9a-f]+)"', page).group(1)
+
+
+def twice(client, path: str, data: dict) -> list:
+    return [client.post(path, data) for _ in range(2)]
+
+
+def test_a_session_sent_twice_is_logged_once_and_its_patient_told_once(signed_in, patient, cleared):
+    path = f"/patients/{patient.pk}/session/"
+    started = timezone.now() - timedelta(minutes=40)
+    form = bodies.session_form(started, ended_at=typed(started + timedelta(minutes=35)))
+    form |= {"needles_removed": 2, "sign": "1", "submission": token_of(signed_in.get(path).text)}
+    first, again = twice(signed_in, path, form)
+    session = NeedlingSession.objects.get()
+    assert first["Location"] == again["Location"] == f"/sessions/{session.pk}/"
+    assert Notification.objects.filter(kind="aftercare_immediate").count() == 1
+
+
+def test_a_session_of_an_appointment_sent_twice_is_logged_once(
+    signed_in, patient, logged_today, book
+):
+    """The appointment's own form, whose address is longer than any other's."""
+    appointment = book(patient, timezone.now() - timedelta(minutes=45))
+    path = f"/patients/{patient.pk}/appointments/{appointment.pk}/session/"
+    started = appointment.starts_at
+    form = bodies.session_form(started, ended_at=typed(started + timedelta(minutes=30)))
+    form["submission"] = token_of(signed_in.get(path).text)
+    first, again = twice(signed_in, path, form)
+    assert first["Location"] == again["Location"]
+    assert NeedlingSession.objects.filter(appointment=appointment).count() == 1
+
+
+def test_a_course_confirmed_twice_is_booked_once(signed_in, patient, therapist):
+    tomorrow = timezone.localtime(timezone.now() + timedelta(days=1)).replace(hour=9, minute=0)
+    fields = {
+        "patient": patient.pk,
+        "therapist": therapist.pk,
+        "indication": "Plantar fasciitis",
+        "planned_sessions": 3,
+        "minutes": 30,
+        "min_gap_days": 2,
+        "max_gap_days": 7,
+        "starts_at": tomorrow.strftime("%Y-%m-%dT%H:%M"),
+    }
+    proposal = signed_in.post("/courses/new/", fields | {"propose": ""}).text
+    confirmed = fields | {"confirm": "", "submission": token_of(proposal)}
+    first, again = twice(signed_in, "/courses/new/", confirmed)
+    assert first.status_code == again.status_code == 302
+    course = TreatmentCourse.objects.get()
+    assert course.appointments.count() == 3
+
+
+def test_a_side_effect_or_an_addendum_sent_twice_is_recorded_once(signed_in, logged_today):
+    _, session = logged_today
+    note = signed_in.get(f"/sessions/{session.pk}/").text
+    twice(
+        signed_in,
+        f"/sessions/{session.pk}/addenda/",
+        {"text": "Phoned: all well", "submission": token_of(note)},
+    )
+    form = signed_in.get(f"/sessions/{session.pk}/side-effect/").text
+    report = {"kind": "bruising", "severity": "mild", "submission": token_of(form)}
+    twice(signed_in, f"/sessions/{session.pk}/side-effect/", report)
+    assert (Addendum.objects.count(), SideEffect.objects.count()) == (1, 1)
+
+
+def test_a_form_refused_and_sent_again_corrected_is_saved(signed_in, patient, cleared):
+    """The token of a refused form is not spent: its correction, sent with it, goes through."""
+    path = f"/patients/{patient.pk}/session/"
+    started = timezone.now() - timedelta(minutes=40)
+    form = bodies.session_form(started, submission=token_of(signed_in.get(path).text))
+    refused = signed_in.post(path, form | {"ended_at": typed(started - timedelta(minutes=5))})
+    assert refused.status_code == 200 and token_of(refused.text) == form["submission"]
+    assert signed_in.post(path, form).status_code == 302
+    assert NeedlingSession.objects.count() == 1
+
+
+def test_every_showing_of_a_form_has_a_token_of_its_own(signed_in, patient):
+    path = f"/patients/{patient.pk}/session/"
+    assert token_of(signed_in.get(path).text) != token_of(signed_in.get(path).text)
