@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from aftercare.models import Notification
 from sessions.models import Addendum, NeedlingSession, SideEffect, TreatmentCourse
+from sessions.records.services import log_session, sign_session
 from tests import bodies
-from tests.bodies import typed
+from tests.bodies import site, typed
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,38 @@ def test_a_form_refused_and_sent_again_corrected_is_saved(signed_in, patient, cl
 def test_every_showing_of_a_form_has_a_token_of_its_own(signed_in, patient):
     path = f"/patients/{patient.pk}/session/"
     assert token_of(signed_in.get(path).text) != token_of(signed_in.get(path).text)
+
+
+def test_an_edit_of_a_draft_signed_meanwhile_says_so_and_gives_back_the_notes(
+    signed_in, therapist, patient, cleared
+):
+    started = timezone.now() - timedelta(minutes=40)
+    session = log_session(
+        clinic=patient.clinic,
+        actor=therapist,
+        patient=patient,
+        started_at=started,
+        ended_at=started + timedelta(minutes=30),
+        sites=[site()],
+        needles_removed=2,
+    )
+    edit = bodies.session_form(started, notes="Felt faint after the second needle")
+    sign_session(session, actor=therapist)  # on another device, before this edit arrives
+    page = signed_in.post(f"/sessions/{session.pk}/edit/", edit, follow=True).text
+    assert "The session was signed meanwhile: what you sent was not saved." in page
+    assert "Felt faint after the second needle" in page
+
+
+def test_a_second_session_for_an_appointment_says_so_and_gives_back_the_notes(
+    signed_in, patient, cleared, book
+):
+    appointment = book(patient, timezone.now() - timedelta(minutes=45))
+    path = f"/patients/{patient.pk}/appointments/{appointment.pk}/session/"
+    started = appointment.starts_at
+    first = bodies.session_form(started, ended_at=typed(started + timedelta(minutes=30)))
+    assert signed_in.post(path, first).status_code == 302
+    second = first | {"notes": "Bleeding at the site"}  # from another tablet
+    page = signed_in.post(path, second, follow=True).text
+    assert "A session is already logged for this appointment" in page
+    assert "Bleeding at the site" in page
+    assert NeedlingSession.objects.filter(appointment=appointment).count() == 1

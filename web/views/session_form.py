@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 from uuid import UUID
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -203,6 +204,8 @@ def new_session(
         )
         logged = getattr(appointment, "needling_session", None)
         if logged is not None:  # one session per appointment: open the one already logged
+            if request.method == "POST":  # from another device: say so, and keep their words
+                _not_saved(request, "A session is already logged for this appointment")
             return redirect("web:session", session_id=logged.pk)
     course = appointment.course if appointment is not None else None
     return _form_page(
@@ -227,6 +230,14 @@ def new_session(
     )
 
 
+def _not_saved(request: HttpRequest, why: str) -> None:
+    """Tell the person whose form was not saved why, with the notes they typed, to add as an
+    addendum: nothing they wrote is lost without a word."""
+    notes = request.POST.get("notes", "").strip()
+    kept = f" Your notes, to add as an addendum: {notes}" if notes else ""
+    messages.error(request, f"{why}: what you sent was not saved.{kept}")
+
+
 @staff_page
 @once_per_submission
 def edit_session(request: HttpRequest, session_id: UUID) -> HttpResponse:
@@ -237,6 +248,8 @@ def edit_session(request: HttpRequest, session_id: UUID) -> HttpResponse:
         pk=session_id,
     )
     if session.is_signed:
+        if request.method == "POST":  # signed meanwhile, elsewhere
+            _not_saved(request, "The session was signed meanwhile")
         return redirect("web:session", session_id=session.pk)
 
     fields = {name: getattr(session, name) for name in SessionForm.base_fields}
