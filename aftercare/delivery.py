@@ -135,7 +135,7 @@ def send(notification_ids: list[str]) -> dict[str, str]:
         # Stop while half the lease is left: no row may outlive its lease mid-call.
         while unsent and timezone.now() <= now + SEND_LEASE / 2:
             if time.monotonic() - standing_read >= settings.AFTERCARE_STANDING_SECONDS:
-                # One query for the rest of the batch, not one per message (a tenth of the
+                # One query for the rest of the batch, not one per message (a quarter of the
                 # outbox's time): a STOP stops the patient's messages within this many seconds.
                 outbox.read_standing(row.patient for row in unsent)
                 standing_read = time.monotonic()

@@ -158,8 +158,10 @@ def _longest_appointment_time(language: str) -> str:
     return max((appointment_time(day, language) for day in days), key=len)
 
 
+@functools.lru_cache(maxsize=256)
 def _usable(own: tuple[str, str], kind: str, language: str) -> bool:
-    """A clinic's own (subject, body) as `set_own_text` would take it."""
+    """A clinic's own (subject, body) as `set_own_text` would take it. Remembered: a batch
+    sends many messages of one text, and measuring its longest SMS renders it whole."""
     subject, body = own
     try:
         check_text(subject, kind)

@@ -29,7 +29,7 @@ from core.errors import Conflict, RuleViolation
 from sessions.models import Appointment, AppointmentStatus
 from sessions.scheduling.selectors import busy_intervals, busy_patients
 from sessions.scheduling.services import book_appointment
-from sessions.slots import Interval
+from sessions.slots import BusyTime, Interval
 
 SLOT_GONE = "This slot has been taken or is no longer offered."
 
@@ -146,10 +146,8 @@ def _may_take(entry: WaitlistEntry, slot: Slot, busy: Mapping[UUID, list[Interva
     ):
         return False
     taken = (slot.starts_at, slot.starts_at + timedelta(minutes=entry.minutes))
-    return plan.reachable(outbox.recipient(entry.patient)) and not any(
-        starts_at < taken[1] and taken[0] < ends_at
-        for starts_at, ends_at in busy.get(entry.patient_id, [])
-    )
+    patients_time = BusyTime(busy.get(entry.patient_id, []))
+    return plan.reachable(outbox.recipient(entry.patient)) and not patients_time.overlaps(*taken)
 
 
 def pass_on_lapsed(now: datetime | None = None) -> int:

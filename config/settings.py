@@ -123,6 +123,9 @@ LOGIN_REDIRECT_URL = "web:today"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
 SESSION_SAVE_EVERY_REQUEST = True
+# The staff app's messages may carry what a therapist typed (notes a form could not save):
+# kept server-side with the session, never in a cookie on a shared tablet.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # ...and that ends this many hours after its sign-in, however busy (clinic.access).
 STAFF_SESSION_HOURS = float(os.environ.get("STAFF_SESSION_HOURS", "12"))
 

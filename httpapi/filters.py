@@ -1,6 +1,7 @@
 """Filters every list of the API shares."""
 
 from datetime import UTC
+from typing import Any
 
 import django_filters
 from django import forms
@@ -35,7 +36,7 @@ class MomentFilter(django_filters.IsoDateTimeFilter):
 class TrueOrFalseSelect(forms.Select):
     """The browsable API's choice for a yes/no filter: nothing (not asked), true or false."""
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, choices=[("", "Either"), ("true", "Yes"), ("false", "No")])
 
 
@@ -45,7 +46,8 @@ class StrictBooleanField(forms.NullBooleanField):
     widget = TrueOrFalseSelect
     default_error_messages = {"invalid": "Must be true or false."}
 
-    def to_python(self, value):
+    # NullBooleanField's answer is None too; the stubs give it BooleanField's, bool alone.
+    def to_python(self, value: object) -> bool | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         if value not in ("true", "false"):

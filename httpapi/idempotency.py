@@ -44,6 +44,15 @@ class KeyReused(exceptions.APIException):
     default_code = "idempotency_key_reused"
 
 
+def reserve(staff, key: str, fingerprint: str) -> tuple[IdempotencyRecord, bool]:
+    """The staff member's record of `key`, and whether this request made it. In a savepoint:
+    a concurrent repeat waits on the unique key until the first commits, then finds it."""
+    with transaction.atomic():
+        return IdempotencyRecord.objects.get_or_create(
+            staff=staff, key=key, defaults={"fingerprint": fingerprint}
+        )
+
+
 def claim(request, key: str) -> IdempotencyRecord:
     """Reserve `key` for this request, or raise _Replay with the first answer."""
     if not 1 <= len(key) <= LONGEST_KEY or not re.match(KEY_CHARACTERS, key):
@@ -51,10 +60,7 @@ def claim(request, key: str) -> IdempotencyRecord:
             f"{HEADER} must be 1 to {LONGEST_KEY} characters, none of them control characters."
         )
     fingerprint = _fingerprint(request)
-    with transaction.atomic():
-        record, created = IdempotencyRecord.objects.get_or_create(
-            staff=request.user, key=key, defaults={"fingerprint": fingerprint}
-        )
+    record, created = reserve(request.user, key, fingerprint)
     if created:
         return record
     if record.fingerprint != fingerprint:

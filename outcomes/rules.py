@@ -69,7 +69,11 @@ class Sitting(Protocol):
 
 
 def rating_time(
-    recorded_at: datetime | None, *, session: Sitting | None, course_opens: datetime, now: datetime
+    recorded_at: datetime | None,
+    *,
+    session: Sitting | None,
+    course_opens: datetime | None,
+    now: datetime,
 ) -> datetime:
     """When a rating was taken, or a ValidationError on `recorded_at`.
 
@@ -83,7 +87,8 @@ def rating_time(
     moved: api.md lets the caller give `recorded_at` (here, when not given: the session's start,
     else now), and a time silently changed would record what nobody said. Any moment stays
     within the entry window of screenings and sessions (not in the future, not more than 7 days
-    back), so a session older than that is no longer rated.
+    back), so a session older than that is no longer rated. `course_opens` is asked of a
+    rating at no session only (a query the staff app's ratings at a session need not pay).
     """
     moment = recorded_at or (session.started_at if session is not None else now)
     if problem := entry_time_problem(moment, now):
@@ -94,7 +99,7 @@ def rating_time(
             raise ValidationError(
                 {"recorded_at": "A rating at a session is dated within the session."}
             )
-    elif moment < course_opens:
+    elif course_opens is not None and moment < course_opens:
         raise ValidationError(
             {
                 "recorded_at": "Before the course's first session (or its opening), whose "

@@ -42,7 +42,10 @@ def record_outcome(
     outcomes.rules.rating_time says."""
     _check_belongs(patient, course, session)
     recorded_at = rating_time(
-        recorded_at, session=session, course_opens=course_opens(course), now=timezone.now()
+        recorded_at,
+        session=session,
+        course_opens=course_opens(course) if session is None else None,
+        now=timezone.now(),
     )
     if instrument == Instrument.PSFS:
         problem = rerated_activities_problem(baseline_activities(course), items)

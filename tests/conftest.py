@@ -159,7 +159,7 @@ def begin():
 
     from sessions.models import Appointment
 
-    def begin(appointment_id) -> None:
+    def begin(appointment_id: str) -> None:
         started = timezone.now() - timedelta(minutes=5)
         Appointment.objects.filter(pk=appointment_id).update(
             starts_at=started, ends_at=started + timedelta(minutes=45)

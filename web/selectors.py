@@ -17,7 +17,7 @@ from outcomes.models import OutcomeMeasure
 from outcomes.rules import Change
 from outcomes.selectors import course_changes
 from screening.models import Screening, ruling_screening
-from screening.rules import screening_hold_up
+from screening.rules import ADULT_AGE, screening_hold_up
 from screening.vocabulary import ExclusionSide, Region, Technique, muscle_by_code
 from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
 from sessions.models.scheduling import LIVE
@@ -79,7 +79,7 @@ def screening_flags(screening: Screening | None, at: datetime, patient: Patient)
     if hold_up == "screening_expired":
         return (f"Screening expired {screening.valid_until:%d %b}",)
     if hold_up == "guardian_consent_required":
-        return ("Under 18 when screened, without a guardian's consent: screen again",)
+        return (f"Under {ADULT_AGE} when screened, without a guardian's consent: screen again",)
     flags = []
     if hold_up == "not_cleared":
         flags.append("Not cleared for needling")

@@ -9,27 +9,28 @@ the same token. A concurrent repeat waits on the token's unique key until the fi
 """
 
 import hashlib
+import re
 import uuid
 from collections.abc import Callable
 from functools import wraps
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from httpapi.models import IdempotencyRecord
+from httpapi.idempotency import reserve
 from web.access import member
 
 FIELD = "submission"
-LONGEST = 64
+TOKEN = re.compile(r"[0-9a-f]{32}")  # as new_token makes them: nothing else is stored
 
 
 def new_token() -> str:
     return uuid.uuid4().hex
 
 
-def _of(request: HttpRequest) -> str:
-    """What the token was sent to, as the API's records fingerprint their requests."""
-    return hashlib.sha256(request.path.encode()).hexdigest()
+def sent_token(request: HttpRequest) -> str | None:
+    """The token a form was sent with, if it is one this app made."""
+    token = request.POST.get(FIELD, "") if request.method == "POST" else ""
+    return token if TOKEN.fullmatch(token) else None
 
 
 def once_per_submission(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -37,16 +38,16 @@ def once_per_submission(view: Callable[..., HttpResponse]) -> Callable[..., Http
 
     @wraps(view)
     def once(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        token = request.POST.get(FIELD, "") if request.method == "POST" else ""
-        if not token or len(token) > LONGEST:
+        token = sent_token(request)
+        if token is None:
             return view(request, *args, **kwargs)
-        with transaction.atomic():
-            record, first = IdempotencyRecord.objects.get_or_create(
-                staff=member(request), key=f"web:{token}", defaults={"fingerprint": _of(request)}
-            )
-        if not first and record.response_body:
+        sent_to = hashlib.sha256(request.path.encode()).hexdigest()
+        record, first = reserve(member(request), f"web:{token}", sent_to)
+        if not first and record.fingerprint == sent_to and record.response_body:
             return HttpResponseRedirect(record.response_body["location"])
         response = view(request, *args, **kwargs)
+        if not first:  # the token of another form, or one kept by another request: left be
+            return response
         if isinstance(response, HttpResponseRedirect):
             record.response_status = response.status_code
             record.response_body = {"location": response["Location"]}

@@ -331,7 +331,7 @@ def correct_session(
         _check_appointment_free(session)
         _attach_appointment(session, session.appointment)
     if session.course_id not in (course_before, None) and session.appointment_id is None:
-        check_course_has_room(session.course_id, besides_session=session.pk)
+        check_course_has_room(session.course_id)
     session.save()
     if sites is not None:
         _replace_stimulation(session, _replace_sites(session, sites), electrical or ())

@@ -78,25 +78,20 @@ def course_gap_problem(day: date, other_days: Iterable[date], min_gap_days: int)
     return None
 
 
-def places_taken(
-    course: TreatmentCourse,
-    besides_appointment: UUID | None = None,
-    besides_session: UUID | None = None,
-) -> int:
-    """A course's sessions booked or logged: its live appointments and the sessions logged in
-    it without one (but those named: the one being placed)."""
+def places_taken(course: TreatmentCourse, besides_appointment: UUID | None = None) -> int:
+    """A course's sessions booked or logged: its live appointments (but the one being moved)
+    and the sessions logged in it without one."""
     # `id__in=[None]` excludes nothing: Django leaves None out of an IN list.
     booked = course.appointments.filter(status__in=LIVE).exclude(id__in=[besides_appointment])
-    logged = course.needling_sessions.filter(appointment__isnull=True)
-    return booked.count() + logged.exclude(id__in=[besides_session]).count()
+    return booked.count() + course.needling_sessions.filter(appointment__isnull=True).count()
 
 
 def check_course_has_room(
-    course_id: UUID, *, besides_appointment: UUID | None = None, besides_session: UUID | None = None
+    course_id: UUID, *, besides_appointment: UUID | None = None
 ) -> TreatmentCourse:
     """A course takes one more session, booked or logged: it goes on (neither cancelled nor
     completed) and holds fewer than its planned sessions, counting its live appointments and
-    the sessions logged in it without one (the one being placed aside). The course is locked,
+    the sessions logged in it without one (the appointment being moved aside). The course is locked,
     so two placements into it take turns."""
     course = TreatmentCourse.objects.select_for_update().get(pk=course_id)
     if course.status != CourseStatus.ACTIVE:
@@ -105,7 +100,7 @@ def check_course_has_room(
             f"The course is {course.get_status_display().lower()}: nothing more is booked or "
             "logged in it.",
         )
-    taken = places_taken(course, besides_appointment, besides_session)
+    taken = places_taken(course, besides_appointment)
     if taken >= course.planned_sessions:
         raise Conflict(
             "invalid_state",
@@ -471,17 +466,22 @@ def create_course(
 @transaction.atomic
 def book_rest_of_course(course: TreatmentCourse) -> list[Appointment]:
     """Book the course's sessions not yet placed (its planned sessions less `places_taken`) in
-    the earliest slots that fit them all, from its earliest start or now. The plan keeps the
-    course's gaps between its own sessions; a start too close to one booked before is refused
-    by the booking, as any is."""
+    the earliest slots that fit them all: from its earliest start or now, and its least gap
+    after the last session already booked or logged in it."""
     to_place = course.planned_sessions - places_taken(course)
     if to_place <= 0:
         return []
+    placed = [
+        *course.appointments.filter(status__in=LIVE).values_list("starts_at", flat=True),
+        *course.needling_sessions.values_list("started_at", flat=True),
+    ]
+    after_last = [max(placed) + timedelta(days=course.min_gap_days)] if placed else []
+    earliest = max([course_start(course.earliest_start, timezone.now()), *after_last])
     plan = plan_course(
         therapist=course.therapist,
         patient=course.patient,
         room=course.room,
-        earliest_start=course_start(course.earliest_start, timezone.now()),
+        earliest_start=earliest,
         planned_sessions=to_place,
         session_minutes=course.session_minutes,
         min_gap_days=course.min_gap_days,

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from web.submissions import FIELD, LONGEST, new_token
+from web.submissions import FIELD, new_token, sent_token
 
 register = template.Library()
 
@@ -12,6 +12,5 @@ register = template.Library()
 def submission_field(context: template.Context) -> str:
     """A hidden field with the token of this submission: the one the form was sent with when
     it is shown again (refused, or a step of a wizard), else a new one."""
-    sent = context["request"].POST.get(FIELD, "")
-    token = sent if 0 < len(sent) <= LONGEST else new_token()
+    token = sent_token(context["request"]) or new_token()
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, token)

@@ -17,7 +17,7 @@ from web.errors import show_invalid, show_on
 from web.forms import AddendumForm, SideEffectForm
 from web.submissions import once_per_submission
 
-NOTE = NeedlingSession.objects.select_related("patient", "therapist", "signed_by").prefetch_related(
+NOTE = NeedlingSession.objects.select_related("patient", "therapist").prefetch_related(
     Prefetch("sites", NeedleSite.objects.select_related("muscle").order_by("position")),
     "electrical__site_a__muscle",
     "electrical__site_b__muscle",

@@ -8,7 +8,6 @@ from django.utils import timezone
 from clinic.demo import demo_clinic
 from screening.services import record_screening
 from sessions.models import NeedlingSession
-from sessions.models.scheduling import DEFAULT_MIN_GAP_DAYS
 from sessions.records.selectors import sessions_done
 from sessions.records.services import log_session
 from sessions.scheduling.services import book_rest_of_course, create_course
@@ -52,7 +51,6 @@ class Command(BaseCommand):
             patient=first,
             therapist=therapist,
             indication="Neck pain",
-            earliest_start=now + timedelta(days=DEFAULT_MIN_GAP_DAYS),
             auto_schedule=False,
         )
         log_session(
