@@ -146,3 +146,15 @@ def test_a_second_session_for_an_appointment_says_so_and_gives_back_the_notes(
     assert "A session is already logged for this appointment" in page
     assert "Bleeding at the site" in page
     assert NeedlingSession.objects.filter(appointment=appointment).count() == 1
+
+
+def test_a_form_sent_with_a_token_the_app_did_not_make_is_saved_as_any_other(
+    signed_in, patient, cleared
+):
+    """An odd token (a NUL, a very long one) is no token: the form is saved, not a 500."""
+    path = f"/patients/{patient.pk}/session/"
+    started = timezone.now() - timedelta(minutes=40)
+    form = bodies.session_form(started, ended_at=typed(started + timedelta(minutes=30)))
+    for odd in ("a\x00b", "f" * 300):
+        assert signed_in.post(path, form | {"submission": odd}).status_code == 302
+    assert NeedlingSession.objects.count() == 2
