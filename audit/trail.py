@@ -2,7 +2,8 @@
 
 Reads are recorded where patient data is served (API, admin, patient page): one INSERT per
 response, however many records it holds. Writes are recorded by PostgreSQL triggers, which also
-see bulk updates; `attribute_writes` tells them who is writing, for the rest of the request.
+see bulk updates; `attribute_writes` tells them who is writing, for the rest of the request's
+transaction.
 """
 
 import json
@@ -150,21 +151,20 @@ def _stored(read: Read, fields) -> tuple:
 def attribute_writes(request, actor: Actor) -> None:
     """Name the writer of this request's rows to the write triggers (PostgreSQL only).
 
-    A session-level setting, so it holds across the request's transactions; the middleware
-    clears it when the request ends.
+    A setting of the request's transaction (ATOMIC_REQUESTS), called from inside the view:
+    it ends with the transaction, so nothing has to clear it, and a connection that serves
+    another request next (kept open, or handed on by a transaction pooler) never carries it.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config(%s, %s, false)",
-                [WRITE_CONTEXT, json.dumps(_origin(request, actor))],
-            )
-
-
-def clear_writer() -> None:
-    if connection.vendor == "postgresql" and connection.connection is not None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config(%s, '', false)", [WRITE_CONTEXT])
+    if connection.vendor != "postgresql":
+        return
+    if not connection.in_atomic_block:
+        # Outside a transaction the setting would end with this very statement, unseen.
+        raise RuntimeError("attribute_writes is called inside the transaction it names.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config(%s, %s, true)",
+            [WRITE_CONTEXT, json.dumps(_origin(request, actor))],
+        )
 
 
 def new_request_id() -> str:

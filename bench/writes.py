@@ -65,7 +65,7 @@ def raw_writer(database, session_id: str, actor: str):
     def write() -> None:
         new = uuid.uuid4()
         with database.transaction(), database.cursor() as cursor:
-            cursor.execute("SELECT set_config('filiform.audit', %s, false)", (actor,))
+            cursor.execute("SELECT set_config('filiform.audit', %s, true)", (actor,))
             insert(cursor, "needling_needlingsession", [{**session, "id": new}])
             insert(cursor, "needling_needlesite", [{**site, "session_id": new} for site in sites])
             insert(

@@ -3,7 +3,8 @@
 Anyone else, signed out or a therapist, gets the admin's sign-in page. That page lists no
 apps: each model admin's permissions are asked only of someone the site lets in, so none of
 them has to expect an anonymous visitor. A clinic's administrator reads and types every time
-on the clinic's wall clock, as in the staff app (a platform superuser on the server's).
+on the clinic's wall clock, as in the staff app (a platform superuser on the server's), and
+names whoever writes to the audit trail's triggers.
 """
 
 from functools import wraps
@@ -14,6 +15,7 @@ from django.contrib.admin.apps import AdminConfig
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from rest_framework.permissions import SAFE_METHODS
 
 from httpapi.throttling import limit_password_guesses
 
@@ -36,10 +38,15 @@ class ClinicAdminSite(admin.AdminSite):
         return super().get_app_list(request, app_label)
 
     def admin_view(self, view, cacheable=False):
+        # Imported then, as the form above: the trail's models load after this module.
+        from audit import trail
+
         inner = super().admin_view(view, cacheable)
 
         @wraps(view)
         def on_the_clinics_clock(request, *args, **kwargs):
+            if request.method not in SAFE_METHODS and request.user.is_authenticated:
+                trail.attribute_writes(request, trail.staff(request.user))
             clinic = getattr(request.user, "clinic", None)
             if clinic is None:  # signed out, or a platform superuser
                 return inner(request, *args, **kwargs)

@@ -57,3 +57,19 @@ def test_a_generated_client_lists_the_clinics_patients(live_server, tmp_path, pa
     assert [(p.given_name, p.family_name) for p in page.results] == [
         (patient.given_name, patient.family_name)
     ]
+
+
+@pytest.mark.django_db
+def test_every_object_is_named_by_a_uuid():
+    # api.md: "Ids are opaque strings (UUIDs)". The audit trail's entries are the exception:
+    # numbered in the order they were written, which is the order the trail is read in.
+    schemas = served_document()["components"]["schemas"]
+    ids = {
+        name: (schema["properties"]["id"].get("type"), schema["properties"]["id"].get("format"))
+        for name, schema in schemas.items()
+        if "id" in schema.get("properties", {})
+    }
+    assert {name for name, named_by in ids.items() if named_by != ("string", "uuid")} == {
+        "AuditEntry"
+    }
+    assert "Addendum" in ids

@@ -222,6 +222,7 @@ class ElectricalStimulation(models.Model):
 
 
 class Addendum(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Every clinical table names its clinic, so a clinic's rows live together (docs/scaling.md).
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+", editable=False)
     session = models.ForeignKey(NeedlingSession, on_delete=models.CASCADE, related_name="addenda")

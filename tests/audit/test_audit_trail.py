@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.db import DatabaseError, connection, transaction
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from aftercare import links
+from audit import trail
 from audit.models import AuditEntry
 from audit.patient_data import RECORDS, SESSION_PARTS
 from clinic.models import Patient
@@ -94,6 +95,9 @@ def test_a_calendar_feed_records_a_read_of_each_appointment_in_it(
     assert the_only_read() == ("appointment", booked["id"], patient.id)
 
 
+# Each request commits its own transaction, as it does when served: the writer it names ends
+# with that transaction, and the bulk update after it, on the same connection, is no one's.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_writes_are_recorded_below_the_orm_with_their_writer(admin_api, admin, clinic):
     answer = admin_api.post(
         "/api/v1/patients/",
@@ -209,3 +213,10 @@ def test_only_admins_read_the_trail_and_only_their_clinics(
     assert therapist_api.get("/api/v1/audit/").status_code == 403
     assert other_admin_api.get("/api/v1/audit/").json()["results"] == []
     assert admin_api.get("/api/v1/audit/?patient=not-a-uuid").status_code == 400
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_writer_named_outside_a_transaction_is_refused_not_lost(admin):
+    # Outside a transaction the name would end with its own statement: no write would see it.
+    with pytest.raises(RuntimeError):
+        trail.attribute_writes(RequestFactory().post("/"), trail.staff(admin))
