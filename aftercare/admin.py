@@ -39,12 +39,9 @@ class MessageTextForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         kind, language = cleaned.get("kind"), cleaned.get("language")
-        checks = {
-            "subject": lambda subject: texts.check_text(subject, kind),
-            "body": lambda body: texts.check_body(body, kind, language),
-        }
+        checks = texts.field_checks(kind, language) if kind and language else {}
         for field, check in checks.items():
-            if kind and language and cleaned.get(field):
+            if cleaned.get(field):
                 try:
                     check(cleaned[field])
                 except RuleViolation as refusal:

@@ -13,7 +13,7 @@ values (`check_body`): a longer one would fail every message of its kind.
 import functools
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -125,6 +125,15 @@ def check_body(body: str, kind: str, language: str) -> None:
             f"its longest, with what every such message adds), and at most {LONGEST_SMS} can "
             f"be sent: shorten it by {longest - LONGEST_SMS} characters.",
         )
+
+
+def field_checks(kind: str, language: str) -> dict[str, Callable[[str], None]]:
+    """What each field of a clinic's own text of `kind` in `language` must pass: the forms ask
+    each by its field, to say what is wrong next to it."""
+    return {
+        "subject": lambda subject: check_text(subject, kind),
+        "body": lambda body: check_body(body, kind, language),
+    }
 
 
 def _longest_values(language: str) -> dict[str, str]:

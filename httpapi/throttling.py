@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 
@@ -104,7 +105,11 @@ def too_many(request: HttpRequest, throttle: SimpleRateThrottle) -> HttpResponse
     # A plain Django view has no APIView to give; the per-address key reads only the request.
     if throttle.allow_request(request, None):  # type: ignore[arg-type]
         return None
-    return _refusal("Too many requests. Please try again in a minute.", throttle.wait() or 60)
+    # Refused before anything is looked up, so before anyone is known (a patient's page
+    # speaks the patient's language): worded in the browser's language, as it asks.
+    with translation.override(translation.get_language_from_request(request)):
+        message = gettext("Too many requests. Please try again in a minute.")
+    return _refusal(message, throttle.wait() or 60)
 
 
 def _refusal(message: str, seconds: float) -> HttpResponse:

@@ -2,7 +2,6 @@
 holds. The rules stay in `clinic` and `aftercare`; these turn what was typed into their
 arguments."""
 
-from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -113,8 +112,8 @@ class RoomForm(forms.Form):
 
 class MessageTextForm(forms.Form):
     """A clinic's own words for one kind of message in one language; only plain placeholders
-    of the kind, and a body that fits in one SMS (`aftercare.texts.check_text` and
-    `check_body`, which the service asks again)."""
+    of the kind, and a body that fits in one SMS (`aftercare.texts.field_checks`, which the
+    service asks again)."""
 
     subject = forms.CharField(label="Subject (email)", max_length=200)
     body = forms.CharField(label="Text", max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
@@ -123,19 +122,19 @@ class MessageTextForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind, self.language = kind, language
 
-    def _checked(self, name: str, check: Callable[[str], None]) -> str:
+    def _checked(self, name: str) -> str:
         source: str = self.cleaned_data[name]
         try:
-            check(source)
+            texts.field_checks(self.kind, self.language)[name](source)
         except RuleViolation as refusal:
             raise forms.ValidationError(refusal.detail, code=refusal.code) from refusal
         return source
 
     def clean_subject(self) -> str:
-        return self._checked("subject", lambda subject: texts.check_text(subject, self.kind))
+        return self._checked("subject")
 
     def clean_body(self) -> str:
-        return self._checked("body", lambda body: texts.check_body(body, self.kind, self.language))
+        return self._checked("body")
 
 
 class ReleaseForm(forms.Form):

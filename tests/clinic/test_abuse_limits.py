@@ -99,6 +99,19 @@ def test_patient_pages_are_limited_per_address(log_session):
     assert client.get("/p/not-a-token/").status_code == 429
 
 
+def test_a_patient_page_held_back_says_so_in_the_browsers_language(log_session):
+    # Refused before the link is looked up, so before the patient's language is known.
+    path = f"/p/{links.PATIENT_PAGE.token_for(log_session()['id'])}/"
+    client = Client(REMOTE_ADDR="198.51.100.4", headers={"accept-language": "es-ES,es;q=0.9"})
+    for _ in range(allowed("patient_page")):
+        client.get(path)
+    refused = client.get(path)
+    assert refused.status_code == 429
+    assert refused.content.decode() == (
+        "Demasiadas solicitudes. Vuelva a intentarlo dentro de un minuto."
+    )
+
+
 # Failed sign-ins per account: no number of addresses gets round them.
 
 
