@@ -16,7 +16,9 @@ from django.utils.translation import pgettext_lazy
 
 from aftercare.models import Kind
 
-# Keyed by kind; looked up by the kind's plain string, as notifications store it.
+# Keyed by kind; looked up by the kind's plain string, as notifications store it. No text
+# names a day by when it is read ("tomorrow", "yesterday"): quiet hours may move a reminder
+# two evenings ahead of its appointment, or a check-in two mornings after its session.
 TEXTS: dict[str, tuple[Promise, Promise]] = {
     Kind.AFTERCARE_IMMEDIATE: (
         _("Your dry needling aftercare"),
@@ -36,12 +38,12 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
     Kind.CHECKIN_24H: (
         _("How are you after your treatment?"),
         _(
-            "{{ clinic }}: how are you after yesterday's dry needling? Mild soreness is"
-            " normal. Tell us about any side effects: {{ link }}"
+            "{{ clinic }}: how are you after your dry needling? Mild soreness is normal."
+            " Tell us about any side effects: {{ link }}"
         ),
     ),
     Kind.APPOINTMENT_REMINDER: (
-        _("Your appointment tomorrow"),
+        _("A reminder of your appointment"),
         _(
             "{{ clinic }}: a reminder of your appointment on {{ appointment_time }} with"
             " {{ therapist }}."

@@ -2,13 +2,13 @@
 language, and the red flags that no text can leave out."""
 
 import re
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import translation
 
-from aftercare import default_texts, texts
+from aftercare import default_texts, plan, texts
 from aftercare.channels import LONGEST_SMS
 from aftercare.models import PATIENT_KINDS, Channel, Kind
 from core.errors import RuleViolation
@@ -279,3 +279,43 @@ def test_an_emails_html_part_is_the_same_words_under_the_clinics_name(language):
     assert "Ada &lt;3" in html and f'<a href="{link}"' in html
     visible = re.sub(r"<[^>]+>", "", html).replace("&amp;", "&").replace("&#x27;", "'")
     assert words.text in " ".join(visible.split())
+
+
+# Quiet hours 21:00-08:00: a 07:30 appointment's reminder goes back to 20:59 two evenings
+# before it, and the check-in of a session ended at 21:30 waits until 08:00 two days after.
+MOVED_A_DAY = [
+    (Kind.APPOINTMENT_REMINDER, -2, {"en": "tomorrow", "es": "mañana"}),
+    (Kind.CHECKIN_24H, 2, {"en": "yesterday", "es": "ayer"}),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("kind, days_from_event, wrong_day", MOVED_A_DAY)
+def test_a_message_quiet_hours_move_to_another_day_names_no_wrong_day(
+    kind, days_from_event, wrong_day, language
+):
+    london, quiet = ZoneInfo("Europe/London"), plan.QuietHours(time(21), time(8))
+    recipient = plan.Recipient("both", True, True, "Europe/London")
+    if kind == Kind.APPOINTMENT_REMINDER:
+        event = datetime(2026, 3, 11, 7, 30, tzinfo=london)
+        (message, _) = plan.plan_for_appointment(
+            starts_at=event, recipient=recipient, quiet_hours=quiet, now=event - timedelta(days=7)
+        )
+    else:
+        event = datetime(2026, 3, 11, 21, 30, tzinfo=london)
+        message = next(
+            m
+            for m in plan.plan_for_session(
+                ended_at=event,
+                heat_advised=False,
+                recipient=recipient,
+                quiet_hours=quiet,
+                now=event,
+            )
+            if m.kind == kind
+        )
+    assert (message.send_at.astimezone(london).date() - event.date()).days == days_from_event
+    values = {name: f"<{name} value>" for name in texts.PLACEHOLDERS[kind]}
+    for channel in (Channel.SMS, Channel.EMAIL):
+        words = texts.words(kind, language, values, own=None, channel=channel)
+        assert wrong_day[language] not in (words.subject + " " + words.text).lower()
