@@ -33,6 +33,7 @@ a_patient = [
 a_session = [
     path("", session_note.session_note, name="session"),
     path("edit/", session_form.edit_session, name="edit-session"),
+    path("check/", session_form.check_draft, name="draft-check"),
     path("sign/", session_note.sign, name="sign"),
     path("addenda/", session_note.addendum, name="addendum"),
     path("side-effect/", session_note.side_effect, name="side-effect"),

@@ -382,6 +382,30 @@ def test_the_live_check_says_a_patient_on_hold_cannot_be_needled(signed_in, pati
     assert "The screening allows these sites" not in page.decode()
 
 
+def test_the_live_check_of_a_colleagues_draft_asks_about_its_own_therapist(
+    admin_in, admin, clinic, patient, therapist, screen
+):
+    # An administrator who does not needle goes on with a therapist's draft: the save checks
+    # the draft's therapist, and so does the check shown while they type.
+    screen(patient)
+    admin.dn_certified_until = None
+    admin.save(update_fields=["dn_certified_until"])
+    draft = log_session(
+        clinic=clinic,
+        actor=therapist,
+        patient=patient,
+        started_at=timezone.now() - timedelta(minutes=40),
+        sites=[site()],
+    )
+    page = admin_in.get(f"/sessions/{draft.pk}/edit/").content.decode()
+    assert f'hx-post="/sessions/{draft.pk}/check/"' in page
+    hx = {"HX-Request": "true"}
+    check = admin_in.post(f"/sessions/{draft.pk}/check/", finished_session(), headers=hx)
+    assert "The screening allows these sites" in check.content.decode()
+    own = admin_in.post(f"/patients/{patient.pk}/session/check/", finished_session(), headers=hx)
+    assert "certification does not cover" in own.content.decode()
+
+
 def test_a_side_effect_is_recorded_from_the_note(signed_in, clinic, patient, therapist, screen):
     screen(patient)
     session = log_session(

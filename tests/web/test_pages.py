@@ -192,6 +192,7 @@ def test_the_patient_search_finds_by_every_word(
         "/sessions/{session}/addenda/",
         "/sessions/{session}/side-effect/",
         "/sessions/{session}/edit/",
+        "/sessions/{session}/check/",
     ],
 )
 def test_another_clinics_records_are_not_found(

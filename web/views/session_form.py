@@ -293,8 +293,23 @@ def _typed_site_errors(sites: SiteForms) -> list[str]:
 
 @staff_page
 def check_session(request: HttpRequest, patient_id: UUID) -> HttpResponse:
-    """The live check: the screening service and the warning rules on the form as it stands."""
+    """The live check of a new session, which the signed-in member logs as themselves."""
     patient = of_clinic(request, Patient.objects, pk=patient_id)
+    return _live_check(request, patient, therapist=member(request))
+
+
+@staff_page
+def check_draft(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    """The live check of a draft, whoever goes on with it: its own therapist is the one the
+    save checks (an administrator may go on with a colleague's draft)."""
+    draft = of_clinic(
+        request, NeedlingSession.objects.select_related("patient", "therapist"), pk=session_id
+    )
+    return _live_check(request, draft.patient, therapist=draft.therapist)
+
+
+def _live_check(request: HttpRequest, patient: Patient, *, therapist: Staff) -> HttpResponse:
+    """The screening service and the warning rules on the form as it stands."""
     form, sites, stimulation = _bound(request.POST)
     started_at = _started_at(form)
     every_site_valid = sites.is_valid()
@@ -307,7 +322,7 @@ def check_session(request: HttpRequest, patient_id: UUID) -> HttpResponse:
         try:
             check_needling(
                 patient=patient,
-                therapist=member(request),
+                therapist=therapist,
                 at=started_at,
                 sites=[PlannedSite(s["muscle"], s["side"], s["technique"]) for s in planned],
                 precautions_acknowledged=form.cleaned_data.get("precautions_acknowledged", []),
