@@ -151,13 +151,23 @@ def sms_backend() -> SmsSender:
     return (SMS_BACKENDS.get(name) or import_string(name))()
 
 
-def send_email(*, to: str, subject: str, text: str, html: str, idempotency_key: str) -> str:
+def send_email(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    idempotency_key: str,
+    stop_link: str | None = None,
+) -> str:
+    """`stop_link`: where the recipient stops these emails, announced to mail programs too
+    (RFC 2369 List-Unsubscribe, and RFC 8058's one-click POST to it)."""
+    headers = {"X-Filiform-Notification": idempotency_key}
+    if stop_link is not None:
+        headers["List-Unsubscribe"] = f"<{stop_link}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
-        subject,
-        text,
-        settings.DEFAULT_FROM_EMAIL,
-        [to],
-        headers={"X-Filiform-Notification": idempotency_key},
+        subject, text, settings.DEFAULT_FROM_EMAIL, [to], headers=headers
     )
     message.attach_alternative(html, "text/html")
     try:

@@ -124,6 +124,7 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
 SMS_REPLIES = _("Reply C to confirm, X to cancel.")
 RED_FLAG = _("Shortness of breath or chest pain after needling: seek urgent care at once.")
 GREETING = _("Dear {name},")  # the first line of an email
+EMAIL_STOP = _("To stop these emails: {link}")  # the last line of a patient's email
 # Translators: a Django date format (weekday, day, month, time); names are translated by Django.
 APPOINTMENT_TIME = pgettext_lazy("appointment time format", r"l j F \a\t H:i")
 
@@ -133,6 +134,11 @@ def text(language: str, kind: str) -> tuple[str, str]:
     subject, body = TEXTS[kind]
     with translation.override(language):
         return str(subject), str(body)
+
+
+def email_stop(language: str, link: str) -> str:
+    with translation.override(language):
+        return str(EMAIL_STOP).format(link=link)
 
 
 def red_flag(language: str) -> str:

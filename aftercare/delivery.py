@@ -305,12 +305,15 @@ def _deliver(notification: Notification, address: str, reads: Reads) -> str:
         return channels.sms_backend().send(to=address, body=words.text, idempotency_key=key)
     to_staff = notification.kind in STAFF_KINDS  # as _address decides, so the greeting agrees
     name = str(notification.staff) if to_staff else notification.patient.given_name
+    # A patient can stop the clinic's emails from any of them; staff alerts are the job's.
+    stop = None if to_staff else links.EMAIL_STOP.url(notification.id)
     return channels.send_email(
         to=address,
         subject=words.subject,
-        text=texts.email_text(words, name),
-        html=texts.email_html(words, name),
+        text=texts.email_text(words, name, stop),
+        html=texts.email_html(words, name, stop),
         idempotency_key=key,
+        stop_link=stop,
     )
 
 

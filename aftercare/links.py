@@ -1,6 +1,7 @@
 """Signed links for patients, that open one record each to whoever holds them, no account
-needed: the aftercare page (a session, for 14 days) and a waitlist offer (an offer; the offer
-itself says until when it stands, the link lasts a week at most)."""
+needed: the aftercare page (a session, for 14 days), a waitlist offer (an offer; the offer
+itself says until when it stands, the link lasts a week at most) and the stop of a clinic's
+emails (the email that carries it, for a year: an old email still stops the new ones)."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -38,6 +39,7 @@ class SignedLink:
 
 PATIENT_PAGE = SignedLink("aftercare.patient-page", timedelta(days=14), "/p/{token}/")
 WAITLIST_OFFER = SignedLink("aftercare.waitlist-offer", timedelta(days=7), "/p/offer/{token}/")
+EMAIL_STOP = SignedLink("aftercare.email-stop", timedelta(days=365), "/p/email-stop/{token}/")
 RERATE_FORM = "#rerate"  # where the patient page's re-rating form begins
 
 

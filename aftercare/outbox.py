@@ -489,10 +489,25 @@ def withdraw_sms_consent(phone: str) -> int:
     """The patient texted STOP: no more SMS, and none of those still planned will go."""
     patients = Patient.objects.filter(phone=phone)
     patients.filter(sms_consent=True).update(sms_consent=False, sms_stopped_at=timezone.now())
+    return _suppress_planned(patients, Channel.SMS)
+
+
+def withdraw_email_consent(patient: Patient) -> int:
+    """The patient stopped the clinic's emails from a link in one: no more emails, and none of
+    those still planned will go. Only this patient of this clinic: the address may be
+    another's too (a relative's), who did not ask."""
+    Patient.objects.filter(pk=patient.pk).update(email_consent=False)
+    patient.email_consent = False
+    return _suppress_planned(Patient.objects.filter(pk=patient.pk), Channel.EMAIL)
+
+
+def _suppress_planned(patients: QuerySet[Patient], channel: Channel) -> int:
+    """The messages still to go to these patients on `channel`, suppressed (a send that died
+    holding one is past its lease: it is still to go)."""
     return Notification.objects.filter(
         Q(status=Status.PENDING) | Q(status=Status.SENDING, lease_until__lt=timezone.now()),
         patient__in=patients,
-        channel=Channel.SMS,
+        channel=channel,
     ).update(status=Status.SUPPRESSED, updated_at=timezone.now())
 
 

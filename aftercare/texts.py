@@ -274,11 +274,15 @@ def appointment_time(local: datetime, language: str) -> str:
         return dateformat.format(local, default_texts.appointment_time_format(language))
 
 
-def email_text(words: Words, name: str) -> str:
-    return f"{default_texts.greeting(words.language, name)}\n\n{words.text}\n"
+def email_text(words: Words, name: str, stop_link: str | None = None) -> str:
+    """The email's text part: a greeting, the words, and where to stop such emails."""
+    text = f"{default_texts.greeting(words.language, name)}\n\n{words.text}\n"
+    if stop_link is not None:
+        text += f"\n{default_texts.email_stop(words.language, stop_link)}\n"
+    return text
 
 
-def email_html(words: Words, name: str) -> str:
+def email_html(words: Words, name: str, stop_link: str | None = None) -> str:
     """The same words as the text part, as a small HTML page headed by the clinic's name."""
     return render_to_string(
         "aftercare/email.html",
@@ -288,5 +292,6 @@ def email_html(words: Words, name: str) -> str:
             "clinic": words.clinic,
             "greeting": default_texts.greeting(words.language, name),
             "text": words.text,
+            "stop": stop_link and default_texts.email_stop(words.language, stop_link),
         },
     )

@@ -1,7 +1,8 @@
 """Log lines never hold a patient link's token, a calendar feed's secret or a search term.
 
 The token in `/p/<token>/` opens a patient's aftercare page (and `/p/offer/<token>/` their
-waitlist offer, which books it), so a log line holding it is a key to that page; so is the
+waitlist offer, which books it, `/p/email-stop/<token>/` the stop of their clinic's emails),
+so a log line holding it is a key to that page; so is the
 secret of `/api/v1/calendar/<secret>.ics` to a therapist's appointments, patients' names
 included; a search term is usually a patient's name or phone number. Both are replaced by
 `[redacted]` in every line that passes the filter: the development server's access log, the
@@ -16,10 +17,10 @@ import logging
 import re
 
 REDACTED = "[redacted]"
-# Path segments that are secrets: the signed tokens of the patient page and of a waitlist
-# offer, and the secret of a calendar feed (whose events name patients).
+# Path segments that are secrets: the signed tokens of the patient page, of a waitlist
+# offer and of an email's stop link, and the secret of a calendar feed (whose events name patients).
 SECRET_PATHS = (
-    re.compile(r"(/p/(?:offer/)?)[^/?#\s\"']+"),
+    re.compile(r"(/p/(?:offer/|email-stop/)?)[^/?#\s\"']+"),
     re.compile(r"(/api/v1/calendar/)[^/?#\s\"'.]+"),  # up to `.ics`
 )
 # Query parameters whose values are search terms: the API's ?search=, the admin's ?q= and its

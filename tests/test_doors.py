@@ -393,6 +393,10 @@ def test_the_yes_or_no_filters_walked_include_those_of_the_contract():
         ("Not Found: /p/eyJh.Zx9/", "Not Found: /p/[redacted]/"),
         ('"GET /p/offer/eyJh:Zx9/ HTTP/1.1" 200', '"GET /p/offer/[redacted]/ HTTP/1.1" 200'),
         (
+            '"POST /p/email-stop/eyJh:Zx9/ HTTP/1.1" 302',
+            '"POST /p/email-stop/[redacted]/ HTTP/1.1" 302',
+        ),
+        (
             '"GET /api/v1/calendar/Qw3-rT_9.ics HTTP/1.1" 200',
             '"GET /api/v1/calendar/[redacted].ics HTTP/1.1" 200',
         ),

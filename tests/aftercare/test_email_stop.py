@@ -1,0 +1,110 @@
+"""A patient stops their clinic's emails from a link in any of them: no account, one click,
+and nothing more is sent by email, the messages already planned included."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from aftercare import links
+from aftercare.models import Notification
+from audit.models import AuditEntry
+from tests.aftercare.outbox_rows import run_due
+
+pytestmark = pytest.mark.django_db
+
+
+def emailed(log_session, patient, language="en"):
+    """A session logged for a patient who prefers email: its aftercare email, as sent."""
+    patient.preferred_channel, patient.language = "email", language
+    patient.save()
+    log_session()
+    run_due()
+    return next(m for m in mail.outbox if m.to == [patient.email])
+
+
+def stop_path(message) -> str:
+    return urlsplit(message.extra_headers["List-Unsubscribe"].strip("<>")).path
+
+
+def test_every_email_to_a_patient_says_where_to_stop_them(log_session, patient, settings):
+    message = emailed(log_session, patient)
+    link = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert link.startswith(f"{settings.PUBLIC_BASE_URL}/p/email-stop/")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.body.rstrip().endswith(f"To stop these emails: {link}")
+    assert f'href="{link}"' in message.alternatives[0].content
+
+
+def test_the_link_asks_first_then_stops_every_email_still_to_go(log_session, patient):
+    message = emailed(log_session, patient)
+    path = stop_path(message)
+    planned = Notification.objects.filter(patient=patient, channel="email", status="pending")
+    assert planned.exists()  # the check-in, tomorrow
+
+    page = Client().get(path).content.decode()
+    assert "Emails from Northside Physio" in page and "Stop the emails" in page
+    patient.refresh_from_db()
+    assert patient.email_consent  # opened (by a mail scanner, say): nothing stopped yet
+
+    assert Client().post(path).status_code == 302
+    patient.refresh_from_db()
+    assert patient.email_consent is False
+    assert not planned.exists()
+    assert "Northside Physio will send you no more emails" in Client().get(path).content.decode()
+    by_link = AuditEntry.objects.filter(action="update", actor_type="patient_link")
+    email_id = message.extra_headers["X-Filiform-Notification"]
+    assert {(e.object_type, e.actor_id) for e in by_link} >= {("patient", email_id)}
+
+
+def test_a_mail_programs_one_click_stop_needs_no_cookie(log_session, patient):
+    path = stop_path(emailed(log_session, patient))
+    one_click = Client(enforce_csrf_checks=True).post(path, {"List-Unsubscribe": "One-Click"})
+    assert one_click.status_code == 302
+    patient.refresh_from_db()
+    assert patient.email_consent is False
+
+
+def test_the_stop_and_its_page_are_in_the_patients_language(log_session, patient):
+    message = emailed(log_session, patient, language="es")
+    assert "Para dejar de recibir estos correos:" in message.body
+    path = stop_path(message)
+    assert "Dejar de recibir los correos" in Client().get(path).content.decode()
+    Client().post(path)
+    done = Client().get(path).content.decode()
+    assert "Northside Physio no le enviará más correos" in done
+
+
+def test_only_the_patient_the_email_went_to_is_stopped(
+    log_session, patient, other_clinic, make_patient
+):
+    # The same address, a patient of another clinic (a relative, say): they did not ask.
+    namesake = make_patient(other_clinic, given_name="Ann")
+    Client().post(stop_path(emailed(log_session, patient)))
+    namesake.refresh_from_db()
+    assert namesake.email_consent is True
+
+
+def test_staff_alerts_carry_no_stop(log_session, therapist_api, admin):
+    admin.email = "lead@example.org"
+    admin.save()
+    session = log_session()
+    therapist_api.post(
+        "/api/v1/side-effects/",
+        {"session": session["id"], "kind": "nerve_injury", "severity": "moderate"},
+        format="json",
+    )
+    run_due()
+    [alert] = [m for m in mail.outbox if m.to == ["lead@example.org"]]
+    assert "List-Unsubscribe" not in alert.extra_headers
+    assert "stop these emails" not in alert.body
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["not-a-token", links.PATIENT_PAGE.token_for("5f0c6d1e-1b2a-4c3d-9e8f-7a6b5c4d3e2f")],
+)
+def test_anything_but_an_emails_own_stop_link_is_not_found(token):
+    assert Client().get(f"/p/email-stop/{token}/").status_code == 404
+    assert Client().post(f"/p/email-stop/{token}/").status_code == 404
