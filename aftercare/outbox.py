@@ -503,12 +503,17 @@ def withdraw_email_consent(patient: Patient) -> int:
 
 def _suppress_planned(patients: QuerySet[Patient], channel: Channel) -> int:
     """The messages still to go to these patients on `channel`, suppressed (a send that died
-    holding one is past its lease: it is still to go)."""
-    return Notification.objects.filter(
-        Q(status=Status.PENDING) | Q(status=Status.SENDING, lease_until__lt=timezone.now()),
-        patient__in=patients,
-        channel=channel,
-    ).update(status=Status.SUPPRESSED, updated_at=timezone.now())
+    holding one is past its lease: it is still to go). Not the alerts about them to their
+    clinic's staff: a patient's stop is no say over those."""
+    return (
+        Notification.objects.filter(
+            Q(status=Status.PENDING) | Q(status=Status.SENDING, lease_until__lt=timezone.now()),
+            patient__in=patients,
+            channel=channel,
+        )
+        .exclude(kind__in=STAFF_KINDS)
+        .update(status=Status.SUPPRESSED, updated_at=timezone.now())
+    )
 
 
 def restore_sms_consent(phone: str) -> int:

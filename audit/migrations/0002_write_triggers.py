@@ -1,7 +1,8 @@
 """PostgreSQL records every write of patient data in the audit trail, and keeps the trail
 append-only. Triggers see what the ORM's bulk updates and deletes do, too.
 
-The writer comes from the session setting `filiform.audit` (audit.trail.attribute_writes);
+The writer comes from the setting `filiform.audit` (audit.trail.attribute_writes, which sets
+it for the writing transaction);
 without one (the aftercare worker, management commands) the writer is `system`.
 """
 

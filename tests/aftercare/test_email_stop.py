@@ -86,6 +86,27 @@ def test_only_the_patient_the_email_went_to_is_stopped(
     assert namesake.email_consent is True
 
 
+def test_a_patients_stop_leaves_the_alerts_about_them_to_the_clinic(
+    log_session, patient, therapist_api, admin
+):
+    # A serious side effect reported, its alert not gone yet; then the patient stops emails.
+    admin.email = "lead@example.org"
+    admin.save()
+    message = emailed(log_session, patient)
+    sent = Notification.objects.get(pk=message.extra_headers["X-Filiform-Notification"])
+    therapist_api.post(
+        "/api/v1/side-effects/",
+        {"session": str(sent.session_id), "kind": "nerve_injury", "severity": "moderate"},
+        format="json",
+    )
+    alerts = Notification.objects.filter(kind="side_effect_alert", status="pending")
+    assert alerts.exists()
+    Client().post(stop_path(message))
+    assert alerts.exists()
+    run_due()
+    assert [m for m in mail.outbox if m.to == ["lead@example.org"]]
+
+
 def test_staff_alerts_carry_no_stop(log_session, therapist_api, admin):
     admin.email = "lead@example.org"
     admin.save()

@@ -3,6 +3,8 @@ patient, an addendum's author) get them when the database migrates: the people a
 then, past the guards that keep signed records unchanged. Warnings as signed were not kept
 before, and are not made up."""
 
+import uuid
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -56,3 +58,39 @@ def test_sessions_signed_before_get_their_patient_and_no_made_up_warnings_when_m
     )
     assert signed.signed_warnings is None  # the note shows the warnings as they are now
     assert [w.code for w in note_warnings(signed).as_signed] == ["pneumothorax_risk"]
+
+
+BEFORE_UUIDS = [("needling", "0012_signed_records_keep_their_patient_and_warnings")]
+
+
+def addendum_ids() -> list:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM needling_addendum ORDER BY created_at")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_addendum_keeps_its_number_inside_its_uuid_and_gets_it_back(
+    therapist_api, screen, patient, log_session
+):
+    # The audit trail names an addendum written before by its number: it must still find it.
+    screen(patient)
+    addenda = f"/api/v1/sessions/{log_session()['id']}/addenda/"
+    for text in ("Phoned", "Phoned again"):
+        therapist_api.post(addenda, {"text": text}, format="json")
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_UUIDS)
+    with connection.cursor() as cursor:  # numbers with gaps, as a table's sequence leaves them
+        cursor.execute("UPDATE needling_addendum SET id = id * 10")
+    assert addendum_ids() == [10, 20]
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("needling"))
+    assert addendum_ids() == [uuid.UUID(int=10), uuid.UUID(int=20)]
+    therapist_api.post(addenda, {"text": "Written since"}, format="json")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_UUIDS)
+    assert addendum_ids() == [10, 20, 21]
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("needling"))
