@@ -167,5 +167,16 @@ def attribute_writes(request, actor: Actor) -> None:
         )
 
 
+# Requests that only read: they name no writer.
+READING_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def attribute_staff_writes(request) -> None:
+    """A signed-in staff member's request that may write (any but a reading one): its writes
+    are theirs. The API's viewsets, the staff app's pages and the admin site all ask this."""
+    if request.method not in READING_METHODS:
+        attribute_writes(request, staff(request.user))
+
+
 def new_request_id() -> str:
     return uuid.uuid4().hex

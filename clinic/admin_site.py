@@ -15,7 +15,6 @@ from django.contrib.admin.apps import AdminConfig
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
-from rest_framework.permissions import SAFE_METHODS
 
 from httpapi.throttling import limit_password_guesses
 
@@ -45,8 +44,8 @@ class ClinicAdminSite(admin.AdminSite):
 
         @wraps(view)
         def on_the_clinics_clock(request, *args, **kwargs):
-            if request.method not in SAFE_METHODS and request.user.is_authenticated:
-                trail.attribute_writes(request, trail.staff(request.user))
+            if request.user.is_authenticated:
+                trail.attribute_staff_writes(request)
             clinic = getattr(request.user, "clinic", None)
             if clinic is None:  # signed out, or a platform superuser
                 return inner(request, *args, **kwargs)

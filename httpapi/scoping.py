@@ -62,8 +62,7 @@ class AuditedMixin(ViewMixinBase):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if request.method not in SAFE_METHODS:
-            trail.attribute_writes(request, trail.staff(request.user))
+        trail.attribute_staff_writes(request)
 
     def record_reads(self, records) -> None:
         trail.record_reads(self.request, trail.staff(self.request.user), records)

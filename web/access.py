@@ -60,8 +60,7 @@ def staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     def page(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if member(request).clinic_id is None:  # a platform superuser belongs to no clinic
             raise Http404
-        if request.method not in SAFE_METHODS:
-            trail.attribute_writes(request, trail.staff(request.user))
+        trail.attribute_staff_writes(request)
         with timezone.override(ZoneInfo(clinic_of(request).timezone)):
             return view(request, *args, **kwargs)
 

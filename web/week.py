@@ -87,7 +87,9 @@ def _grid_hours(hours: list[WorkingHours], appointments: list[Appointment]) -> t
 
 
 def _slot_times(first: time, last: time) -> list[time]:
-    moment = datetime.combine(date.min, first.replace(minute=first.minute // 30 * 30))
+    # An appointment may start on any second (the API takes one): the grid keeps to the half hour.
+    row = first.replace(minute=first.minute // 30 * 30, second=0, microsecond=0)
+    moment = datetime.combine(date.min, row)
     times = []
     while moment.time() < last and moment.date() == date.min:
         times.append(moment.time())

@@ -222,6 +222,10 @@ class LaterScreening(Protocol):
     excluded_techniques: list[str]
 
 
+# The one warning that can arise after a session is signed: a later screening's.
+ARISES_AFTER_SIGNING = "superseded_screening"
+
+
 def superseded_screening(
     started_at: datetime,
     checked_against: UUID | None,
@@ -241,7 +245,7 @@ def superseded_screening(
         reason = _refusal(screening, sites)
         if reason:
             return SessionWarning(
-                "superseded_screening",
+                ARISES_AFTER_SIGNING,
                 f"A later screening ({screening.performed_at:%Y-%m-%d}) {reason}.",
             )
     return None

@@ -129,4 +129,13 @@ def note_warnings(session: NeedlingSession) -> NoteWarnings:
     if not session.is_signed or session.signed_warnings is None:
         return NoteWarnings(now, [])
     kept = [rules.SessionWarning(**warning) for warning in session.signed_warnings]
-    return NoteWarnings(kept, [warning for warning in now if warning not in kept])
+    # Only a later screening can raise a warning after the signing: everything else the rules
+    # read (sites, stimulation, times, precautions) was frozen by it. A warning the rules now
+    # word otherwise is the one printed as signed, not a new one.
+    signed_codes = {warning.code for warning in kept}
+    arisen = [
+        warning
+        for warning in now
+        if warning.code == rules.ARISES_AFTER_SIGNING and warning.code not in signed_codes
+    ]
+    return NoteWarnings(kept, arisen)

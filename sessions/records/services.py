@@ -238,6 +238,13 @@ def _attach_appointment(session: NeedlingSession, appointment: Appointment | Non
     session.course = session.course or appointment.course
 
 
+def _placed_by_its_appointment(session: NeedlingSession) -> bool:
+    """The session takes the place its appointment took in the course (places_taken counts
+    the one, not the other); in any other course it needs a place of its own."""
+    appointment = session.appointment
+    return appointment is not None and appointment.course_id == session.course_id
+
+
 @transaction.atomic
 def log_session(
     *,
@@ -273,8 +280,8 @@ def log_session(
     _check_needles(session)
     _check_appointment_free(session)
     _attach_appointment(session, appointment)
-    if appointment is None and course is not None:  # one booked counts in the course already
-        check_course_has_room(course.pk)
+    if session.course_id is not None and not _placed_by_its_appointment(session):
+        check_course_has_room(session.course_id)
     session.save()
     added = _add_sites(session, sites)  # a new session: nothing to replace
     _remember_parts(session, sites=added, electrical=_add_stimulation(session, added, electrical))
@@ -330,7 +337,7 @@ def correct_session(
     if session.appointment_id != appointment_before:
         _check_appointment_free(session)
         _attach_appointment(session, session.appointment)
-    if session.course_id not in (course_before, None) and session.appointment_id is None:
+    if session.course_id not in (course_before, None) and not _placed_by_its_appointment(session):
         check_course_has_room(session.course_id)
     session.save()
     if sites is not None:

@@ -10,7 +10,7 @@ violation of one is answered exactly like the check's.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -80,19 +80,21 @@ def course_gap_problem(day: date, other_days: Iterable[date], min_gap_days: int)
 
 def places_taken(course: TreatmentCourse, besides_appointment: UUID | None = None) -> int:
     """A course's sessions booked or logged: its live appointments (but the one being moved)
-    and the sessions logged in it without one."""
+    and the sessions logged in it other than in one of them (without an appointment, or in
+    one outside the course)."""
     # `id__in=[None]` excludes nothing: Django leaves None out of an IN list.
     booked = course.appointments.filter(status__in=LIVE).exclude(id__in=[besides_appointment])
-    return booked.count() + course.needling_sessions.filter(appointment__isnull=True).count()
+    logged = course.needling_sessions.exclude(appointment__course=course)
+    return booked.count() + logged.count()
 
 
 def check_course_has_room(
     course_id: UUID, *, besides_appointment: UUID | None = None
 ) -> TreatmentCourse:
     """A course takes one more session, booked or logged: it goes on (neither cancelled nor
-    completed) and holds fewer than its planned sessions, counting its live appointments and
-    the sessions logged in it without one (the appointment being moved aside). The course is locked,
-    so two placements into it take turns."""
+    completed) and holds fewer than its planned sessions, counting what `places_taken`
+    counts (the appointment being moved aside). The course is locked, so two placements into
+    it take turns."""
     course = TreatmentCourse.objects.select_for_update().get(pk=course_id)
     if course.status != CourseStatus.ACTIVE:
         raise Conflict(
@@ -475,7 +477,13 @@ def book_rest_of_course(course: TreatmentCourse) -> list[Appointment]:
         *course.appointments.filter(status__in=LIVE).values_list("starts_at", flat=True),
         *course.needling_sessions.values_list("started_at", flat=True),
     ]
-    after_last = [max(placed) + timedelta(days=course.min_gap_days)] if placed else []
+    # The gap counts days on the clinic's clock (course_gap_problem): the first allowed day
+    # begins at its midnight, whatever the hour of the last session.
+    after_last = []
+    if placed:
+        tz = ZoneInfo(course.clinic.timezone)
+        first_day = max(placed).astimezone(tz).date() + timedelta(days=course.min_gap_days)
+        after_last = [datetime.combine(first_day, time(), tz)]
     earliest = max([course_start(course.earliest_start, timezone.now()), *after_last])
     plan = plan_course(
         therapist=course.therapist,

@@ -80,19 +80,21 @@ def test_a_change_to_an_impossible_birth_date_or_language_is_refused(admin_api, 
     assert (patient.date_of_birth, patient.language) == (date(1985, 12, 10), "en")
 
 
-# (date of birth relative to today, accepted?)
+# (a date, or days from today as the test runs, accepted?)
 BIRTH_DATES = [
     (date(1900, 1, 1), True),
     (date(1899, 12, 31), False),
-    (timezone.localdate() - timedelta(days=1), True),
-    (timezone.localdate(), False),  # api.md: "a past date"
-    (timezone.localdate() + timedelta(days=1), False),
+    (-1, True),
+    (0, False),  # api.md: "a past date"
+    (1, False),
     (date(1985, 12, 10), True),
 ]
 
 
 @pytest.mark.parametrize("born, accepted", BIRTH_DATES)
 def test_the_date_of_birth_rule(born, accepted):
+    if isinstance(born, int):  # today is read as the test runs, not as the file is collected
+        born = timezone.localdate() + timedelta(days=born)
     check = functools.partial(validate_date_of_birth, born)
     if accepted:
         check()

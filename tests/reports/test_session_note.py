@@ -4,11 +4,14 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from pypdf import PdfReader
 
 from audit.models import AuditEntry
 from sessions.models import NeedlingSession
 from tests import bodies
+
+GUARD = "needling_signed_session_guard"  # sessions/migrations/0004
 
 
 def text_of(pdf: bytes) -> str:
@@ -135,6 +138,24 @@ def test_the_note_prints_the_patient_and_the_warnings_as_they_were_when_it_was_s
     answer = therapist_api.get(f"/api/v1/sessions/{signed_session['id']}/").json()
     assert [w["code"] for w in answer["warnings"]] == ["pneumothorax_risk", "superseded_screening"]
     assert not {"patient_name", "patient_date_of_birth", "signed_warnings"} & set(answer)
+
+
+def test_a_warning_the_rules_now_word_otherwise_is_not_printed_as_new(
+    therapist_api, signed_session
+):
+    """A note signed when the pneumothorax warning read otherwise: the rules' new words are
+    not a warning that arose after signing (only a later screening's can be)."""
+    as_worded_then = [{"code": "pneumothorax_risk", "message": "Older words for the lung."}]
+    with connection.cursor() as cursor:  # written as such a record stands, past the guard
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's writes checked: ALTER may go
+        cursor.execute(f"ALTER TABLE needling_needlingsession DISABLE TRIGGER {GUARD}")
+        NeedlingSession.objects.filter(pk=signed_session["id"]).update(
+            signed_warnings=as_worded_then
+        )
+        cursor.execute(f"ALTER TABLE needling_needlingsession ENABLE TRIGGER {GUARD}")
+    text = text_of(therapist_api.get(f"/api/v1/sessions/{signed_session['id']}/note.pdf").content)
+    assert "Older words for the lung." in text
+    assert "Since signing" not in text
 
 
 def test_a_draft_has_no_note_yet(therapist_api, log_session):

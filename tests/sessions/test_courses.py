@@ -13,8 +13,10 @@ from aftercare import delivery
 from aftercare.models import Notification
 from clinic.models import WorkingHours
 from sessions.models import Appointment, TreatmentCourse
+from sessions.records.services import log_session
+from sessions.scheduling.services import book_rest_of_course
 from tests import bodies
-from tests.moments import next_dst_change
+from tests.moments import ALL_DAY, next_dst_change
 from tests.query_counts import queries
 
 pytestmark = pytest.mark.django_db
@@ -420,3 +422,25 @@ def test_the_admin_form_says_so_when_the_course_does_not_fit(
     assert answer.status_code == 200
     assert "do not fit in the next 12 weeks; nothing was booked." in answer.content.decode()
     assert not TreatmentCourse.objects.exists()
+
+
+def test_the_rest_of_a_course_is_booked_from_the_first_day_its_least_gap_allows(
+    clinic, patient, make_therapist, screen
+):
+    """A session logged in the course this afternoon: the rest may begin at the start of the
+    day `min_gap_days` later on the clinic's clock, not at this afternoon's hour then."""
+    therapist = make_therapist(clinic, "all-day", working_hours=ALL_DAY)
+    screen(patient)
+    course = TreatmentCourse.objects.create(
+        clinic=clinic, patient=patient, therapist=therapist, indication="Neck pain",
+        planned_sessions=4, earliest_start=timezone.now(),
+    )  # fmt: skip
+    started = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=2)
+    log_session(
+        clinic=clinic, actor=therapist, patient=patient, course=course, started_at=started,
+        ended_at=started + timedelta(minutes=30), sites=[bodies.site()],
+    )  # fmt: skip
+    clock = bodies.CLINIC_CLOCK
+    first = min(a.starts_at for a in book_rest_of_course(course)).astimezone(clock)
+    expected_day = started.astimezone(clock).date() + timedelta(days=course.min_gap_days)
+    assert (first.date(), first.time()) == (expected_day, time(0))

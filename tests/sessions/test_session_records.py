@@ -571,3 +571,19 @@ def test_a_session_goes_only_into_a_course_that_goes_on_and_has_room(
         answer = log(therapist_api, session_body(course=course))
         assert answer.status_code == 409 and answer.json()["code"] == "invalid_state"
     assert NeedlingSession.objects.count() == 1
+
+
+def test_a_course_counts_every_session_logged_in_it_however_it_came(
+    therapist_api, cleared, session_body, admin_api, patient, therapist, book, monday_10
+):
+    """A course of one session, its draft logged: it is full, for a session without an
+    appointment and for one in an appointment outside the course alike."""
+    course = admin_api.post(
+        "/api/v1/courses/", course_body(patient, therapist, auto_schedule=False, planned_sessions=1)
+    ).json()["id"]
+    assert log(therapist_api, session_body(course=course, ended_at=None)).status_code == 201
+    elsewhere = book(monday_10).json()["id"]
+    for body in (session_body(course=course), session_body(course=course, appointment=elsewhere)):
+        answer = log(therapist_api, body)
+        assert answer.status_code == 409 and "All 1 sessions" in answer.json()["detail"]
+    assert NeedlingSession.objects.count() == 1

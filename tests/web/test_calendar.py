@@ -1,8 +1,9 @@
 """The week calendar and the course wizard book, move, cancel and mark no-shows through the
 scheduling services; their refusals are shown on the page and change nothing."""
 
+import re
 from datetime import datetime, time, timedelta
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from sessions.models import Appointment, TreatmentCourse
 from sessions.scheduling.services import book_appointment
+from tests.bodies import CLINIC_CLOCK
 from tests.moments import today_at
 from tests.query_counts import queries
 from web import week
@@ -23,7 +25,8 @@ def tomorrow_at(hour: int):
 
 
 def week_of(moment) -> str:
-    return timezone.localtime(moment).date().isoformat()
+    """The week's address as the calendar reads it: the day on the clinic's clock."""
+    return timezone.localtime(moment, CLINIC_CLOCK).date().isoformat()
 
 
 def test_the_week_shows_each_therapist_with_working_hours_and_appointments(
@@ -61,6 +64,19 @@ def test_no_show_is_offered_once_an_appointment_has_begun(signed_in, book, patie
         page = signed_in.get(f"/calendar/?week={week_of(appointment.starts_at)}").content
         offered = f'No-show<span class="sr"> {appointment.patient}' in page.decode()
         assert offered == (appointment == begun)
+
+
+def test_an_appointment_booked_to_the_second_leaves_the_grid_on_the_half_hour(
+    signed_in, book, patient, therapist
+):
+    # The earliest of the week starts the grid: its seconds must not shift every slot.
+    book(patient, tomorrow_at(8) - timedelta(minutes=15) + timedelta(seconds=30))
+    therapist.working_hours.update(start=time(8), end=time(18))
+    page = signed_in.get(f"/calendar/?week={week_of(tomorrow_at(8))}").content.decode()
+    assert '<th scope="row">07:30</th>' in page and "Ada Lovelace" in page
+    offered = [unquote(s) for s in re.findall(r"starts_at=([^\"&]+)", page)]
+    assert offered and {datetime.fromisoformat(s).second for s in offered} == {0}
+    assert any(datetime.fromisoformat(s).strftime("%H:%M") == "17:30" for s in offered)
 
 
 def test_an_appointment_outside_its_therapists_hours_today_is_still_in_the_week(
