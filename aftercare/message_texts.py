@@ -1,7 +1,7 @@
 """A clinic's own message texts: read and written by the admin API, read by the sender.
 
-Every write goes through `texts.check_text` (the subject) and `texts.check_body` (the body), as
-the admin's and the staff app's forms do.
+Every write goes through `texts.check_own_text` (each field's `texts.field_checks`), as the
+admin's and the staff app's forms do field by field.
 """
 
 from collections.abc import Iterable
@@ -51,8 +51,7 @@ def set_own_text(
     and a body that fits in one SMS."""
     if not may_have_own_text(language, kind):  # the doors offer no other: a caller's mistake
         raise ValidationError({"kind": f"No clinic words {kind} messages in {language!r}."})
-    texts.check_text(subject, kind)
-    texts.check_body(body, kind, language)
+    texts.check_own_text(subject, body, kind, language)
     MessageText.objects.update_or_create(
         clinic_id=clinic_id,
         language=language,

@@ -317,13 +317,17 @@ def remind_again_after_hold(patient: Patient, hold_id: UUID) -> None:
 SMS_ANSWERS = (Kind.APPOINTMENT_CONFIRMED, Kind.URGENT_CARE)
 
 
+def _preferred(patient: Patient) -> list[Channel]:
+    return PreferredChannel(patient.preferred_channel).channels()
+
+
 def reroute(patient: Patient) -> None:
     """The patient changed how they are reached: each message still to go goes as they now
     want it. One on a channel they no longer prefer is cancelled; one on a channel they now
     prefer is planned alike (same moment, same lifetime); each is pending or suppressed as
     planning decides (plan.status_on)."""
     wanted = recipient(patient)
-    channels = PreferredChannel(patient.preferred_channel).channels()
+    channels = _preferred(patient)
     still_to_go = Notification.objects.filter(patient=patient, status__in=OPEN).exclude(
         kind__in=(*STAFF_KINDS, *SMS_ANSWERS)
     )
@@ -374,7 +378,15 @@ def cancel_for_patient(patient: Patient) -> int:
 
 
 # What a patient may change while a message to them is on its way: read again as it goes.
-STANDING = ("phone", "email", "sms_consent", "email_consent", "clinical_hold", "archived_at")
+STANDING = (
+    "phone",
+    "email",
+    "preferred_channel",
+    "sms_consent",
+    "email_consent",
+    "clinical_hold",
+    "archived_at",
+)
 
 
 def read_standing(patients: Iterable[Patient]) -> None:
@@ -394,13 +406,17 @@ def status_as_they_stand(notification: Notification) -> str:
     """A message to a patient, about to go, as the outbox would have it had it still been
     waiting when the patient last changed (as `read_standing` last read them). Cancelled if
     their hold or archive would have cancelled it (`cancel_while_on_hold`,
-    `cancel_for_patient`: the archive, what was planned before it), else pending or
-    suppressed as planning decides (`plan.status_on`)."""
+    `cancel_for_patient`: the archive, what was planned before it) or its channel is no
+    longer one they prefer (`reroute`), else pending or suppressed as planning decides
+    (`plan.status_on`)."""
     patient = notification.patient
     archived = patient.archived_at is not None and notification.created_at <= patient.archived_at
     if archived or (patient.clinical_hold and notification.kind in HELD_KINDS):
         return Status.CANCELLED
-    return plan.status_on(Channel(notification.channel), recipient(patient))
+    channel = Channel(notification.channel)
+    if notification.kind not in SMS_ANSWERS and channel not in _preferred(patient):
+        return Status.CANCELLED  # as `reroute` cancels one on a channel no longer preferred
+    return plan.status_on(channel, recipient(patient))
 
 
 def alert_clinic(side_effect: SideEffect) -> None:
@@ -485,35 +501,26 @@ def offer_slot(offer: WaitlistOffer, lifetime: timedelta) -> datetime:
     return max((m.expires_at for m in planned), default=audience["now"] + lifetime)
 
 
-def withdraw_sms_consent(phone: str) -> int:
-    """The patient texted STOP: no more SMS, and none of those still planned will go."""
-    patients = Patient.objects.filter(phone=phone)
-    patients.filter(sms_consent=True).update(sms_consent=False, sms_stopped_at=timezone.now())
-    return _suppress_planned(patients, Channel.SMS)
+def withdraw_sms_consent(phone: str) -> None:
+    """The patient texted STOP: no more SMS to anyone on the number, and none of those still
+    planned will go (`reroute` suppresses them, as when staff untick the consent)."""
+    patients = list(Patient.objects.filter(phone=phone, sms_consent=True))
+    Patient.objects.filter(pk__in=[p.pk for p in patients]).update(
+        sms_consent=False, sms_stopped_at=timezone.now()
+    )
+    for patient in patients:
+        patient.sms_consent = False
+        reroute(patient)
 
 
-def withdraw_email_consent(patient: Patient) -> int:
+def withdraw_email_consent(patient: Patient) -> None:
     """The patient stopped the clinic's emails from a link in one: no more emails, and none of
-    those still planned will go. Only this patient of this clinic: the address may be
-    another's too (a relative's), who did not ask."""
+    those still planned will go (`reroute`; the alerts about them to staff are not theirs to
+    stop). Only this patient of this clinic: the address may be another's too (a relative's),
+    who did not ask."""
     Patient.objects.filter(pk=patient.pk).update(email_consent=False)
     patient.email_consent = False
-    return _suppress_planned(Patient.objects.filter(pk=patient.pk), Channel.EMAIL)
-
-
-def _suppress_planned(patients: QuerySet[Patient], channel: Channel) -> int:
-    """The messages still to go to these patients on `channel`, suppressed (a send that died
-    holding one is past its lease: it is still to go). Not the alerts about them to their
-    clinic's staff: a patient's stop is no say over those."""
-    return (
-        Notification.objects.filter(
-            Q(status=Status.PENDING) | Q(status=Status.SENDING, lease_until__lt=timezone.now()),
-            patient__in=patients,
-            channel=channel,
-        )
-        .exclude(kind__in=STAFF_KINDS)
-        .update(status=Status.SUPPRESSED, updated_at=timezone.now())
-    )
+    reroute(patient)
 
 
 def restore_sms_consent(phone: str) -> int:

@@ -136,6 +136,12 @@ def field_checks(kind: str, language: str) -> dict[str, Callable[[str], None]]:
     }
 
 
+def check_own_text(subject: str, body: str, kind: str, language: str) -> None:
+    """A clinic's own text whole, as every field of it must pass (`field_checks`)."""
+    for field, check in field_checks(kind, language).items():
+        check({"subject": subject, "body": body}[field])
+
+
 def _longest_values(language: str) -> dict[str, str]:
     """Each placeholder of a patient's message at the longest it can be: a name as long as
     its column holds, the longest date the language writes, the longest link."""
@@ -171,10 +177,8 @@ def _longest_appointment_time(language: str) -> str:
 def _usable(own: tuple[str, str], kind: str, language: str) -> bool:
     """A clinic's own (subject, body) as `set_own_text` would take it. Remembered: a batch
     sends many messages of one text, and measuring its longest SMS renders it whole."""
-    subject, body = own
     try:
-        check_text(subject, kind)
-        check_body(body, kind, language)
+        check_own_text(*own, kind, language)
     except RuleViolation:
         return False
     return True

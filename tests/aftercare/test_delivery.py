@@ -12,6 +12,7 @@ from django.utils import timezone
 from aftercare import channels, delivery, outbox
 from aftercare.models import Notification
 from clinic.holds import archive_patient, place_on_hold
+from clinic.models import Patient
 from sessions.models import TreatmentCourse
 from tests.aftercare.outbox_rows import due_sms, run_due
 
@@ -151,6 +152,14 @@ def test_a_stop_texted_while_a_batch_is_sent_suppresses_the_rest_of_it(meanwhile
     meanwhile(lambda: outbox.withdraw_sms_consent(patient.phone))
     rows = due_sms(clinic, patient, [timezone.now()] * 3, label="stop")
     assert statuses_sending(rows) == ["sent", "suppressed", "suppressed"]
+
+
+def test_a_patient_who_turns_to_email_while_a_batch_is_sent_gets_no_more_of_its_sms(
+    meanwhile, clinic, patient
+):
+    meanwhile(lambda: Patient.objects.filter(pk=patient.pk).update(preferred_channel="email"))
+    rows = due_sms(clinic, patient, [timezone.now()] * 3, label="email")
+    assert statuses_sending(rows) == ["cancelled", "cancelled", "sent"]
 
 
 def test_a_hold_placed_while_a_batch_is_sent_cancels_the_rest_of_its_heat_messages(
