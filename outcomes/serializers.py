@@ -34,7 +34,11 @@ class OutcomeMeasureSerializer(serializers.ModelSerializer):
         queryset=NeedlingSession.objects.all(), required=False, allow_null=True
     )
     instrument = serializers.ChoiceField(choices=Instrument.choices)
-    recorded_at = MomentField(required=False, help_text="Default now")
+    recorded_at = MomentField(
+        required=False,
+        help_text="Default: the session's start if a session is given, else now. At a session, "
+        "within its time; at none, not before the course's first session (or its creation).",
+    )
     reported_by = serializers.ChoiceField(choices=Reporter.choices, default=Reporter.THERAPIST)
     # NPRS: the rating, written. PSFS: the mean of the items, read only (sending one is a 400).
     score = ScoreField(required=False, allow_null=True, help_text="NPRS 0-10; PSFS: the mean")

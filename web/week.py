@@ -62,6 +62,9 @@ class Cell:
 class TherapistWeek:
     therapist: Staff
     rows: list[tuple[time, list[Cell]]]
+    # Booked here still: their appointments may be moved (one who left keeps them only to
+    # be cancelled, as the booking service refuses a move of them).
+    works_here: bool
 
 
 def monday_of(day: date) -> date:
@@ -125,12 +128,15 @@ def week_of(clinic: Clinic, monday: date) -> list[TherapistWeek]:
         .order_by("full_name", "username")
     )
     # No free slot for one who is no longer booked here: the booking service would refuse it.
-    shifts = {t.pk: shifts_of(t) if works_here(t, clinic) else [] for t in therapists}
+    here = {t.pk: works_here(t, clinic) for t in therapists}
+    shifts = {t.pk: shifts_of(t) if here[t.pk] else [] for t in therapists}
     every_block = [b for t in therapists if shifts[t.pk] for b in t.working_hours.all()]
     times = _slot_times(*_grid_hours(every_block, appointments))
     now, zone = timezone.now(), ZoneInfo(clinic.timezone)
     return [
-        TherapistWeek(t, _rows(shifts[t.pk], days, times, by_therapist.get(t.pk, []), now, zone))
+        TherapistWeek(
+            t, _rows(shifts[t.pk], days, times, by_therapist.get(t.pk, []), now, zone), here[t.pk]
+        )
         for t in therapists
     ]
 

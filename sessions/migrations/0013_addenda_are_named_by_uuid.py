@@ -1,8 +1,8 @@
 """An addendum's id is a UUID, as every other id of the API (api.md: "Ids are opaque strings
-(UUIDs)"); it was a number. An addendum written before keeps its number inside its UUID, as
-its last digits (12 becomes 00000000-0000-0000-0000-00000000000c), so the audit trail's
-entries, which name it by its number, still find it; and migrating back gives each its
-number again (one written since gets the next free one, in the order written).
+(UUIDs)"); it was a number. An addendum written before keeps its number inside its UUID, in
+hexadecimal as its last digits (12 becomes 00000000-0000-0000-0000-00000000000c), so the
+audit trail's older entries, which name it "12", can be matched to it; and migrating back
+gives each its number again (one written since gets the next free one, in the order written).
 
 Neither backend can turn a number into a UUID in place, so each gets its own steps. Nothing
 else refers to an addendum. The guard that keeps signed sessions' addenda unchanged (0007)

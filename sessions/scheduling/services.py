@@ -171,7 +171,7 @@ def _double_booked(who: str) -> Conflict:
 
 def works_here(therapist: Staff, clinic: Clinic) -> bool:
     """Whether the therapist is booked at the clinic: active, and on its staff (a therapist
-    who left or moved keeps the appointments made before, to be moved or cancelled)."""
+    who left or moved keeps the appointments made before, to be cancelled)."""
     return therapist.is_active and therapist.clinic_id == clinic.pk
 
 

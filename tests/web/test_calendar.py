@@ -55,6 +55,7 @@ def test_a_therapist_who_left_or_moved_keeps_their_booked_patients_in_sight(
     assert "<caption>Nora Quinn</caption>" in page
     assert "Ada Lovelace" in page
     assert "Book<span" not in page  # the only therapist with hours here is gone
+    assert "Cancel<span" in page and "Move<span" not in page  # the service refuses a move
 
 
 def test_no_show_is_offered_once_an_appointment_has_begun(signed_in, book, patient, make_patient):
