@@ -27,6 +27,7 @@ from sessions.models import (
     SideEffect,
     TreatmentCourse,
 )
+from sessions.models.scheduling import not_begun
 from sessions.records.selectors import sessions_left
 
 # A message that is still to go may be moved, cancelled or suppressed; any other is history.
@@ -307,7 +308,7 @@ def cancel_while_on_hold(patient: Patient) -> int:
 def remind_again_after_hold(patient: Patient, hold_id: UUID) -> None:
     """The hold is over: the appointments still booked get their reminders again."""
     booked = patient.appointments.filter(
-        status=AppointmentStatus.BOOKED, starts_at__gt=timezone.now()
+        not_begun(timezone.now()), status=AppointmentStatus.BOOKED
     ).select_related("patient", "clinic")
     for appointment in booked:
         plan_reminder(appointment, occasion=f":after-hold:{hold_id}")

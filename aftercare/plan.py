@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from aftercare.models import STAFF_KINDS, Kind
 from clinic.models import Channel, PreferredChannel
+from sessions.models.scheduling import has_begun
 
 # The kinds, by their short names here; aftercare.models.Kind is their one list.
 IMMEDIATE, HEAT_OK, CHECKIN = Kind.AFTERCARE_IMMEDIATE, Kind.HEAT_OK, Kind.CHECKIN_24H
@@ -194,7 +195,7 @@ def plan_notice(
 ) -> list[PlannedMessage]:
     """A cancelled or moved appointment (its time now `starts_at`): told now, or at the end of
     quiet hours, and not after that time."""
-    if starts_at <= now:
+    if has_begun(starts_at, now):
         return []
     send_at = next_allowed_minute(now, ZoneInfo(recipient.timezone), quiet_hours)
     too_late = send_at >= starts_at  # quiet hours last until the appointment

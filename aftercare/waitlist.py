@@ -27,6 +27,7 @@ from clinic.holds import check_open_for_care
 from clinic.models import Clinic, Patient, Staff
 from core.errors import Conflict, RuleViolation
 from sessions.models import Appointment, AppointmentStatus
+from sessions.models.scheduling import has_begun
 from sessions.scheduling.selectors import busy_intervals, busy_patients
 from sessions.scheduling.services import book_appointment
 from sessions.slots import BusyTime, Interval
@@ -89,7 +90,7 @@ def offer_freed_slot(freed: Appointment, now: datetime | None = None) -> Waitlis
     """Offer the cancelled appointment's time to the earliest entry that may take it (`_may_take`)
     and has not been offered it yet. Inside the cancelling transaction: no cancel, no offer."""
     now = now or timezone.now()
-    if freed.status != AppointmentStatus.CANCELLED or freed.starts_at <= now:
+    if freed.status != AppointmentStatus.CANCELLED or has_begun(freed.starts_at, now):
         return None
     if busy_intervals(
         start=freed.starts_at, end=freed.ends_at, therapist=freed.therapist, room=freed.room
@@ -204,7 +205,7 @@ def _book_offered_slot(offer_id: UUID) -> Appointment:
     if offer.status != OfferStatus.OFFERED or offer.expires_at <= now:
         raise Conflict("slot_gone", SLOT_GONE)  # answered, closed, or lapsing: as it stands
     taken = WaitlistOffer.objects.filter(freed=offer.freed_id, status=OfferStatus.ACCEPTED)
-    if freed.starts_at <= now or taken.exists():
+    if has_begun(freed.starts_at, now) or taken.exists():
         raise _SlotTaken
     try:
         booked = book_appointment(

@@ -4,9 +4,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from aftercare.models import Notification
@@ -22,6 +24,7 @@ from screening.vocabulary import ExclusionSide, Region, Technique, muscle_by_cod
 from sessions.models import Appointment, NeedlingSession, SideEffect, TreatmentCourse
 from sessions.models.scheduling import LIVE
 from sessions.records.selectors import with_sessions_done
+from sessions.scheduling.selectors import TAKES_OWN_PLACE
 
 # A screening that lapses within this many days is flagged on the therapist's day.
 EXPIRY_NOTICE = timedelta(days=14)
@@ -40,7 +43,7 @@ def found_patients(patients: QuerySet[Patient], search: str, most: int) -> list[
 @dataclass(frozen=True)
 class DayItem:
     appointment: Appointment
-    session_number: int | None  # in its course, counting live appointments
+    session_number: int | None  # in its course, counting the places before it
     screening: Screening | None
     flags: tuple[str, ...]
     closed: str  # why no session may start for this patient, "" when one may
@@ -102,14 +105,24 @@ def screening_flags(screening: Screening | None, at: datetime, patient: Patient)
     return tuple(flags)
 
 
+def _count(rows: QuerySet[Any]) -> Coalesce:
+    """How many `rows` a subquery finds, 0 for none."""
+    return Coalesce(Subquery(rows.values("course").annotate(n=Count("pk")).values("n")), 0)
+
+
 def day_of(therapist: Staff, day: date) -> list[DayItem]:
     """The therapist's live appointments in their clinic on a local day, in order, with what to
     know first (a therapist moved from another clinic sees none of its patients)."""
     if therapist.clinic_id is None:  # a platform superuser: no clinic, no patients
         return []
     start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
-    earlier_in_course = Appointment.objects.filter(
+    # Its number counts the places the course held up to it (scheduling.selectors.placed_starts):
+    # live appointments, and sessions logged in the course outside them.
+    booked_by_then = Appointment.objects.filter(
         course=OuterRef("course"), status__in=LIVE, starts_at__lte=OuterRef("starts_at")
+    )
+    logged_before = NeedlingSession.objects.filter(
+        TAKES_OWN_PLACE, course=OuterRef("course"), started_at__lt=OuterRef("starts_at")
     )
     appointments = list(
         Appointment.objects.filter(
@@ -120,11 +133,7 @@ def day_of(therapist: Staff, day: date) -> list[DayItem]:
             starts_at__lt=start + timedelta(days=1),
         )
         .select_related("patient", "room", "course", "needling_session")
-        .annotate(
-            session_number=Subquery(
-                earlier_in_course.values("course").annotate(n=Count("pk")).values("n")
-            )
-        )
+        .annotate(session_number=_count(booked_by_then) + _count(logged_before))
         .order_by("starts_at")
     )
     ruling = ruling_screenings({a.patient_id for a in appointments}, timezone.now())

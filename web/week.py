@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from clinic.models import Clinic, Staff, WorkingHours
 from sessions.models import Appointment
-from sessions.models.scheduling import LIVE
+from sessions.models.scheduling import LIVE, has_begun
 from sessions.scheduling.selectors import shifts_of
-from sessions.scheduling.services import has_begun, starts_too_late, works_here
+from sessions.scheduling.services import works_here
 from sessions.slots import Shift, within_working_hours
 
 SLOT = timedelta(minutes=30)
@@ -156,7 +156,7 @@ def _rows(
             slot_start = timezone.make_aware(datetime.combine(day, clock))
             slot_end = slot_start + SLOT
             starting = tuple(
-                Placed(a, has_begun(a, now))
+                Placed(a, has_begun(a.starts_at, now))
                 for a in appointments
                 if slot_start <= a.starts_at < slot_end
             )
@@ -170,8 +170,8 @@ def _rows(
                     ),
                     appointments=starting,
                     busy=busy and not starting,
-                    # Begun is past for booking (the service refuses a start before now).
-                    past=starts_too_late(slot_start, now),
+                    # Begun is past for booking, as the service has it.
+                    past=has_begun(slot_start, now),
                 )
             )
         rows.append((clock, cells))

@@ -7,7 +7,7 @@ there the booking service checks inside one IMMEDIATE transaction instead).
 """
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import models
 from django.db.models import Q
@@ -91,6 +91,18 @@ class AppointmentStatus(models.TextChoices):
 
 
 LIVE = (AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED)
+
+
+def has_begun(starts_at: datetime, now: datetime) -> bool:
+    """An appointment has begun once its start is past: from then on nothing is booked to
+    start then, its freed time is offered to nobody, nobody is told of a change to it, and its
+    patient may be marked a no-show. One starting this very moment may still be booked."""
+    return starts_at < now
+
+
+def not_begun(now: datetime) -> Q:
+    """The appointments `has_begun` says are still to come, as a query."""
+    return Q(starts_at__gte=now)
 
 
 class Appointment(models.Model):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from clinic.admin import ClinicScopedAdmin, ReadOnlyAdminMixin, ReadOnlyClinicAdmin
 from core.errors import RuleViolation
 from sessions.models import Appointment, TreatmentCourse
+from sessions.models.scheduling import not_begun
 from sessions.scheduling import services
 
 
@@ -92,9 +93,9 @@ class WhenFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         now = timezone.now()
         if self.value() == "upcoming":
-            return queryset.filter(starts_at__gte=now)
-        if self.value() == "past":
-            return queryset.filter(starts_at__lt=now)
+            return queryset.filter(not_begun(now))
+        if self.value() == "past":  # begun: under way or over
+            return queryset.exclude(not_begun(now))
         return queryset
 
 

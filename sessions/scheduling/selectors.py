@@ -4,12 +4,32 @@ from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from clinic.models import Patient, Room, Staff
-from sessions.models import Appointment, AppointmentStatus
-from sessions.models.scheduling import LIVE, LONGEST_APPOINTMENT
+from sessions.models import Appointment, AppointmentStatus, TreatmentCourse
+from sessions.models.scheduling import LIVE, LONGEST_APPOINTMENT, not_begun
 from sessions.slots import Shift
+
+# A session logged in a course takes a place of its own there, unless it took place in one of
+# the course's appointments and so takes that one's place (records.services says the same of a
+# session in hand, _placed_by_its_appointment).
+TAKES_OWN_PLACE = Q(appointment__isnull=True) | ~Q(appointment__course=F("course"))
+
+
+def placed_starts(
+    course: TreatmentCourse, besides_appointment: UUID | None = None
+) -> list[datetime]:
+    """When each of a course's places begins: its live appointments (but the one being moved)
+    and the sessions logged in it that take a place of their own, in one query."""
+    # `id__in=[None]` excludes nothing: Django leaves None out of an IN list.
+    booked = course.appointments.filter(status__in=LIVE).exclude(id__in=[besides_appointment])
+    logged = course.needling_sessions.filter(TAKES_OWN_PLACE)
+    return list(
+        booked.values_list("starts_at", flat=True).union(
+            logged.values_list("started_at", flat=True), all=True
+        )
+    )
 
 
 def shifts_of(therapist: Staff) -> list[Shift]:
@@ -59,7 +79,7 @@ def _live_within(start: datetime, end: datetime) -> QuerySet[Appointment]:
 def next_booked(patient: Patient, now: datetime) -> Appointment | None:
     """The patient's next appointment still to come, the one a reply to a reminder means."""
     return (
-        patient.appointments.filter(status=AppointmentStatus.BOOKED, starts_at__gt=now)
+        patient.appointments.filter(not_begun(now), status=AppointmentStatus.BOOKED)
         .order_by("starts_at")
         .first()
     )

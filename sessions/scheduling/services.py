@@ -35,8 +35,10 @@ from sessions.models.scheduling import (
     LIVE,
     LONGEST_APPOINTMENT,
     SESSION_MINUTES,
+    has_begun,
+    not_begun,
 )
-from sessions.scheduling.selectors import busy_intervals, shifts_of
+from sessions.scheduling.selectors import busy_intervals, placed_starts, shifts_of
 
 HORIZON = timedelta(weeks=12)
 NO_OVERLAP_CONSTRAINTS = frozenset(
@@ -48,18 +50,13 @@ NO_OVERLAP_CONSTRAINTS = frozenset(
 )
 
 
-def starts_too_late(starts_at: datetime, now: datetime) -> bool:
-    """Nothing is booked to start in the past, not even in a slot already begun."""
-    return starts_at < now
-
-
 def check_appointment_times(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
     """An appointment ends after it starts, starts in the future and lasts at most 8 hours.
 
     Field errors (the API answers them as 400s on the field, the admin next to the field)."""
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": "Must be after starts_at."})
-    if starts_too_late(starts_at, now):
+    if has_begun(starts_at, now):  # not even in a slot already under way
         raise ValidationError({"starts_at": "Must not be in the past."})
     if ends_at - starts_at > LONGEST_APPOINTMENT:
         raise ValidationError({"ends_at": "An appointment lasts at most 8 hours."})
@@ -79,13 +76,8 @@ def course_gap_problem(day: date, other_days: Iterable[date], min_gap_days: int)
 
 
 def places_taken(course: TreatmentCourse, besides_appointment: UUID | None = None) -> int:
-    """A course's sessions booked or logged: its live appointments (but the one being moved)
-    and the sessions logged in it other than in one of them (without an appointment, or in
-    one outside the course)."""
-    # `id__in=[None]` excludes nothing: Django leaves None out of an IN list.
-    booked = course.appointments.filter(status__in=LIVE).exclude(id__in=[besides_appointment])
-    logged = course.needling_sessions.exclude(appointment__course=course)
-    return booked.count() + logged.count()
+    """A course's sessions booked or logged, each once (`placed_starts`)."""
+    return len(placed_starts(course, besides_appointment))
 
 
 def check_course_has_room(
@@ -117,13 +109,12 @@ def _check_fits_course(appointment: Appointment) -> None:
     if appointment.course_id is None:
         return
     course = check_course_has_room(appointment.course_id, besides_appointment=appointment.pk)
-    others = course.appointments.filter(status__in=LIVE).exclude(pk=appointment.pk)
     tz = ZoneInfo(appointment.clinic.timezone)
     problem = course_gap_problem(
         appointment.starts_at.astimezone(tz).date(),
         [
             starts_at.astimezone(tz).date()
-            for starts_at in others.values_list("starts_at", flat=True)
+            for starts_at in placed_starts(course, besides_appointment=appointment.pk)
         ],
         course.min_gap_days,
     )
@@ -191,9 +182,7 @@ def bookable_slots(
         window_end=end,
         minutes=minutes,
     )
-    return [
-        (starts_at, ends_at) for starts_at, ends_at in free if not starts_too_late(starts_at, now)
-    ]
+    return [(starts_at, ends_at) for starts_at, ends_at in free if not has_begun(starts_at, now)]
 
 
 def _check_bookable(therapist: Staff, clinic: Clinic) -> None:
@@ -347,16 +336,11 @@ def confirm_appointment(appointment: Appointment) -> Appointment:
     return appointment
 
 
-def has_begun(appointment: Appointment, now: datetime) -> bool:
-    """Whether its time has come: only then can the patient have failed to come."""
-    return appointment.starts_at <= now
-
-
 @transaction.atomic
 def mark_no_show(appointment: Appointment) -> Appointment:
     _lock(appointment)
     _require_booked(appointment, "marked as a no-show")
-    if not has_begun(appointment, timezone.now()):
+    if not has_begun(appointment.starts_at, timezone.now()):
         # Marked ahead by a slip, it would free the slot and cancel the patient's reminder.
         raise Conflict(
             "invalid_state",
@@ -470,13 +454,10 @@ def book_rest_of_course(course: TreatmentCourse) -> list[Appointment]:
     """Book the course's sessions not yet placed (its planned sessions less `places_taken`) in
     the earliest slots that fit them all: from its earliest start or now, and its least gap
     after the last session already booked or logged in it."""
-    to_place = course.planned_sessions - places_taken(course)
+    placed = placed_starts(course)
+    to_place = course.planned_sessions - len(placed)
     if to_place <= 0:
         return []
-    placed = [
-        *course.appointments.filter(status__in=LIVE).values_list("starts_at", flat=True),
-        *course.needling_sessions.values_list("started_at", flat=True),
-    ]
     # The gap counts days on the clinic's clock (course_gap_problem): the first allowed day
     # begins at its midnight, whatever the hour of the last session.
     after_last = []
@@ -527,7 +508,7 @@ def cancel_course(course: TreatmentCourse) -> TreatmentCourse:
     if course.status != CourseStatus.ACTIVE:
         raise Conflict("invalid_state", f"The course is already {course.status}.")
     upcoming = course.appointments.filter(
-        status=AppointmentStatus.BOOKED, starts_at__gt=timezone.now()
+        not_begun(timezone.now()), status=AppointmentStatus.BOOKED
     )
     for appointment in upcoming.select_related("therapist", "patient"):
         cancel_appointment(appointment, reason="The treatment course was cancelled.")

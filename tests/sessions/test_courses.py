@@ -171,6 +171,35 @@ def test_a_course_session_moves_no_closer_than_the_least_gap_but_may_move_later(
     assert later.status_code == 200, later.json()
 
 
+def test_a_session_logged_in_a_course_without_an_appointment_keeps_the_courses_gap_too(
+    admin_api, book, clinic, patient, make_therapist, screen
+):
+    """A session logged in the course this afternoon, with no appointment: the next one is
+    booked no sooner than the course's least gap after it, as after a booked one."""
+    therapist = make_therapist(clinic, "all-day", working_hours=ALL_DAY)
+    screen(patient)
+    course = TreatmentCourse.objects.create(
+        clinic=clinic, patient=patient, therapist=therapist, indication="Neck pain",
+        planned_sessions=4, min_gap_days=2, earliest_start=timezone.now(),
+    )  # fmt: skip
+    started = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=2)
+    log_session(
+        clinic=clinic, actor=therapist, patient=patient, course=course, started_at=started,
+        ended_at=started + timedelta(minutes=30), sites=[bodies.site()],
+    )  # fmt: skip
+    clock = bodies.CLINIC_CLOCK
+    logged_day = started.astimezone(clock).date()
+
+    def book_on(days_later):
+        day = logged_day + timedelta(days=days_later)
+        return book(datetime.combine(day, time(10), clock), therapist=therapist, course=course)
+
+    too_soon = book_on(1)
+    assert too_soon.status_code == 400
+    assert f"one is on {logged_day:%Y-%m-%d}, 1 day away" in too_soon.json()["starts_at"][0]
+    assert book_on(2).status_code == 201
+
+
 def test_a_course_is_completed_when_its_sessions_done_reach_its_plan_and_no_sooner(
     admin_api, therapist_api, log_session, patient, therapist
 ):

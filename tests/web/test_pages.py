@@ -99,6 +99,27 @@ def test_today_lists_my_appointments_in_order_with_course_and_flags(
     assert "Start session" in page
 
 
+def test_today_numbers_a_course_session_counting_sessions_logged_without_an_appointment(
+    signed_in, book, patient, clinic, therapist, course, screen
+):
+    """Two days ago a session was logged in the course without an appointment, yesterday one
+    in the course's appointment: today's appointment is the course's third session."""
+    screen(patient)
+
+    def logged(started_at, appointment=None):
+        log_session(
+            clinic=clinic, actor=therapist, patient=patient, course=course,
+            appointment=appointment, started_at=started_at, sites=[site()],
+        )  # fmt: skip
+
+    logged(today_at(9) - timedelta(days=2))
+    yesterday = book(patient, today_at(9) - timedelta(days=1), course=course)
+    logged(yesterday.starts_at, appointment=yesterday)
+    book(patient, today_at(0), course=course)
+
+    assert "Neck pain · session 3 of 5" in signed_in.get("/").content.decode()
+
+
 def test_today_names_the_muscles_a_screening_excludes(signed_in, book, patient, screen):
     screen(patient, pregnancy_trimester=2)
     book(patient, today_at(9))
