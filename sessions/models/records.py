@@ -150,6 +150,16 @@ class NeedlingSession(models.Model):
         return self.status == SessionStatus.SIGNED
 
     @property
+    def patient_named(self) -> str:
+        """The patient as the record names them: as at the signing once signed, else as now."""
+        return self.patient_name if self.is_signed else str(self.patient)
+
+    @property
+    def therapist_named(self) -> str:
+        """The therapist as the record names them: as at the signing once signed, else as now."""
+        return self.therapist_name if self.is_signed else str(self.therapist)
+
+    @property
     def recorded_at(self):
         """When the session was entered (it may describe a treatment given earlier)."""
         return self.created_at

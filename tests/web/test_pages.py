@@ -279,7 +279,7 @@ def test_an_appointment_already_logged_opens_its_note(signed_in, patient, logged
     assert response["Location"] == f"/sessions/{session.pk}/"
 
 
-def test_a_signed_sessions_page_names_the_patient_and_its_warnings_as_the_note_does(
+def test_a_signed_sessions_page_names_the_people_and_its_warnings_as_the_note_does(
     signed_in, clinic, patient, therapist, screen
 ):
     screen(patient)
@@ -295,10 +295,15 @@ def test_a_signed_sessions_page_names_the_patient_and_its_warnings_as_the_note_d
     sign_session(session, actor=therapist)
     patient.given_name = "Augusta"  # a name corrected after the signing
     patient.save()
+    therapist.full_name = "Nora Quinn-Byrne"  # and the therapist's, married since
+    therapist.save()
     screen(patient, local_infection_regions=[{"region": "neck", "side": "left"}])
 
     page = signed_in.get(f"/sessions/{session.pk}/").content.decode()
     assert "Session with" in page and "Ada Lovelace</a>" in page and "Augusta" not in page
+    heading = page.split("Session with", 1)[1].split("</p>", 1)[0]  # the page's own header aside
+    assert "· Nora Quinn\n" in heading and "Signed by Nora Quinn on" in heading
+    assert "Quinn-Byrne" not in heading
     signed, since = page.split("Since signing")
     assert "Deep needling of upper trapezius (left)" in signed
     assert "A later screening" in since and "A later screening" not in signed

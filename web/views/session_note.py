@@ -46,8 +46,6 @@ def _note(request: HttpRequest, session: NeedlingSession, **context: object) -> 
         "web/session_note.html",
         {
             "session": session,
-            # The signed record's patient as named then, as the printed note names them.
-            "patient_name": session.patient_name if session.is_signed else str(session.patient),
             "sites": sites,
             "warnings": warnings.as_signed,
             "since_signing": warnings.since_signing,
