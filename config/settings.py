@@ -157,6 +157,9 @@ TOKEN_TTL_HOURS = float(os.environ.get("TOKEN_TTL_HOURS", "12"))
 # SIGN_IN_LOCK_MINUTES of the first, until those minutes are over (httpapi.throttling).
 SIGN_IN_FAILURES_PER_ACCOUNT = int(os.environ.get("SIGN_IN_FAILURES_PER_ACCOUNT", "20"))
 SIGN_IN_LOCK_MINUTES = int(os.environ.get("SIGN_IN_LOCK_MINUTES", "15"))
+# A POST's Idempotency-Key (and a staff-app form's one-time token) is kept this many days with
+# the answer it replays, then forgotten (httpapi.idempotency.forget_old_records).
+IDEMPOTENCY_KEEP_DAYS = int(os.environ.get("IDEMPOTENCY_KEEP_DAYS", "7"))
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -251,6 +254,10 @@ AFTERCARE_SEND_BATCH = int(os.environ.get("AFTERCARE_SEND_BATCH", "20"))
 AFTERCARE_STANDING_SECONDS = float(os.environ.get("AFTERCARE_STANDING_SECONDS", "1"))
 CELERY_BEAT_SCHEDULE = {
     "aftercare-sweep": {"task": "aftercare.tasks.sweep", "schedule": 5.0},
+    "idempotency-forget": {
+        "task": "httpapi.tasks.forget_old_idempotency_records",
+        "schedule": 3600.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 REDIS_URL = os.environ.get("REDIS_URL", "")

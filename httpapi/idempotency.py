@@ -2,12 +2,15 @@
 
 The record is written inside the request's transaction (ATOMIC_REQUESTS), so a rejected
 request keeps no record and may be retried, and a concurrent repeat waits on the unique
-key until the first commits, then replays it.
+key until the first commits, then replays it. Records are kept IDEMPOTENCY_KEEP_DAYS
+(forget_old_records, run hourly by Celery beat): the answers they hold are patient data.
 """
 
 import hashlib
 import re
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
@@ -70,6 +73,14 @@ def claim(request, key: str) -> IdempotencyRecord:
     raise _Replay(response)
 
 
+def forget_old_records(now: datetime) -> int:
+    """Delete the records of keys first sent over IDEMPOTENCY_KEEP_DAYS before `now`, and so
+    the copies of answers they hold; a repeat sent later is a new request. How many went."""
+    kept_since = now - timedelta(days=settings.IDEMPOTENCY_KEEP_DAYS)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=kept_since).delete()
+    return deleted
+
+
 class IdempotentPostSchema(ClinicAutoSchema):
     """Every POST documents the header it honours and the answer to a reused key."""
 
@@ -78,7 +89,8 @@ class IdempotentPostSchema(ClinicAutoSchema):
         {"type": "string", "minLength": 1, "maxLength": LONGEST_KEY, "pattern": KEY_CHARACTERS},
         OpenApiParameter.HEADER,
         description="Optional. A repeat with the same key and body returns the first answer "
-        "(`Idempotent-Replayed: true`) and creates nothing new.",
+        "(`Idempotent-Replayed: true`) and creates nothing new; keys are kept "
+        f"{settings.IDEMPOTENCY_KEEP_DAYS} days.",
     )
 
     def get_override_parameters(self):

@@ -1,11 +1,16 @@
 """`Idempotency-Key`: a retried POST creates nothing new and answers as the first time."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from clinic.models import Patient
+from config.celery import app as celery_app
+from httpapi.models import IdempotencyRecord
+from httpapi.tasks import forget_old_idempotency_records
 from tests.accounts import api_client
 
 PATIENT = {
@@ -91,3 +96,29 @@ def test_concurrent_repeats_create_one_patient(admin):
     assert {status for status, _ in outcomes} == {201}
     assert len({patient_id for _, patient_id in outcomes}) == 1
     assert Patient.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_key_is_kept_a_week_then_forgotten_with_its_answer(admin_api, settings):
+    def post(key):
+        return admin_api.post("/api/v1/patients/", PATIENT, format="json", HTTP_IDEMPOTENCY_KEY=key)
+
+    post("last-week")
+    post("this-week")
+    now = timezone.now()
+    aged = {"last-week": timedelta(days=7, minutes=1), "this-week": timedelta(days=6, hours=23)}
+    for key, age in aged.items():
+        IdempotencyRecord.objects.filter(key=key).update(created_at=now - age)
+
+    assert settings.IDEMPOTENCY_KEEP_DAYS == 7
+    assert forget_old_idempotency_records() == 1
+    assert post("this-week")["Idempotent-Replayed"] == "true"
+    repeated_late = post("last-week")
+    assert repeated_late.status_code == 201 and "Idempotent-Replayed" not in repeated_late
+    assert Patient.objects.count() == 3  # the late repeat is a request of its own
+
+
+def test_beat_forgets_old_keys_every_hour(settings):
+    celery_app.loader.import_default_modules()
+    entry = settings.CELERY_BEAT_SCHEDULE["idempotency-forget"]
+    assert entry["task"] in celery_app.tasks and entry["schedule"] == 3600
