@@ -171,11 +171,11 @@ def test_a_course_session_moves_no_closer_than_the_least_gap_but_may_move_later(
     assert later.status_code == 200, later.json()
 
 
-def test_a_session_logged_in_a_course_without_an_appointment_keeps_the_courses_gap_too(
-    admin_api, book, clinic, patient, make_therapist, screen
-):
-    """A session logged in the course this afternoon, with no appointment: the next one is
-    booked no sooner than the course's least gap after it, as after a booked one."""
+@pytest.fixture
+def walked_in(clinic, patient, make_therapist, screen):
+    """A course of four sessions at least two days apart with a therapist working every hour,
+    and a session logged in it two hours ago without an appointment: the course, and when
+    that session started."""
     therapist = make_therapist(clinic, "all-day", working_hours=ALL_DAY)
     screen(patient)
     course = TreatmentCourse.objects.create(
@@ -187,6 +187,16 @@ def test_a_session_logged_in_a_course_without_an_appointment_keeps_the_courses_g
         clinic=clinic, actor=therapist, patient=patient, course=course, started_at=started,
         ended_at=started + timedelta(minutes=30), sites=[bodies.site()],
     )  # fmt: skip
+    return course, started
+
+
+def test_a_session_logged_in_a_course_without_an_appointment_keeps_the_courses_gap_too(
+    book, walked_in
+):
+    """A session logged in the course this afternoon, with no appointment: the next one is
+    booked no sooner than the course's least gap after it, as after a booked one."""
+    course, started = walked_in
+    therapist = course.therapist
     clock = bodies.CLINIC_CLOCK
     logged_day = started.astimezone(clock).date()
 
@@ -453,22 +463,10 @@ def test_the_admin_form_says_so_when_the_course_does_not_fit(
     assert not TreatmentCourse.objects.exists()
 
 
-def test_the_rest_of_a_course_is_booked_from_the_first_day_its_least_gap_allows(
-    clinic, patient, make_therapist, screen
-):
+def test_the_rest_of_a_course_is_booked_from_the_first_day_its_least_gap_allows(walked_in):
     """A session logged in the course this afternoon: the rest may begin at the start of the
     day `min_gap_days` later on the clinic's clock, not at this afternoon's hour then."""
-    therapist = make_therapist(clinic, "all-day", working_hours=ALL_DAY)
-    screen(patient)
-    course = TreatmentCourse.objects.create(
-        clinic=clinic, patient=patient, therapist=therapist, indication="Neck pain",
-        planned_sessions=4, earliest_start=timezone.now(),
-    )  # fmt: skip
-    started = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=2)
-    log_session(
-        clinic=clinic, actor=therapist, patient=patient, course=course, started_at=started,
-        ended_at=started + timedelta(minutes=30), sites=[bodies.site()],
-    )  # fmt: skip
+    course, started = walked_in
     clock = bodies.CLINIC_CLOCK
     first = min(a.starts_at for a in book_rest_of_course(course)).astimezone(clock)
     expected_day = started.astimezone(clock).date() + timedelta(days=course.min_gap_days)
