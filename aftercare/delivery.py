@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from aftercare import channels, links, message_texts, outbox, plan, texts
 from aftercare.message_texts import OwnTexts
-from aftercare.models import STAFF_KINDS, Channel, Kind, Notification, Status
+from aftercare.models import Channel, Kind, Notification, Status
 from sessions.models import NeedlingSession, TreatmentCourse
 from sessions.records.selectors import with_sessions_done
 
@@ -273,7 +273,7 @@ def _give_back(unsent: list[Notification], lease: datetime) -> None:
 def _stopped(notification: Notification) -> str | None:
     """The final status of a patient's message that may no longer go (consent withdrawn, a
     hold, the archive), asked of the patient as `send` last read them."""
-    if notification.kind in STAFF_KINDS:  # an alert about a held patient goes all the same
+    if notification.to_staff:  # an alert about a held patient goes all the same
         return None
     status = outbox.status_as_they_stand(notification)
     return None if status == Status.PENDING else status
@@ -282,7 +282,7 @@ def _stopped(notification: Notification) -> str | None:
 def _address(notification: Notification) -> str | None:
     """Where to send: the patient's address as just read (`_stopped`), or the staff member's
     email, if they have one."""
-    if notification.kind in STAFF_KINDS:
+    if notification.to_staff:
         if notification.staff is None:
             raise ValueError("A message to staff names no staff member.")
         return notification.staff.email or None
@@ -303,10 +303,9 @@ def _deliver(notification: Notification, address: str, reads: Reads) -> str:
     key = str(notification.id)
     if notification.channel == Channel.SMS:
         return channels.sms_backend().send(to=address, body=words.text, idempotency_key=key)
-    to_staff = notification.kind in STAFF_KINDS  # as _address decides, so the greeting agrees
-    name = str(notification.staff) if to_staff else notification.patient.given_name
+    name = str(notification.staff) if notification.to_staff else notification.patient.given_name
     # A patient can stop the clinic's emails from any of them; staff alerts are the job's.
-    stop = None if to_staff else links.EMAIL_STOP.url(notification.id)
+    stop = None if notification.to_staff else links.EMAIL_STOP.url(notification.id)
     return channels.send_email(
         to=address,
         subject=words.subject,
@@ -360,7 +359,7 @@ def _values(
             ),
             # A patient is never told a sign-in name; staff are told whoever it is.
             "therapist": str(appointment.therapist)
-            if notification.kind in STAFF_KINDS
+            if notification.to_staff
             else appointment.therapist.name_for_patients(patient.clinic),
         }
     if notification.waitlist_offer_id is not None:

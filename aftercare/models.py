@@ -122,6 +122,11 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.channel} to {self.patient} ({self.status})"
 
+    @property
+    def to_staff(self) -> bool:
+        """An alert to a member of staff (`staff`) about the patient, not a message to them."""
+        return self.kind in STAFF_KINDS
+
 
 class MessageText(models.Model):
     """A clinic's own words for one kind of message in one language, instead of the built-in

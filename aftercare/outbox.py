@@ -192,7 +192,7 @@ def cancel_message(notification: Notification, *, by: Staff) -> Notification:
     """A member of staff stops a message still waiting to go. An alert to the clinic's
     administrators (a serious side effect, red-flag words) is theirs to stop, not a
     therapist's: it is how they hear of a patient in danger."""
-    if notification.kind in STAFF_KINDS and not by.is_clinic_admin:
+    if notification.to_staff and not by.is_clinic_admin:
         raise NotAllowed("Only a clinic administrator can stop an alert to the administrators.")
     if not _cancel(Notification.objects.filter(pk=notification.pk)):
         raise Conflict("invalid_state", "Only a message still waiting to go can be cancelled.")
