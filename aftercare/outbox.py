@@ -27,8 +27,9 @@ from sessions.models import (
     SideEffect,
     TreatmentCourse,
 )
-from sessions.models.scheduling import not_begun
+from sessions.models.scheduling import LIVE, has_begun, not_begun
 from sessions.records.selectors import sessions_left
+from sessions.scheduling.selectors import placed_starts
 
 # A message that is still to go may be moved, cancelled or suppressed; any other is history.
 OPEN = (Status.PENDING, Status.SUPPRESSED)
@@ -233,15 +234,14 @@ def plan_reminder(appointment: Appointment, *, occasion: str = "") -> None:
 
 
 def _plan_rerate(appointment: Appointment, occasion: str = "") -> None:
-    """The course's 4th session is booked: the day before it, ask the patient to re-rate."""
-    if appointment.course_id is None:
+    """The course's 4th session is booked: the day before it, ask the patient to re-rate.
+    Its place counts the course's places before it (placed_starts), sessions logged in the
+    course without an appointment too."""
+    if appointment.course_id is None or appointment.status not in LIVE:
         return
-    live = Appointment.objects.filter(
-        course=appointment.course_id,
-        status__in=(AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED),
-    ).order_by("starts_at")
-    positions = list(live.values_list("pk", flat=True)[: plan.RERATE_BEFORE_SESSION])
-    if positions[plan.RERATE_BEFORE_SESSION - 1 :] != [appointment.pk]:
+    places = placed_starts(appointment.course_id)
+    place = sum(starts_at <= appointment.starts_at for starts_at in places)  # its own included
+    if place != plan.RERATE_BEFORE_SESSION:
         return
     asked = Notification.objects.filter(appointment=appointment, kind=Kind.OUTCOME_RERATE)
     if occasion and asked.exclude(status=Status.CANCELLED).exists():
@@ -270,7 +270,7 @@ def send_notice(appointment: Appointment, kind: str, *, was_at: datetime) -> Non
             dedupe_key__startswith=f"{event}:"
         )
     )
-    if was_at <= timezone.now():
+    if has_begun(was_at, timezone.now()):
         return
     _write(
         event,

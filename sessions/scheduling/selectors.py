@@ -7,7 +7,7 @@ from uuid import UUID
 from django.db.models import F, Q, QuerySet
 
 from clinic.models import Patient, Room, Staff
-from sessions.models import Appointment, AppointmentStatus, TreatmentCourse
+from sessions.models import Appointment, AppointmentStatus, NeedlingSession
 from sessions.models.scheduling import LIVE, LONGEST_APPOINTMENT, not_begun
 from sessions.slots import Shift
 
@@ -17,14 +17,14 @@ from sessions.slots import Shift
 TAKES_OWN_PLACE = Q(appointment__isnull=True) | ~Q(appointment__course=F("course"))
 
 
-def placed_starts(
-    course: TreatmentCourse, besides_appointment: UUID | None = None
-) -> list[datetime]:
+def placed_starts(course_id: UUID, besides_appointment: UUID | None = None) -> list[datetime]:
     """When each of a course's places begins: its live appointments (but the one being moved)
     and the sessions logged in it that take a place of their own, in one query."""
     # `id__in=[None]` excludes nothing: Django leaves None out of an IN list.
-    booked = course.appointments.filter(status__in=LIVE).exclude(id__in=[besides_appointment])
-    logged = course.needling_sessions.filter(TAKES_OWN_PLACE)
+    booked = Appointment.objects.filter(course=course_id, status__in=LIVE).exclude(
+        id__in=[besides_appointment]
+    )
+    logged = NeedlingSession.objects.filter(TAKES_OWN_PLACE, course=course_id)
     return list(
         booked.values_list("starts_at", flat=True).union(
             logged.values_list("started_at", flat=True), all=True

@@ -77,7 +77,7 @@ def course_gap_problem(day: date, other_days: Iterable[date], min_gap_days: int)
 
 def places_taken(course: TreatmentCourse, besides_appointment: UUID | None = None) -> int:
     """A course's sessions booked or logged, each once (`placed_starts`)."""
-    return len(placed_starts(course, besides_appointment))
+    return len(placed_starts(course.pk, besides_appointment))
 
 
 def check_course_has_room(
@@ -114,7 +114,7 @@ def _check_fits_course(appointment: Appointment) -> None:
         appointment.starts_at.astimezone(tz).date(),
         [
             starts_at.astimezone(tz).date()
-            for starts_at in placed_starts(course, besides_appointment=appointment.pk)
+            for starts_at in placed_starts(course.pk, besides_appointment=appointment.pk)
         ],
         course.min_gap_days,
     )
@@ -454,7 +454,7 @@ def book_rest_of_course(course: TreatmentCourse) -> list[Appointment]:
     """Book the course's sessions not yet placed (its planned sessions less `places_taken`) in
     the earliest slots that fit them all: from its earliest start or now, and its least gap
     after the last session already booked or logged in it."""
-    placed = placed_starts(course)
+    placed = placed_starts(course.pk)
     to_place = course.planned_sessions - len(placed)
     if to_place <= 0:
         return []

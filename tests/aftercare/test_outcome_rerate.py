@@ -12,6 +12,8 @@ from aftercare import links, plan
 from aftercare.models import Notification
 from outcomes.models import OutcomeMeasure
 from outcomes.services import record_outcome
+from sessions.models import TreatmentCourse
+from sessions.scheduling.services import book_rest_of_course
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +94,30 @@ def test_moving_the_fourth_session_moves_the_rerating_and_cancelling_it_cancels_
     ]
     admin_api.post(f"/api/v1/appointments/{fourth['id']}/cancel/", {}, format="json")
     assert {r.status for r in rerates()} == {"cancelled"}
+
+
+def test_a_session_logged_in_the_course_without_an_appointment_counts_toward_the_fourth(
+    admin_api, log_session, patient, therapist, monday_10
+):
+    """The course's first session was given without an appointment: the rest booked after it,
+    its fourth session is the third appointment, and the patient re-rates before that one."""
+    answer = admin_api.post(
+        "/api/v1/courses/",
+        {
+            "patient": str(patient.id),
+            "therapist": str(therapist.id),
+            "indication": "Chronic neck pain",
+            "earliest_start": monday_10.isoformat(),
+            "auto_schedule": False,
+        },
+        format="json",
+    )
+    course = TreatmentCourse.objects.get(pk=answer.json()["id"])
+    log_session(course=str(course.pk))
+    booked = sorted(book_rest_of_course(course), key=lambda appointment: appointment.starts_at)
+    assert len(booked) == 4
+    [rerate] = rerates()
+    assert rerate.appointment == booked[2]
 
 
 def test_a_single_appointment_plans_no_rerating(book, monday_10):
