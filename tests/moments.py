@@ -5,8 +5,19 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-# Working every hour of every day, so a test may book at whatever time it runs.
-ALL_DAY = [{"weekday": day, "start": time(0), "end": time(23, 59)} for day in range(7)]
+from tests.bodies import CLINIC_CLOCK
+
+# Working every hour of every day, so a test may book at whatever time it runs: to the day's
+# last second, as no shift runs past midnight (`until_the_day_ends` cuts a booking there).
+DAY_ENDS = time(23, 59, 59)
+ALL_DAY = [{"weekday": day, "start": time(0), "end": DAY_ENDS} for day in range(7)]
+
+
+def until_the_day_ends(starts_at: datetime, length: timedelta) -> datetime:
+    """The end of a booking of `length` from `starts_at`, or of the clinic's day if sooner: run
+    in the day's last half hour, a test books what is left of it."""
+    day = timezone.localtime(starts_at, CLINIC_CLOCK).date()
+    return min(starts_at + length, datetime.combine(day, DAY_ENDS, tzinfo=CLINIC_CLOCK))
 
 
 def next_weekday(tz_name: str, weekday: int, clock: time, weeks_ahead: int = 1) -> datetime:
@@ -29,7 +40,7 @@ def next_dst_change(tz_name: str) -> datetime:
 
 def today_at(hour: int, minute: int = 0):
     """A moment of today on the clinic's wall clock (Europe/London)."""
-    local = timezone.localtime(timezone.now(), ZoneInfo("Europe/London"))
+    local = timezone.localtime(timezone.now(), CLINIC_CLOCK)
     return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 

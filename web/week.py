@@ -100,7 +100,8 @@ def _slot_times(first: time, last: time) -> list[time]:
     return times
 
 
-def week_of(clinic: Clinic, monday: date) -> list[TherapistWeek]:
+def week_of(clinic: Clinic, monday: date, now: datetime | None = None) -> list[TherapistWeek]:
+    """Each therapist's week from `monday`: what is booked, and what is free as of `now`."""
     days = [monday + timedelta(days=n) for n in range(7)]
     start = timezone.make_aware(datetime.combine(monday, time()))
     appointments = list(
@@ -132,7 +133,7 @@ def week_of(clinic: Clinic, monday: date) -> list[TherapistWeek]:
     shifts = {t.pk: shifts_of(t) if here[t.pk] else [] for t in therapists}
     every_block = [b for t in therapists if shifts[t.pk] for b in t.working_hours.all()]
     times = _slot_times(*_grid_hours(every_block, appointments))
-    now, zone = timezone.now(), ZoneInfo(clinic.timezone)
+    now, zone = now or timezone.now(), ZoneInfo(clinic.timezone)
     return [
         TherapistWeek(
             t, _rows(shifts[t.pk], days, times, by_therapist.get(t.pk, []), now, zone), here[t.pk]

@@ -11,7 +11,7 @@ from sessions.records.services import log_session
 from sessions.scheduling.services import book_appointment
 from tests.accounts import PASSWORD
 from tests.bodies import site
-from tests.moments import ALL_DAY, today_at
+from tests.moments import ALL_DAY, today_at, until_the_day_ends
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def course(clinic, patient, therapist):
 
 @pytest.fixture
 def book(clinic, therapist):
-    """Book `patient` with the therapist at `starts_at`, for 30 minutes."""
+    """Book `patient` with the therapist at `starts_at`, for 30 minutes (or the rest of the day)."""
 
     def book(patient, starts_at, course=None):
         fields = dict(
@@ -53,7 +53,7 @@ def book(clinic, therapist):
             patient=patient,
             therapist=therapist,
             starts_at=starts_at,
-            ends_at=starts_at + timedelta(minutes=30),
+            ends_at=until_the_day_ends(starts_at, timedelta(minutes=30)),
             course=course,
         )
         if starts_at < timezone.now():

@@ -325,9 +325,10 @@ def test_a_course_session_moved_the_day_after_another_is_refused_with_the_course
 def test_the_slot_under_way_is_not_offered_as_free_the_booking_service_would_refuse_it(
     clinic, therapist
 ):
+    monday = week.monday_of(timezone.localdate(timezone=CLINIC_CLOCK))
+    now = datetime.combine(monday + timedelta(days=2), time(10, 10), tzinfo=CLINIC_CLOCK)
     with timezone.override(ZoneInfo(clinic.timezone)):
-        [therapists_week] = week.week_of(clinic, week.monday_of(timezone.localdate()))
-    now = timezone.now()
+        [therapists_week] = week.week_of(clinic, monday, now)
     cells = [cell for _, row in therapists_week.rows for cell in row]
     [under_way] = [c for c in cells if c.starts_at <= now < c.starts_at + timedelta(minutes=30)]
     assert under_way.working and not under_way.free  # begun: a start in the past
