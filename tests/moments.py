@@ -1,6 +1,7 @@
 """Moments the tests plan with, whatever day and hour they run (plain helpers)."""
 
 from datetime import UTC, datetime, time, timedelta
+from time import sleep
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -44,7 +45,23 @@ def today_at(hour: int, minute: int = 0):
     return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 
+# Longer than any test takes from "about now" to its last read of "today".
+NEAR_MIDNIGHT = timedelta(minutes=5)
+
+
 def about_now():
     """A minute from now: still bookable (never in the past), and a session may be logged as
-    starting then (within the few minutes a clock may run ahead)."""
-    return timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    starting then (within the few minutes a clock may run ahead). A test that reads "today"
+    after it (the Today page) must find it there: in the day's last few minutes on the clinic's
+    clock, it waits for the next day to begin first."""
+    now = timezone.now()
+    until_midnight = _next_midnight(now) - now
+    if until_midnight < NEAR_MIDNIGHT:
+        sleep(until_midnight.total_seconds() + 1)
+        now = timezone.now()
+    return now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
+def _next_midnight(moment: datetime) -> datetime:
+    day = timezone.localtime(moment, CLINIC_CLOCK).date() + timedelta(days=1)
+    return datetime.combine(day, time(), tzinfo=CLINIC_CLOCK)
