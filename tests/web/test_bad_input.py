@@ -121,12 +121,13 @@ def test_a_side_effect_beyond_the_calendar_is_refused_not_stored(
     clinic.timezone = "America/New_York"  # behind UTC: 23:00 on 31 December 9999 is in 10000
     clinic.save()
     screen(patient)
+    yesterday_at_8 = today_at(8) - timedelta(days=1)  # over, whatever the hour now
     session = log_session(
         clinic=clinic,
         actor=therapist,
         patient=patient,
-        started_at=today_at(8),
-        ended_at=today_at(8) + timedelta(minutes=30),
+        started_at=yesterday_at_8,
+        ended_at=yesterday_at_8 + timedelta(minutes=30),
         sites=[site()],
     )
     page = signed_in.post(

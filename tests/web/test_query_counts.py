@@ -58,8 +58,9 @@ def record(clinic, patient, therapist, screen, book, course, make_patient):
                 recorded_at=session.started_at,
             )
             sessions.append(session)
-        if not course.appointments.exists():  # the patient's next session of the course
-            book(patient, today_at(20) + timedelta(minutes=31 * len(booked)), course=course)
+        if not course.appointments.exists():  # the patient's next session of the course,
+            # its least gap after the sessions logged in it today
+            book(patient, today_at(20) + timedelta(days=course.min_gap_days), course=course)
         return sessions
 
     return add
