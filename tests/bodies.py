@@ -1,11 +1,13 @@
 """Request bodies as the API and the forms take them, shared by the tests, the fuzzer and the
 benchmarks (which import this module without pytest)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 # The test clinic's clock (tests/conftest.py), on which people type times into the staff app.
 CLINIC_CLOCK = ZoneInfo("Europe/London")
+# A box of needles still good for years, whatever year the tests run.
+NEEDLES_EXPIRE = (date.today() + timedelta(days=3 * 365)).isoformat()
 
 
 def site(muscle="gastrocnemius", side="left", technique="trigger_point", **fields) -> dict:

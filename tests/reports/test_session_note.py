@@ -35,7 +35,7 @@ def signed_session(therapist_api, screen, patient, log_session):
         pain_before=8,
         pain_after=3,
         needle_lot="SEIRIN-2611-04",
-        needle_expiry="2029-06-30",
+        needle_expiry=bodies.NEEDLES_EXPIRE,
         needles_removed=7,
     )
     therapist_api.post(
@@ -75,7 +75,7 @@ def test_the_note_holds_the_signed_record(therapist_api, signed_session, therapi
         "80.0 Hz",
         "4.5 mA",
         "Needles inserted: 7; needles removed: 7",
-        "Lot SEIRIN-2611-04, expiring 2029-06-30",
+        f"Lot SEIRIN-2611-04, expiring {bodies.NEEDLES_EXPIRE}",
         "8 / 10",
         "3 / 10",
         "pneumothorax",

@@ -12,6 +12,7 @@ from core.errors import RuleViolation
 from screening.models import Screening
 from screening.rules import PlannedSite
 from screening.services import check_needling, record_screening
+from tests.bodies import CLINIC_CLOCK
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +149,7 @@ def test_an_uncertified_therapist_may_not_needle(
 
 def test_certification_must_cover_the_session_date_itself(screen, patient, ask, therapist):
     screen(patient)
-    therapist.dn_certified_until = date.today()
+    therapist.dn_certified_until = timezone.localdate(timezone=CLINIC_CLOCK)  # the clinic's today
     check_needling(**ask(who=therapist))
     assert refusal(**ask(who=therapist, at=timezone.now() + timedelta(days=2))) == (
         "therapist_not_certified"

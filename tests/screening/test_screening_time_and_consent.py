@@ -92,8 +92,11 @@ def test_certification_is_judged_on_the_day_of_the_screening(therapist, therapis
 
 
 def turned_18_days_ago(days: int, tz_name: str) -> date:
-    """The date of birth of someone whose 18th birthday was `days` ago where they live."""
+    """The date of birth of someone whose 18th birthday was `days` ago where they live (a day
+    later if that was a 29 February, which their year of birth, 18 years before, lacked)."""
     birthday = timezone.localdate(timezone=ZoneInfo(tz_name)) - timedelta(days=days)
+    if (birthday.month, birthday.day) == (2, 29):
+        birthday += timedelta(days=1)
     return birthday.replace(year=birthday.year - 18)
 
 

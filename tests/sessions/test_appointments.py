@@ -434,15 +434,17 @@ def test_a_course_cancelled_while_an_appointment_is_booked_into_it_keeps_none(
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_course_cancelled_while_one_of_its_appointments_moves_waits_for_the_move(
-    admin, patient, therapist, monkeypatch
+    admin, patient, therapist, monkeypatch, monday_10
 ):
     """The move holds the appointment and then asks for the course; the cancellation asks for
     the course's appointments first, so it waits for the move instead of holding the course
     the move needs (which PostgreSQL ended as a deadlock: a server error for one of them)."""
     from sessions.scheduling import services
 
-    course = api_client(admin).post(
-        "/api/v1/courses/", course_body(patient, therapist), format="json"
+    course = api_client(admin).post(  # from a morning, so its first session may move an hour on
+        "/api/v1/courses/",
+        course_body(patient, therapist, earliest_start=monday_10.isoformat()),
+        format="json",
     )
     first = Appointment.objects.filter(course=course.json()["id"]).order_by("starts_at").first()
     holding, go, answers = threading.Event(), threading.Event(), {}

@@ -6,6 +6,7 @@ import pytest
 
 from sessions.models import NeedlingSession
 from tests.accounts import api_client
+from tests.bodies import NEEDLES_EXPIRE
 from tests.bodies import session_body as body_for
 
 pytestmark = pytest.mark.django_db
@@ -16,10 +17,10 @@ def log(api, body):
 
 
 def test_the_needle_record_is_kept_with_the_session(log_session):
-    session = log_session(needle_lot="SEIRIN-2417", needle_expiry="2030-01-31", needles_removed=6)
+    session = log_session(needle_lot="SEIRIN-2417", needle_expiry=NEEDLES_EXPIRE, needles_removed=6)
     assert (session["needle_lot"], session["needle_expiry"], session["needles_removed"]) == (
         "SEIRIN-2417",
-        "2030-01-31",
+        NEEDLES_EXPIRE,
         6,
     )
 
@@ -30,7 +31,7 @@ def test_expired_needles_are_refused(therapist_api, screen, patient, session_bod
     expired = log(therapist_api, session_body(needle_expiry=str(started - timedelta(days=1))))
     assert expired.status_code == 400 and expired.json()["code"] == "needle_expired"
     assert not NeedlingSession.objects.exists()
-    assert log(therapist_api, session_body(needle_expiry="2030-01-01")).status_code == 201
+    assert log(therapist_api, session_body(needle_expiry=NEEDLES_EXPIRE)).status_code == 201
 
 
 def test_a_correction_cannot_record_expired_needles(log_session, therapist_api):

@@ -31,7 +31,7 @@ def booked(book, patient):
 def test_a_week_beyond_the_calendar_shows_this_week(signed_in, week):
     page = signed_in.get("/calendar/", {"week": week})
     assert page.status_code == 200
-    assert page.context["monday"] == monday_of(timezone.localdate())
+    assert page.context["monday"] == monday_of(timezone.localdate(timezone=CLINIC_CLOCK))
 
 
 @pytest.mark.parametrize("starts_at", [NO_SUCH_DAY, "2030-01-01T25:00", BEYOND])

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sessions.models import Appointment, TreatmentCourse
 from sessions.scheduling.services import book_appointment
-from tests.bodies import CLINIC_CLOCK
+from tests.bodies import CLINIC_CLOCK, typed
 from tests.moments import today_at
 from tests.query_counts import queries
 from web import week
@@ -136,7 +136,7 @@ def test_a_free_slot_is_booked_for_a_patient_found_by_name(signed_in, patient, t
         {
             "patient": patient.pk,
             "therapist": therapist.pk,
-            "starts_at": timezone.localtime(starts_at).strftime("%Y-%m-%dT%H:%M"),
+            "starts_at": typed(starts_at),
             "minutes": 45,
         },
         follow=True,
@@ -156,7 +156,7 @@ def test_a_double_booking_is_refused_on_the_booking_form(
         {
             "patient": other.pk,
             "therapist": therapist.pk,
-            "starts_at": timezone.localtime(tomorrow_at(10)).strftime("%Y-%m-%dT%H:%M"),
+            "starts_at": typed(tomorrow_at(10)),
             "minutes": 30,
         },
     )
@@ -255,7 +255,7 @@ def test_the_course_wizard_proposes_dates_then_books_them(signed_in, patient, th
         "minutes": 45,
         "min_gap_days": 2,
         "max_gap_days": 4,
-        "starts_at": timezone.localtime(tomorrow_at(9)).strftime("%Y-%m-%dT%H:%M"),
+        "starts_at": typed(tomorrow_at(9)),
     }
     proposal = signed_in.post("/courses/new/", fields | {"propose": ""}).content.decode()
     assert proposal.count("<li>") >= 4 and "Confirm and book" in proposal
@@ -283,7 +283,7 @@ def test_an_appointment_is_moved_from_the_keyboard_by_typing_its_new_start(
     page = signed_in.get(f"/calendar/appointments/{appointment.pk}/move/").content.decode()
     assert "Move the appointment of Ada Lovelace" in page
 
-    new_start = timezone.localtime(tomorrow_at(15)).strftime("%Y-%m-%dT%H:%M")
+    new_start = typed(tomorrow_at(15))
     response = signed_in.post(
         f"/calendar/appointments/{appointment.pk}/move/", {"starts_at": new_start}, follow=True
     )
@@ -297,7 +297,7 @@ def test_a_move_refused_from_the_keyboard_keeps_the_typed_time_and_says_why_by_i
 ):
     appointment = book(patient, tomorrow_at(10))
     book(make_patient(clinic, given_name="Ben"), tomorrow_at(15))
-    taken = timezone.localtime(tomorrow_at(15)).strftime("%Y-%m-%dT%H:%M")
+    taken = typed(tomorrow_at(15))
     page = signed_in.post(
         f"/calendar/appointments/{appointment.pk}/move/", {"starts_at": taken}
     ).content.decode()
@@ -312,10 +312,10 @@ def test_a_course_session_moved_the_day_after_another_is_refused_with_the_course
 ):
     book(patient, tomorrow_at(10), course=course)
     later = book(patient, tomorrow_at(10) + timedelta(days=3), course=course)
-    the_day_after = timezone.localtime(tomorrow_at(10) + timedelta(days=1))
+    the_day_after = tomorrow_at(10) + timedelta(days=1)
     page = signed_in.post(
         f"/calendar/appointments/{later.pk}/move/",
-        {"starts_at": the_day_after.strftime("%Y-%m-%dT%H:%M")},
+        {"starts_at": typed(the_day_after)},
     ).content.decode()
     assert "The new time must be at least 2 days from the course&#x27;s other sessions" in page
     later.refresh_from_db()
@@ -342,9 +342,7 @@ def test_a_booking_in_the_past_is_refused_by_its_start(signed_in, patient, thera
         {
             "patient": patient.pk,
             "therapist": therapist.pk,
-            "starts_at": timezone.localtime(timezone.now() - timedelta(days=1)).strftime(
-                "%Y-%m-%dT%H:%M"
-            ),
+            "starts_at": typed(timezone.now() - timedelta(days=1)),
             "minutes": 30,
         },
     )

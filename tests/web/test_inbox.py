@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from aftercare.inbound import receive
 from audit.models import AuditEntry
+from tests.bodies import CLINIC_CLOCK
 from tests.moments import about_now
 from tests.query_counts import queries
 from web.week import monday_of
@@ -74,7 +75,8 @@ def test_an_appointment_the_patient_confirmed_says_so_today_and_in_the_week(
     signed_in, patient, book
 ):
     appointment = book(patient, about_now())
-    week = f"/calendar/?week={monday_of(timezone.localtime(appointment.starts_at).date())}"
+    day = timezone.localtime(appointment.starts_at, CLINIC_CLOCK).date()
+    week = f"/calendar/?week={monday_of(day)}"
     badge = 'class="status confirmed"'
     assert badge not in signed_in.get("/").content.decode()
     assert badge not in signed_in.get(week).content.decode()

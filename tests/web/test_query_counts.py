@@ -11,7 +11,7 @@ from django.utils import timezone
 from outcomes.services import record_outcome
 from sessions.models.scheduling import COURSE_SESSIONS
 from sessions.records.services import add_addendum, log_session, report_side_effect
-from tests.bodies import site, stimulation
+from tests.bodies import site, stimulation, typed
 from tests.moments import today_at
 from tests.query_counts import queries
 
@@ -93,7 +93,7 @@ def test_the_live_check_costs_the_same_for_one_site_or_many(signed_in, patient, 
 
     def check(sites: int) -> int:
         data = {
-            "started_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "started_at": typed(timezone.now()),
             "sites-TOTAL_FORMS": sites,
             "sites-INITIAL_FORMS": 0,
         }

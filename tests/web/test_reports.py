@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from sessions.records.services import log_session, report_side_effect, sign_session
-from tests.bodies import site
+from tests.bodies import CLINIC_CLOCK, site
 from tests.moments import today_at
 from tests.query_counts import queries
 from tests.web.pages import charts
@@ -70,7 +70,7 @@ def test_each_therapist_is_a_point_in_the_funnel_with_its_control_limits(
 def test_the_report_covers_the_days_asked(admin_in, sessions):
     sessions(2, days_ago=1)
     sessions(3, days_ago=2)
-    day = timezone.localdate() - timedelta(days=1)
+    day = timezone.localdate(timezone=CLINIC_CLOCK) - timedelta(days=1)
     page = admin_in.get(REPORT, {"since": day, "until": day}).content.decode()
     assert '<th scope="row">This clinic</th><td>2</td>' in page
 

@@ -14,7 +14,7 @@ from aftercare.models import Notification
 from screening.models import Screening
 from sessions.models import NeedlingSession, TreatmentCourse
 from sessions.records.services import log_session
-from tests.bodies import site, stimulation
+from tests.bodies import CLINIC_CLOCK, site, stimulation, typed
 from tests.moments import about_now, today_at
 from tests.real_parts import chromium
 from tests.web.browser import TABLET, fits_and_labels, sign_in
@@ -31,10 +31,6 @@ def day(patient, screen, book, course):
         lymphedema_regions=[{"region": "shoulder", "side": "left"}],
     )
     return book(patient, about_now(), course=course)
-
-
-def local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
 def test_a_therapist_logs_fixes_signs_and_amends_a_session(live_server, day, password):
@@ -63,7 +59,7 @@ def work_through_a_session(page, live_server, day, password):
 
     page.get_by_role("link", name="Start session with Ada Lovelace").click()
     with timezone.override("Europe/London"):
-        page.get_by_label("Ended").fill(local(day.starts_at + timedelta(minutes=2)))
+        page.get_by_label("Ended").fill(typed(day.starts_at + timedelta(minutes=2)))
     page.get_by_label("Muscle", exact=True).fill("Deltoid")
     page.get_by_label("Side", exact=True).select_option("left")
     # The live check runs the screening service as the sites change.
@@ -182,13 +178,15 @@ def test_an_appointment_dragged_onto_a_taken_slot_snaps_back_then_moves(
     card = f"#appointment-{moving.pk}"
 
     def slot(moment):
-        return f'td[data-drop="{timezone.localtime(moment).isoformat()}"]'
+        return f'td[data-drop="{timezone.localtime(moment, CLINIC_CLOCK).isoformat()}"]'
 
     with chromium() as browser:
         # Tall enough that the whole day shows: a drag that scrolls starts from the wrong slot.
         page = browser.new_page(viewport={"width": 768, "height": 3000})
         sign_in(page, live_server, password)
-        page.goto(f"{live_server.url}/calendar/?week={timezone.localtime(tomorrow).date()}")
+        page.goto(
+            f"{live_server.url}/calendar/?week={timezone.localtime(tomorrow, CLINIC_CLOCK).date()}"
+        )
         page.drag_and_drop(card, slot(tomorrow + timedelta(hours=2)))
         expect(page.locator("#calendar-problem")).to_contain_text("already has an appointment")
         expect(page.locator(slot(tomorrow)).locator(card)).to_be_visible()
