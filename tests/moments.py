@@ -29,14 +29,21 @@ def next_weekday(tz_name: str, weekday: int, clock: time, weeks_ahead: int = 1) 
     return datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)
 
 
-def next_dst_change(tz_name: str) -> datetime:
-    """The next local midnight after which the zone's UTC offset differs."""
+def next_dst_change(tz_name: str, days_ahead: int = 1) -> datetime:
+    """The first local midnight at least `days_ahead` days on after which the zone's UTC offset
+    differs."""
     tz = ZoneInfo(tz_name)
-    day = datetime.now(tz).date() + timedelta(days=1)
+    day = datetime.now(tz).date() + timedelta(days=days_ahead)
     offset = datetime.combine(day, time(12), tzinfo=tz).utcoffset()
     while datetime.combine(day, time(12), tzinfo=tz).utcoffset() == offset:
         day += timedelta(days=1)
     return datetime.combine(day, time(0), tzinfo=tz)
+
+
+def days_later(moment: datetime, days: int) -> datetime:
+    """The same time on the clinic's wall clock `days` later, a clock change between included
+    (in UTC it would move by the hour the clocks went)."""
+    return timezone.localtime(moment, CLINIC_CLOCK) + timedelta(days=days)
 
 
 def today_at(hour: int, minute: int = 0):

@@ -16,7 +16,7 @@ from sessions.models import Appointment, TreatmentCourse
 from sessions.records.services import log_session
 from sessions.scheduling.services import book_rest_of_course
 from tests import bodies
-from tests.moments import ALL_DAY, next_dst_change
+from tests.moments import ALL_DAY, days_later, next_dst_change
 from tests.query_counts import queries
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,7 @@ def test_a_course_is_not_booked_beyond_its_planned_sessions(
 ):
     course = booked_course(admin_api, patient, therapist, monday_10, planned_sessions=3)
     last = max(parse_datetime(a["starts_at"]) for a in course["appointments"])
-    answer = book(last + timedelta(days=7), course=course["id"])
+    answer = book(days_later(last, 7), course=course["id"])
     assert (answer.status_code, answer.json()["code"]) == (409, "invalid_state")
     assert "All 3 sessions of the course are booked or done." in answer.json()["detail"]
     assert Appointment.objects.filter(course=course["id"]).count() == 3
@@ -167,7 +167,7 @@ def test_a_course_session_moves_no_closer_than_the_least_gap_but_may_move_later(
     assert "at least 2 days from the course" in too_close.json()["starts_at"][0]
     assert Appointment.objects.get(pk=second["id"]).starts_at == parse_datetime(second["starts_at"])
     # The patient is away: the last session goes a fortnight later (past the 7-day aim).
-    later = move(third, parse_datetime(third["starts_at"]) + timedelta(days=14))
+    later = move(third, days_later(parse_datetime(third["starts_at"]), 14))
     assert later.status_code == 200, later.json()
 
 
@@ -300,7 +300,7 @@ def test_a_course_across_a_clock_change_keeps_its_local_times(
 ):
     clinic.timezone = tz_name
     clinic.save()
-    change = next_dst_change(tz_name)
+    change = next_dst_change(tz_name, days_ahead=4)  # its course begins three days before
     start = (change - timedelta(days=3)).replace(hour=8).astimezone(UTC)
     answer = admin_api.post(
         "/api/v1/courses/",

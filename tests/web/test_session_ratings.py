@@ -1,15 +1,13 @@
 """A therapist rates pain (NPRS) and activities (PSFS) in the session form of a course's
 session: the first ratings are the course's baseline, later ones re-rate the same activities."""
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 
 from outcomes.models import OutcomeMeasure
 from sessions.models import NeedlingSession
 from tests.bodies import session_form
-from tests.moments import about_now
+from tests.moments import about_now, days_later
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +17,8 @@ def course_session(patient, screen, book, course):
     """The session form of the patient's next appointment in the course."""
     screen(patient)
 
-    def form_page(hours_ahead: int = 0) -> str:
-        appointment = book(patient, about_now() + timedelta(hours=hours_ahead), course=course)
+    def form_page(days_ahead: int = 0) -> str:
+        appointment = book(patient, days_later(about_now(), days_ahead), course=course)
         return f"/patients/{patient.pk}/appointments/{appointment.pk}/session/"
 
     return form_page
@@ -60,8 +58,8 @@ def test_the_first_session_of_a_course_records_its_baseline(
 def test_a_later_session_re_rates_the_same_activities_every_one_or_none(
     signed_in, course_session, course, admin_api
 ):
-    two_days_ago = timezone.now() - timedelta(days=2)
-    signed_in.post(course_session(hours_ahead=-48), session_form(two_days_ago, **BASELINE))
+    two_days_ago = days_later(timezone.now(), -2)
+    signed_in.post(course_session(days_ahead=-2), session_form(two_days_ago, **BASELINE))
     path = course_session()  # the course's next session, two days on
     page = signed_in.get(path).content.decode()
     assert "PSFS: Climbing stairs (0-10)" in page and "PSFS activity 1" not in page
