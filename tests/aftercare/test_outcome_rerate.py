@@ -14,6 +14,7 @@ from outcomes.models import OutcomeMeasure
 from outcomes.services import record_outcome
 from sessions.models import TreatmentCourse
 from sessions.scheduling.services import book_rest_of_course
+from tests.bodies import course_body
 
 pytestmark = pytest.mark.django_db
 
@@ -46,19 +47,23 @@ def test_the_rerating_goes_the_day_before_and_never_in_quiet_hours(starts_at, se
 
 
 @pytest.fixture
-def course(admin_api, patient, therapist, monday_10):
-    answer = admin_api.post(
-        "/api/v1/courses/",
-        {
-            "patient": str(patient.id),
-            "therapist": str(therapist.id),
-            "indication": "Chronic neck pain",
-            "earliest_start": monday_10.isoformat(),
-        },
-        format="json",
-    )
-    assert answer.status_code == 201, answer.json()
-    return answer.json()
+def start_course(admin_api, patient, therapist, monday_10):
+    """POST a course of five sessions for chronic neck pain from a Monday on; its answer."""
+
+    def start_course(**fields):
+        body = course_body(patient, therapist, indication="Chronic neck pain", **fields)
+        answer = admin_api.post(
+            "/api/v1/courses/", {**body, "earliest_start": monday_10.isoformat()}, format="json"
+        )
+        assert answer.status_code == 201, answer.json()
+        return answer.json()
+
+    return start_course
+
+
+@pytest.fixture
+def course(start_course):
+    return start_course()
 
 
 def rerates(**filters):
@@ -97,22 +102,11 @@ def test_moving_the_fourth_session_moves_the_rerating_and_cancelling_it_cancels_
 
 
 def test_a_session_logged_in_the_course_without_an_appointment_counts_toward_the_fourth(
-    admin_api, log_session, patient, therapist, monday_10
+    start_course, log_session
 ):
     """The course's first session was given without an appointment: the rest booked after it,
     its fourth session is the third appointment, and the patient re-rates before that one."""
-    answer = admin_api.post(
-        "/api/v1/courses/",
-        {
-            "patient": str(patient.id),
-            "therapist": str(therapist.id),
-            "indication": "Chronic neck pain",
-            "earliest_start": monday_10.isoformat(),
-            "auto_schedule": False,
-        },
-        format="json",
-    )
-    course = TreatmentCourse.objects.get(pk=answer.json()["id"])
+    course = TreatmentCourse.objects.get(pk=start_course(auto_schedule=False)["id"])
     log_session(course=str(course.pk))
     booked = sorted(book_rest_of_course(course), key=lambda appointment: appointment.starts_at)
     assert len(booked) == 4
