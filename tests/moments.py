@@ -30,8 +30,8 @@ def next_weekday(tz_name: str, weekday: int, clock: time, weeks_ahead: int = 1) 
 
 
 def next_dst_change(tz_name: str, days_ahead: int = 1) -> datetime:
-    """The first local midnight at least `days_ahead` days on after which the zone's UTC offset
-    differs."""
+    """The local midnight that begins the day of the zone's first clock change after noon on
+    the day `days_ahead` days from today (so at least `days_ahead` + 1 days on)."""
     tz = ZoneInfo(tz_name)
     day = datetime.now(tz).date() + timedelta(days=days_ahead)
     offset = datetime.combine(day, time(12), tzinfo=tz).utcoffset()

@@ -58,9 +58,9 @@ def record(clinic, patient, therapist, screen, book, course, make_patient):
                 recorded_at=session.started_at,
             )
             sessions.append(session)
-        if not course.appointments.exists():  # the patient's next session of the course,
-            # its least gap after the sessions logged in it today
-            book(patient, today_at(20) + timedelta(days=course.min_gap_days), course=course)
+        if not course.appointments.exists():  # the patient's session of the course today,
+            # booked before (written as it stands: the sessions logged since keep no gap to it)
+            book(patient, today_at(0), course=course)
         return sessions
 
     return add

@@ -13,6 +13,7 @@ from sessions.models import Addendum, NeedlingSession, SideEffect, TreatmentCour
 from sessions.records.services import log_session, sign_session
 from tests import bodies
 from tests.bodies import site, typed
+from tests.moments import today_at
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_a_session_of_an_appointment_sent_twice_is_logged_once(signed_in, appoin
 
 
 def test_a_course_confirmed_twice_is_booked_once(signed_in, patient, therapist):
-    tomorrow = timezone.localtime(timezone.now() + timedelta(days=1)).replace(hour=9, minute=0)
+    tomorrow = today_at(9) + timedelta(days=1)
     fields = {
         "patient": patient.pk,
         "therapist": therapist.pk,
@@ -69,7 +70,7 @@ def test_a_course_confirmed_twice_is_booked_once(signed_in, patient, therapist):
         "minutes": 30,
         "min_gap_days": 2,
         "max_gap_days": 7,
-        "starts_at": tomorrow.strftime("%Y-%m-%dT%H:%M"),
+        "starts_at": typed(tomorrow),
     }
     proposal = signed_in.post("/courses/new/", fields | {"propose": ""}).text
     confirmed = fields | {"confirm": "", "submission": token_of(proposal)}

@@ -241,7 +241,7 @@ def test_copy_last_session_fills_the_form_with_the_sites_needles_and_stimulation
 def test_the_admin_books_a_course_of_five_sessions_with_the_wizard(
     live_server, patient, therapist, password
 ):
-    start = timezone.localtime(today_at(9) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    start = typed(today_at(9) + timedelta(days=1))
     with chromium() as browser:
         page = browser.new_page(viewport=TABLET)
         sign_in(page, live_server, password, username="north-admin")
