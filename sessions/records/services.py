@@ -321,6 +321,7 @@ def correct_session(
         holds.check_open_for_care(session.patient)
     ended_before, heat_before = session.ended_at, session.heat_advised
     appointment_before, course_before = session.appointment_id, session.course_id
+    held_a_place = course_before is not None and not _placed_by_its_appointment(session)
     for name, value in changes.items():
         setattr(session, name, value)
     _check_record_fits(
@@ -337,7 +338,9 @@ def correct_session(
     if session.appointment_id != appointment_before:
         _check_appointment_free(session)
         _attach_appointment(session, session.appointment)
-    if session.course_id not in (course_before, None) and not _placed_by_its_appointment(session):
+    needs_a_place = session.course_id is not None and not _placed_by_its_appointment(session)
+    if needs_a_place and not (held_a_place and session.course_id == course_before):
+        # Into another course, or out of its course's appointment (which keeps its place).
         check_course_has_room(session.course_id)
     session.save()
     if sites is not None:

@@ -587,3 +587,23 @@ def test_a_course_counts_every_session_logged_in_it_however_it_came(
         answer = log(therapist_api, body)
         assert answer.status_code == 409 and "All 1 sessions" in answer.json()["detail"]
     assert NeedlingSession.objects.count() == 1
+
+
+def test_a_draft_taken_out_of_its_courses_appointment_needs_a_place_of_its_own(
+    therapist_api, admin_api, cleared, session_body, book, monday_10, begin, patient, therapist
+):
+    """A course of one session, its draft logged in the course's appointment: moved out of the
+    appointment (which stays done and keeps its place), the draft would be the course's second
+    session, and is refused."""
+    course = admin_api.post(
+        "/api/v1/courses/", course_body(patient, therapist, auto_schedule=False, planned_sessions=1)
+    ).json()["id"]
+    appointment = book(monday_10, course=course).json()["id"]
+    begin(appointment)
+    draft = log(therapist_api, session_body(appointment=appointment, ended_at=None))
+    assert draft.status_code == 201, draft.json()
+    answer = therapist_api.patch(
+        f"/api/v1/sessions/{draft.json()['id']}/", {"appointment": None}, format="json"
+    )
+    assert answer.status_code == 409 and "All 1 sessions" in answer.json()["detail"]
+    assert str(NeedlingSession.objects.get().appointment_id) == appointment
