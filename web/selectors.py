@@ -117,12 +117,12 @@ def day_of(therapist: Staff, day: date) -> list[DayItem]:
         return []
     start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
     # Its number counts the places the course held up to it (scheduling.selectors.placed_starts):
-    # live appointments, and sessions logged in the course outside them.
+    # live appointments, and sessions logged in the course outside them, up to its start.
     booked_by_then = Appointment.objects.filter(
         course=OuterRef("course"), status__in=LIVE, starts_at__lte=OuterRef("starts_at")
     )
     logged_before = NeedlingSession.objects.filter(
-        TAKES_OWN_PLACE, course=OuterRef("course"), started_at__lt=OuterRef("starts_at")
+        TAKES_OWN_PLACE, course=OuterRef("course"), started_at__lte=OuterRef("starts_at")
     )
     appointments = list(
         Appointment.objects.filter(

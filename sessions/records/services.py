@@ -239,7 +239,7 @@ def _attach_appointment(session: NeedlingSession, appointment: Appointment | Non
 
 
 def _placed_by_its_appointment(session: NeedlingSession) -> bool:
-    """The session takes the place its appointment took in the course (places_taken counts
+    """The session takes the place its appointment took in the course (placed_starts counts
     the one, not the other); in any other course it needs a place of its own."""
     appointment = session.appointment
     return appointment is not None and appointment.course_id == session.course_id
@@ -338,10 +338,15 @@ def correct_session(
     if session.appointment_id != appointment_before:
         _check_appointment_free(session)
         _attach_appointment(session, session.appointment)
-    needs_a_place = session.course_id is not None and not _placed_by_its_appointment(session)
-    if needs_a_place and not (held_a_place and session.course_id == course_before):
+    course_id = session.course_id
+    needs_a_place = not _placed_by_its_appointment(session)
+    if (
+        course_id is not None
+        and needs_a_place
+        and not (held_a_place and course_id == course_before)
+    ):
         # Into another course, or out of its course's appointment (which keeps its place).
-        check_course_has_room(session.course_id)
+        check_course_has_room(course_id)
     session.save()
     if sites is not None:
         _replace_stimulation(session, _replace_sites(session, sites), electrical or ())

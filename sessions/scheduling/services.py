@@ -75,18 +75,20 @@ def course_gap_problem(day: date, other_days: Iterable[date], min_gap_days: int)
     return None
 
 
-def places_taken(course: TreatmentCourse, besides_appointment: UUID | None = None) -> int:
-    """A course's sessions booked or logged, each once (`placed_starts`)."""
-    return len(placed_starts(course.pk, besides_appointment))
-
-
 def check_course_has_room(
     course_id: UUID, *, besides_appointment: UUID | None = None
 ) -> TreatmentCourse:
     """A course takes one more session, booked or logged: it goes on (neither cancelled nor
-    completed) and holds fewer than its planned sessions, counting what `places_taken`
-    counts (the appointment being moved aside). The course is locked, so two placements into
-    it take turns."""
+    completed) and holds fewer than its planned sessions, counting its places
+    (`placed_starts`, the appointment being moved aside). The course is locked, so two
+    placements into it take turns."""
+    return _locked_with_room(course_id, besides_appointment)[0]
+
+
+def _locked_with_room(
+    course_id: UUID, besides_appointment: UUID | None
+) -> tuple[TreatmentCourse, list[datetime]]:
+    """`check_course_has_room`, and the course's places it counted."""
     course = TreatmentCourse.objects.select_for_update().get(pk=course_id)
     if course.status != CourseStatus.ACTIVE:
         raise Conflict(
@@ -94,13 +96,13 @@ def check_course_has_room(
             f"The course is {course.get_status_display().lower()}: nothing more is booked or "
             "logged in it.",
         )
-    taken = places_taken(course, besides_appointment)
-    if taken >= course.planned_sessions:
+    places = placed_starts(course_id, besides_appointment)
+    if len(places) >= course.planned_sessions:
         raise Conflict(
             "invalid_state",
             f"All {course.planned_sessions} sessions of the course are booked or done.",
         )
-    return course
+    return course, places
 
 
 def _check_fits_course(appointment: Appointment) -> None:
@@ -108,14 +110,11 @@ def _check_fits_course(appointment: Appointment) -> None:
     gap from the others."""
     if appointment.course_id is None:
         return
-    course = check_course_has_room(appointment.course_id, besides_appointment=appointment.pk)
+    course, places = _locked_with_room(appointment.course_id, appointment.pk)
     tz = ZoneInfo(appointment.clinic.timezone)
     problem = course_gap_problem(
         appointment.starts_at.astimezone(tz).date(),
-        [
-            starts_at.astimezone(tz).date()
-            for starts_at in placed_starts(course.pk, besides_appointment=appointment.pk)
-        ],
+        [starts_at.astimezone(tz).date() for starts_at in places],
         course.min_gap_days,
     )
     if problem:
@@ -451,9 +450,9 @@ def create_course(
 
 @transaction.atomic
 def book_rest_of_course(course: TreatmentCourse) -> list[Appointment]:
-    """Book the course's sessions not yet placed (its planned sessions less `places_taken`) in
-    the earliest slots that fit them all: from its earliest start or now, and its least gap
-    after the last session already booked or logged in it."""
+    """Book the course's sessions not yet placed (its planned sessions less its places,
+    `placed_starts`) in the earliest slots that fit them all: from its earliest start or now,
+    and its least gap after the last session already booked or logged in it."""
     placed = placed_starts(course.pk)
     to_place = course.planned_sessions - len(placed)
     if to_place <= 0:
