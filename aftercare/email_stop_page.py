@@ -8,7 +8,7 @@ patient's email consent.
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
 from aftercare import links, outbox, texts
@@ -28,11 +28,11 @@ def email_stop_page(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     patient = email.patient
     reader = trail.patient_link(email.id)
-    if request.method == "POST":
+    if request.method == "POST":  # answered in place: RFC 8058 forbids a redirect
         trail.attribute_writes(request, reader)
         outbox.withdraw_email_consent(patient)
-        return redirect(request.path)
-    trail.record_reads(request, reader, [patient])
+    else:
+        trail.record_reads(request, reader, [patient])
     with texts.as_the_patient_reads(patient):
         return render(
             request,

@@ -316,6 +316,9 @@ def remind_again_after_hold(patient: Patient, hold_id: UUID) -> None:
 
 # Answers to the patient's own SMS go back by SMS whatever they prefer (plan.plan_sms_answer).
 SMS_ANSWERS = (Kind.APPOINTMENT_CONFIRMED, Kind.URGENT_CARE)
+# Messages that go where they were planned whatever the patient prefers: alerts to staff, and
+# answers by SMS to a patient's SMS.
+NOT_REROUTED = (*STAFF_KINDS, *SMS_ANSWERS)
 
 
 def _preferred(patient: Patient) -> list[Channel]:
@@ -330,7 +333,7 @@ def reroute(patient: Patient) -> None:
     wanted = recipient(patient)
     channels = _preferred(patient)
     still_to_go = Notification.objects.filter(patient=patient, status__in=OPEN).exclude(
-        kind__in=(*STAFF_KINDS, *SMS_ANSWERS)
+        kind__in=NOT_REROUTED
     )
     rows = list(still_to_go.order_by("dedupe_key"))
     _cancel(still_to_go.exclude(channel__in=channels))
@@ -415,7 +418,7 @@ def status_as_they_stand(notification: Notification) -> str:
     if archived or (patient.clinical_hold and notification.kind in HELD_KINDS):
         return Status.CANCELLED
     channel = Channel(notification.channel)
-    if notification.kind not in SMS_ANSWERS and channel not in _preferred(patient):
+    if notification.kind not in NOT_REROUTED and channel not in _preferred(patient):
         return Status.CANCELLED  # as `reroute` cancels one on a channel no longer preferred
     return plan.status_on(channel, recipient(patient))
 
@@ -512,6 +515,10 @@ def withdraw_sms_consent(phone: str) -> None:
     for patient in patients:
         patient.sms_consent = False
         reroute(patient)
+    # The answers to their texts too, which reroute leaves where they were planned.
+    Notification.objects.filter(
+        patient__in=patients, channel=Channel.SMS, status=Status.PENDING, kind__in=SMS_ANSWERS
+    ).update(status=Status.SUPPRESSED, updated_at=timezone.now())
 
 
 def withdraw_email_consent(patient: Patient) -> None:
@@ -519,9 +526,9 @@ def withdraw_email_consent(patient: Patient) -> None:
     those still planned will go (`reroute`; the alerts about them to staff are not theirs to
     stop). Only this patient of this clinic: the address may be another's too (a relative's),
     who did not ask."""
-    Patient.objects.filter(pk=patient.pk).update(email_consent=False)
     patient.email_consent = False
-    reroute(patient)
+    if Patient.objects.filter(pk=patient.pk, email_consent=True).update(email_consent=False):
+        reroute(patient)  # once: a mail program may send its one-click stop again
 
 
 def restore_sms_consent(phone: str) -> int:
