@@ -22,8 +22,6 @@ from django_htmx.middleware import HtmxDetails
 from audit import trail
 from clinic.models import Clinic, Staff
 
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
 
 class PageRequest(HttpRequest):
     """A request as the middleware hands it to a page: django-htmx has said whether htmx sent
