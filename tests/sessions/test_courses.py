@@ -200,8 +200,8 @@ def test_a_session_logged_in_a_course_without_an_appointment_keeps_the_courses_g
     clock = bodies.CLINIC_CLOCK
     logged_day = started.astimezone(clock).date()
 
-    def book_on(days_later):
-        day = logged_day + timedelta(days=days_later)
+    def book_on(days):
+        day = logged_day + timedelta(days=days)
         return book(datetime.combine(day, time(10), clock), therapist=therapist, course=course)
 
     too_soon = book_on(1)
