@@ -114,6 +114,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN: an overlap check and its insert cannot interleave.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The server binds the values and keeps a plan of each statement a connection has run
+    # twice before (psycopg's prepare_threshold), for the rest of that connection's life
+    # (CONN_MAX_AGE): logging a session runs ~9% faster (docs/performance.md). "off" for a
+    # pooler that cannot keep prepared statements (PgBouncer before 1.21).
+    prepare_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "2")
+    if prepare_threshold != "off":
+        DATABASES["default"]["OPTIONS"] = {
+            "server_side_binding": True,
+            "prepare_threshold": int(prepare_threshold),
+        }
 
 # Every path that sets a password runs these: the API, the admin's forms, create_clinic.
 # The staff app (web/): Django's sign-in pages, and a session that ends after this many
