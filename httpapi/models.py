@@ -20,6 +20,8 @@ class IdempotencyRecord(models.Model):
                 fields=["staff", "key"], name="idempotency_key_unique_per_staff"
             ),
         ]
+        # Forgotten by age, hourly (idempotency.forget_old_records), from a week of POSTs.
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created_at")]
 
     def __str__(self) -> str:
         return self.key

@@ -229,6 +229,16 @@ def test_a_replayed_webhook_acts_once(text, book, monday_10, patient, admin_api)
     assert len(answers("appointment_confirmed")) == 1
 
 
+def test_stop_suppresses_the_answer_to_a_reply_still_to_go(text, book, monday_10, patient):
+    book(monday_10)
+    text(patient.phone, "C")
+    [confirmation] = answers("appointment_confirmed")
+    assert confirmation.status == "pending"
+    text(patient.phone, "STOP")
+    confirmation.refresh_from_db()
+    assert confirmation.status == "suppressed"
+
+
 def test_a_number_two_clinics_share_acts_for_each_clinics_patient_alone(
     text, book, monday_10, patient, other_patient, admin_api, other_admin_api
 ):
