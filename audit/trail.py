@@ -167,7 +167,8 @@ def attribute_writes(request, actor: Actor) -> None:
         )
 
 
-# Requests that only read: they name no writer.
+# Requests that only read name no writer: the methods DRF calls safe (SAFE_METHODS), named
+# here because the audit sits beneath the API, the staff app and the admin, which all ask it.
 READING_METHODS = ("GET", "HEAD", "OPTIONS")
 
 

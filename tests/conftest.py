@@ -152,6 +152,22 @@ def book(admin_api, patient, therapist):
 
 
 @pytest.fixture
+def start_course(admin_api, patient, therapist, monday_10):
+    """POST a course for the patient, booked from a Monday at 10:00 on (the contract's five
+    sessions unless `fields` say otherwise); its answer."""
+
+    def start_course(**fields):
+        body = bodies.course_body(
+            patient, therapist, earliest_start=monday_10.isoformat(), **fields
+        )
+        answer = admin_api.post("/api/v1/courses/", body, format="json")
+        assert answer.status_code == 201, answer.json()
+        return answer.json()
+
+    return start_course
+
+
+@pytest.fixture
 def begin():
     """Let a booked appointment's time come: it began five minutes ago and goes on for 40 more
     (booking refuses a start in the past; a patient is marked a no-show once it has begun)."""

@@ -14,7 +14,6 @@ from outcomes.models import OutcomeMeasure
 from outcomes.services import record_outcome
 from sessions.models import TreatmentCourse
 from sessions.scheduling.services import book_rest_of_course
-from tests.bodies import course_body
 
 pytestmark = pytest.mark.django_db
 
@@ -44,21 +43,6 @@ def test_the_rerating_goes_the_day_before_and_never_in_quiet_hours(starts_at, se
         send_at,
         starts_at,
     )
-
-
-@pytest.fixture
-def start_course(admin_api, patient, therapist, monday_10):
-    """POST a course of five sessions for chronic neck pain from a Monday on; its answer."""
-
-    def start_course(**fields):
-        body = course_body(patient, therapist, indication="Chronic neck pain", **fields)
-        answer = admin_api.post(
-            "/api/v1/courses/", {**body, "earliest_start": monday_10.isoformat()}, format="json"
-        )
-        assert answer.status_code == 201, answer.json()
-        return answer.json()
-
-    return start_course
 
 
 @pytest.fixture

@@ -27,16 +27,8 @@ def local_days(appointments, tz_name):
     return [datetime.fromisoformat(a["starts_at"]).astimezone(tz) for a in appointments]
 
 
-def test_a_course_books_five_sessions_two_to_seven_days_apart(
-    admin_api, patient, therapist, monday_10
-):
-    answer = admin_api.post(
-        "/api/v1/courses/",
-        bodies.course_body(patient, therapist, earliest_start=monday_10.isoformat()),
-        format="json",
-    )
-    assert answer.status_code == 201, answer.json()
-    course = answer.json()
+def test_a_course_books_five_sessions_two_to_seven_days_apart(start_course):
+    course = start_course()
     assert (course["status"], course["planned_sessions"], course["sessions_done"]) == (
         "active",
         5,
@@ -117,20 +109,8 @@ def test_without_auto_schedule_nothing_is_booked(admin_api, patient, therapist):
     assert answer.status_code == 201 and answer.json()["appointments"] == []
 
 
-def booked_course(admin_api, patient, therapist, monday_10, **fields):
-    answer = admin_api.post(
-        "/api/v1/courses/",
-        bodies.course_body(patient, therapist, earliest_start=monday_10.isoformat(), **fields),
-        format="json",
-    )
-    assert answer.status_code == 201, answer.json()
-    return answer.json()
-
-
-def test_a_course_is_not_booked_beyond_its_planned_sessions(
-    admin_api, patient, therapist, monday_10, book
-):
-    course = booked_course(admin_api, patient, therapist, monday_10, planned_sessions=3)
+def test_a_course_is_not_booked_beyond_its_planned_sessions(start_course, book):
+    course = start_course(planned_sessions=3)
     last = max(parse_datetime(a["starts_at"]) for a in course["appointments"])
     answer = book(days_later(last, 7), course=course["id"])
     assert (answer.status_code, answer.json()["code"]) == (409, "invalid_state")
@@ -138,8 +118,8 @@ def test_a_course_is_not_booked_beyond_its_planned_sessions(
     assert Appointment.objects.filter(course=course["id"]).count() == 3
 
 
-def test_nothing_is_booked_in_a_cancelled_course(admin_api, patient, therapist, monday_10, book):
-    course = booked_course(admin_api, patient, therapist, monday_10, planned_sessions=2)
+def test_nothing_is_booked_in_a_cancelled_course(admin_api, start_course, monday_10, book):
+    course = start_course(planned_sessions=2)
     admin_api.post(f"/api/v1/courses/{course['id']}/cancel/")
     answer = book(monday_10 + timedelta(days=21), course=course["id"])
     assert (answer.status_code, answer.json()["code"]) == (409, "invalid_state")
@@ -147,9 +127,9 @@ def test_nothing_is_booked_in_a_cancelled_course(admin_api, patient, therapist, 
 
 
 def test_a_course_session_moves_no_closer_than_the_least_gap_but_may_move_later(
-    admin_api, patient, therapist, monday_10
+    admin_api, start_course
 ):
-    course = booked_course(admin_api, patient, therapist, monday_10, planned_sessions=3)
+    course = start_course(planned_sessions=3)
     first, second, third = sorted(course["appointments"], key=lambda a: a["starts_at"])
 
     def move(appointment, starts_at):
