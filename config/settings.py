@@ -110,18 +110,21 @@ DATABASES = {
 }
 # Every request is one transaction, so a rejected write leaves nothing behind.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# What DATABASE_URL's query string says (sslmode...) stays: added to, never replaced.
+options = DATABASES["default"].setdefault("OPTIONS", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN: an overlap check and its insert cannot interleave.
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    options |= {"transaction_mode": "IMMEDIATE", "timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The server binds the values and keeps a plan of each statement a connection has run
-    # twice before (psycopg's prepare_threshold), for the rest of that connection's life
-    # (CONN_MAX_AGE): logging a session runs ~9% faster (docs/performance.md). "off" for a
-    # pooler that cannot keep prepared statements (PgBouncer before 1.21).
+    # The server binds the values, and psycopg prepares a statement the connection has run
+    # this many times before: parsed once, its plan reused, up to 100 per connection, all
+    # forgotten at a rollback. Logging a session runs ~9% faster (docs/performance.md).
+    # "off": Django's default, values bound into the SQL by psycopg; for a pooler that cannot
+    # keep prepared statements (PgBouncer before 1.22).
     prepare_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "2")
     if prepare_threshold != "off":
-        DATABASES["default"]["OPTIONS"] = {
+        options |= {
             "server_side_binding": True,
             "prepare_threshold": int(prepare_threshold),
         }

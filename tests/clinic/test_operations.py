@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from clinic.models import Clinic, Staff
-from tests.real_parts import ROOT, run_django
+from tests.real_parts import ROOT, database_url, run_django
 
 HEALTH = (
     "from django.test import Client\n"
@@ -116,6 +116,31 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+PREPARED_AFTER_THREE_RUNS = (
+    "from django.db import connection\n"
+    "from clinic.models import Clinic\n"
+    "for _ in range(3):\n"
+    "    Clinic.objects.filter(name='nobody').exists()\n"
+    "with connection.cursor() as cursor:\n"
+    "    cursor.execute('SELECT count(*) FROM pg_prepared_statements')\n"
+    "    print(cursor.fetchone()[0], connection.settings_dict['OPTIONS']['sslmode'])"
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("threshold", "prepared"), [("2", "1"), ("off", "0")])
+def test_a_connection_prepares_a_statement_it_runs_a_third_time_unless_told_not_to(
+    tmp_path, threshold, prepared
+):
+    result = run_django(
+        PREPARED_AFTER_THREE_RUNS,
+        DATABASE_URL=f"{database_url()}?sslmode=disable",  # the URL's own options stay
+        DATABASE_PREPARE_THRESHOLD=threshold,
+        FILIFORM_VAR_DIR=str(tmp_path),
+    )
+    assert result.stdout.split() == [prepared, "disable"], result.stderr
 
 
 @pytest.mark.django_db
