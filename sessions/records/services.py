@@ -238,11 +238,14 @@ def _attach_appointment(session: NeedlingSession, appointment: Appointment | Non
     session.course = session.course or appointment.course
 
 
-def _placed_by_its_appointment(session: NeedlingSession) -> bool:
-    """The session takes the place its appointment took in the course (placed_starts counts
-    the one, not the other); in any other course it needs a place of its own."""
+def _own_place(session: NeedlingSession) -> UUID | None:
+    """The course in which the session takes a place of its own: its course, unless it took
+    place in one of that course's appointments, whose place it takes (placed_starts counts
+    the one, not the other). None outside a course."""
     appointment = session.appointment
-    return appointment is not None and appointment.course_id == session.course_id
+    if appointment is not None and appointment.course_id == session.course_id:
+        return None
+    return session.course_id
 
 
 @transaction.atomic
@@ -280,8 +283,8 @@ def log_session(
     _check_needles(session)
     _check_appointment_free(session)
     _attach_appointment(session, appointment)
-    if session.course_id is not None and not _placed_by_its_appointment(session):
-        check_course_has_room(session.course_id)
+    if (course_id := _own_place(session)) is not None:
+        check_course_has_room(course_id)
     session.save()
     added = _add_sites(session, sites)  # a new session: nothing to replace
     _remember_parts(session, sites=added, electrical=_add_stimulation(session, added, electrical))
@@ -321,7 +324,7 @@ def correct_session(
         holds.check_open_for_care(session.patient)
     ended_before, heat_before = session.ended_at, session.heat_advised
     appointment_before, course_before = session.appointment_id, session.course_id
-    held_a_place = course_before is not None and not _placed_by_its_appointment(session)
+    place_before = _own_place(session)
     for name, value in changes.items():
         setattr(session, name, value)
     _check_record_fits(
@@ -338,15 +341,10 @@ def correct_session(
     if session.appointment_id != appointment_before:
         _check_appointment_free(session)
         _attach_appointment(session, session.appointment)
-    course_id = session.course_id
-    needs_a_place = not _placed_by_its_appointment(session)
-    if (
-        course_id is not None
-        and needs_a_place
-        and not (held_a_place and course_id == course_before)
-    ):
+    place = _own_place(session)
+    if place is not None and place != place_before:
         # Into another course, or out of its course's appointment (which keeps its place).
-        check_course_has_room(course_id)
+        check_course_has_room(place)
     session.save()
     if sites is not None:
         _replace_stimulation(session, _replace_sites(session, sites), electrical or ())

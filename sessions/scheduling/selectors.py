@@ -13,7 +13,7 @@ from sessions.slots import Shift
 
 # A session logged in a course takes a place of its own there, unless it took place in one of
 # the course's appointments and so takes that one's place (records.services says the same of a
-# session in hand, _placed_by_its_appointment).
+# session in hand, _own_place).
 TAKES_OWN_PLACE = Q(appointment__isnull=True) | ~Q(appointment__course=F("course"))
 
 

@@ -77,18 +77,12 @@ def course_gap_problem(day: date, other_days: Iterable[date], min_gap_days: int)
 
 def check_course_has_room(
     course_id: UUID, *, besides_appointment: UUID | None = None
-) -> TreatmentCourse:
+) -> tuple[TreatmentCourse, list[datetime]]:
     """A course takes one more session, booked or logged: it goes on (neither cancelled nor
     completed) and holds fewer than its planned sessions, counting its places
     (`placed_starts`, the appointment being moved aside). The course is locked, so two
-    placements into it take turns."""
-    return _locked_with_room(course_id, besides_appointment)[0]
-
-
-def _locked_with_room(
-    course_id: UUID, besides_appointment: UUID | None
-) -> tuple[TreatmentCourse, list[datetime]]:
-    """`check_course_has_room`, and the course's places it counted."""
+    placements into it take turns. The locked course and the places it counted, for a
+    booking to check its gap against."""
     course = TreatmentCourse.objects.select_for_update().get(pk=course_id)
     if course.status != CourseStatus.ACTIVE:
         raise Conflict(
@@ -110,7 +104,9 @@ def _check_fits_course(appointment: Appointment) -> None:
     gap from the others."""
     if appointment.course_id is None:
         return
-    course, places = _locked_with_room(appointment.course_id, appointment.pk)
+    course, places = check_course_has_room(
+        appointment.course_id, besides_appointment=appointment.pk
+    )
     tz = ZoneInfo(appointment.clinic.timezone)
     problem = course_gap_problem(
         appointment.starts_at.astimezone(tz).date(),
