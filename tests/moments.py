@@ -52,6 +52,11 @@ def today_at(hour: int, minute: int = 0):
     return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 
+def tomorrow_at(hour: int) -> datetime:
+    """A moment of tomorrow on the clinic's wall clock."""
+    return days_later(today_at(hour), 1)
+
+
 # Longer than any test takes from "about now" to its last read of "today".
 NEAR_MIDNIGHT = timedelta(minutes=5)
 

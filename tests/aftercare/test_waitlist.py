@@ -407,15 +407,12 @@ def test_a_hold_or_the_archive_withdraws_the_patients_offer_and_the_slot_goes_on
 
 
 @pytest.mark.django_db
-def test_an_offer_for_a_slot_that_has_begun_books_nothing(join, freed, make_patient, clinic):
+def test_an_offer_for_a_slot_that_has_begun_books_nothing(join, freed, make_patient, clinic, begin):
     grace = make_patient(clinic, given_name="Grace", phone="+447911000222")
     join(grace)
     freed()
     offer = WaitlistOffer.objects.get()
-    Appointment.objects.filter(pk=offer.freed_id).update(
-        starts_at=timezone.now() - timedelta(minutes=5),
-        ends_at=timezone.now() + timedelta(minutes=40),
-    )
+    begin(offer.freed_id)
     answer = Client().post(offer_path(offer), follow=True)
     assert "this slot has gone" in answer.content.decode()
     assert not Appointment.objects.filter(patient=grace).exists()

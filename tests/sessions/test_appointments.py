@@ -434,19 +434,15 @@ def test_a_course_cancelled_while_an_appointment_is_booked_into_it_keeps_none(
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_course_cancelled_while_one_of_its_appointments_moves_waits_for_the_move(
-    admin, patient, therapist, monkeypatch, monday_10
+    admin, start_course, monkeypatch
 ):
     """The move holds the appointment and then asks for the course; the cancellation asks for
     the course's appointments first, so it waits for the move instead of holding the course
     the move needs (which PostgreSQL ended as a deadlock: a server error for one of them)."""
     from sessions.scheduling import services
 
-    course = api_client(admin).post(  # from a morning, so its first session may move an hour on
-        "/api/v1/courses/",
-        course_body(patient, therapist, earliest_start=monday_10.isoformat()),
-        format="json",
-    )
-    first = Appointment.objects.filter(course=course.json()["id"]).order_by("starts_at").first()
+    course = start_course()  # from a morning, so its first session may move an hour on
+    first = Appointment.objects.filter(course=course["id"]).order_by("starts_at").first()
     holding, go, answers = threading.Event(), threading.Event(), {}
     working_hours_rule = services._check_within_working_hours
 
@@ -480,7 +476,7 @@ def test_a_course_cancelled_while_one_of_its_appointments_moves_waits_for_the_mo
         ),
     )
     cancel = threading.Thread(
-        target=post, args=("cancel", f"/api/v1/courses/{course.json()['id']}/cancel/", {})
+        target=post, args=("cancel", f"/api/v1/courses/{course['id']}/cancel/", {})
     )
     move.start()
     assert holding.wait(10)
@@ -490,7 +486,7 @@ def test_a_course_cancelled_while_one_of_its_appointments_moves_waits_for_the_mo
     for thread in (move, cancel):
         thread.join()
     assert answers == {"move": 200, "cancel": 200}
-    assert not Appointment.objects.filter(course=course.json()["id"], status="booked").exists()
+    assert not Appointment.objects.filter(course=course["id"], status="booked").exists()
 
 
 def test_an_appointment_of_a_therapist_who_left_moves_to_no_other_time(

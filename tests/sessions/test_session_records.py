@@ -554,17 +554,11 @@ def test_a_session_ends_after_it_starts_in_its_own_patients_course(
 
 
 def test_a_session_goes_only_into_a_course_that_goes_on_and_has_room(
-    therapist_api, cleared, session_body, admin_api, patient, therapist
+    therapist_api, cleared, session_body, admin_api, start_course
 ):
     """The course's own rule, as for a booking into it: a cancelled course takes nothing more,
     and a course of one session logged once is completed (and then full)."""
-    courses = [
-        admin_api.post(
-            "/api/v1/courses/",
-            course_body(patient, therapist, auto_schedule=False, planned_sessions=1),
-        ).json()["id"]
-        for _ in range(2)
-    ]
+    courses = [start_course(auto_schedule=False, planned_sessions=1)["id"] for _ in range(2)]
     admin_api.post(f"/api/v1/courses/{courses[0]}/cancel/")
     assert log(therapist_api, session_body(course=courses[1])).status_code == 201
     for course in courses:
@@ -574,30 +568,27 @@ def test_a_session_goes_only_into_a_course_that_goes_on_and_has_room(
 
 
 def test_a_course_counts_every_session_logged_in_it_however_it_came(
-    therapist_api, cleared, session_body, admin_api, patient, therapist, book, monday_10
+    therapist_api, cleared, session_body, start_course, book, monday_10
 ):
     """A course of one session, its draft logged: it is full, for a session without an
     appointment and for one in an appointment outside the course alike."""
-    course = admin_api.post(
-        "/api/v1/courses/", course_body(patient, therapist, auto_schedule=False, planned_sessions=1)
-    ).json()["id"]
+    course = start_course(auto_schedule=False, planned_sessions=1)["id"]
     assert log(therapist_api, session_body(course=course, ended_at=None)).status_code == 201
     elsewhere = book(monday_10).json()["id"]
     for body in (session_body(course=course), session_body(course=course, appointment=elsewhere)):
         answer = log(therapist_api, body)
-        assert answer.status_code == 409 and "All 1 sessions" in answer.json()["detail"]
+        assert (answer.status_code, answer.json()["code"]) == (409, "invalid_state")
+        assert "All 1 sessions" in answer.json()["detail"]
     assert NeedlingSession.objects.count() == 1
 
 
 def test_a_draft_taken_out_of_its_courses_appointment_needs_a_place_of_its_own(
-    therapist_api, admin_api, cleared, session_body, book, monday_10, begin, patient, therapist
+    therapist_api, cleared, session_body, start_course, book, monday_10, begin
 ):
     """A course of one session, its draft logged in the course's appointment: moved out of the
     appointment (which stays done and keeps its place), the draft would be the course's second
     session, and is refused."""
-    course = admin_api.post(
-        "/api/v1/courses/", course_body(patient, therapist, auto_schedule=False, planned_sessions=1)
-    ).json()["id"]
+    course = start_course(auto_schedule=False, planned_sessions=1)["id"]
     appointment = book(monday_10, course=course).json()["id"]
     begin(appointment)
     draft = log(therapist_api, session_body(appointment=appointment, ended_at=None))
@@ -605,5 +596,6 @@ def test_a_draft_taken_out_of_its_courses_appointment_needs_a_place_of_its_own(
     answer = therapist_api.patch(
         f"/api/v1/sessions/{draft.json()['id']}/", {"appointment": None}, format="json"
     )
-    assert answer.status_code == 409 and "All 1 sessions" in answer.json()["detail"]
+    assert (answer.status_code, answer.json()["code"]) == (409, "invalid_state")
+    assert "All 1 sessions" in answer.json()["detail"]
     assert str(NeedlingSession.objects.get().appointment_id) == appointment

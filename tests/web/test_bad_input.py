@@ -13,8 +13,8 @@ from core import moments
 from screening.models import Screening
 from sessions.models import Appointment, SideEffect, TreatmentCourse
 from sessions.records.services import log_session
-from tests.bodies import CLINIC_CLOCK, admin_course_form, site
-from tests.moments import today_at
+from tests.bodies import CLINIC_CLOCK, admin_course_form, site, typed
+from tests.moments import today_at, tomorrow_at
 from web.week import monday_of
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ NO_SUCH_DAY = "2030-02-30T10:00"
 
 @pytest.fixture
 def booked(book, patient):
-    return book(patient, today_at(10) + timedelta(days=1))
+    return book(patient, tomorrow_at(10))
 
 
 @pytest.mark.parametrize("week", ["9999-12-31", "0001-01-03", "2030-02-30", "next"])
@@ -49,15 +49,17 @@ def test_a_booking_beyond_the_calendar_is_refused_by_its_time(signed_in, patient
 
 
 @pytest.mark.parametrize(
-    ("typed", "why"),
+    ("entered", "why"),
     [(NO_SUCH_DAY, "Enter a valid date/time."), (BEYOND, moments.OUT_OF_RANGE)],
 )
 @pytest.mark.parametrize("door", ["move", "reschedule"])
 def test_a_move_beyond_the_calendar_leaves_the_appointment_where_it_was(
-    signed_in, booked, door, typed, why
+    signed_in, booked, door, entered, why
 ):
     page = signed_in.post(
-        f"/calendar/appointments/{booked.pk}/{door}/", {"starts_at": typed}, HTTP_HX_REQUEST="true"
+        f"/calendar/appointments/{booked.pk}/{door}/",
+        {"starts_at": entered},
+        HTTP_HX_REQUEST="true",
     )
     assert page.status_code == 200 and why in page.content.decode()
     assert Appointment.objects.get().starts_at == booked.starts_at
@@ -74,7 +76,7 @@ def test_a_cancellation_reason_no_record_can_hold_cancels_nothing(signed_in, boo
 
 
 @pytest.mark.parametrize(
-    ("typed", "field", "why"),
+    ("entered", "field", "why"),
     [
         ({"min_gap_days": 40000}, "min_gap_days", "less than or equal to 60."),
         ({"max_gap_days": 61}, "max_gap_days", "less than or equal to 60."),
@@ -84,7 +86,7 @@ def test_a_cancellation_reason_no_record_can_hold_cancels_nothing(signed_in, boo
 )
 @pytest.mark.parametrize("step", ["preview", "confirm"])
 def test_a_course_beyond_the_calendar_or_too_far_apart_is_refused_by_its_field(
-    signed_in, patient, therapist, step, typed, field, why
+    signed_in, patient, therapist, step, entered, field, why
 ):
     form = {
         "patient": patient.pk,
@@ -94,8 +96,8 @@ def test_a_course_beyond_the_calendar_or_too_far_apart_is_refused_by_its_field(
         "minutes": 45,
         "min_gap_days": 2,
         "max_gap_days": 7,
-        "starts_at": (today_at(9) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
-        **typed,
+        "starts_at": typed(tomorrow_at(9)),
+        **entered,
     } | ({"confirm": "1"} if step == "confirm" else {})
     page = signed_in.post("/courses/new/", form)
     assert page.status_code == 200
@@ -106,10 +108,10 @@ def test_a_course_beyond_the_calendar_or_too_far_apart_is_refused_by_its_field(
 
 
 def test_a_screening_beyond_the_calendar_is_refused_by_its_time(signed_in, patient):
-    typed = {"performed_at": "9999-12-31T23:59", "consent_given": "on"}
-    preview = signed_in.post(f"/patients/{patient.pk}/screening/preview/", typed)
+    entered = {"performed_at": "9999-12-31T23:59", "consent_given": "on"}
+    preview = signed_in.post(f"/patients/{patient.pk}/screening/preview/", entered)
     assert (preview.status_code, preview.content.strip()) == (200, b"")  # nothing to assess
-    page = signed_in.post(f"/patients/{patient.pk}/screening/", typed)
+    page = signed_in.post(f"/patients/{patient.pk}/screening/", entered)
     assert page.status_code == 200 and moments.OUT_OF_RANGE in page.content.decode()
     assert not Screening.objects.exists()
 
@@ -144,7 +146,7 @@ def test_a_report_until_the_end_of_the_calendar_is_refused_by_its_day(admin_in):
 
 
 @pytest.mark.parametrize(
-    ("typed", "field"),
+    ("entered", "field"),
     [
         ({"min_gap_days": 0}, "min_gap_days"),
         ({"planned_sessions": 0}, "planned_sessions"),
@@ -153,9 +155,9 @@ def test_a_report_until_the_end_of_the_calendar_is_refused_by_its_day(admin_in):
     ],
 )
 def test_the_admins_course_form_refuses_a_course_no_plan_can_have(
-    admin_site, patient, therapist, typed, field
+    admin_site, patient, therapist, entered, field
 ):
-    form = admin_course_form(patient, therapist, today_at(9) + timedelta(days=1)) | typed
+    form = admin_course_form(patient, therapist, tomorrow_at(9)) | entered
     page = admin_site.post("/admin/needling/treatmentcourse/add/", form)
     assert page.status_code == 200
     assert field in page.context["adminform"].form.errors

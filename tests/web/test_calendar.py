@@ -12,16 +12,12 @@ from django.utils import timezone
 from sessions.models import Appointment, TreatmentCourse
 from sessions.scheduling.services import book_appointment
 from tests.bodies import CLINIC_CLOCK, typed
-from tests.moments import today_at
+from tests.moments import tomorrow_at
 from tests.query_counts import queries
 from web import week
 from web.week import SLOT
 
 pytestmark = pytest.mark.django_db
-
-
-def tomorrow_at(hour: int):
-    return today_at(hour) + timedelta(days=1)
 
 
 def week_of(moment) -> str:

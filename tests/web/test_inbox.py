@@ -1,7 +1,6 @@
 """The staff app's inbox of patients' SMS: what no rule acted on waits there for a person;
 a confirmation shows on the day and in the week."""
 
-from datetime import timedelta
 from itertools import count
 
 import pytest
@@ -10,7 +9,7 @@ from django.utils import timezone
 from aftercare.inbound import receive
 from audit.models import AuditEntry
 from tests.bodies import CLINIC_CLOCK
-from tests.moments import about_now, today_at
+from tests.moments import about_now, tomorrow_at
 from tests.query_counts import queries
 from web.week import monday_of
 
@@ -29,7 +28,7 @@ def inbox_page(client, **query) -> str:
 
 
 def test_a_message_no_rule_acted_on_waits_for_staff(signed_in, patient, book):
-    book(patient, today_at(10) + timedelta(days=1))
+    book(patient, tomorrow_at(10))
     text(patient, "C")
     text(patient, "Running 10 minutes late, sorry")
     page = inbox_page(signed_in)

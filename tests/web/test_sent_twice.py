@@ -13,7 +13,7 @@ from sessions.models import Addendum, NeedlingSession, SideEffect, TreatmentCour
 from sessions.records.services import log_session, sign_session
 from tests import bodies
 from tests.bodies import site, typed
-from tests.moments import today_at
+from tests.moments import tomorrow_at
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_a_session_of_an_appointment_sent_twice_is_logged_once(signed_in, appoin
 
 
 def test_a_course_confirmed_twice_is_booked_once(signed_in, patient, therapist):
-    tomorrow = today_at(9) + timedelta(days=1)
+    tomorrow = tomorrow_at(9)
     fields = {
         "patient": patient.pk,
         "therapist": therapist.pk,
@@ -159,3 +159,21 @@ def test_a_form_sent_with_a_token_the_app_did_not_make_is_saved_as_any_other(
     for odd in ("a\x00b", "f" * 300):
         assert signed_in.post(path, form | {"submission": odd}).status_code == 302
     assert NeedlingSession.objects.count() == 2
+
+
+def test_a_move_sent_twice_moves_the_appointment_once_and_tells_the_patient_once(
+    signed_in, patient, book
+):
+    """A move carries no token: sent again, it moves the appointment to the time it already
+    has, and its notice, keyed by that time, is planned once."""
+    appointment = book(patient, tomorrow_at(10))
+    path = f"/calendar/appointments/{appointment.pk}/reschedule/"
+    first, again = [
+        signed_in.post(path, {"starts_at": typed(tomorrow_at(14))}, headers={"HX-Request": "true"})
+        for _ in range(2)
+    ]
+    assert first.status_code == again.status_code == 200
+    appointment.refresh_from_db()
+    assert appointment.starts_at == tomorrow_at(14)
+    notices = Notification.objects.filter(appointment=appointment, kind="appointment_rescheduled")
+    assert notices.count() == 1

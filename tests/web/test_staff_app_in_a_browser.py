@@ -15,7 +15,7 @@ from screening.models import Screening
 from sessions.models import NeedlingSession, TreatmentCourse
 from sessions.records.services import log_session
 from tests.bodies import CLINIC_CLOCK, site, stimulation, typed
-from tests.moments import about_now, today_at
+from tests.moments import about_now, today_at, tomorrow_at
 from tests.real_parts import chromium
 from tests.web.browser import TABLET, fits_and_labels, sign_in
 
@@ -240,7 +240,7 @@ def test_copy_last_session_fills_the_form_with_the_sites_needles_and_stimulation
 def test_the_admin_books_a_course_of_five_sessions_with_the_wizard(
     live_server, patient, therapist, password
 ):
-    start = typed(today_at(9) + timedelta(days=1))
+    start = typed(tomorrow_at(9))
     with chromium() as browser:
         page = browser.new_page(viewport=TABLET)
         sign_in(page, live_server, password, username="north-admin")
