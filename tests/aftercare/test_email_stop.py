@@ -68,6 +68,15 @@ def test_a_mail_programs_one_click_stop_needs_no_cookie(log_session, patient):
     assert patient.email_consent is False
 
 
+def test_a_stop_sent_again_changes_and_records_nothing_more(log_session, patient):
+    path = stop_path(emailed(log_session, patient))
+    Client().post(path)
+    recorded = AuditEntry.objects.filter(action="update").count()
+    again = Client().post(path)  # a mail program may send its one-click stop more than once
+    assert again.status_code == 200
+    assert AuditEntry.objects.filter(action="update").count() == recorded
+
+
 def test_the_stop_and_its_page_are_in_the_patients_language(log_session, patient):
     message = emailed(log_session, patient, language="es")
     assert "Para dejar de recibir estos correos:" in message.body
