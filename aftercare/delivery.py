@@ -23,13 +23,19 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from aftercare import channels, links, message_texts, outbox, plan, texts
 from aftercare.message_texts import OwnTexts
 from aftercare.models import Channel, Kind, Notification, Status
-from sessions.models import NeedlingSession, TreatmentCourse
+from sessions.models import (
+    Appointment,
+    AppointmentStatus,
+    CourseStatus,
+    NeedlingSession,
+    TreatmentCourse,
+)
 from sessions.records.selectors import with_sessions_done
 
 logger = logging.getLogger(__name__)
@@ -151,6 +157,12 @@ def send(notification_ids: list[str]) -> dict[str, str]:
 class Course:
     sessions_left: int
     latest_session: UUID | None  # the latest ended session, whose patient page re-rates
+    rebooking_due: bool  # plan.rebooking_due, as the course stands now
+
+    def wants_rebook(self, notification: Notification) -> bool:
+        """A rebooking message still goes: the course still wants booking, and the message
+        follows its last session (one after an earlier session is superseded)."""
+        return self.rebooking_due and notification.session_id == self.latest_session
 
 
 @dataclass(frozen=True)
@@ -168,17 +180,26 @@ def _courses(notifications: list[Notification]) -> dict[UUID, Course]:
         return {}
     latest = (
         NeedlingSession.objects.filter(course=OuterRef("pk"), ended_at__isnull=False)
-        .order_by("-ended_at")
+        .order_by("-ended_at", "-created_at")  # of two ended together, the one logged last
         .values("pk")[:1]
     )
+    booked = Appointment.objects.filter(course=OuterRef("pk"), status=AppointmentStatus.BOOKED)
     rows = (
         with_sessions_done(TreatmentCourse.objects.filter(pk__in=ids))
-        .annotate(latest_session=Subquery(latest))
-        .values_list("pk", "planned_sessions", "sessions_done", "latest_session")
+        .annotate(latest_session=Subquery(latest), booked=Exists(booked))
+        .values_list(
+            "pk", "planned_sessions", "sessions_done", "latest_session", "status", "booked"
+        )
     )
     return {
-        pk: Course(max(planned - done, 0), latest_session)
-        for pk, planned, done, latest_session in rows
+        pk: Course(
+            sessions_left=(left := max(planned - done, 0)),
+            latest_session=latest_session,
+            rebooking_due=plan.rebooking_due(
+                course_active=status == CourseStatus.ACTIVE, sessions_left=left, booked=booked
+            ),
+        )
+        for pk, planned, done, latest_session, status, booked in rows
     }
 
 
@@ -188,7 +209,7 @@ def _send_claimed(notification: Notification, lease: datetime, reads: Reads) -> 
         allowed = _allowed_at(notification, now)
         if allowed > now:
             return _wait_or_expire(notification, lease, allowed)
-        stopped = _stopped(notification)
+        stopped = _stopped(notification, reads.courses)
         if stopped:
             return _finish(notification, lease, status=stopped)
         address = _address(notification)
@@ -270,11 +291,16 @@ def _give_back(unsent: list[Notification], lease: datetime) -> None:
     )
 
 
-def _stopped(notification: Notification) -> str | None:
+def _stopped(notification: Notification, courses: dict[UUID, Course]) -> str | None:
     """The final status of a patient's message that may no longer go (consent withdrawn, a
-    hold, the archive), asked of the patient as `send` last read them."""
+    hold, the archive), asked of the patient as `send` last read them; or of a rebooking
+    message whose course was booked, finished or cancelled since, or saw a later session."""
     if notification.to_staff:  # an alert about a held patient goes all the same
         return None
+    if notification.kind == Kind.COURSE_REBOOK:
+        course = courses.get(notification.course_id) if notification.course_id else None
+        if course is None or not course.wants_rebook(notification):
+            return Status.CANCELLED
     status = outbox.status_as_they_stand(notification)
     return None if status == Status.PENDING else status
 

@@ -23,6 +23,7 @@ from core.errors import Conflict, NotAllowed
 from sessions.models import (
     Appointment,
     AppointmentStatus,
+    CourseStatus,
     NeedlingSession,
     SideEffect,
     TreatmentCourse,
@@ -171,8 +172,11 @@ def _plan_rebook(
 ) -> None:
     """Sessions left in the course and none booked: remind the patient to book them."""
     course = TreatmentCourse.objects.get(pk=course_id)
-    booked = course.appointments.filter(status=AppointmentStatus.BOOKED).exists()
-    if not sessions_left(course) or booked:
+    if not plan.rebooking_due(
+        course_active=course.status == CourseStatus.ACTIVE,
+        sessions_left=sessions_left(course),
+        booked=course.appointments.filter(status=AppointmentStatus.BOOKED).exists(),
+    ):
         return
     patient = session.patient
     _write(
@@ -230,7 +234,13 @@ def plan_reminder(appointment: Appointment, *, occasion: str = "") -> None:
         course_id=appointment.course_id,
     )
     if appointment.course_id is not None:  # booked now: no need to remind them to book
-        _cancel(Notification.objects.filter(course=appointment.course_id, kind=Kind.COURSE_REBOOK))
+        cancel_rebooking(appointment.course_id)
+
+
+def cancel_rebooking(course_id: UUID) -> None:
+    """The course was booked or cancelled: no message asks the patient to book it. (Sending
+    asks plan.rebooking_due again, for whatever else changed: delivery.Course.wants_rebook.)"""
+    _cancel(Notification.objects.filter(course=course_id, kind=Kind.COURSE_REBOOK))
 
 
 def _plan_rerate(appointment: Appointment, occasion: str = "") -> None:

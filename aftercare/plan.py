@@ -211,6 +211,13 @@ def plan_rerate(
     return _plan(RERATE, starts_at, recipient, quiet_hours, now)
 
 
+def rebooking_due(*, course_active: bool, sessions_left: int, booked: bool) -> bool:
+    """domain.md: `course_rebook` goes while the course has sessions left and none booked. A
+    cancelled course has none left to book. Asked when the message is planned and again when
+    it is about to go, as the course may have been booked, finished or cancelled since."""
+    return course_active and sessions_left > 0 and not booked
+
+
 def plan_course_rebook(
     *,
     last_session_ended_at: datetime,

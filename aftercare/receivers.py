@@ -56,6 +56,11 @@ def appointment_reopened(sender, appointment, after_session, **kwargs):
     outbox.plan_reminder(appointment, occasion=f":after-draft:{after_session}")
 
 
+@receiver(events.course_cancelled, dispatch_uid="aftercare.course_cancelled")
+def course_cancelled(sender, course, **kwargs):
+    outbox.cancel_rebooking(course.pk)
+
+
 @receiver(events.side_effect_reported, dispatch_uid="aftercare.side_effect_reported")
 def side_effect_reported(sender, side_effect, **kwargs):
     if side_effect.serious:

@@ -30,3 +30,5 @@ appointment_completed = Signal()
 appointment_reopened = Signal()
 # kwargs: session (NeedlingSession), whose ended_at was cleared: it is no longer over.
 session_reopened = Signal()
+# kwargs: course (TreatmentCourse), now cancelled, its upcoming appointments with it.
+course_cancelled = Signal()

@@ -509,4 +509,5 @@ def cancel_course(course: TreatmentCourse) -> TreatmentCourse:
         cancel_appointment(appointment, reason="The treatment course was cancelled.")
     course.status = CourseStatus.CANCELLED
     course.save(update_fields=["status"])
+    events.course_cancelled.send(sender=TreatmentCourse, course=course)
     return course
