@@ -47,6 +47,11 @@ class SideEffectReportForm(forms.Form):
         self.fields["kind"].help_text = _("Chest pain or breathlessness?") + f" {EMERGENCY}"
 
 
+# A rating the course refuses (outcomes.rules.rating_time: the course's first session has not
+# begun) is the clinic's words for staff; the patient is told in theirs what to do.
+NOT_RECORDED = _("Your ratings could not be recorded just now: please try again later.")
+
+
 class RerateForm(forms.Form):
     """NPRS, and one 0-10 rating per activity of the course's baseline PSFS."""
 
@@ -122,8 +127,8 @@ def _page(request: HttpRequest, session: NeedlingSession) -> HttpResponse:
             record_patient_rerating(
                 course=course, nprs=rerate.cleaned_data["nprs"], psfs=rerate.psfs_items()
             )
-        except ValidationError as refused:
-            rerate.add_error(None, refused)
+        except ValidationError:
+            rerate.add_error(None, NOT_RECORDED)
         else:
             return redirect(f"{request.path}?reported={RERATED}{links.RERATE_FORM}")
     trail.record_reads(request, reader, [session])

@@ -8,7 +8,6 @@ added to a service shows up here without new code.
 from collections.abc import Collection
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from core.errors import RuleViolation
 
@@ -41,11 +40,3 @@ def show_on(
     on_form = next((field for field in fields if field in form.fields), None)
     form.add_error(on_form, forms.ValidationError(error.detail, code=error.code))
     return {}
-
-
-def show_invalid(form: forms.Form, refusal: ValidationError) -> None:
-    """Put a model's or service's `ValidationError` on the fields it names, if the form has
-    them; the rest at the top of the form."""
-    by_field = refusal.message_dict if hasattr(refusal, "error_dict") else {None: refusal.messages}
-    for field, messages in by_field.items():
-        form.add_error(field if field in form.fields else None, messages)

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from clinic.admin import ClinicScopedAdmin, ReadOnlyAdminMixin, ReadOnlyClinicAdmin
 from core.errors import RuleViolation
+from core.forms import show_invalid
 from sessions.models import Appointment, TreatmentCourse
 from sessions.models.scheduling import not_begun
 from sessions.scheduling import services
@@ -37,8 +38,8 @@ class CourseAdminForm(forms.ModelForm):
             self.instance = services.create_course(
                 clinic=data["patient"].clinic, **{name: data[name] for name in self.Meta.fields}
             )
-        except ValidationError as refusal:
-            self.add_error(None, refusal)
+        except ValidationError as refusal:  # keyed by the plan's fields, or by a booking's
+            show_invalid(self, refusal)
         except RuleViolation as refusal:
             # A hold or the archive is the patient's; anything else is the plan's as a whole.
             about_the_patient = refusal.code in ("clinical_hold", "invalid_state")

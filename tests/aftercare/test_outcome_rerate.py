@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from aftercare import links, plan
 from aftercare.models import Notification
@@ -14,6 +15,7 @@ from outcomes.models import OutcomeMeasure
 from outcomes.services import record_outcome
 from sessions.models import TreatmentCourse
 from sessions.scheduling.services import book_rest_of_course
+from tests.bodies import course_body
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +212,23 @@ def test_a_session_outside_a_course_offers_no_rerating(log_session):
     session = log_session()
     html = Client().get(f"/p/{links.PATIENT_PAGE.token_for(session['id'])}/").content.decode()
     assert 'id="rerate"' not in html
+
+
+def test_a_rerating_the_course_refuses_is_told_on_the_page_and_records_nothing(
+    admin_api, log_session, patient, therapist
+):
+    """A rating is not dated before the course's first session (outcomes.rules.rating_time),
+    which may start a few minutes from now: the page asks the patient to try again later."""
+    body = course_body(patient, therapist, auto_schedule=False)
+    course = admin_api.post("/api/v1/courses/", body, format="json").json()
+    soon = timezone.now().replace(microsecond=0) + timedelta(minutes=4)
+    session = log_session(
+        course=course["id"],
+        started_at=soon.isoformat(),
+        ended_at=(soon + timedelta(minutes=1)).isoformat(),
+    )
+    path = f"/p/{links.PATIENT_PAGE.token_for(session['id'])}/"
+    answer = Client().post(path, {"form": "rerate", "rerate-nprs": "4"})
+    assert answer.status_code == 200
+    assert "could not be recorded just now" in answer.content.decode()
+    assert not OutcomeMeasure.objects.filter(reported_by="patient").exists()

@@ -6,7 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.errors import Conflict, RuleViolation
-from web.errors import show_invalid, show_on
+from core.forms import show_invalid
+from web.errors import show_on
 
 
 class Visit(forms.Form):

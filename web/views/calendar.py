@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core import moments
 from core.errors import RuleViolation
+from core.forms import show_invalid
 from sessions.models import Appointment
 from sessions.scheduling.services import (
     book_appointment,
@@ -22,7 +23,7 @@ from sessions.scheduling.services import (
     reschedule_appointment,
 )
 from web.access import PageRequest, clinic_of, of_clinic, record_reads, staff_page
-from web.errors import show_invalid, show_on
+from web.errors import show_on
 from web.forms import BookingForm, CancelForm, typed_moment
 from web.week import monday_of, week_of
 

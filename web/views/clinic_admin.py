@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 
 from clinic import services
 from clinic.models import Room
+from core.forms import show_invalid
 from web.access import admin_page, clinic_of
 from web.admin_forms import ClinicSettingsForm, RoomForm
-from web.errors import show_invalid
 
 
 @admin_page

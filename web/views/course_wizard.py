@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.errors import RuleViolation
+from core.forms import show_invalid
 from sessions.scheduling.services import create_course, plan_course
 from web.access import clinic_of, member, record_reads, staff_page
-from web.errors import show_invalid, show_on
+from web.errors import show_on
 from web.forms import CourseForm
 from web.submissions import once_per_submission
 

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from clinic.holds import release_hold
 from clinic.models import ClinicalHold
 from core.errors import RuleViolation
+from core.forms import show_invalid
 from web.access import admin_page, clinic_of, member, of_clinic, record_reads
 from web.admin_forms import ReleaseForm
-from web.errors import show_invalid
 
 RECENTLY_RELEASED = 20
 HOLDS = ClinicalHold.objects.select_related("patient", "released_by")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from clinic.holds import care_refusal
 from clinic.models import Patient, Staff
 from core.errors import RuleViolation
+from core.forms import show_invalid
 from outcomes.selectors import baseline_activities
 from outcomes.services import record_ratings_at_session
 from screening.models import ruling_screening
@@ -26,7 +27,7 @@ from sessions.models import Appointment, NeedlingSession
 from sessions.records.rules import SiteFacts, session_warnings
 from sessions.records.services import correct_session, log_session, sign_session
 from web.access import clinic_of, member, of_clinic, record_reads, staff_page
-from web.errors import show_invalid, show_on
+from web.errors import show_on
 from web.forms import (
     MUSCLE_NAMES,
     ElectricalForm,

@@ -8,12 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from core.errors import RuleViolation
+from core.forms import show_invalid
 from sessions.models import Addendum, NeedleSite, NeedlingSession
 from sessions.records import rules
 from sessions.records.selectors import note_warnings
 from sessions.records.services import add_addendum, report_side_effect, sign_session
 from web.access import member, of_clinic, record_reads, staff_page
-from web.errors import show_invalid, show_on
+from web.errors import show_on
 from web.forms import AddendumForm, SideEffectForm
 from web.submissions import once_per_submission
 

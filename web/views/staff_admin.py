@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from clinic import services
 from clinic.models import Role, Staff, WorkingHours
 from core.errors import RuleViolation
+from core.forms import show_invalid
 from web.access import admin_page, clinic_of, member, of_clinic
 from web.admin_forms import HoursFormSet, StaffDetailsForm, TherapistForm
-from web.errors import show_invalid
 
 STAFF = Staff.objects.prefetch_related(
     Prefetch("working_hours", WorkingHours.objects.order_by("weekday", "start"))
