@@ -94,9 +94,15 @@ class ClinicScopedAdmin(ClinicScopedFields, admin.ModelAdmin):
     clinic (field `clinic_lookup`) and never sees another clinic's, nor is offered one in any
     form (inlines included) or list filter. The patient data a page shows goes to the audit
     trail.
+
+    A record stays in the clinic it was made in, a superuser's edit included: a patient's or a
+    room's records name its clinic and are read by it (a patient moved would show the new
+    clinic the old one's notes). Only a person moves (`clinic_movable`): their working hours
+    follow them (clinic.services.update_staff), and their records stay their clinic's.
     """
 
     clinic_lookup = "clinic"
+    clinic_movable = False
 
     def get_list_filter(self, request):
         return [self._scoped_filter(spec) for spec in super().get_list_filter(request)]
@@ -154,7 +160,8 @@ class ClinicScopedAdmin(ClinicScopedFields, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser and self.clinic_lookup == "clinic":
+        chosen_here = request.user.is_superuser and (obj is None or self.clinic_movable)
+        if not chosen_here and self.clinic_lookup == "clinic":
             readonly.append("clinic")
         return readonly
 
@@ -227,6 +234,7 @@ class WorkingHoursInline(admin.TabularInline):
 
 @admin.register(Staff)
 class StaffAdmin(ClinicScopedAdmin, UserAdmin):
+    clinic_movable = True
     inlines = [WorkingHoursInline]
     list_display = ["username", "full_name", "role", "dn_certified_until"]
     list_filter = ["role"]

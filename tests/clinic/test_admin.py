@@ -186,11 +186,20 @@ def superuser_site(db):
     return client
 
 
+def form_at(admin_site, path: str):
+    """The admin's form on the page at `path`."""
+    return admin_site.get(path).context["adminform"].form
+
+
+def form_as_filled(admin_site, path: str) -> dict:
+    """The data of the admin's form at `path`, as the page fills it in."""
+    form = form_at(admin_site, path)
+    return {name: form[name].value() for name in form.fields if form[name].value() is not None}
+
+
 def staff_form_with_hours(admin_site, staff, blocks):
     """The admin's change form of `staff` as the page fills it, with `blocks` as its hours."""
-    page = admin_site.get(f"/admin/clinic/staff/{staff.id}/change/")
-    form = page.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data = form_as_filled(admin_site, f"/admin/clinic/staff/{staff.id}/change/")
     data |= {
         "working_hours-TOTAL_FORMS": str(len(blocks)),
         "working_hours-INITIAL_FORMS": "0",
@@ -244,6 +253,24 @@ def test_a_therapist_moved_to_another_clinic_takes_their_hours_along(
         (0, "09:00"),
         (2, "10:00"),
     ]
+
+
+@pytest.mark.parametrize("model", ["patient", "room"])
+def test_a_patient_or_a_room_stays_in_its_clinic_whoever_edits_it(
+    superuser_site, patient, room, other_clinic, model
+):
+    """Their records name their clinic and are read by it: moved, the patient would show the
+    other clinic this one's notes. A superuser picks the clinic of a new one only."""
+    record = {"patient": patient, "room": room}[model]
+    path = f"/admin/clinic/{model}/{record.id}/change/"
+    assert "clinic" not in form_at(superuser_site, path).fields  # shown, not offered
+    answer = superuser_site.post(
+        path, form_as_filled(superuser_site, path) | {"clinic": other_clinic.id}
+    )
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    record.refresh_from_db()
+    assert record.clinic_id != other_clinic.id
+    assert "clinic" in form_at(superuser_site, f"/admin/clinic/{model}/add/").fields
 
 
 def test_the_admin_refuses_hours_that_overlap(superuser_site, therapist):
