@@ -60,14 +60,21 @@ def record_screening(
         guardian_name=guardian_name,
         guardian_consent=guardian_consent,
         answers=asdict(parsed),
-        outcome=assessment.outcome,
-        findings=[asdict(finding) for finding in assessment.findings],
-        excluded_regions=[asdict(ref) for ref in assessment.excluded_regions],
-        excluded_muscles=list(assessment.excluded_muscles),
-        excluded_techniques=list(assessment.excluded_techniques),
-        precautions=list(assessment.precautions),
-        valid_until=assessment.valid_until,
+        **stored_assessment(assessment),
     )
+
+
+def stored_assessment(assessment: rules.Assessment) -> dict[str, Any]:
+    """The screening's columns that hold what the rules made of its answers."""
+    return {
+        "outcome": assessment.outcome,
+        "findings": [asdict(finding) for finding in assessment.findings],
+        "excluded_regions": [asdict(ref) for ref in assessment.excluded_regions],
+        "excluded_muscles": list(assessment.excluded_muscles),
+        "excluded_techniques": list(assessment.excluded_techniques),
+        "precautions": list(assessment.precautions),
+        "valid_until": assessment.valid_until,
+    }
 
 
 def _hold_up_words(screening: Screening, hold_up: str, patient: Patient) -> str:
