@@ -1,0 +1,58 @@
+"""Serious side effects reported before clinical holds existed hold their patients when the
+database migrates (domain.md, version 2), for an administrator to release with a note."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from clinic.models import ClinicalHold
+
+BEFORE = [("needling", "0013_addenda_are_named_by_uuid")]
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def migrate_to_now():
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("needling"))
+
+
+def test_a_serious_report_of_before_holds_puts_its_patient_on_hold(
+    log_session, patient, therapist_api, session_body, capsys
+):
+    session = log_session()
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps.get_model("needling", "SideEffect")
+    old.objects.create(
+        clinic_id=patient.clinic_id,
+        session_id=session["id"],
+        patient_id=patient.id,
+        kind="pneumothorax",
+        severity="moderate",
+        reported_by="therapist",
+        serious=True,
+    )
+    migrate_to_now()
+
+    answer = therapist_api.post("/api/v1/sessions/", session_body(), format="json")
+    assert (answer.status_code, answer.json()["code"]) == (409, "clinical_hold")
+    [hold] = ClinicalHold.objects.filter(patient=patient)
+    assert "pneumothorax" in hold.reason and hold.released_at is None
+    assert f"Placed on clinical hold: patient {patient.id}" in capsys.readouterr().out
+
+
+def test_a_patient_whose_hold_was_released_is_not_held_again(
+    log_session, patient, therapist_api, admin_api, session_body
+):
+    session = log_session()
+    report = {"session": session["id"], "kind": "pneumothorax", "severity": "moderate"}
+    assert therapist_api.post("/api/v1/side-effects/", report, format="json").status_code == 201
+    note = {"note": "Seen in A&E: no pneumothorax. Fine to continue."}
+    release = admin_api.post(f"/api/v1/patients/{patient.id}/release-hold/", note, format="json")
+    assert release.status_code == 200, release.json()
+    MigrationExecutor(connection).migrate(BEFORE)
+    migrate_to_now()
+
+    assert therapist_api.post("/api/v1/sessions/", session_body(), format="json").status_code == 201
+    assert ClinicalHold.objects.filter(patient=patient, released_at=None).count() == 0
