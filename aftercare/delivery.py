@@ -180,7 +180,8 @@ def _courses(notifications: list[Notification]) -> dict[UUID, Course]:
         return {}
     latest = (
         NeedlingSession.objects.filter(course=OuterRef("pk"), ended_at__isnull=False)
-        .order_by("-ended_at", "-created_at")  # of two ended together, the one logged last
+        # Of two ended together, the one logged last (the key settles even that).
+        .order_by("-ended_at", "-created_at", "-pk")
         .values("pk")[:1]
     )
     booked = Appointment.objects.filter(course=OuterRef("pk"), status=AppointmentStatus.BOOKED)

@@ -1,5 +1,5 @@
-"""Showing a model's or service's `ValidationError` on a Django form: the staff app's pages,
-the admin's forms and the patient pages all put a refusal where the person will read it."""
+"""Showing a model's or service's `ValidationError` on a Django form: the staff app's pages and
+the admin's forms put a refusal where the person will read it."""
 
 from django import forms
 from django.core.exceptions import ValidationError

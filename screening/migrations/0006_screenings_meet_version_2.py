@@ -1,6 +1,8 @@
 """Screenings recorded under the first rules meet version 2's (domain.md): a pregnant patient's
 screening lasts 28 days, not 90, and excludes the iliopsoas; lymphedema anywhere on a limb
-excludes the whole limb. Each screening's stored answers are assessed again. Version 2 only adds
+excludes the whole limb. Each screening's stored answers are assessed again by the rules as
+they stand (`screening.rules.assess`, stored as `services.stored_assessment` stores a new one),
+not by a copy frozen here: the rules are what a session is checked against. Version 2 only adds
 to the first rules, so a screening of before allows less than it did, and one recorded since is
 left as it is. The audit trail records each change, by `system`."""
 

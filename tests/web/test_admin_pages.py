@@ -126,6 +126,16 @@ def test_a_therapist_the_rules_refuse_is_not_added_and_told_by_the_field(
     assert not Staff.objects.filter(full_name="Mary Somerville").exists()
 
 
+def test_a_username_another_clinic_holds_is_taken_and_the_answer_names_no_clinic(
+    admin_in, other_therapist, other_clinic
+):
+    taken = THERAPIST | {"username": other_therapist.username}
+    page = admin_in.post("/clinic/staff/new/", taken).content.decode()
+    assert "A user with that username already exists." in page
+    assert other_clinic.name not in page
+    assert not Staff.objects.filter(full_name="Mary Somerville").exists()
+
+
 @pytest.mark.parametrize(
     ("rows", "refusal"),
     [

@@ -5,22 +5,31 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from aftercare.models import Notification
 from clinic.models import ClinicalHold
 
-BEFORE = [("needling", "0013_addenda_are_named_by_uuid")]
+BEFORE = [("aftercare", "0009_red_flag_alert")]
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def migrate_to_now():
     executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes("needling"))
+    executor.migrate(executor.loader.graph.leaf_nodes("aftercare"))
 
 
-def test_a_serious_report_of_before_holds_puts_its_patient_on_hold(
-    log_session, patient, therapist_api, session_body, capsys
+def reminders(patient) -> list[str]:
+    kind = "appointment_reminder"
+    return sorted(
+        Notification.objects.filter(patient=patient, kind=kind).values_list("status", flat=True)
+    )
+
+
+def test_a_serious_report_of_before_holds_holds_its_patient_until_released(
+    log_session, patient, therapist_api, admin_api, session_body, book, monday_10, capsys
 ):
     session = log_session()
+    assert book(monday_10).status_code == 201
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps.get_model("needling", "SideEffect")
@@ -40,6 +49,11 @@ def test_a_serious_report_of_before_holds_puts_its_patient_on_hold(
     [hold] = ClinicalHold.objects.filter(patient=patient)
     assert "pneumothorax" in hold.reason and hold.released_at is None
     assert f"Placed on clinical hold: patient {patient.id}" in capsys.readouterr().out
+    assert reminders(patient) == ["cancelled"]  # as a hold placed now cancels it
+    note = {"note": "Seen in A&E: no pneumothorax. Fine to continue."}
+    release = admin_api.post(f"/api/v1/patients/{patient.id}/release-hold/", note, format="json")
+    assert release.status_code == 200, release.json()
+    assert reminders(patient) == ["cancelled", "pending"]  # reminded once, not twice
 
 
 def test_a_patient_whose_hold_was_released_is_not_held_again(
