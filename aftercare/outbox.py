@@ -218,6 +218,11 @@ def cancel_aftercare(session: NeedlingSession) -> None:
     )
 
 
+# An appointment moved away and back again: the reminder and re-rating its first move cancelled
+# are planned again, as for a time it never had (a sent one stands: the patient had it).
+BACK_AGAIN = (*OPEN, Status.CANCELLED)
+
+
 def plan_reminder(appointment: Appointment, *, occasion: str = "") -> None:
     """`occasion` tells a later plan for the same time (after a hold) from the first one."""
     patient = appointment.patient
@@ -228,6 +233,7 @@ def plan_reminder(appointment: Appointment, *, occasion: str = "") -> None:
             starts_at=appointment.starts_at,
             **_audience(patient, appointment.clinic),
         ),
+        BACK_AGAIN,
         clinic_id=appointment.clinic_id,
         patient=patient,
         appointment=appointment,
@@ -263,6 +269,7 @@ def _plan_rerate(appointment: Appointment, occasion: str = "") -> None:
             starts_at=appointment.starts_at,
             **_audience(appointment.patient, appointment.clinic),
         ),
+        BACK_AGAIN,
         clinic_id=appointment.clinic_id,
         patient=appointment.patient,
         appointment=appointment,
@@ -272,9 +279,13 @@ def _plan_rerate(appointment: Appointment, occasion: str = "") -> None:
 
 def send_notice(appointment: Appointment, kind: str, *, was_at: datetime) -> None:
     """Tell the patient their appointment was cancelled or moved, unless it was in the past.
-    Once per change: the key names the appointment's time after it. An older notice of the
-    same appointment still waiting says what no longer holds, and is cancelled."""
-    event = f"appointment:{appointment.pk}:{kind}:{appointment.starts_at.isoformat()}"
+    Once per change: the key names the appointment's time after it and the moment it was
+    changed (moved back to a time, it is told again). An older notice of the same appointment
+    still waiting says what no longer holds, and is cancelled."""
+    event = (
+        f"appointment:{appointment.pk}:{kind}:{appointment.starts_at.isoformat()}:"
+        f"{appointment.updated_at.isoformat()}"
+    )
     _cancel(
         Notification.objects.filter(appointment=appointment, kind__in=plan.NOTICE_KINDS).exclude(
             dedupe_key__startswith=f"{event}:"
@@ -306,9 +317,15 @@ def cancel_reminders(appointment: Appointment) -> None:
     )
 
 
-def move_reminder(appointment: Appointment) -> None:
+def follow_move(appointment: Appointment, *, was_at: datetime) -> None:
+    """The appointment was rescheduled: its reminder and re-rating follow its new start, and
+    the patient is told. Its end moved alone, or a move sent twice: nothing they were told or
+    will be told changes."""
+    if appointment.starts_at == was_at:
+        return
     cancel_reminders(appointment)
     plan_reminder(appointment)
+    send_notice(appointment, Kind.APPOINTMENT_RESCHEDULED, was_at=was_at)
 
 
 def cancel_while_on_hold(patient: Patient) -> int:

@@ -32,8 +32,7 @@ def appointment_booked(sender, appointment, **kwargs):
 
 @receiver(events.appointment_rescheduled, dispatch_uid="aftercare.appointment_rescheduled")
 def appointment_rescheduled(sender, appointment, previous_starts_at, **kwargs):
-    outbox.move_reminder(appointment)
-    outbox.send_notice(appointment, Kind.APPOINTMENT_RESCHEDULED, was_at=previous_starts_at)
+    outbox.follow_move(appointment, was_at=previous_starts_at)
 
 
 @receiver(events.appointment_cancelled, dispatch_uid="aftercare.appointment_cancelled")

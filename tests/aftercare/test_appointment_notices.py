@@ -124,15 +124,20 @@ def test_an_appointment_already_past_is_cancelled_without_a_notice(
     assert notices() == []
 
 
-def reschedule(api, appointment_id, starts_at):
+def reschedule(api, appointment_id, starts_at, minutes=45):
     return api.post(
         f"/api/v1/appointments/{appointment_id}/reschedule/",
         {
             "starts_at": starts_at.isoformat(),
-            "ends_at": (starts_at + timedelta(minutes=45)).isoformat(),
+            "ends_at": (starts_at + timedelta(minutes=minutes)).isoformat(),
         },
         format="json",
     )
+
+
+def reminders(appointment_id):
+    rows = Notification.objects.filter(appointment=appointment_id, kind="appointment_reminder")
+    return sorted((n.send_at, n.status) for n in rows)
 
 
 def test_moving_an_appointment_tells_the_patient_of_the_latest_time_only(
@@ -150,6 +155,30 @@ def test_moving_an_appointment_tells_the_patient_of_the_latest_time_only(
         ("cancelled", monday_10 + timedelta(days=1)),  # told of Tuesday: no longer true
         ("pending", monday_10 + timedelta(days=2)),
     ]
+
+
+def test_an_appointment_moved_away_and_back_is_told_and_reminded_of_each_new_time(
+    book, monday_10, admin_api
+):
+    appointment = book(monday_10).json()
+    tuesday = monday_10 + timedelta(days=1)
+    for moved_to in (tuesday, monday_10, tuesday):
+        assert reschedule(admin_api, appointment["id"], moved_to).status_code == 200
+    rows = Notification.objects.filter(kind="appointment_rescheduled").order_by("created_at")
+    assert [n.status for n in rows] == ["cancelled", "cancelled", "pending"]  # the last: Tuesday
+    assert reminders(appointment["id"]) == [
+        (monday_10 - timedelta(days=1), "cancelled"),
+        (tuesday - timedelta(days=1), "pending"),
+    ]
+
+
+def test_an_appointment_only_lengthened_keeps_its_reminder_and_tells_nothing(
+    book, monday_10, admin_api
+):
+    appointment = book(monday_10).json()
+    assert reschedule(admin_api, appointment["id"], monday_10, minutes=60).status_code == 200
+    assert reminders(appointment["id"]) == [(monday_10 - timedelta(days=1), "pending")]
+    assert notices() == []
 
 
 def test_cancelling_after_a_move_cancels_the_untold_move(book, monday_10, admin_api):
