@@ -51,6 +51,7 @@ def receive(*, from_number: str, body: str, provider_id: str) -> list[InboundSms
     # booking archiving left in place, a score reports soreness after care they had.
     now = timezone.now()
     shared = _shared(patients, reply, now)
+    answered = _answered(patients)
     kept = []
     for patient in patients:
         fields = dict(
@@ -63,7 +64,13 @@ def receive(*, from_number: str, body: str, provider_id: str) -> list[InboundSms
         else:  # no provider id to know a replay by
             inbound, created = InboundSms.objects.create(patient=patient, **fields), True
         if created:
-            _act(inbound, reply, shared=shared.get(patient.pk, ""), now=now)
+            _act(
+                inbound,
+                reply,
+                shared=shared.get(patient.pk, ""),
+                answered=patient.pk in answered,
+                now=now,
+            )
         kept.append(inbound)
     return kept
 
@@ -82,9 +89,21 @@ def _shared(patients: list[Patient], reply: replies.Reply, now: datetime) -> dic
     return why | {p.pk: SHARED_IN_CLINIC for p in patients if per_clinic[p.clinic_id] > 1}
 
 
-def _act(inbound: InboundSms, reply: replies.Reply, *, shared: str, now: datetime) -> None:
+def _answered(patients: list[Patient]) -> set[UUID]:
+    """For whom of each clinic's patients on the number an answer to the number is planned
+    (one per clinic): the first registered who takes SMS, as a parent's consent answers for the
+    number their family shares; else the first."""
+    by_clinic: dict[UUID, list[Patient]] = {}
+    for patient in patients:
+        by_clinic.setdefault(patient.clinic_id, []).append(patient)
+    return {next((p for p in group if p.sms_consent), group[0]).pk for group in by_clinic.values()}
+
+
+def _act(
+    inbound: InboundSms, reply: replies.Reply, *, shared: str, answered: bool, now: datetime
+) -> None:
     if reply.intent == replies.RED_FLAG:
-        _raise_alert(inbound, reply.red_flags)
+        _raise_alert(inbound, reply.red_flags, answered=answered)
     elif reply.intent in (replies.STOP, replies.START):
         opted = ReplyAction.OPTED_OUT if reply.intent == replies.STOP else ReplyAction.OPTED_IN
         _record(inbound, opted)
@@ -181,10 +200,11 @@ def _record_soreness(inbound: InboundSms, score: int, now: datetime) -> None:
     _record(inbound, ReplyAction.SORENESS, f"Soreness {score}/10.", side_effect=side_effect)
 
 
-def _raise_alert(inbound: InboundSms, kinds: tuple[str, ...]) -> None:
+def _raise_alert(inbound: InboundSms, kinds: tuple[str, ...], *, answered: bool) -> None:
     """Red-flag words: a serious side effect on the latest session (hold and alerts follow),
-    and at once the advice to seek urgent care: one answer per message and clinic, each in the
-    language of that clinic's (first) patient on the number, naming the clinic that was told.
+    and at once the advice to seek urgent care: one answer per message and clinic, planned for
+    the patient the clinic answers the number for (`_answered`), in their language, naming the
+    clinic that was told.
     With no ended session to report against (a draft, or none), the patient is held all the
     same, so nothing books them back in before someone has called, and the administrators
     are told."""
@@ -213,5 +233,6 @@ def _raise_alert(inbound: InboundSms, kinds: tuple[str, ...]) -> None:
             "administrators alerted to call."
         )
     _record(inbound, ReplyAction.RED_FLAG, detail, side_effect=side_effect)
-    message = inbound.provider_id or inbound.pk
-    outbox.answer_sms(inbound, Kind.URGENT_CARE, event=f"sms:{message}:{inbound.clinic_id}")
+    if answered:
+        message = inbound.provider_id or inbound.pk
+        outbox.answer_sms(inbound, Kind.URGENT_CARE, event=f"sms:{message}:{inbound.clinic_id}")

@@ -559,8 +559,18 @@ def withdraw_email_consent(patient: Patient) -> None:
 
 
 def restore_sms_consent(phone: str) -> int:
-    """The patient texted START: the consent their STOP withdrew is back. Someone else on the
-    number (a relative, a patient of another clinic) who never consented stays without SMS."""
-    return Patient.objects.filter(phone=phone, sms_stopped_at__isnull=False).update(
+    """The patient texted START: the consent their STOP withdrew is back, and the messages it
+    suppressed go after all, as when staff tick the consent again (`reroute`), the answers to
+    their texts too. Someone else on the number (a relative, a patient of another clinic) who
+    never consented stays without SMS."""
+    patients = list(Patient.objects.filter(phone=phone, sms_stopped_at__isnull=False))
+    Patient.objects.filter(pk__in=[p.pk for p in patients]).update(
         sms_consent=True, sms_stopped_at=None
     )
+    for patient in patients:
+        patient.sms_consent, patient.sms_stopped_at = True, None
+        reroute(patient)
+    Notification.objects.filter(
+        patient__in=patients, channel=Channel.SMS, status=Status.SUPPRESSED, kind__in=SMS_ANSWERS
+    ).update(status=Status.PENDING, updated_at=timezone.now())
+    return len(patients)

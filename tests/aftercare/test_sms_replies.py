@@ -243,6 +243,27 @@ def test_stop_suppresses_the_answer_to_a_reply_still_to_go(
     assert confirmations() == ["suppressed"]
 
 
+def test_start_after_stop_lets_what_stop_suppressed_go_after_all(
+    text, book, monday_10, patient, admin_api
+):
+    def still_to_go() -> list[tuple[str, str]]:
+        shown = admin_api.get("/api/v1/notifications/").json()["results"]
+        return sorted((message["kind"], message["status"]) for message in shown)
+
+    book(monday_10)
+    text(patient.phone, "C")
+    text(patient.phone, "STOP")
+    assert still_to_go() == [
+        ("appointment_confirmed", "suppressed"),
+        ("appointment_reminder", "suppressed"),
+    ]
+    text(patient.phone, "START")
+    assert still_to_go() == [
+        ("appointment_confirmed", "pending"),
+        ("appointment_reminder", "pending"),
+    ]
+
+
 def test_a_number_two_clinics_share_acts_for_each_clinics_patient_alone(
     text, book, monday_10, patient, other_patient, admin_api, other_admin_api
 ):
@@ -330,6 +351,18 @@ def test_a_number_two_patients_of_one_clinic_share_is_kept_unless_a_red_flag(
     text(patient.phone, "X")
     assert {m["action"] for m in inbox(admin_api)} == {"kept"}
     assert Patient.objects.filter(phone=patient.phone).count() == 2
+
+
+def test_red_flag_words_from_a_number_a_family_shares_are_answered_if_any_of_them_takes_sms(
+    text, patient, clinic, make_patient
+):
+    """The parent registered first takes no SMS; their child, on the same number, does."""
+    patient.sms_consent = False
+    patient.save()
+    child = make_patient(clinic, given_name="Byron")
+    text(patient.phone, "chest pain")
+    [advice] = answers("urgent_care")
+    assert (advice.patient_id, advice.status) == (child.id, "pending")
 
 
 def test_the_list_filters_by_patient_and_action_and_costs_the_same_queries_for_1_or_200(
