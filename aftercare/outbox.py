@@ -516,11 +516,11 @@ def answer_sms(inbound: InboundSms, kind: str, *, event: str) -> None:
     )
 
 
-def offer_slot(offer: WaitlistOffer, lifetime: timedelta) -> datetime:
-    """Plan the offer's messages; returns until when the offer stands."""
+def offer_slot(offer: WaitlistOffer, lifetime: timedelta, now: datetime) -> datetime:
+    """Plan the offer's messages, as of `now`; returns until when the offer stands."""
     patient = offer.entry.patient
-    audience = _audience(patient, patient.clinic)
-    planned = plan.plan_offer(lifetime=lifetime, **audience)
+    audience = _audience(patient, patient.clinic) | {"now": now}
+    planned = plan.plan_offer(lifetime=lifetime, slot_starts_at=offer.freed.starts_at, **audience)
     _write(
         f"offer:{offer.pk}",
         planned,

@@ -239,13 +239,26 @@ def plan_sms_answer(
     return _plan(kind, now, by_sms, quiet_hours, now)
 
 
+def offer_in_time(
+    *, slot_starts_at: datetime, recipient: Recipient, quiet_hours: QuietHours, now: datetime
+) -> bool:
+    """Can a waitlist offer tell the patient of a slot? A message would be pending on one of
+    their channels (`reachable`), and quiet hours on their clock let it go before the slot
+    begins: an offer heard only after it would hold the slot for nobody."""
+    send_at = next_allowed_minute(now, ZoneInfo(recipient.timezone), quiet_hours)
+    return reachable(recipient) and send_at < slot_starts_at
+
+
 def plan_offer(
     *,
     lifetime: timedelta,
+    slot_starts_at: datetime,
     recipient: Recipient,
     quiet_hours: QuietHours,
     now: datetime,
 ) -> list[PlannedMessage]:
-    """A waitlist offer goes at the next allowed minute and stands for `lifetime` from then."""
+    """A waitlist offer goes at the next allowed minute and stands for `lifetime` from then,
+    and no longer than until the slot begins."""
     send_at = next_allowed_minute(now, ZoneInfo(recipient.timezone), quiet_hours)
-    return _on_each_channel(Kind.WAITLIST_OFFER, recipient, send_at, send_at + lifetime)
+    expires_at = min(send_at + lifetime, slot_starts_at)
+    return _on_each_channel(Kind.WAITLIST_OFFER, recipient, send_at, expires_at)

@@ -120,24 +120,27 @@ def offer_freed_slot(freed: Appointment, now: datetime | None = None) -> Waitlis
     busy = busy_patients(
         (entry.patient_id for entry in waiting), start=freed.starts_at, end=freed.ends_at
     )
-    entry = next((entry for entry in waiting if _may_take(entry, slot, busy)), None)
+    entry = next((entry for entry in waiting if _may_take(entry, slot, busy, now)), None)
     if entry is None:
         return None
     lifetime = timedelta(minutes=freed.clinic.waitlist_offer_minutes)
     offer = WaitlistOffer.objects.create(
         clinic_id=freed.clinic_id, entry=entry, freed=freed, expires_at=now + lifetime
     )
-    offer.expires_at = outbox.offer_slot(offer, lifetime)  # from when the message may go
+    offer.expires_at = outbox.offer_slot(offer, lifetime, now)  # from when the message may go
     offer.save(update_fields=["expires_at"])
     entry.status = WaitlistStatus.OFFERED
     entry.save(update_fields=["status"])
     return offer
 
 
-def _may_take(entry: WaitlistEntry, slot: Slot, busy: Mapping[UUID, list[Interval]]) -> bool:
-    """The entry fits the slot, a message can tell its patient of it (else the offer would
-    hold the slot, unheard, until it lapsed), and the patient is free then (`busy`: else
-    taking it would fail as a double booking, and the slot would go to nobody)."""
+def _may_take(
+    entry: WaitlistEntry, slot: Slot, busy: Mapping[UUID, list[Interval]], now: datetime
+) -> bool:
+    """The entry fits the slot, a message can tell its patient of it before it begins (else
+    the offer would hold the slot, unheard, until it lapsed: `plan.offer_in_time`), and the
+    patient is free then (`busy`: else taking it would fail as a double booking, and the slot
+    would go to nobody)."""
     if not fits(
         therapist_id=entry.therapist_id,
         earliest=entry.earliest,
@@ -148,7 +151,13 @@ def _may_take(entry: WaitlistEntry, slot: Slot, busy: Mapping[UUID, list[Interva
         return False
     taken = (slot.starts_at, slot.starts_at + timedelta(minutes=entry.minutes))
     patients_time = BusyTime(busy.get(entry.patient_id, []))
-    return plan.reachable(outbox.recipient(entry.patient)) and not patients_time.overlaps(*taken)
+    in_time = plan.offer_in_time(
+        slot_starts_at=slot.starts_at,
+        recipient=outbox.recipient(entry.patient),
+        quiet_hours=outbox.quiet_hours(entry.patient.clinic),
+        now=now,
+    )
+    return in_time and not patients_time.overlaps(*taken)
 
 
 def pass_on_lapsed(now: datetime | None = None) -> int:

@@ -3,7 +3,7 @@ the patient takes it from the link in the offer, booked by the same rules as any
 
 import re
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -369,6 +369,44 @@ def test_a_freed_slot_is_offered_only_to_a_patient_a_message_can_reach(
     assert offer.entry.patient.given_name == offered_to
     [message] = Notification.objects.filter(waitlist_offer=offer, status="pending")
     assert message.patient == offer.entry.patient
+
+
+@pytest.fixture
+def freed_before_anyone_waits(freed):
+    """Monday 10:00, cancelled while nobody waited: offered by hand, as of a moment chosen."""
+    return Appointment.objects.get(pk=freed()["id"])
+
+
+@pytest.mark.django_db
+def test_a_slot_its_offer_could_tell_only_once_it_has_begun_is_offered_to_nobody(
+    join, freed_before_anyone_waits, make_patient, clinic, monday_10
+):
+    """Quiet hours until 10:30 on the patient's clock: freed at 22:00 the evening before, the
+    10:00 slot could be told of only after it had begun."""
+    clinic.quiet_hours_start, clinic.quiet_hours_end = time(21), time(10, 30)
+    clinic.save()
+    join(make_patient(clinic, given_name="Grace", phone="+447911000222"))
+    evening_before = monday_10 - timedelta(hours=12)
+    assert waitlist.offer_freed_slot(freed_before_anyone_waits, now=evening_before) is None
+    assert WaitlistEntry.objects.get().status == "waiting"
+
+
+@pytest.mark.django_db
+def test_a_waitlist_offer_stands_no_longer_than_until_its_slot_begins(
+    join, freed_before_anyone_waits, make_patient, clinic, monday_10
+):
+    clinic.quiet_hours_start = clinic.quiet_hours_end  # no quiet hours
+    clinic.waitlist_offer_minutes = 60
+    clinic.save()
+    join(make_patient(clinic, given_name="Grace", phone="+447911000222"))
+    twenty_to = monday_10 - timedelta(minutes=20)
+    offer = waitlist.offer_freed_slot(freed_before_anyone_waits, now=twenty_to)
+    [message] = Notification.objects.filter(waitlist_offer=offer)
+    assert (offer.expires_at, message.send_at, message.expires_at) == (
+        monday_10,
+        twenty_to,
+        monday_10,
+    )
 
 
 @pytest.mark.django_db
