@@ -355,9 +355,8 @@ def _preferred(patient: Patient) -> list[Channel]:
 def reroute(patient: Patient) -> None:
     """The patient changed how they are reached: each message still to go goes as they now
     want it. One on a channel they no longer prefer is cancelled; one on a channel they now
-    prefer is planned alike (same moment, same lifetime), or planned there again if it was
-    cancelled when they last left that channel; each is pending or suppressed as planning
-    decides (plan.status_on)."""
+    prefer is planned alike (same moment, same lifetime); each is pending or suppressed as
+    planning decides (plan.status_on)."""
     wanted = recipient(patient)
     channels = _preferred(patient)
     still_to_go = Notification.objects.filter(patient=patient, status__in=OPEN).exclude(
@@ -373,26 +372,14 @@ def reroute(patient: Patient) -> None:
     for row in rows:  # each message once (event and kind), with the channels it is planned on
         message = row.dedupe_key.removesuffix(f":{row.channel}")
         messages.setdefault(message, (row, set()))[1].add(row.channel)
-    missing = {
-        f"{message}:{channel}": (row, channel)
-        for message, (row, planned_on) in messages.items()
-        for channel in channels
-        if channel not in planned_on
-    }
-    cancelled = Notification.objects.filter(dedupe_key__in=missing, status=Status.CANCELLED)
-    for key in sorted(cancelled.values_list("dedupe_key", flat=True)):  # one order: no deadlock
-        row, channel = missing.pop(key)
-        cancelled.filter(dedupe_key=key).update(
-            send_at=row.send_at,
-            due_at=row.due_at,
-            expires_at=row.expires_at,
-            status=plan.status_on(channel, wanted),
-            queued_until=None,
-            updated_at=timezone.now(),
-        )
     Notification.objects.bulk_create(
-        [_on_channel(row, key, channel, wanted) for key, (row, channel) in missing.items()],
-        ignore_conflicts=True,  # sent on that channel already: that one stands
+        [
+            _on_channel(row, f"{message}:{channel}", channel, wanted)
+            for message, (row, planned_on) in messages.items()
+            for channel in channels
+            if channel not in planned_on
+        ],
+        ignore_conflicts=True,  # sent or cancelled on that channel already: that one stands
     )
 
 

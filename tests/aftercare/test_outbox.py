@@ -214,20 +214,6 @@ def test_a_patient_who_now_prefers_email_gets_the_messages_still_to_go_by_email(
     assert (by_email.send_at, by_email.expires_at) == (by_sms.send_at, by_sms.expires_at)
 
 
-def test_a_patient_who_goes_back_to_sms_gets_the_messages_still_to_go_by_sms_again(
-    log_session, admin_api, patient
-):
-    session = log_session(ended_at=timezone.now().isoformat())
-    change(admin_api, patient, preferred_channel="email")
-    change(admin_api, patient, preferred_channel="sms")
-    assert [m for m in planned(session=session["id"]) if m[0] != "aftercare_immediate"] == [
-        ("checkin_24h", "email", "cancelled"),
-        ("checkin_24h", "sms", "pending"),
-        ("heat_ok", "email", "cancelled"),
-        ("heat_ok", "sms", "pending"),
-    ]
-
-
 def test_a_patient_who_now_wants_no_messages_gets_none_of_those_still_to_go(
     book, monday_10, admin_api, patient
 ):
