@@ -39,9 +39,12 @@ def receive(*, from_number: str, body: str, provider_id: str) -> list[InboundSms
     """Keep the message once per patient with that number and act on it; a replay of the
     same provider message finds its rows already there and does nothing again."""
     reply = replies.read_reply(body)
-    if reply.intent == replies.STOP:  # the carrier stops every sender's SMS to the number
+    # A provider's retry of a message kept already changes no consent: an old START retried
+    # after a later STOP would otherwise give back what the STOP withdrew.
+    replayed = bool(provider_id) and InboundSms.objects.filter(provider_id=provider_id).exists()
+    if reply.intent == replies.STOP and not replayed:  # the carrier stops all SMS to the number
         outbox.withdraw_sms_consent(from_number)
-    elif reply.intent == replies.START:
+    elif reply.intent == replies.START and not replayed:
         outbox.restore_sms_consent(from_number)
     # In the order they were registered: who answers for a number a family shares is fixed.
     patients = list(
@@ -92,11 +95,17 @@ def _shared(patients: list[Patient], reply: replies.Reply, now: datetime) -> dic
 def _answered(patients: list[Patient]) -> set[UUID]:
     """For whom of each clinic's patients on the number an answer to the number is planned
     (one per clinic): the first registered who takes SMS, as a parent's consent answers for the
-    number their family shares; else the first."""
+    number their family shares; else the first whose STOP a START may undo; else the first."""
     by_clinic: dict[UUID, list[Patient]] = {}
     for patient in patients:
         by_clinic.setdefault(patient.clinic_id, []).append(patient)
-    return {next((p for p in group if p.sms_consent), group[0]).pk for group in by_clinic.values()}
+    return {
+        next(
+            (p for p in group if p.sms_consent),
+            next((p for p in group if p.sms_stopped_at), group[0]),
+        ).pk
+        for group in by_clinic.values()
+    }
 
 
 def _act(

@@ -571,6 +571,10 @@ def restore_sms_consent(phone: str) -> int:
         patient.sms_consent, patient.sms_stopped_at = True, None
         reroute(patient)
     Notification.objects.filter(
-        patient__in=patients, channel=Channel.SMS, status=Status.SUPPRESSED, kind__in=SMS_ANSWERS
+        patient__in=patients,
+        channel=Channel.SMS,
+        status=Status.SUPPRESSED,
+        kind__in=SMS_ANSWERS,
+        expires_at__gt=timezone.now(),  # one too late stays as it was: it would never go
     ).update(status=Status.PENDING, updated_at=timezone.now())
     return len(patients)

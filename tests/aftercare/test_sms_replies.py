@@ -365,6 +365,30 @@ def test_red_flag_words_from_a_number_a_family_shares_are_answered_if_any_of_the
     assert (advice.patient_id, advice.status) == (child.id, "pending")
 
 
+def test_an_urgent_answer_stopped_by_the_familys_stop_goes_after_their_start(
+    text, patient, clinic, make_patient
+):
+    patient.sms_consent = False  # the parent, registered first, never took SMS
+    patient.save()
+    child = make_patient(clinic, given_name="Byron")
+    text(patient.phone, "STOP")
+    text(patient.phone, "chest pain")
+    [advice] = answers("urgent_care")
+    assert (advice.patient_id, advice.status) == (child.id, "suppressed")
+    text(patient.phone, "START")
+    advice.refresh_from_db()
+    assert advice.status == "pending"
+
+
+def test_a_start_the_provider_sends_again_after_a_later_stop_gives_no_consent_back(text, patient):
+    text(patient.phone, "STOP", sid="SM-stop-1")
+    text(patient.phone, "START", sid="SM-start")
+    text(patient.phone, "STOP", sid="SM-stop-2")
+    text(patient.phone, "START", sid="SM-start")  # the provider's retry of the old START
+    patient.refresh_from_db()
+    assert patient.sms_consent is False
+
+
 def test_the_list_filters_by_patient_and_action_and_costs_the_same_queries_for_1_or_200(
     text, patient, clinic, make_patient, admin_api
 ):
