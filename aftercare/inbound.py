@@ -38,13 +38,15 @@ SHARED_ACROSS_CLINICS = "Could not tell which patient or appointment this reply 
 def receive(*, from_number: str, body: str, provider_id: str) -> list[InboundSms]:
     """Keep the message once per patient with that number and act on it; a replay of the
     same provider message finds its rows already there and does nothing again."""
+    # A provider's retry of a message kept already changes nothing, consent included (an old
+    # START retried after a later STOP would give back what the STOP withdrew), nor is it
+    # kept for a patient registered on the number since.
+    if provider_id and (earlier := list(InboundSms.objects.filter(provider_id=provider_id))):
+        return earlier
     reply = replies.read_reply(body)
-    # A provider's retry of a message kept already changes no consent: an old START retried
-    # after a later STOP would otherwise give back what the STOP withdrew.
-    replayed = bool(provider_id) and InboundSms.objects.filter(provider_id=provider_id).exists()
-    if reply.intent == replies.STOP and not replayed:  # the carrier stops all SMS to the number
+    if reply.intent == replies.STOP:  # the carrier stops every sender's SMS to the number
         outbox.withdraw_sms_consent(from_number)
-    elif reply.intent == replies.START and not replayed:
+    elif reply.intent == replies.START:
         outbox.restore_sms_consent(from_number)
     # In the order they were registered: who answers for a number a family shares is fixed.
     patients = list(

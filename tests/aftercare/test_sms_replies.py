@@ -389,6 +389,28 @@ def test_a_start_the_provider_sends_again_after_a_later_stop_gives_no_consent_ba
     assert patient.sms_consent is False
 
 
+def test_a_message_the_provider_sends_again_is_not_kept_for_a_patient_registered_since(
+    text, patient, clinic, make_patient
+):
+    text(patient.phone, "STOP", sid="SM-stop")
+    byron = make_patient(clinic, given_name="Byron")  # on the number since, with SMS consent
+    text(patient.phone, "STOP", sid="SM-stop")
+    byron.refresh_from_db()
+    assert byron.sms_consent is True
+    assert not InboundSms.objects.filter(patient=byron).exists()
+
+
+def test_an_answer_whose_time_has_passed_stays_suppressed_after_start(text, patient, log_session):
+    log_session()
+    text(patient.phone, "STOP")
+    text(patient.phone, "chest pain")
+    [advice] = answers("urgent_care")
+    Notification.objects.filter(pk=advice.pk).update(expires_at=timezone.now())
+    text(patient.phone, "START")
+    advice.refresh_from_db()
+    assert advice.status == "suppressed"
+
+
 def test_the_list_filters_by_patient_and_action_and_costs_the_same_queries_for_1_or_200(
     text, patient, clinic, make_patient, admin_api
 ):
