@@ -536,16 +536,22 @@ def withdraw_sms_consent(phone: str) -> None:
     """The patient texted STOP: no more SMS to anyone on the number, and none of those still
     planned will go (`reroute` suppresses them, as when staff untick the consent)."""
     patients = list(Patient.objects.filter(phone=phone, sms_consent=True))
-    Patient.objects.filter(pk__in=[p.pk for p in patients]).update(
-        sms_consent=False, sms_stopped_at=timezone.now()
-    )
-    for patient in patients:
-        patient.sms_consent = False
-        reroute(patient)
+    _set_sms_consent(patients, False, stopped_at=timezone.now())
     # The answers to their texts too, which reroute leaves where they were planned.
     Notification.objects.filter(
         patient__in=patients, channel=Channel.SMS, status=Status.PENDING, kind__in=SMS_ANSWERS
     ).update(status=Status.SUPPRESSED, updated_at=timezone.now())
+
+
+def _set_sms_consent(patients: list[Patient], consent: bool, stopped_at: datetime | None) -> None:
+    """The number's STOP or START, for each of these patients: their consent, and the messages
+    still to go as they now want them (`reroute`)."""
+    Patient.objects.filter(pk__in=[p.pk for p in patients]).update(
+        sms_consent=consent, sms_stopped_at=stopped_at
+    )
+    for patient in patients:
+        patient.sms_consent, patient.sms_stopped_at = consent, stopped_at
+        reroute(patient)
 
 
 def withdraw_email_consent(patient: Patient) -> None:
@@ -564,12 +570,7 @@ def restore_sms_consent(phone: str) -> int:
     their texts too. Someone else on the number (a relative, a patient of another clinic) who
     never consented stays without SMS."""
     patients = list(Patient.objects.filter(phone=phone, sms_stopped_at__isnull=False))
-    Patient.objects.filter(pk__in=[p.pk for p in patients]).update(
-        sms_consent=True, sms_stopped_at=None
-    )
-    for patient in patients:
-        patient.sms_consent, patient.sms_stopped_at = True, None
-        reroute(patient)
+    _set_sms_consent(patients, True, stopped_at=None)
     Notification.objects.filter(
         patient__in=patients,
         channel=Channel.SMS,

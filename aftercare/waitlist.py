@@ -120,7 +120,8 @@ def offer_freed_slot(freed: Appointment, now: datetime | None = None) -> Waitlis
     busy = busy_patients(
         (entry.patient_id for entry in waiting), start=freed.starts_at, end=freed.ends_at
     )
-    entry = next((entry for entry in waiting if _may_take(entry, slot, busy, now)), None)
+    quiet = outbox.quiet_hours(freed.clinic)  # the clinic's, every candidate being its patient
+    entry = next((entry for entry in waiting if _may_take(entry, slot, busy, quiet, now)), None)
     if entry is None:
         return None
     lifetime = timedelta(minutes=freed.clinic.waitlist_offer_minutes)
@@ -135,7 +136,11 @@ def offer_freed_slot(freed: Appointment, now: datetime | None = None) -> Waitlis
 
 
 def _may_take(
-    entry: WaitlistEntry, slot: Slot, busy: Mapping[UUID, list[Interval]], now: datetime
+    entry: WaitlistEntry,
+    slot: Slot,
+    busy: Mapping[UUID, list[Interval]],
+    quiet: plan.QuietHours,
+    now: datetime,
 ) -> bool:
     """The entry fits the slot, a message can tell its patient of it before it begins (else
     the offer would hold the slot, unheard, until it lapsed: `plan.offer_in_time`), and the
@@ -154,7 +159,7 @@ def _may_take(
     in_time = plan.offer_in_time(
         slot_starts_at=slot.starts_at,
         recipient=outbox.recipient(entry.patient),
-        quiet_hours=outbox.quiet_hours(entry.patient.clinic),
+        quiet_hours=quiet,
         now=now,
     )
     return in_time and not patients_time.overlaps(*taken)
