@@ -9,20 +9,16 @@ from django.utils import timezone
 
 from aftercare import delivery
 from aftercare.models import Notification
-from tests.bodies import course_body
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def course(admin_api, patient, therapist, clinic):
+def course(start_course, clinic):
     """A course of four sessions, none booked; no quiet hours, so what is due goes now."""
     clinic.quiet_hours_start = clinic.quiet_hours_end
     clinic.save()
-    body = course_body(patient, therapist, planned_sessions=4, auto_schedule=False)
-    answer = admin_api.post("/api/v1/courses/", body, format="json")
-    assert answer.status_code == 201, answer.json()
-    return answer.json()
+    return start_course(planned_sessions=4, auto_schedule=False)
 
 
 @pytest.fixture

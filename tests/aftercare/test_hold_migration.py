@@ -2,20 +2,14 @@
 database migrates (domain.md, version 2), for an administrator to release with a note."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from aftercare.models import Notification
 from clinic.models import ClinicalHold
+from tests.migrating import migrate_back, migrate_to_latest
 
-BEFORE = [("aftercare", "0009_red_flag_alert")]
+BEFORE = ("aftercare", "0009_red_flag_alert")
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def migrate_to_now():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes("aftercare"))
 
 
 def reminders(patient) -> list[str]:
@@ -30,9 +24,7 @@ def test_a_serious_report_of_before_holds_holds_its_patient_until_released(
 ):
     session = log_session()
     assert book(monday_10).status_code == 201
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps.get_model("needling", "SideEffect")
+    old = migrate_back(BEFORE).get_model("needling", "SideEffect")
     old.objects.create(
         clinic_id=patient.clinic_id,
         session_id=session["id"],
@@ -42,7 +34,7 @@ def test_a_serious_report_of_before_holds_holds_its_patient_until_released(
         reported_by="therapist",
         serious=True,
     )
-    migrate_to_now()
+    migrate_to_latest("aftercare")
 
     answer = therapist_api.post("/api/v1/sessions/", session_body(), format="json")
     assert (answer.status_code, answer.json()["code"]) == (409, "clinical_hold")
@@ -65,8 +57,8 @@ def test_a_patient_whose_hold_was_released_is_not_held_again(
     note = {"note": "Seen in A&E: no pneumothorax. Fine to continue."}
     release = admin_api.post(f"/api/v1/patients/{patient.id}/release-hold/", note, format="json")
     assert release.status_code == 200, release.json()
-    MigrationExecutor(connection).migrate(BEFORE)
-    migrate_to_now()
+    migrate_back(BEFORE)
+    migrate_to_latest("aftercare")
 
     assert therapist_api.post("/api/v1/sessions/", session_body(), format="json").status_code == 201
     assert ClinicalHold.objects.filter(patient=patient, released_at=None).count() == 0

@@ -1,19 +1,16 @@
 """Texts stored while they were Django templates meet the new rule when the database migrates."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from aftercare.models import MessageText
+from tests.migrating import migrate_back, migrate_to_latest
 
-BEFORE = [("aftercare", "0002_message_text_template_syntax")]
+BEFORE = ("aftercare", "0002_message_text_template_syntax")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_stored_texts_that_are_more_than_placeholders_are_reset_and_reported(clinic, capsys):
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps.get_model("aftercare", "MessageText")
+    old = migrate_back(BEFORE).get_model("aftercare", "MessageText")
     old.objects.create(
         clinic_id=clinic.id,
         kind="appointment_reminder",
@@ -25,8 +22,7 @@ def test_stored_texts_that_are_more_than_placeholders_are_reset_and_reported(cli
     )
     old.objects.create(clinic_id=clinic.id, kind="heat_ok", subject="Heat", body="{{ clinic }}!")
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes("aftercare"))
+    migrate_to_latest("aftercare")
 
     assert [(t.kind, t.language, t.body) for t in MessageText.objects.all()] == [
         ("heat_ok", "en", "{{ clinic }}!")  # plain placeholders: kept

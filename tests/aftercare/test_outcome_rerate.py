@@ -15,7 +15,6 @@ from outcomes.models import OutcomeMeasure
 from outcomes.services import record_outcome
 from sessions.models import TreatmentCourse
 from sessions.scheduling.services import book_rest_of_course
-from tests.bodies import course_body
 
 pytestmark = pytest.mark.django_db
 
@@ -215,12 +214,11 @@ def test_a_session_outside_a_course_offers_no_rerating(log_session):
 
 
 def test_a_rerating_the_course_refuses_is_told_on_the_page_and_records_nothing(
-    admin_api, log_session, patient, therapist
+    start_course, log_session
 ):
     """A rating is not dated before the course's first session (outcomes.rules.rating_time),
     which may start a few minutes from now: the page asks the patient to try again later."""
-    body = course_body(patient, therapist, auto_schedule=False)
-    course = admin_api.post("/api/v1/courses/", body, format="json").json()
+    course = start_course(auto_schedule=False)
     soon = timezone.now().replace(microsecond=0) + timedelta(minutes=4)
     session = log_session(
         course=course["id"],

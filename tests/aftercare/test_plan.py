@@ -14,7 +14,6 @@ from aftercare.plan import (
     plan_course_rebook,
     plan_for_appointment,
     plan_for_session,
-    rebooking_due,
 )
 
 LONDON, NEW_YORK = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
@@ -132,22 +131,6 @@ def test_a_course_rebook_goes_two_days_after_the_last_session_out_of_quiet_hours
     )
     assert rebook.send_at == at(LONDON, 2026, 1, 17, 8)
     assert rebook.expires_at == rebook.send_at + timedelta(days=7)
-
-
-@pytest.mark.parametrize(
-    "course_active, sessions_left, booked, due",
-    [
-        (True, 3, False, True),
-        (True, 3, True, False),  # its next session is booked
-        (True, 0, False, False),  # done
-        (False, 3, False, False),  # cancelled: nothing left to book
-    ],
-)
-def test_a_course_rebook_is_due_while_sessions_are_left_and_none_booked(
-    course_active, sessions_left, booked, due
-):
-    asked = {"course_active": course_active, "sessions_left": sessions_left, "booked": booked}
-    assert rebooking_due(**asked) is due
 
 
 @pytest.mark.parametrize(

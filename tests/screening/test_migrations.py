@@ -4,21 +4,18 @@ a screening allows is assessed again from its stored answers."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from tests.bodies import site
+from tests.migrating import migrate_back, migrate_to_latest
 
-BEFORE = [("screening", "0005_screened_patients_are_kept")]
+BEFORE = ("screening", "0005_screened_patients_are_kept")
 
 
 def recorded_under_the_first_rules(clinic, patient, therapist, answers, **assessed):
     """Migrate back to before version 2's rules were applied to stored screenings, and store a
     screening as the first rules assessed it (90 days, the named regions only)."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps.get_model("screening", "Screening")
+    old = migrate_back(BEFORE).get_model("screening", "Screening")
     performed_at = assessed.pop("performed_at")
     old.objects.create(
         clinic_id=clinic.id,
@@ -31,11 +28,6 @@ def recorded_under_the_first_rules(clinic, patient, therapist, answers, **assess
         valid_until=performed_at + timedelta(days=90),
         **assessed,
     )
-
-
-def migrate_to_now():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes("screening"))
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -51,7 +43,7 @@ def test_a_pregnant_patients_old_screening_lasts_28_days_and_excludes_the_iliops
         performed_at=performed_at,
         excluded_regions=[{"region": "abdomen", "side": "any"}],
     )
-    migrate_to_now()
+    migrate_to_latest("screening")
     screening = patient.screenings.get()
     assert screening.valid_until == performed_at + timedelta(days=28)
     assert screening.excluded_muscles == ["iliopsoas"]
@@ -73,7 +65,7 @@ def test_lymphedema_on_an_old_screening_now_excludes_the_whole_limb(
         excluded_regions=[forearm],
         findings=[{"code": "lymphedema", "kind": "absolute", "message": "Lymphedema."}],
     )
-    migrate_to_now()
+    migrate_to_latest("screening")
     body = session_body(sites=[site(muscle="biceps_brachii", side="left")])
     answer = therapist_api.post("/api/v1/sessions/", body, format="json")
     assert (answer.status_code, answer.json()["code"]) == (400, "region_excluded")

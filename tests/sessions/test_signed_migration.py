@@ -7,14 +7,14 @@ import uuid
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from sessions.models import NeedlingSession
 from sessions.records.selectors import note_warnings
 from tests.bodies import site
+from tests.migrating import migrate_back, migrate_to_latest
 
-BEFORE = [("needling", "0010_appointment_confirmed_at")]
-BEFORE_PATIENT_AND_WARNINGS = [("needling", "0011_records_keep_their_people")]
+BEFORE = ("needling", "0010_appointment_confirmed_at")
+BEFORE_PATIENT_AND_WARNINGS = ("needling", "0011_records_keep_their_people")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -26,11 +26,9 @@ def test_sessions_signed_before_get_their_people_when_the_database_migrates(
     assert therapist_api.post(f"/api/v1/sessions/{session['id']}/sign/").status_code == 200
     addendum = f"/api/v1/sessions/{session['id']}/addenda/"
     assert therapist_api.post(addendum, {"text": "Phoned"}, format="json").status_code == 201
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)  # as it was: no people kept on the row
+    migrate_back(BEFORE)  # as it was: no people kept on the row
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes("needling"))
+    migrate_to_latest("needling")
 
     signed = NeedlingSession.objects.get(pk=session["id"])
     assert (signed.therapist_name, signed.signed_by_name) == (therapist.full_name,) * 2
@@ -45,11 +43,9 @@ def test_sessions_signed_before_get_their_patient_and_no_made_up_warnings_when_m
     screen(patient)
     session = log_session(needles_removed=2, sites=[site("upper_trapezius", "left")])
     assert therapist_api.post(f"/api/v1/sessions/{session['id']}/sign/").status_code == 200
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE_PATIENT_AND_WARNINGS)  # as it was: nothing of these kept
+    migrate_back(BEFORE_PATIENT_AND_WARNINGS)  # as it was: nothing of these kept
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes("needling"))
+    migrate_to_latest("needling")
 
     signed = NeedlingSession.objects.get(pk=session["id"])
     assert (signed.patient_name, signed.patient_date_of_birth) == (
@@ -60,7 +56,7 @@ def test_sessions_signed_before_get_their_patient_and_no_made_up_warnings_when_m
     assert [w.code for w in note_warnings(signed).as_signed] == ["pneumothorax_risk"]
 
 
-BEFORE_UUIDS = [("needling", "0012_signed_records_keep_their_patient_and_warnings")]
+BEFORE_UUIDS = ("needling", "0012_signed_records_keep_their_patient_and_warnings")
 
 
 def addendum_ids() -> list:
@@ -78,19 +74,15 @@ def test_an_addendum_keeps_its_number_inside_its_uuid_and_gets_it_back(
     addenda = f"/api/v1/sessions/{log_session()['id']}/addenda/"
     for text in ("Phoned", "Phoned again"):
         therapist_api.post(addenda, {"text": text}, format="json")
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE_UUIDS)
+    migrate_back(BEFORE_UUIDS)
     with connection.cursor() as cursor:  # numbers with gaps, as a table's sequence leaves them
         cursor.execute("UPDATE needling_addendum SET id = id * 10")
     assert addendum_ids() == [10, 20]
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes("needling"))
+    migrate_to_latest("needling")
     assert addendum_ids() == [uuid.UUID(int=10), uuid.UUID(int=20)]
     therapist_api.post(addenda, {"text": "Written since"}, format="json")
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE_UUIDS)
+    migrate_back(BEFORE_UUIDS)
     assert addendum_ids() == [10, 20, 21]
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes("needling"))
+    migrate_to_latest("needling")
