@@ -39,6 +39,9 @@ ALERT_LIFETIME = timedelta(days=1)
 # The re-rating goes the day before a session, naming it ("before your session on..."): a
 # reminder in all but name, planned, moved and cancelled with the appointment's reminder. A
 # waitlist offer invites a booking the hold refuses (its offer is withdrawn: waitlist.py).
+# An archived patient, no longer booked or treated, is not invited to care either: none of
+# these is planned or sent after the archive (aftercare of a session they had, an answer to
+# their SMS and word of a booking cancelled still go).
 HELD_KINDS = (
     Kind.HEAT_OK,
     Kind.COURSE_REBOOK,
@@ -71,6 +74,12 @@ def _audience(patient: Patient, clinic: Clinic) -> dict[str, Any]:
     }
 
 
+def _closed_to_care(patient_id: UUID) -> bool:
+    """On clinical hold or archived: invited to no care (HELD_KINDS)."""
+    closed = Q(clinical_hold=True) | Q(archived_at__isnull=False)
+    return Patient.objects.filter(closed, pk=patient_id).exists()
+
+
 def _write(
     event: str,
     planned: Iterable[plan.PlannedMessage],
@@ -85,12 +94,12 @@ def _write(
     `new`: the event was written in this transaction, for a patient its service found open
     for care and keeps locked (clinic.holds.check_open_for_care), so it has no messages yet
     and its patient no hold: nothing to look up."""
-    held = not new and Patient.objects.filter(pk=links["patient"].pk, clinical_hold=True).exists()
+    closed = not new and _closed_to_care(links["patient"].pk)
     by_key = {
         # One per event, kind and channel; `reroute` plans a message on another channel by it.
         f"{event}:{message.kind}:{message.channel}": message
         for message in planned
-        if not (held and message.kind in HELD_KINDS)
+        if not (closed and message.kind in HELD_KINDS)
     }
     # Otherwise one look for its keys, then one INSERT for the messages not written yet.
     written = set()
@@ -437,12 +446,13 @@ def status_as_they_stand(notification: Notification) -> str:
     """A message to a patient, about to go, as the outbox would have it had it still been
     waiting when the patient last changed (as `read_standing` last read them). Cancelled if
     their hold or archive would have cancelled it (`cancel_while_on_hold`,
-    `cancel_for_patient`: the archive, what was planned before it) or its channel is no
-    longer one they prefer (`reroute`), else pending or suppressed as planning decides
-    (`plan.status_on`)."""
-    patient = notification.patient
-    archived = patient.archived_at is not None and notification.created_at <= patient.archived_at
-    if archived or (patient.clinical_hold and notification.kind in HELD_KINDS):
+    `cancel_for_patient`: the archive, what was planned before it) or kept it from being
+    planned (`_write`: none of HELD_KINDS for either), or its channel is no longer one they
+    prefer (`reroute`), else pending or suppressed as planning decides (`plan.status_on`)."""
+    patient, archived_at = notification.patient, notification.patient.archived_at
+    if archived_at is not None and notification.created_at <= archived_at:
+        return Status.CANCELLED
+    if (archived_at or patient.clinical_hold) and notification.kind in HELD_KINDS:
         return Status.CANCELLED
     channel = Channel(notification.channel)
     if notification.kind not in NOT_REROUTED and channel not in _preferred(patient):

@@ -179,6 +179,9 @@ def test_archiving_while_a_batch_is_sent_cancels_the_rest_of_what_was_planned_be
     # An answer planned since (to red-flag words the archived patient texted) still goes.
     answer = due_sms(clinic, patient, [timezone.now()], label="answer", kind="urgent_care")
     assert statuses_sending(answer) == ["sent"]
+    # A heat message planned since (as the archive was written) invites care: it does not go.
+    heat = due_sms(clinic, patient, [timezone.now()], label="heat", kind="heat_ok")
+    assert statuses_sending(heat) == ["cancelled"]
 
 
 def test_email_has_a_subject_text_and_html(log_session, patient):

@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from aftercare.models import Notification
+from clinic.services import update_staff
 from core.errors import Conflict
 from sessions import events
 from sessions.models import Appointment, TreatmentCourse
@@ -522,3 +523,24 @@ def test_a_therapist_who_left_is_booked_by_no_door(admin_api, book, monday_10, t
         assert answer.status_code == 400
         assert "no longer works here" in answer.json()["therapist"][0]
     assert not Appointment.objects.exists() and not TreatmentCourse.objects.exists()
+
+
+def test_a_therapist_moved_to_another_clinic_is_busy_there_at_the_old_ones_times_and_no_more(
+    book, monday_10, therapist, other_clinic, other_admin_api, make_patient
+):
+    """A person is in one place at a time: the appointments the old clinic keeps (to cancel)
+    take the moved therapist's time in the new one, which learns that the time is taken and
+    nothing else, as for any booking of its own."""
+    afternoon = monday_10 + timedelta(hours=5)  # 10:00 in the new clinic, New York: open hours
+    assert book(afternoon).status_code == 201
+    update_staff(therapist, clinic=other_clinic)
+    theirs = make_patient(other_clinic, given_name="Ben")
+    answer = book(afternoon, api=other_admin_api, patient=theirs)
+    assert answer.status_code == 409
+    assert answer.json() == {
+        "code": "double_booked",
+        "detail": "The therapist already has an appointment at that time.",
+    }
+    assert (
+        book(afternoon + timedelta(hours=1), api=other_admin_api, patient=theirs).status_code == 201
+    )

@@ -115,11 +115,23 @@ def test_nothing_new_is_booked_logged_or_planned_while_on_hold(
     assert Appointment.objects.get().starts_at == appointment.starts_at
 
 
-def test_a_draft_finished_while_on_hold_gets_aftercare_but_no_heat_or_rebooking(
-    therapist_api, log_session, patient
+def close_to_care(closed_by: str, therapist_api, log_session, patient) -> None:
+    """Put the patient on hold (a serious report on a session of theirs), or archive them."""
+    if closed_by == "hold":
+        report(therapist_api, log_session()["id"])
+    else:
+        archive_patient(patient)
+
+
+@pytest.mark.parametrize("closed_by", ["hold", "archive"])
+def test_a_draft_finished_while_on_hold_or_archived_gets_aftercare_but_no_heat_or_rebooking(
+    therapist_api, admin_api, log_session, patient, therapist, closed_by
 ):
-    draft = log_session(ended_at=None)
-    report(therapist_api, log_session()["id"])
+    course = admin_api.post(
+        "/api/v1/courses/", course_body(patient, therapist, auto_schedule=False), format="json"
+    ).json()
+    draft = log_session(ended_at=None, heat_advised=True, course=course["id"])
+    close_to_care(closed_by, therapist_api, log_session, patient)
     ended = therapist_api.patch(
         f"/api/v1/sessions/{draft['id']}/",
         {"ended_at": (parse_datetime(draft["started_at"]) + timedelta(minutes=30)).isoformat()},
@@ -136,10 +148,7 @@ def test_a_draft_moved_in_time_while_on_hold_or_archived_is_refused_as_a_new_ses
 ):
     two_days_ago = timezone.now().replace(microsecond=0) - timedelta(days=2)
     draft = log_session(started_at=two_days_ago.isoformat(), ended_at=None)
-    if closed_by == "hold":
-        report(therapist_api, log_session()["id"])
-    else:
-        archive_patient(patient)
+    close_to_care(closed_by, therapist_api, log_session, patient)
     moved = therapist_api.patch(
         f"/api/v1/sessions/{draft['id']}/",
         {
@@ -194,6 +203,27 @@ def test_a_re_rating_sent_before_the_hold_is_not_asked_again_after_it(
     report(therapist_api, rerate_planned["id"], "pneumothorax")
     release(admin_api, patient)
     assert rerate_statuses(patient) == ["sent"]
+
+
+def test_releasing_the_hold_of_an_archived_patient_reminds_them_of_nothing(
+    therapist_api, admin_api, treated, patient
+):
+    report(therapist_api, treated["id"])
+    archive_patient(patient)
+    release(admin_api, patient)
+    assert Appointment.objects.get(patient=patient).status == "booked"  # archiving left it
+    assert pending_kinds(patient) & {"appointment_reminder", "outcome_rerate"} == set()
+
+
+def test_a_draft_deleted_after_the_archive_books_its_appointment_again_unreminded(
+    therapist_api, log_session, book, monday_10, patient
+):
+    appointment_id = book(monday_10).json()["id"]
+    draft = log_session(appointment=appointment_id, ended_at=None)
+    archive_patient(patient)
+    assert therapist_api.delete(f"/api/v1/sessions/{draft['id']}/").status_code == 204
+    assert Appointment.objects.get(pk=appointment_id).status == "booked"
+    assert "appointment_reminder" not in pending_kinds(patient)
 
 
 def test_an_admin_releases_the_hold_with_a_note_and_booking_works_again(
