@@ -202,7 +202,10 @@ class ClinicAdmin(ClinicScopedAdmin):
 
 class WorkingHoursFormSet(forms.BaseInlineFormSet):
     """A staff member's hours: in their clinic, and refused if a block ends before it starts
-    or blocks of one day overlap (clinic.hours, as in the API and the staff app)."""
+    or blocks of one day overlap (clinic.hours, as in the API and the staff app), or if the
+    person has no clinic to keep them (a platform superuser's new account, or one whose clinic
+    a superuser clears). Only superusers edit hours here: a clinic's administrator, who has no
+    permission on them in the admin, edits them in the staff app."""
 
     def save_new(self, form, commit=True):
         form.instance.clinic_id = self.instance.clinic_id  # not a field of the form
@@ -224,6 +227,11 @@ class WorkingHoursFormSet(forms.BaseInlineFormSet):
         problem = hours_problem(blocks)
         if problem:
             raise forms.ValidationError(problem)
+        if blocks and self.instance.clinic_id is None:  # the person as the form leaves them
+            raise forms.ValidationError(
+                "Working hours are kept at a clinic, and this person is in none: give them "
+                "a clinic and save, then their hours; or leave the hours out."
+            )
 
 
 class WorkingHoursInline(admin.TabularInline):

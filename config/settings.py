@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "httpapi.middleware.NoStoreMiddleware",
-    "httpapi.middleware.RefuseNulInQueryMiddleware",
+    "httpapi.middleware.RefuseNulMiddleware",
     # The staff app's and the admin's vendored assets, served by the app itself (no CDN).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

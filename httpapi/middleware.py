@@ -22,11 +22,12 @@ class NoStoreMiddleware:
         return response
 
 
-class RefuseNulInQueryMiddleware:
-    """A NUL character in a query parameter is a 400 (`bad_request`) before any view sees it,
-    and in the path a 404 (no page has one): PostgreSQL cannot hold one in text, so a filter,
-    a search, the admin's search box or a secret in a path would otherwise fail with a server
-    error."""
+class RefuseNulMiddleware:
+    """A NUL character in a query parameter or a cookie is a 400 (`bad_request`) before any
+    view sees it, and in the path a 404 (no page has one): PostgreSQL cannot hold one in text,
+    so a filter, a search, the admin's search box, a secret in a path or the sign-in cookie
+    (looked up on every request, a quoted cookie may spell a NUL as \\000) would otherwise fail
+    with a server error."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -37,4 +38,6 @@ class RefuseNulInQueryMiddleware:
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
                 raise BadRequest("A query parameter holds a NUL character.")
+        if any("\x00" in name + value for name, value in request.COOKIES.items()):
+            raise BadRequest("A cookie holds a NUL character.")
         return self.get_response(request)

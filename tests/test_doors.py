@@ -343,6 +343,17 @@ def test_a_nul_in_the_admins_search_box_or_anywhere_else_is_a_bad_request(admin_
     assert answer.json()["code"] == "bad_request"
 
 
+@pytest.mark.parametrize("path", ["/healthz", "/api/v1/me/", "/accounts/login/", "/p/anything/"])
+def test_a_nul_in_the_sign_in_cookie_is_a_bad_request(db, path):
+    """A quoted cookie may spell a NUL (as \\000); the sign-in cookie is looked up on every
+    request, and PostgreSQL holds no NUL in text."""
+    client = Client()
+    client.cookies["sessionid"] = "AAAAAAAA\x00"
+    answer = client.get(path)
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "bad_request"
+
+
 TAMPERED_CURSORS = [
     "not base64 at all!",
     base64.b64encode(b"\xff\xfe\x00garbage").decode(),

@@ -25,6 +25,18 @@ def test_an_independent_validator_finds_no_error_in_the_document():
     assert errors == []
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [{"version": "\n"}, {"version": "2"}, {"lang": "es"}])
+def test_the_query_asks_for_no_other_document_than_the_one(query):
+    """drf-spectacular's own variants (a version label, a language) are not read: a line
+    break there would be a server error, each language asked would be kept, and a translation
+    reaches the framework's words only."""
+    answer = APIClient().get("/api/v1/schema/", {"format": "json", **query})
+    assert answer.status_code == 200
+    assert answer.json() == served_document()
+    assert answer["Content-Disposition"] == 'inline; filename="Filiform API.json"'
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_generated_client_lists_the_clinics_patients(live_server, tmp_path, patient, admin):

@@ -200,17 +200,7 @@ def form_as_filled(admin_site, path: str) -> dict:
 def staff_form_with_hours(admin_site, staff, blocks):
     """The admin's change form of `staff` as the page fills it, with `blocks` as its hours."""
     data = form_as_filled(admin_site, f"/admin/clinic/staff/{staff.id}/change/")
-    data |= {
-        "working_hours-TOTAL_FORMS": str(len(blocks)),
-        "working_hours-INITIAL_FORMS": "0",
-    }
-    for number, (weekday, start, end) in enumerate(blocks):
-        data |= {
-            f"working_hours-{number}-weekday": weekday,
-            f"working_hours-{number}-start": start,
-            f"working_hours-{number}-end": end,
-        }
-    return data
+    return data | hours_rows(blocks)
 
 
 def test_the_admin_keeps_a_therapists_hours_in_their_clinic(superuser_site, therapist):
@@ -253,6 +243,47 @@ def test_a_therapist_moved_to_another_clinic_takes_their_hours_along(
         (0, "09:00"),
         (2, "10:00"),
     ]
+
+
+def new_colleague_with_hours(blocks) -> dict:
+    """The admin's add form of a staff member, with `blocks` as their hours."""
+    password = "a-long-enough-password-9"
+    data = {"username": "jo-bloggs", "password1": password, "password2": password}
+    data |= {"role": "therapist", "full_name": "Jo Bloggs"}
+    return data | hours_rows(blocks)
+
+
+def hours_rows(blocks) -> dict:
+    """The rows of the hours inline holding `blocks`, none of them stored yet."""
+    rows = {"working_hours-TOTAL_FORMS": str(len(blocks)), "working_hours-INITIAL_FORMS": "0"}
+    for number, (weekday, start, end) in enumerate(blocks):
+        rows |= {
+            f"working_hours-{number}-weekday": weekday,
+            f"working_hours-{number}-start": start,
+            f"working_hours-{number}-end": end,
+        }
+    return rows
+
+
+def test_hours_for_a_person_in_no_clinic_are_refused_on_the_form(superuser_site, therapist):
+    """A superuser's new account is in no clinic until given one; nor is a person whose clinic
+    a superuser clears: hours, kept at a clinic, wait for one."""
+    hours_before = [str(block) for block in therapist.working_hours.all()]
+    added = superuser_site.post(
+        "/admin/clinic/staff/add/", new_colleague_with_hours([(0, "09:00", "13:00")])
+    )
+    path = f"/admin/clinic/staff/{therapist.id}/change/"
+    cleared = superuser_site.post(
+        path,
+        staff_form_with_hours(superuser_site, therapist, [(1, "09:00", "13:00")]) | {"clinic": ""},
+    )
+    for answer in (added, cleared):
+        assert answer.status_code == 200
+        assert "Working hours are kept at a clinic" in answer.content.decode()
+    assert not Staff.objects.filter(username="jo-bloggs").exists()
+    therapist.refresh_from_db()
+    assert therapist.clinic is not None
+    assert [str(block) for block in therapist.working_hours.all()] == hours_before
 
 
 @pytest.mark.parametrize("model", ["patient", "room"])
