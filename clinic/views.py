@@ -162,7 +162,8 @@ class PatientViewSet(
         services.delete_patient(instance)
 
     def filter_queryset(self, queryset):
-        if self.action == "list" and "archived" not in self.request.query_params:
+        # `?archived=` given empty asks for nothing either (the filter reads it as not given).
+        if self.action == "list" and not self.request.query_params.get("archived"):
             queryset = queryset.filter(archived_at__isnull=True)
         return super().filter_queryset(queryset)
 

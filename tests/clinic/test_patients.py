@@ -251,6 +251,7 @@ def test_an_archived_patient_leaves_the_lists_unless_asked_for(
     assert ids(therapist_api.get("/api/v1/patients/")) == [str(other.id)]
     assert ids(therapist_api.get("/api/v1/patients/", {"archived": "true"})) == [str(patient.id)]
     assert ids(therapist_api.get("/api/v1/patients/", {"archived": "false"})) == [str(other.id)]
+    assert ids(therapist_api.get("/api/v1/patients/", {"archived": ""})) == [str(other.id)]
     assert ids(therapist_api.get("/api/v1/patients/", {"search": "ada"})) == []
     assert therapist_api.get(f"/api/v1/patients/{patient.id}/").status_code == 200
 
