@@ -3,7 +3,7 @@ what its score is, and whether a course changed it by a clinically important amo
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeGuard
 
 from django.core.exceptions import ValidationError
@@ -107,6 +107,21 @@ def rating_time(
             }
         )
     return moment
+
+
+def moved_with_session(
+    recorded_at: datetime,
+    *,
+    moved_by: timedelta,
+    started_at: datetime,
+    ended_at: datetime | None,
+) -> datetime:
+    """When a rating taken at a session was taken, once the session's times are corrected:
+    moved as its start moved, and still within it (as `rating_time` dates one at a session),
+    so the rating of the course's first session stays its baseline wherever that session
+    turns out to have been."""
+    moment = max(recorded_at + moved_by, started_at)
+    return moment if ended_at is None else min(moment, ended_at)
 
 
 @dataclass(frozen=True)

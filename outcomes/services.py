@@ -3,14 +3,21 @@
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from clinic.models import Clinic, Patient, Staff
+from core.errors import Conflict
 from outcomes.models import Instrument, OutcomeMeasure
-from outcomes.rules import measure_score, rating_time, rerated_activities_problem
+from outcomes.rules import (
+    measure_score,
+    moved_with_session,
+    rating_time,
+    rerated_activities_problem,
+)
 from outcomes.selectors import baseline_activities, course_opens
 from sessions.belonging import check_patients_own
 from sessions.models import NeedlingSession, Reporter, TreatmentCourse
@@ -122,3 +129,28 @@ def _record_ratings(
         )
         for instrument, score, items in ratings
     ]
+
+
+def follow_corrected_session(
+    session: NeedlingSession, *, started_before: datetime, course_before: UUID | None
+) -> None:
+    """The ratings taken at a draft follow its correction (sessions.events.session_corrected):
+    dated within it still, moved as its start moved (outcomes.rules.moved_with_session). A
+    move to another course, or out of its course, is refused: they rate that course, whose
+    baseline and change they are."""
+    ratings = list(OutcomeMeasure.objects.filter(session=session))
+    if not ratings:
+        return
+    if session.course_id != course_before:
+        raise Conflict(
+            "invalid_state",
+            "Outcome ratings were taken at this session for its course: it stays in that course.",
+        )
+    for rating in ratings:
+        rating.recorded_at = moved_with_session(
+            rating.recorded_at,
+            moved_by=session.started_at - started_before,
+            started_at=session.started_at,
+            ended_at=session.ended_at,
+        )
+    OutcomeMeasure.objects.bulk_update(ratings, ["recorded_at"])

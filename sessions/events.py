@@ -12,6 +12,10 @@ from django.dispatch import Signal
 # changes, or when heat_advised changes on a session that has ended: the aftercare plan
 # follows the record.
 session_completed = Signal()
+# kwargs: session (NeedlingSession), a draft whose start, end or course a correction has just
+# changed (saved); started_before (datetime) and course_before (UUID | None), as they were.
+# What was recorded at the session (outcome ratings) follows it, or refuses the change.
+session_corrected = Signal()
 # kwargs: session (NeedlingSession), about to be deleted (a draft).
 session_deleted = Signal()
 # kwargs: side_effect (SideEffect).

@@ -322,7 +322,11 @@ def correct_session(
         # A draft moved in time records another session: logged anew, as far as a hold or
         # the archive is concerned (finishing it as it happened stays open).
         holds.check_open_for_care(session.patient)
-    ended_before, heat_before = session.ended_at, session.heat_advised
+    started_before, ended_before, heat_before = (
+        session.started_at,
+        session.ended_at,
+        session.heat_advised,
+    )
     appointment_before, course_before = session.appointment_id, session.course_id
     place_before = _own_place(session)
     for name, value in changes.items():
@@ -354,6 +358,17 @@ def correct_session(
         # What each course counts changed; locked in one order, as any other correction would.
         for course_id in sorted({course_before, session.course_id} - {None}, key=str):
             _settle_course(course_id)
+    if (session.started_at, session.ended_at, session.course_id) != (
+        started_before,
+        ended_before,
+        course_before,
+    ):
+        events.session_corrected.send(
+            sender=NeedlingSession,
+            session=session,
+            started_before=started_before,
+            course_before=course_before,
+        )
     _announce_aftercare_change(session, ended_before, heat_before)
     return session
 

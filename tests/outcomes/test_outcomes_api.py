@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from audit.models import AuditEntry
-from sessions.models import TreatmentCourse
+from sessions.models import NeedlingSession, TreatmentCourse
 from tests.query_counts import queries
 
 
@@ -216,6 +216,49 @@ def test_a_rating_at_a_session_is_dated_when_the_session_began(rate, log_session
     afterwards = parse_datetime(session["ended_at"]) + timedelta(minutes=1)
     answer = rate(score=6, session=session["id"], recorded_at=afterwards.isoformat())
     assert answer.status_code == 400 and "recorded_at" in answer.json()
+
+
+def test_ratings_taken_at_a_draft_move_with_its_corrected_times(
+    rate, log_session, course, therapist_api
+):
+    began = timezone.now().replace(microsecond=0) - timedelta(hours=3)
+    ended = began + timedelta(minutes=40)
+    draft = log_session(
+        course=str(course.id), started_at=began.isoformat(), ended_at=ended.isoformat()
+    )
+    at_start = rate(score=7, session=draft["id"]).json()
+    during = rate(
+        score=6, session=draft["id"], recorded_at=(began + timedelta(minutes=30)).isoformat()
+    ).json()
+    later = began + timedelta(hours=1)  # typed an hour early: corrected, and shortened
+    moved = therapist_api.patch(
+        f"/api/v1/sessions/{draft['id']}/",
+        {"started_at": later.isoformat(), "ended_at": (later + timedelta(minutes=20)).isoformat()},
+        format="json",
+    )
+    assert moved.status_code == 200, moved.json()
+    listed = therapist_api.get("/api/v1/outcomes/").json()["results"]
+    dated = {rating["id"]: parse_datetime(rating["recorded_at"]) for rating in listed}
+    assert dated[at_start["id"]] == later  # still the session's start
+    assert dated[during["id"]] == later + timedelta(minutes=20)  # still within: at its end
+
+
+def test_a_draft_with_ratings_taken_at_it_stays_in_their_course(
+    rate, log_session, course, make_course, patient, therapist_api
+):
+    draft = log_session(course=str(course.id))
+    assert rate(score=7, session=draft["id"]).status_code == 201
+    other = make_course(patient, "Low back pain")
+    for change in ({"course": str(other.id)}, {"course": None}):
+        answer = therapist_api.patch(f"/api/v1/sessions/{draft['id']}/", change, format="json")
+        assert answer.status_code == 409 and answer.json()["code"] == "invalid_state"
+        assert "ratings" in answer.json()["detail"]
+    assert NeedlingSession.objects.get(pk=draft["id"]).course_id == course.id
+    unrated = log_session(course=str(course.id))
+    moved = therapist_api.patch(
+        f"/api/v1/sessions/{unrated['id']}/", {"course": str(other.id)}, format="json"
+    )
+    assert moved.status_code == 200, moved.json()
 
 
 def test_a_rating_backdated_before_the_first_session_does_not_become_the_baseline(
