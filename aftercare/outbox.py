@@ -18,6 +18,7 @@ from aftercare.models import (
     Status,
     WaitlistOffer,
 )
+from clinic.holds import care_refusal
 from clinic.models import Clinic, Patient, PreferredChannel, Role, Staff
 from core.errors import Conflict, NotAllowed
 from sessions.models import (
@@ -74,10 +75,11 @@ def _audience(patient: Patient, clinic: Clinic) -> dict[str, Any]:
     }
 
 
-def _closed_to_care(patient_id: UUID) -> bool:
-    """On clinical hold or archived: invited to no care (HELD_KINDS)."""
-    closed = Q(clinical_hold=True) | Q(archived_at__isnull=False)
-    return Patient.objects.filter(closed, pk=patient_id).exists()
+def _closed_to_care(patient: Patient) -> bool:
+    """Whether the patient, as now stored, may be booked or treated no more (on hold or
+    archived: clinic.holds.care_refusal), and so is invited to no care (HELD_KINDS)."""
+    standing = Patient.objects.values("clinical_hold", "archived_at").get(pk=patient.pk)
+    return care_refusal(patient, **standing) is not None
 
 
 def _write(
@@ -94,7 +96,7 @@ def _write(
     `new`: the event was written in this transaction, for a patient its service found open
     for care and keeps locked (clinic.holds.check_open_for_care), so it has no messages yet
     and its patient no hold: nothing to look up."""
-    closed = not new and _closed_to_care(links["patient"].pk)
+    closed = not new and _closed_to_care(links["patient"])
     by_key = {
         # One per event, kind and channel; `reroute` plans a message on another channel by it.
         f"{event}:{message.kind}:{message.channel}": message
@@ -449,10 +451,13 @@ def status_as_they_stand(notification: Notification) -> str:
     `cancel_for_patient`: the archive, what was planned before it) or kept it from being
     planned (`_write`: none of HELD_KINDS for either), or its channel is no longer one they
     prefer (`reroute`), else pending or suppressed as planning decides (`plan.status_on`)."""
-    patient, archived_at = notification.patient, notification.patient.archived_at
-    if archived_at is not None and notification.created_at <= archived_at:
+    patient = notification.patient
+    if patient.archived_at is not None and notification.created_at <= patient.archived_at:
         return Status.CANCELLED
-    if (archived_at or patient.clinical_hold) and notification.kind in HELD_KINDS:
+    closed = care_refusal(
+        patient, clinical_hold=patient.clinical_hold, archived_at=patient.archived_at
+    )
+    if closed and notification.kind in HELD_KINDS:
         return Status.CANCELLED
     channel = Channel(notification.channel)
     if notification.kind not in NOT_REROUTED and channel not in _preferred(patient):

@@ -146,10 +146,11 @@ def follow_corrected_session(
             "invalid_state",
             "Outcome ratings were taken at this session for its course: it stays in that course.",
         )
+    moved_by = session.started_at - started_before
     for rating in ratings:
         rating.recorded_at = moved_with_session(
             rating.recorded_at,
-            moved_by=session.started_at - started_before,
+            moved_by=moved_by,
             started_at=session.started_at,
             ended_at=session.ended_at,
         )
